@@ -1,0 +1,179 @@
+package parley
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Role is what a user may do beyond reading and posting.
+type Role string
+
+const (
+	RoleMember    Role = "member"
+	RoleModerator Role = "moderator"
+	RoleStaff     Role = "staff"
+	RoleAdmin     Role = "admin"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleMember, RoleModerator, RoleStaff, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// IsStaff reports whether posts by this role count as staff replies.
+func (r Role) IsStaff() bool { return r == RoleStaff || r == RoleAdmin }
+
+// User is a member of the forum.
+type User struct {
+	ID          int64
+	Handle      string // unique, case-insensitive, used in URLs
+	DisplayName string
+	Role        Role
+	// Badge is a title shown beside the name, e.g. "DTS Engineer"; empty for most users.
+	Badge string
+	// Signature is Markdown shown under the user's posts; SignatureHTML is its sanitised rendering.
+	Signature     string
+	SignatureHTML string
+	CreatedAt     time.Time
+	ThreadCount   int64
+	PostCount     int64
+}
+
+// Author is the part of a user shown beside their threads and posts.
+type Author struct {
+	ID            int64
+	Handle        string
+	DisplayName   string
+	Role          Role
+	Badge         string
+	SignatureHTML string // filled where posts are shown, empty in lists
+}
+
+// Topic is the top level of the forum's structure, e.g. "App & System Services".
+type Topic struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	Position    int
+	Subtopics   []Subtopic
+}
+
+// Subtopic is the second and last level, e.g. "Networking"; every thread lives in one.
+type Subtopic struct {
+	ID          int64
+	TopicID     int64
+	Slug        string
+	Name        string
+	Description string
+	Position    int
+	ThreadCount int64
+}
+
+// Tag labels threads across subtopics, e.g. "Network" or "CFNetwork".
+type Tag struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	ThreadCount int64
+}
+
+// TagRef is the part of a tag shown on a thread.
+type TagRef struct {
+	Slug string
+	Name string
+}
+
+// Thread is a question or discussion: an original post plus replies.
+type Thread struct {
+	ID             int64
+	Title          string
+	SubtopicID     int64
+	TopicID        int64
+	Author         Author
+	Tags           []TagRef
+	CreatedAt      time.Time
+	LastActivityAt time.Time
+	ReplyCount     int64
+	BoostCount     int64 // the original post's boosts
+	ViewCount      int64
+	// Pinned is true when the thread is pinned in the list it was read from (or anywhere,
+	// when read on its own).
+	Pinned         bool
+	Locked         bool
+	AcceptedPostID int64 // 0 when no answer is accepted
+	StaffReplied   bool
+}
+
+// Answered reports whether the thread has an accepted answer.
+func (t Thread) Answered() bool { return t.AcceptedPostID != 0 }
+
+// Slug is the title in URL form, for readable links.
+func (t Thread) Slug() string { return Slugify(t.Title) }
+
+// Post is the original post of a thread or one of its replies.
+type Post struct {
+	ID       int64
+	ThreadID int64
+	Author   Author
+	Body     string // Markdown source, as written
+	HTML     string // Body rendered and sanitised once, when written
+	// Original is true for the thread's first post.
+	Original         bool
+	CreatedAt        time.Time
+	EditedAt         time.Time // zero when never edited
+	Revision         int       // 1 for a post never edited, n after n-1 edits
+	BoostCount       int64
+	StaffRecommended bool
+}
+
+// Edited reports whether the post was changed after it was written.
+func (p *Post) Edited() bool { return p.Revision > 1 }
+
+// Revision is one version of a post's body, kept by the software on every edit.
+type Revision struct {
+	PostID    int64
+	Number    int // 1 is the original
+	Body      string
+	Editor    Author
+	CreatedAt time.Time
+	Summary   string
+}
+
+// UserPost is one entry of a user's activity: a thread they started or a reply they wrote.
+type UserPost struct {
+	PostID      int64
+	ThreadID    int64
+	ThreadTitle string
+	Original    bool
+	CreatedAt   time.Time
+	BoostCount  int64
+}
+
+// Slugify turns a title or name into lower-case words joined by hyphens, for URLs.
+func Slugify(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		default:
+			hyphen = true
+		}
+		if b.Len() >= 80 {
+			break
+		}
+	}
+	return b.String()
+}

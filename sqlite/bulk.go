@@ -1,0 +1,248 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// bulkWriter loads a forum over one dedicated connection with durability relaxed: a load
+// that dies half-way leaves a database to delete, not one to trust, so fsyncs buy nothing.
+type bulkWriter struct {
+	s    *Store
+	conn *sql.Conn
+	// indexes holds the CREATE INDEX statements of the tables a bulk load fills: they are
+	// dropped while it runs and built once at the end, several times faster than keeping them.
+	indexes []string
+}
+
+var bulkStatements = map[string]string{
+	"thread": `INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at,
+		reply_count, boost_count, view_count, pinned, locked, accepted_post_id, staff_replied)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	"tag": `INSERT INTO thread_tags (thread_id, tag_id) VALUES (?, ?)`,
+	"pin": `INSERT INTO bulk_pins (scope, thread_id) VALUES (?, ?)`,
+	"post": `INSERT INTO posts (id, thread_id, author_id, original, body, html, created_at, revision, editor_id,
+		edited_at, edit_summary, boost_count, staff_recommended) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	"revision": `INSERT INTO revisions (post_id, number, body, editor_id, created_at, summary) VALUES (?, ?, ?, ?, ?, ?)`,
+	"boost":    `INSERT INTO boosts (post_id, user_id, created_at) VALUES (?, ?, ?)`,
+}
+
+// Bulk returns a writer that loads a whole forum into this empty store.
+func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
+	var n int64
+	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM threads LIMIT 1)`).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, parley.Errorf(parley.EConflict, "The database holds threads already; bulk loading needs an empty one.")
+	}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &bulkWriter{s: s, conn: conn}
+	if err := w.start(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *bulkWriter) start(ctx context.Context) error {
+	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -262144`, `PRAGMA foreign_keys = OFF`,
+		`CREATE TEMP TABLE bulk_pins (scope INTEGER NOT NULL, thread_id INTEGER NOT NULL, PRIMARY KEY (scope, thread_id))`} {
+		if _, err := w.conn.ExecContext(ctx, p); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	rows, err := w.conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+		AND tbl_name IN ('threads', 'thread_tags', 'thread_listings', 'posts', 'revisions', 'boosts')`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var name, ddl string
+		if err := rows.Scan(&name, &ddl); err != nil {
+			rows.Close()
+			return err
+		}
+		names, w.indexes = append(names, name), append(w.indexes, ddl)
+	}
+	rows.Close()
+	for _, name := range names {
+		if _, err := w.conn.ExecContext(ctx, `DROP INDEX `+name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Topics writes topics and their subtopics.
+func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
+	return w.inTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range topics {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO topics (id, slug, name, description, position) VALUES (?, ?, ?, ?, ?)`,
+				t.ID, t.Slug, t.Name, t.Description, t.Position); err != nil {
+				return err
+			}
+			for _, s := range t.Subtopics {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO subtopics (id, topic_id, slug, name, description, position, thread_count)
+					VALUES (?, ?, ?, ?, ?, ?, ?)`, s.ID, t.ID, s.Slug, s.Name, s.Description, s.Position, s.ThreadCount); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Tags writes tags.
+func (w *bulkWriter) Tags(ctx context.Context, tags []parley.Tag) error {
+	defer w.s.forgetTags()
+	return w.inTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range tags {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tags (id, slug, name, description, thread_count) VALUES (?, ?, ?, ?, ?)`,
+				t.ID, t.Slug, t.Name, t.Description, t.ThreadCount); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Users writes users.
+func (w *bulkWriter) Users(ctx context.Context, users []parley.User) error {
+	return w.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO users (id, handle, display_name, role, badge, signature, signature_html,
+			created_at, thread_count, post_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, u := range users {
+			if _, err := stmt.ExecContext(ctx, u.ID, u.Handle, u.DisplayName, u.Role, u.Badge, u.Signature, u.SignatureHTML,
+				parley.Millis(u.CreatedAt), u.ThreadCount, u.PostCount); err != nil {
+				return fmt.Errorf("user %d: %w", u.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Threads writes a batch of threads with their posts, revisions and boosts.
+func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord) error {
+	return w.inTx(ctx, func(tx *sql.Tx) error {
+		st := map[string]*sql.Stmt{}
+		for name, q := range bulkStatements {
+			stmt, err := tx.PrepareContext(ctx, q)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			st[name] = stmt
+		}
+		for i := range threads {
+			if err := writeThread(ctx, st, &threads[i]); err != nil {
+				return fmt.Errorf("thread %d: %w", threads[i].Thread.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+func writeThread(ctx context.Context, st map[string]*sql.Stmt, r *parley.ThreadRecord) error {
+	t := &r.Thread
+	if _, err := st["thread"].ExecContext(ctx, t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, joinIDs(r.TagIDs),
+		parley.Millis(t.CreatedAt), parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.ViewCount,
+		boolInt(t.Pinned), boolInt(t.Locked), nullInt(t.AcceptedPostID), boolInt(t.StaffReplied)); err != nil {
+		return err
+	}
+	for _, id := range r.TagIDs {
+		if _, err := st["tag"].ExecContext(ctx, t.ID, id); err != nil {
+			return err
+		}
+	}
+	for _, sc := range r.PinnedIn {
+		if _, err := st["pin"].ExecContext(ctx, sc.Key(), t.ID); err != nil {
+			return err
+		}
+	}
+	for i := range r.Posts {
+		if err := writePost(ctx, st, &r.Posts[i]); err != nil {
+			return fmt.Errorf("post %d: %w", r.Posts[i].Post.ID, err)
+		}
+	}
+	return nil
+}
+
+func writePost(ctx context.Context, st map[string]*sql.Stmt, r *parley.PostRecord) error {
+	p := &r.Post
+	var edited sql.NullInt64
+	if !p.EditedAt.IsZero() {
+		edited = sql.NullInt64{Int64: parley.Millis(p.EditedAt), Valid: true}
+	}
+	if _, err := st["post"].ExecContext(ctx, p.ID, p.ThreadID, p.Author.ID, boolInt(p.Original), p.Body, p.HTML,
+		parley.Millis(p.CreatedAt), p.Revision, nullInt(r.EditorID), edited, r.EditorSummary, p.BoostCount,
+		boolInt(p.StaffRecommended)); err != nil {
+		return err
+	}
+	for _, rev := range r.Revisions {
+		if _, err := st["revision"].ExecContext(ctx, p.ID, rev.Number, rev.Body, rev.Editor.ID,
+			parley.Millis(rev.CreatedAt), rev.Summary); err != nil {
+			return err
+		}
+	}
+	for _, u := range r.Boosters {
+		if _, err := st["boost"].ExecContext(ctx, p.ID, u, parley.Millis(p.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listingsFromThreads derives every list entry from the threads and their tags, in key
+// order so that the table is written by appending.
+var listingsFromThreads = []string{
+	`INSERT INTO thread_listings SELECT 0, id, created_at, last_activity_at, reply_count, boost_count, view_count,
+		accepted_post_id IS NOT NULL, staff_replied, 0 FROM threads ORDER BY id`,
+	`INSERT INTO thread_listings SELECT (1 << 40) | topic_id, id, created_at, last_activity_at, reply_count, boost_count,
+		view_count, accepted_post_id IS NOT NULL, staff_replied, 0 FROM threads ORDER BY topic_id, id`,
+	`INSERT INTO thread_listings SELECT (2 << 40) | subtopic_id, id, created_at, last_activity_at, reply_count, boost_count,
+		view_count, accepted_post_id IS NOT NULL, staff_replied, 0 FROM threads ORDER BY subtopic_id, id`,
+	`INSERT INTO thread_listings SELECT (3 << 40) | tt.tag_id, t.id, t.created_at, t.last_activity_at, t.reply_count,
+		t.boost_count, t.view_count, t.accepted_post_id IS NOT NULL, t.staff_replied, 0
+		FROM thread_tags tt JOIN threads t ON t.id = tt.thread_id ORDER BY tt.tag_id, t.id`,
+	`UPDATE thread_listings SET pinned = 1 WHERE (scope, thread_id) IN (SELECT scope, thread_id FROM bulk_pins)`,
+	`DROP TABLE bulk_pins`,
+}
+
+// Close derives the list entries, rebuilds the indexes, refreshes the planner's statistics
+// and hands the connection back with the store's usual settings.
+func (w *bulkWriter) Close(ctx context.Context) error {
+	defer w.conn.Close()
+	steps := append(append(listingsFromThreads, w.indexes...),
+		`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA wal_checkpoint(TRUNCATE)`,
+		`PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`)
+	for _, q := range steps {
+		if _, err := w.conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("finish bulk load: %s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+func (w *bulkWriter) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := w.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

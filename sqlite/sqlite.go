@@ -1,0 +1,156 @@
+// Package sqlite stores the forum in an embedded SQLite database, through the pure-Go
+// modernc.org/sqlite driver, so that Parley builds without a C toolchain.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Store is a parley.Store on one SQLite file. It keeps two pools: one connection for
+// writes, since SQLite allows one writer at a time and queueing in Go is cheaper than
+// retrying on SQLITE_BUSY, and several for reads, which WAL mode runs alongside the writer.
+type Store struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+	now   parley.Clock
+
+	tagsMu sync.RWMutex
+	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
+}
+
+var _ parley.Store = (*Store)(nil)
+
+// Options tune a Store; the zero value is right for serving.
+type Options struct {
+	// Clock replaces time.Now, for tests.
+	Clock parley.Clock
+	// ReadConns sizes the read pool; 0 means 2 per CPU, enough to keep the CPUs busy
+	// while some readers wait on the disk.
+	ReadConns int
+}
+
+// Open opens (creating if needed) the database file at path and brings its schema up to
+// date.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	s := &Store{path: path, now: opts.Clock}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if s.write, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		return nil, err
+	}
+	s.write.SetMaxOpenConns(1)
+	s.write.SetConnMaxIdleTime(0)
+	if s.read, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		s.write.Close()
+		return nil, err
+	}
+	n := opts.ReadConns
+	if n <= 0 {
+		n = 2 * runtime.GOMAXPROCS(0)
+	}
+	s.read.SetMaxOpenConns(n)
+	s.read.SetMaxIdleConns(n)
+	if err := migrate(ctx, s.write); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dsn builds the connection string. The pragmas, and why:
+//   - journal_mode=WAL: readers never block the writer nor the writer readers.
+//   - synchronous=NORMAL: in WAL mode a commit survives a crash of the process (SIGKILL);
+//     only a power loss may drop the last commits, in exchange for not syncing every commit.
+//   - busy_timeout: a second process (parley migrate, a backup) waits instead of failing.
+//   - foreign_keys: the schema's references are checked.
+//   - cache_size: 16 MB of pages per connection keeps the hot index pages in memory while the
+//     whole process stays well under its memory budget.
+//   - _txlock=immediate on the writer: a write transaction takes the lock at BEGIN, so it
+//     cannot fail half-way on a lock upgrade.
+//   - query_only on readers: a read connection can never write by mistake.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "cache_size(-16000)")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	if readOnly {
+		q.Add("_pragma", "query_only(ON)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// Ping checks that the database answers, for readiness probes.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read.PingContext(ctx)
+}
+
+// inTx runs fn in one write transaction, committing when it returns nil. The clock is read
+// once, so every row the transaction writes carries the same time.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx, now int64) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx, parley.Millis(s.now())); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// queryer is what the find helpers need: a pool or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// notFound turns sql.ErrNoRows into the domain's not-found error.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return parley.NotFound(format, args...)
+	}
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }

@@ -1,0 +1,263 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// listIndex names, for each sort, the listings column and the index that orders by it.
+// Naming the index (INDEXED BY) pins the plan: one range scan of one index per page.
+var listIndex = map[parley.Sort]struct{ column, index string }{
+	parley.SortActivity: {"last_activity_at", "listings_by_activity"},
+	parley.SortNewest:   {"created_at", "listings_by_created"},
+	parley.SortReplies:  {"reply_count", "listings_by_replies"},
+	parley.SortBoosts:   {"boost_count", "listings_by_boosts"},
+	parley.SortViews:    {"view_count", "listings_by_views"},
+}
+
+var filterClause = map[parley.Filter]string{
+	parley.FilterNone:       "",
+	parley.FilterUnanswered: " AND l.answered = 0",
+	parley.FilterAnswered:   " AND l.answered = 1",
+	parley.FilterStaff:      " AND l.staff_replied = 1",
+	parley.FilterAwaiting:   " AND l.staff_replied = 0",
+}
+
+// threadColumns are read by scanThread, with the listing's pinned flag or the thread's.
+const threadColumns = `t.id, t.title, t.subtopic_id, t.topic_id, t.tag_ids, t.created_at, t.last_activity_at,
+	t.reply_count, t.boost_count, t.view_count, %s, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
+	u.id, u.handle, u.display_name, u.role, u.badge`
+
+// Threads returns one page of a list, pinned threads left out.
+func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadPage, error) {
+	if err := q.Validate(); err != nil {
+		return parley.ThreadPage{}, err
+	}
+	ix := listIndex[q.Sort]
+	key, id := int64(1<<63-1), int64(1<<63-1)
+	if q.After != nil {
+		key, id = q.After.Key, q.After.ID
+	}
+	query := `SELECT ` + fmt.Sprintf(threadColumns, "l.pinned") + `
+		FROM thread_listings l INDEXED BY ` + ix.index + `
+		JOIN threads t ON t.id = l.thread_id
+		JOIN users u ON u.id = t.author_id
+		WHERE l.scope = ? AND l.pinned = 0` + filterClause[q.Filter] + `
+		  AND (l.` + ix.column + `, l.thread_id) < (?, ?)
+		ORDER BY l.` + ix.column + ` DESC, l.thread_id DESC
+		LIMIT ?`
+	threads, err := s.queryThreads(ctx, query, q.Scope.Key(), key, id, q.Limit+1)
+	if err != nil {
+		return parley.ThreadPage{}, err
+	}
+	page := parley.ThreadPage{Threads: threads}
+	if len(threads) > q.Limit {
+		page.Threads = threads[:q.Limit]
+		next := parley.CursorAfter(q.Sort, &page.Threads[q.Limit-1])
+		page.Next = &next
+	}
+	return page, nil
+}
+
+// PinnedThreads returns the threads pinned in a list, most recently active first.
+func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Thread, error) {
+	return s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l.pinned")+`
+		FROM thread_listings l INDEXED BY listings_pinned
+		JOIN threads t ON t.id = l.thread_id
+		JOIN users u ON u.id = t.author_id
+		WHERE l.scope = ? AND l.pinned = 1
+		ORDER BY l.last_activity_at DESC LIMIT 20`, sc.Key())
+}
+
+// Thread returns one thread.
+func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
+	threads, err := s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "t.pinned")+`
+		FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?`, id)
+	if err != nil {
+		return parley.Thread{}, err
+	}
+	if len(threads) == 0 {
+		return parley.Thread{}, parley.NotFound("There is no thread %d.", id)
+	}
+	return threads[0], nil
+}
+
+func (s *Store) queryThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var threads []parley.Thread
+	for rows.Next() {
+		var t parley.Thread
+		var tagIDs string
+		var created, active int64
+		if err := rows.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &tagIDs, &created, &active,
+			&t.ReplyCount, &t.BoostCount, &t.ViewCount, &t.Pinned, &t.Locked, &t.AcceptedPostID, &t.StaffReplied,
+			&t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.LastActivityAt = parley.FromMillis(created), parley.FromMillis(active)
+		if t.Tags, err = s.tagRefs(ctx, tagIDs); err != nil {
+			return nil, err
+		}
+		threads = append(threads, t)
+	}
+	return threads, rows.Err()
+}
+
+// CreateThread stores a thread, its original post, its tags and its list entries.
+func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.Thread, parley.Post, error) {
+	if err := in.Validate(); err != nil {
+		return parley.Thread{}, parley.Post{}, err
+	}
+	var threadID, postID int64
+	err := s.inTx(ctx, func(tx *sql.Tx, now int64) error {
+		topicID, err := subtopicTopic(ctx, tx, in.SubtopicID)
+		if err != nil {
+			return parley.Invalid("subtopic", "There is no such subtopic.")
+		}
+		if err := checkTags(ctx, tx, in.TagIDs); err != nil {
+			return err
+		}
+		author, err := findAuthor(ctx, tx, in.AuthorID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO threads (title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, strings.TrimSpace(in.Title), in.SubtopicID, topicID, author.ID, joinIDs(in.TagIDs), now, now)
+		if err != nil {
+			return err
+		}
+		if threadID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Body, in.HTML, now); err != nil {
+			return err
+		}
+		return s.addThreadEntries(ctx, tx, threadID, topicID, in, now)
+	})
+	if err != nil {
+		return parley.Thread{}, parley.Post{}, err
+	}
+	t, err := s.Thread(ctx, threadID)
+	if err != nil {
+		return t, parley.Post{}, err
+	}
+	p, err := s.Post(ctx, postID)
+	return t, p, err
+}
+
+// addThreadEntries writes a new thread's tags and list entries and counts it everywhere.
+func (s *Store) addThreadEntries(ctx context.Context, tx *sql.Tx, threadID, topicID int64, in parley.NewThread, now int64) error {
+	for _, tagID := range in.TagIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO thread_tags (thread_id, tag_id) VALUES (?, ?)`, threadID, tagID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tags SET thread_count = thread_count + 1 WHERE id = ?`, tagID); err != nil {
+			return err
+		}
+	}
+	for _, sc := range parley.Scopes(topicID, in.SubtopicID, in.TagIDs) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at,
+			reply_count, boost_count, view_count, answered, staff_replied) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0)`,
+			sc.Key(), threadID, now, now); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE subtopics SET thread_count = thread_count + 1 WHERE id = ?`, in.SubtopicID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE users SET thread_count = thread_count + 1 WHERE id = ?`, in.AuthorID)
+	return err
+}
+
+func checkTags(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	for _, id := range ids {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM tags WHERE id = ?`, id).Scan(&one); err != nil {
+			if err == sql.ErrNoRows {
+				return parley.Invalid("tags", "There is no tag %d.", id)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// SetLocked locks or unlocks a thread against replies.
+func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+		return execOne(ctx, tx, parley.NotFound("There is no thread %d.", threadID),
+			`UPDATE threads SET locked = ? WHERE id = ?`, boolInt(on), threadID)
+	})
+}
+
+// SetPinned pins or unpins a thread in one list, or in all of its lists when sc is nil.
+func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope, on bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+		var err error
+		if sc == nil {
+			err = execOne(ctx, tx, parley.NotFound("There is no thread %d.", threadID),
+				`UPDATE thread_listings SET pinned = ? WHERE thread_id = ?`, boolInt(on), threadID)
+		} else {
+			err = execOne(ctx, tx, parley.NotFound("Thread %d is not in that list.", threadID),
+				`UPDATE thread_listings SET pinned = ? WHERE scope = ? AND thread_id = ?`, boolInt(on), sc.Key(), threadID)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE threads SET pinned = EXISTS (
+			SELECT 1 FROM thread_listings WHERE thread_id = ?1 AND pinned = 1) WHERE id = ?1`, threadID)
+		return err
+	})
+}
+
+// AddViews adds batched view counts to threads and their list entries.
+func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
+	if len(views) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+		threads, err := tx.PrepareContext(ctx, `UPDATE threads SET view_count = view_count + ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer threads.Close()
+		listings, err := tx.PrepareContext(ctx, `UPDATE thread_listings SET view_count = view_count + ? WHERE thread_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer listings.Close()
+		for id, n := range views {
+			if _, err := threads.ExecContext(ctx, n, id); err != nil {
+				return err
+			}
+			if _, err := listings.ExecContext(ctx, n, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// execOne runs a statement that must change at least one row, or returns missing.
+func execOne(ctx context.Context, tx *sql.Tx, missing error, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return missing
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// Topics returns every topic with its subtopics, in display order.
+func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, slug, name, description, position FROM topics ORDER BY position, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var topics []parley.Topic
+	for rows.Next() {
+		var t parley.Topic
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Position); err != nil {
+			return nil, err
+		}
+		topics = append(topics, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	subs, err := findSubtopics(ctx, s.read, 0)
+	if err != nil {
+		return nil, err
+	}
+	for i := range topics {
+		for _, sub := range subs {
+			if sub.TopicID == topics[i].ID {
+				topics[i].Subtopics = append(topics[i].Subtopics, sub)
+			}
+		}
+	}
+	return topics, nil
+}
+
+// TopicBySlug returns one topic with its subtopics.
+func (s *Store) TopicBySlug(ctx context.Context, slug string) (parley.Topic, error) {
+	var t parley.Topic
+	err := s.read.QueryRowContext(ctx, `SELECT id, slug, name, description, position FROM topics WHERE slug = ?`, slug).
+		Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Position)
+	if err != nil {
+		return t, notFound(err, "There is no topic %q.", slug)
+	}
+	t.Subtopics, err = findSubtopics(ctx, s.read, t.ID)
+	return t, err
+}
+
+// findSubtopics returns the subtopics of one topic, or of every topic when topicID is 0.
+func findSubtopics(ctx context.Context, q queryer, topicID int64) ([]parley.Subtopic, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, topic_id, slug, name, description, position, thread_count
+		FROM subtopics WHERE ? = 0 OR topic_id = ? ORDER BY position, id`, topicID, topicID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var subs []parley.Subtopic
+	for rows.Next() {
+		var s parley.Subtopic
+		if err := rows.Scan(&s.ID, &s.TopicID, &s.Slug, &s.Name, &s.Description, &s.Position, &s.ThreadCount); err != nil {
+			return nil, err
+		}
+		subs = append(subs, s)
+	}
+	return subs, rows.Err()
+}
+
+// CreateTopic adds a topic; its slug must be unused.
+func (s *Store) CreateTopic(ctx context.Context, in parley.NewTopic) (parley.Topic, error) {
+	if err := parley.ValidateName(in.Slug, in.Name); err != nil {
+		return parley.Topic{}, err
+	}
+	t := parley.Topic{Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
+	err := s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO topics (slug, name, description, position) VALUES (?, ?, ?, ?)`,
+			in.Slug, in.Name, in.Description, in.Position)
+		if isUniqueViolation(err) {
+			return parley.Errorf(parley.EConflict, "A topic with the address %q exists already.", in.Slug)
+		}
+		if err != nil {
+			return err
+		}
+		t.ID, err = res.LastInsertId()
+		return err
+	})
+	return t, err
+}
+
+// CreateSubtopic adds a subtopic to a topic; its slug must be unused within the topic.
+func (s *Store) CreateSubtopic(ctx context.Context, in parley.NewSubtopic) (parley.Subtopic, error) {
+	if err := parley.ValidateName(in.Slug, in.Name); err != nil {
+		return parley.Subtopic{}, err
+	}
+	sub := parley.Subtopic{TopicID: in.TopicID, Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
+	err := s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM topics WHERE id = ?`, in.TopicID).Scan(&one); err != nil {
+			return notFound(err, "There is no topic %d.", in.TopicID)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO subtopics (topic_id, slug, name, description, position) VALUES (?, ?, ?, ?, ?)`,
+			in.TopicID, in.Slug, in.Name, in.Description, in.Position)
+		if isUniqueViolation(err) {
+			return parley.Errorf(parley.EConflict, "This topic has a subtopic with the address %q already.", in.Slug)
+		}
+		if err != nil {
+			return err
+		}
+		sub.ID, err = res.LastInsertId()
+		return err
+	})
+	return sub, err
+}
+
+// subtopicTopic returns the topic a subtopic belongs to.
+func subtopicTopic(ctx context.Context, q queryer, subtopicID int64) (int64, error) {
+	var topicID int64
+	err := q.QueryRowContext(ctx, `SELECT topic_id FROM subtopics WHERE id = ?`, subtopicID).Scan(&topicID)
+	if err != nil {
+		return 0, notFound(err, "There is no subtopic %d.", subtopicID)
+	}
+	return topicID, nil
+}

@@ -1,0 +1,154 @@
+package parley
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the forum's storage, in domain terms. Every implementation (SQLite, PostgreSQL)
+// passes the conformance suite in package storetest. Unless a comment says otherwise, a
+// method returns an error matching ErrNotFound when a record it names does not exist, and
+// an EInvalid or EConflict *Error when its input breaks a rule; any other error is internal.
+// Each method is one transaction: it either happens whole or not at all.
+type Store interface {
+	// Topics returns every topic with its subtopics, in display order.
+	Topics(ctx context.Context) ([]Topic, error)
+	// TopicBySlug returns one topic with its subtopics.
+	TopicBySlug(ctx context.Context, slug string) (Topic, error)
+	// Tags returns every tag, the most used first.
+	Tags(ctx context.Context) ([]Tag, error)
+	TagBySlug(ctx context.Context, slug string) (Tag, error)
+
+	UserByID(ctx context.Context, id int64) (User, error)
+	UserByHandle(ctx context.Context, handle string) (User, error)
+	// UserPosts returns a user's posts, newest first, those older than post id before
+	// (0 for the newest), at most limit.
+	UserPosts(ctx context.Context, userID, before int64, limit int) ([]UserPost, error)
+
+	// Threads returns one page of a list. Pinned threads are left out; see PinnedThreads.
+	Threads(ctx context.Context, q ListQuery) (ThreadPage, error)
+	// PinnedThreads returns the threads pinned in a list, most recently active first.
+	PinnedThreads(ctx context.Context, s Scope) ([]Thread, error)
+	Thread(ctx context.Context, id int64) (Thread, error)
+	// Posts returns a thread's posts in the order they were written, those after post id
+	// after (0 from the start), at most limit.
+	Posts(ctx context.Context, threadID, after int64, limit int) ([]Post, error)
+	Post(ctx context.Context, id int64) (Post, error)
+	// Revisions returns every version of a post, oldest first; the last is the current one.
+	Revisions(ctx context.Context, postID int64) ([]Revision, error)
+
+	CreateTopic(ctx context.Context, t NewTopic) (Topic, error)
+	CreateSubtopic(ctx context.Context, s NewSubtopic) (Subtopic, error)
+	CreateTag(ctx context.Context, t NewTag) (Tag, error)
+	CreateUser(ctx context.Context, u NewUser) (User, error)
+	// CreateThread stores a thread and its original post.
+	CreateThread(ctx context.Context, t NewThread) (Thread, Post, error)
+	// CreateReply adds a reply. It fails with EConflict on a locked thread.
+	CreateReply(ctx context.Context, r NewReply) (Post, error)
+	// EditPost replaces a post's body, keeping the previous version as a revision.
+	EditPost(ctx context.Context, e PostEdit) (Post, error)
+	// SetBoost records or removes user's boost of a post and returns the post's boost count.
+	// Setting a boost that is already set, or clearing one that is not, changes nothing.
+	SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error)
+	// AcceptAnswer marks a reply as its thread's accepted answer (postID 0 clears it).
+	AcceptAnswer(ctx context.Context, threadID, postID int64) error
+	// SetRecommended marks or unmarks a reply as recommended by staff.
+	SetRecommended(ctx context.Context, postID int64, on bool) error
+	// SetPinned pins or unpins a thread in one list, or in every list it is in when s is nil.
+	SetPinned(ctx context.Context, threadID int64, s *Scope, on bool) error
+	SetLocked(ctx context.Context, threadID int64, on bool) error
+	// AddViews adds counted views to threads: threadID → views. Unknown threads are ignored,
+	// since a thread may be deleted between a view and the flush that records it.
+	AddViews(ctx context.Context, views map[int64]int64) error
+
+	// Bulk returns a writer that loads a whole forum into an empty store, much faster than
+	// the one-by-one methods. It fails with EConflict when the store holds any thread.
+	Bulk(ctx context.Context) (BulkWriter, error)
+
+	Close() error
+}
+
+// NewTopic is the input of Store.CreateTopic.
+type NewTopic struct {
+	Slug, Name, Description string
+	Position                int
+}
+
+// NewSubtopic is the input of Store.CreateSubtopic.
+type NewSubtopic struct {
+	TopicID                 int64
+	Slug, Name, Description string
+	Position                int
+}
+
+// NewTag is the input of Store.CreateTag.
+type NewTag struct{ Slug, Name, Description string }
+
+// NewUser is the input of Store.CreateUser.
+type NewUser struct {
+	Handle, DisplayName string
+	Role                Role
+	Badge               string
+	Signature           string
+	SignatureHTML       string
+}
+
+// NewThread is the input of Store.CreateThread.
+type NewThread struct {
+	Title      string
+	SubtopicID int64
+	TagIDs     []int64
+	AuthorID   int64
+	Body, HTML string
+}
+
+// NewReply is the input of Store.CreateReply.
+type NewReply struct {
+	ThreadID   int64
+	AuthorID   int64
+	Body, HTML string
+}
+
+// PostEdit is the input of Store.EditPost.
+type PostEdit struct {
+	PostID     int64
+	EditorID   int64
+	Body, HTML string
+	Summary    string
+}
+
+// BulkWriter loads a forum in one pass: topics, tags and users first, then threads in
+// batches, then Close, which builds indexes and makes the store ready to serve. Records
+// carry their own ids, which are kept.
+type BulkWriter interface {
+	Topics(ctx context.Context, topics []Topic) error
+	Tags(ctx context.Context, tags []Tag) error
+	Users(ctx context.Context, users []User) error
+	Threads(ctx context.Context, threads []ThreadRecord) error
+	Close(ctx context.Context) error
+}
+
+// ThreadRecord is a whole thread as a bulk writer takes it. The thread's counters and flags
+// must agree with its posts: the store writes them as given.
+type ThreadRecord struct {
+	Thread Thread
+	TagIDs []int64
+	// PinnedIn lists the scopes the thread is pinned in, when Thread.Pinned.
+	PinnedIn []Scope
+	Posts    []PostRecord
+}
+
+// PostRecord is a post with its earlier versions and the users who boosted it.
+type PostRecord struct {
+	Post Post
+	// Revisions holds the post's earlier versions, oldest first; the post itself is the
+	// newest, numbered len(Revisions)+1.
+	Revisions []Revision
+	Boosters  []int64
+	// EditorID is who wrote the current version, when the post was edited.
+	EditorID      int64
+	EditorSummary string
+}
+
+// Clock returns the current time. Stores take one so that tests can fix it.
+type Clock func() time.Time

@@ -1,0 +1,84 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// testBulk loads a small forum in bulk and reads it back through the ordinary methods.
+func testBulk(t *testing.T, e *env) {
+	now := e.clock.Now()
+	topics := []parley.Topic{{ID: 1, Slug: "app-services", Name: "App & System Services",
+		Subtopics: []parley.Subtopic{{ID: 1, TopicID: 1, Slug: "networking", Name: "Networking", ThreadCount: 2}}}}
+	tags := []parley.Tag{{ID: 1, Slug: "network", Name: "Network", ThreadCount: 2}, {ID: 2, Slug: "tls", Name: "TLS", ThreadCount: 1}}
+	asker := parley.Author{ID: 1, Handle: "asker", DisplayName: "Asker", Role: parley.RoleMember}
+	staff := parley.Author{ID: 2, Handle: "eskimo", DisplayName: "Quinn", Role: parley.RoleStaff, Badge: "DTS Engineer"}
+	users := []parley.User{
+		{ID: 1, Handle: "asker", DisplayName: "Asker", Role: parley.RoleMember, CreatedAt: now.Add(-48 * time.Hour), ThreadCount: 2, PostCount: 2},
+		{ID: 2, Handle: "eskimo", DisplayName: "Quinn", Role: parley.RoleStaff, Badge: "DTS Engineer", CreatedAt: now.Add(-48 * time.Hour), PostCount: 1},
+	}
+	t1 := now.Add(-10 * time.Hour)
+	first := parley.ThreadRecord{
+		Thread: parley.Thread{ID: 1, Title: "TLS handshake fails", SubtopicID: 1, TopicID: 1, Author: asker,
+			CreatedAt: t1, LastActivityAt: t1.Add(time.Hour), ReplyCount: 1, BoostCount: 1, ViewCount: 40,
+			AcceptedPostID: 2, StaffReplied: true},
+		TagIDs: []int64{1, 2},
+		Posts: []parley.PostRecord{
+			{Post: parley.Post{ID: 1, ThreadID: 1, Author: asker, Original: true, Body: "v2", HTML: "<p>v2</p>", CreatedAt: t1,
+				EditedAt: t1.Add(time.Minute), Revision: 2, BoostCount: 1},
+				Revisions: []parley.Revision{{Number: 1, Body: "v1", Editor: asker, CreatedAt: t1}},
+				Boosters:  []int64{2}, EditorID: 1, EditorSummary: "typo"},
+			{Post: parley.Post{ID: 2, ThreadID: 1, Author: staff, Body: "Answer", HTML: "<p>Answer</p>",
+				CreatedAt: t1.Add(time.Hour), Revision: 1, StaffRecommended: true}},
+		},
+	}
+	t2 := now.Add(-5 * time.Hour)
+	second := parley.ThreadRecord{
+		Thread: parley.Thread{ID: 2, Title: "Pinned: networking resources", SubtopicID: 1, TopicID: 1, Author: asker,
+			CreatedAt: t2, LastActivityAt: t2, Pinned: true},
+		TagIDs:   []int64{1},
+		PinnedIn: []parley.Scope{{Kind: parley.ScopeTag, ID: 1}},
+		Posts: []parley.PostRecord{{Post: parley.Post{ID: 3, ThreadID: 2, Author: asker, Original: true, Body: "Links",
+			HTML: "<p>Links</p>", CreatedAt: t2, Revision: 1}}},
+	}
+
+	w, err := e.s.Bulk(e.ctx)
+	must(t, err)
+	must(t, w.Topics(e.ctx, topics))
+	must(t, w.Tags(e.ctx, tags))
+	must(t, w.Users(e.ctx, users))
+	must(t, w.Threads(e.ctx, []parley.ThreadRecord{first, second}))
+	must(t, w.Close(e.ctx))
+
+	th := e.get(1)
+	if th.Title != "TLS handshake fails" || th.AcceptedPostID != 2 || !th.StaffReplied || th.ViewCount != 40 ||
+		len(th.Tags) != 2 || th.Tags[1].Name != "TLS" || !th.CreatedAt.Equal(t1) {
+		t.Errorf("bulk thread 1 reads back as %+v", th)
+	}
+	tagScope := parley.Scope{Kind: parley.ScopeTag, ID: 1}
+	equalIDs(t, "tag list without the pinned thread", e.list(tagScope, parley.SortActivity, "", 10), []int64{1})
+	equalIDs(t, "subtopic list", e.list(parley.Scope{Kind: parley.ScopeSubtopic, ID: 1}, parley.SortNewest, "", 10), []int64{2, 1})
+	equalIDs(t, "answered in topic", e.list(parley.Scope{Kind: parley.ScopeTopic, ID: 1}, parley.SortNewest, parley.FilterAnswered, 10), []int64{1})
+	pinned, err := e.s.PinnedThreads(e.ctx, tagScope)
+	must(t, err)
+	if len(pinned) != 1 || pinned[0].ID != 2 {
+		t.Errorf("pinned in tag: %+v", pinned)
+	}
+	revs, err := e.s.Revisions(e.ctx, 1)
+	must(t, err)
+	if len(revs) != 2 || revs[0].Body != "v1" || revs[1].Body != "v2" || revs[1].Summary != "typo" {
+		t.Errorf("bulk revisions %+v", revs)
+	}
+	// The boost rows arrived too: clearing the one boost brings the count to zero.
+	if n, err := e.s.SetBoost(e.ctx, 2, 1, false); err != nil || n != 0 {
+		t.Errorf("clearing the bulk-loaded boost: count %d, err %v", n, err)
+	}
+	next := e.thread(forum{topic: topics[0], sub: topics[0].Subtopics[0], tagA: tags[0]}, users[1], tags[0])
+	if next.ID != 3 {
+		t.Errorf("the thread after a bulk load got id %d, want 3", next.ID)
+	}
+	_, err = e.s.Bulk(e.ctx)
+	wantCode(t, err, parley.EConflict)
+}

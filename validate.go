@@ -1,0 +1,104 @@
+package parley
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on what users write. They are checked here, once, for every store and every form.
+const (
+	MaxTitle     = 150
+	MinTitle     = 8
+	MaxBody      = 50_000
+	MaxTags      = 5
+	MaxSignature = 300
+	MaxName      = 60
+	MaxSummary   = 200
+)
+
+var (
+	slugPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	handlePattern = regexp.MustCompile(`^[A-Za-z0-9_]{2,30}$`)
+)
+
+// ValidateName checks the slug and name of a topic, subtopic or tag.
+func ValidateName(slug, name string) error {
+	if !slugPattern.MatchString(slug) || len(slug) > MaxName {
+		return Invalid("slug", "An address may use lower-case letters, digits and single hyphens, up to %d characters.", MaxName)
+	}
+	if strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > MaxName {
+		return Invalid("name", "A name needs 1 to %d characters.", MaxName)
+	}
+	return nil
+}
+
+// Validate checks a new user's fields.
+func (u *NewUser) Validate() error {
+	if !handlePattern.MatchString(u.Handle) {
+		return Invalid("handle", "A handle has 2 to 30 letters, digits or underscores.")
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(u.DisplayName)); n == 0 || n > MaxName {
+		return Invalid("display_name", "A display name needs 1 to %d characters.", MaxName)
+	}
+	if u.Role == "" {
+		u.Role = RoleMember
+	}
+	if !u.Role.Valid() {
+		return Invalid("role", "Unknown role %q.", u.Role)
+	}
+	if utf8.RuneCountInString(u.Signature) > MaxSignature {
+		return Invalid("signature", "A signature has at most %d characters.", MaxSignature)
+	}
+	return nil
+}
+
+// Validate checks a new thread's fields; the store checks that what they name exists.
+func (t *NewThread) Validate() error {
+	if err := validateTitle(t.Title); err != nil {
+		return err
+	}
+	if t.SubtopicID <= 0 {
+		return Invalid("subtopic", "Choose a subtopic.")
+	}
+	if len(t.TagIDs) == 0 || len(t.TagIDs) > MaxTags {
+		return Invalid("tags", "Choose 1 to %d tags.", MaxTags)
+	}
+	seen := map[int64]bool{}
+	for _, id := range t.TagIDs {
+		if seen[id] {
+			return Invalid("tags", "Each tag may be chosen once.")
+		}
+		seen[id] = true
+	}
+	return validateBody(t.Body)
+}
+
+// Validate checks a reply's fields.
+func (r *NewReply) Validate() error { return validateBody(r.Body) }
+
+// Validate checks an edit's fields.
+func (e *PostEdit) Validate() error {
+	if utf8.RuneCountInString(e.Summary) > MaxSummary {
+		return Invalid("summary", "An edit summary has at most %d characters.", MaxSummary)
+	}
+	return validateBody(e.Body)
+}
+
+func validateTitle(title string) error {
+	n := utf8.RuneCountInString(strings.TrimSpace(title))
+	if n < MinTitle || n > MaxTitle {
+		return Invalid("title", "A title needs %d to %d characters; this one has %d.", MinTitle, MaxTitle, n)
+	}
+	return nil
+}
+
+func validateBody(body string) error {
+	if strings.TrimSpace(body) == "" {
+		return Invalid("body", "Write something first: the post is empty.")
+	}
+	if n := utf8.RuneCountInString(body); n > MaxBody {
+		return Invalid("body", "A post has at most %d characters; this one has %d.", MaxBody, n)
+	}
+	return nil
+}
