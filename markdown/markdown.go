@@ -1,9 +1,10 @@
 // Package markdown renders post Markdown to sanitised HTML.
 //
 // Posts are rendered once, when they are written, and the stored HTML is
-// served as-is, so everything that makes it safe happens here: goldmark never
-// passes raw HTML through, and a bluemonday allow-list then strips anything
-// the Markdown renderer should not have produced, as a second wall.
+// served as-is, so everything that makes it safe happens here: raw HTML in
+// the Markdown comes out as escaped text, and a bluemonday allow-list then
+// strips anything the Markdown renderer should not have produced, as a
+// second wall.
 package markdown
 
 import (
@@ -73,7 +74,8 @@ func newGoldmark() goldmark.Markdown {
 			parser.WithASTTransformers(util.Prioritized(postTransformer{}, 0)),
 		),
 		goldmark.WithRendererOptions(
-			// Below the default renderer's 1000, so these funcs win.
+			// goldmark lets the lower priority value win a node kind; the
+			// default HTML renderer has 1000.
 			renderer.WithNodeRenderers(util.Prioritized(escapedHTML{}, 100)),
 		),
 	)
