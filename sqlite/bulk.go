@@ -16,6 +16,11 @@ type bulkWriter struct {
 	// indexes holds the CREATE INDEX statements of the tables a bulk load fills: they are
 	// dropped while it runs and built once at the end, several times faster than keeping them.
 	indexes []string
+
+	// Batches of threads are written by one goroutine while the caller generates the
+	// next, so that on two cores generating and writing overlap.
+	batches chan []parley.ThreadRecord
+	failed  chan error // receives the writer goroutine's result when it stops
 }
 
 var bulkStatements = map[string]string{
@@ -52,6 +57,10 @@ func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 }
 
 func (w *bulkWriter) start(ctx context.Context) error {
+	// Without a journal each page is written once instead of twice. Leaving WAL mode needs
+	// the only connection to the file; when a reader is open the load stays in WAL mode,
+	// slower but just as correct.
+	w.conn.ExecContext(ctx, `PRAGMA journal_mode = OFF`)
 	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -262144`, `PRAGMA foreign_keys = OFF`,
 		`CREATE TEMP TABLE bulk_pins (scope INTEGER NOT NULL, thread_id INTEGER NOT NULL, PRIMARY KEY (scope, thread_id))`} {
 		if _, err := w.conn.ExecContext(ctx, p); err != nil {
@@ -133,8 +142,39 @@ func (w *bulkWriter) Users(ctx context.Context, users []parley.User) error {
 	})
 }
 
-// Threads writes a batch of threads with their posts, revisions and boosts.
+// Threads queues a batch of threads with their posts, revisions and boosts for writing.
+// It may return before the batch is written, so it keeps the slice; an error writing it is
+// returned by a later call or by Close.
 func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord) error {
+	if w.batches == nil {
+		w.batches, w.failed = make(chan []parley.ThreadRecord, 2), make(chan error, 1)
+		go w.writeBatches(ctx)
+	}
+	select {
+	case w.batches <- threads:
+		return nil
+	case err := <-w.failed:
+		w.batches = nil
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// writeBatches writes queued batches until the queue closes or a write fails.
+func (w *bulkWriter) writeBatches(ctx context.Context) {
+	for batch := range w.batches {
+		if err := w.writeBatch(ctx, batch); err != nil {
+			w.failed <- err
+			for range w.batches { // let a blocked sender go
+			}
+			return
+		}
+	}
+	w.failed <- nil
+}
+
+func (w *bulkWriter) writeBatch(ctx context.Context, threads []parley.ThreadRecord) error {
 	return w.inTx(ctx, func(tx *sql.Tx) error {
 		st := map[string]*sql.Stmt{}
 		for name, q := range bulkStatements {
@@ -224,9 +264,15 @@ var listingsFromThreads = []string{
 // and hands the connection back with the store's usual settings.
 func (w *bulkWriter) Close(ctx context.Context) error {
 	defer w.conn.Close()
+	if w.batches != nil {
+		close(w.batches)
+		if err := <-w.failed; err != nil {
+			return err
+		}
+	}
 	steps := append(append(listingsFromThreads, w.indexes...),
 		`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA wal_checkpoint(TRUNCATE)`,
-		`PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`)
+		`PRAGMA journal_mode = WAL`, `PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`)
 	for _, q := range steps {
 		if _, err := w.conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("finish bulk load: %s: %w", q, err)

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// flags wraps a FlagSet so that every flag takes its default from PARLEY_<NAME> when that
+// variable is set; a flag on the command line still wins.
+type flags struct {
+	*flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+func newFlags(name string, getenv func(string) string, stderr io.Writer) *flags {
+	fs := flag.NewFlagSet("parley "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &flags{FlagSet: fs, getenv: getenv}
+}
+
+func envName(flagName string) string {
+	return "PARLEY_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f *flags) String(p *string, name, def, help string) {
+	if v := f.getenv(envName(name)); v != "" {
+		def = v
+	}
+	f.StringVar(p, name, def, help+" ("+envName(name)+")")
+}
+
+func (f *flags) Int(p *int, name string, def int, help string) {
+	if v := f.getenv(envName(name)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: not a whole number", envName(name), v))
+		}
+		def = n
+	}
+	f.IntVar(p, name, def, help+" ("+envName(name)+")")
+}
+
+func (f *flags) Bool(p *bool, name string, def bool, help string) {
+	if v := f.getenv(envName(name)); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: use true or false", envName(name), v))
+		}
+		def = b
+	}
+	f.BoolVar(p, name, def, help+" ("+envName(name)+")")
+}
+
+// parse reads the arguments and reports every environment error at once.
+func (f *flags) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		f.errs = append(f.errs, fmt.Errorf("unexpected argument %q", f.Arg(0)))
+	}
+	return errors.Join(f.errs...)
+}
+
+// common are the settings every command that opens the database shares.
+type common struct {
+	Data     string
+	LogLevel string
+}
+
+func (c *common) register(f *flags) {
+	f.String(&c.Data, "data", "./data", "folder for the database and uploaded files")
+	f.String(&c.LogLevel, "log-level", "info", "least severe log level written: debug, info, warn or error")
+}
+
+func (c *common) dbPath() string { return filepath.Join(c.Data, "parley.db") }
+
+func (c *common) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), nil
+}
+
+// serveConfig is parley serve's configuration, read once and validated.
+type serveConfig struct {
+	common
+	Addr    string
+	BaseURL string
+	Demo    bool
+	base    *url.URL
+}
+
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	f := newFlags("serve", getenv, stderr)
+	c.register(f)
+	f.String(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	f.String(&c.BaseURL, "base-url", "", "public URL of the site, for feeds and canonical links (default http://ADDR)")
+	f.Bool(&c.Demo, "demo", false, "fill an empty database with a small demo forum before serving")
+	if err := f.parse(args); err != nil {
+		return nil, err
+	}
+	return c, c.validate()
+}
+
+func (c *serveConfig) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: want host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url %q: want an absolute http or https URL", c.BaseURL)
+	}
+	c.base = u
+	return nil
+}
+
+// version is the module version the binary was built from, with its commit when known.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + info.GoVersion
+}

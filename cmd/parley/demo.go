@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/demo"
+	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/sqlite"
+	"github.com/schollz/progressbar/v3"
+)
+
+// smallDemo is what serve --demo builds: enough to browse every kind of page, built in
+// a few seconds.
+var smallDemo = demo.Config{Threads: 3000, Posts: 15000, Users: 600, Seed: 1}
+
+func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c common
+	cfg := demo.Config{}
+	f := newFlags("demo", getenv, stderr)
+	c.register(f)
+	f.Int(&cfg.Threads, "threads", 10_000, "threads to generate (ids 1..N)")
+	f.Int(&cfg.Posts, "posts", 50_000, "posts to generate, original posts included")
+	f.Int(&cfg.Users, "users", 2_000, "users to generate")
+	var seed int
+	f.Int(&seed, "seed", 1, "seed: the same seed builds the same forum")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg.Seed, cfg.Now = int64(seed), time.Now()
+	if err := cfg.Validate(); err != nil {
+		var pe *parley.Error
+		if errors.As(err, &pe) && pe.Field != "" {
+			return fmt.Errorf("--%s: %s", pe.Field, pe.Message)
+		}
+		return err
+	}
+	store, err := sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", c.dbPath(), err)
+	}
+	defer store.Close()
+	start := time.Now()
+	if err := buildDemo(ctx, store, cfg, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Built %d threads, %d posts and %d users into %s in %s.\n",
+		cfg.Threads, cfg.Posts, cfg.Users, c.dbPath(), time.Since(start).Round(time.Second/10))
+	return nil
+}
+
+// seedDemo fills an empty store with the small demo forum and leaves a non-empty one alone.
+func seedDemo(ctx context.Context, store *sqlite.Store, progress io.Writer) error {
+	err := buildDemo(ctx, store, smallDemo, progress)
+	if parley.ErrorCode(err) == parley.EConflict {
+		return nil // the forum has content already
+	}
+	return err
+}
+
+func buildDemo(ctx context.Context, store *sqlite.Store, cfg demo.Config, progress io.Writer) error {
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	w, err := store.Bulk(ctx)
+	if err != nil {
+		return err
+	}
+	bar := progressbar.NewOptions(cfg.Threads,
+		progressbar.OptionSetWriter(progress),
+		progressbar.OptionSetDescription("Building the demo forum"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("threads"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	err = demo.Generate(ctx, cfg, markdown.New(), w, func(done int) { bar.Set(done) })
+	bar.Finish()
+	if err != nil {
+		return fmt.Errorf("build demo forum: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+// Command parley runs a developer Q&A forum: parley serve, parley demo, parley migrate,
+// parley version.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "parley:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Usage: parley <command> [flags]
+
+Commands:
+  serve     serve the forum over HTTP
+  demo      fill an empty database with a generated demo forum
+  migrate   bring the database schema up to date
+  version   print the version
+
+Run "parley <command> -h" for a command's flags. Every flag can also be set with an
+environment variable named PARLEY_ and the flag's name in capitals, e.g. PARLEY_ADDR.
+`
+
+// run is the whole program, with its environment passed in so that tests can run it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "parley", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/parley-forum/parley/sqlite"
+)
+
+// runMigrate applies the embedded migrations; serve does the same at start, so this is for
+// operators who want to upgrade the schema as a separate step.
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c common
+	f := newFlags("migrate", getenv, stderr)
+	c.register(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	store, err := sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", c.dbPath(), err)
+	}
+	defer store.Close()
+	v, err := store.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is at schema version %d.\n", c.dbPath(), v)
+	return nil
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/parley-forum/parley/sqlite"
+	"github.com/parley-forum/parley/views"
+	"github.com/parley-forum/parley/web"
+)
+
+const (
+	viewWindow    = time.Hour       // a reader's repeat views of a thread within this count once
+	viewFlush     = 2 * time.Second // how often counted views are written
+	shutdownGrace = 20 * time.Second
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	store, err := sqlite.Open(ctx, cfg.dbPath(), sqlite.Options{})
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.dbPath(), err)
+	}
+	defer store.Close()
+	if cfg.Demo {
+		if err := seedDemo(ctx, store, stderr); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
+	}
+	if getenv(envName("base-url")) == "" && cfg.BaseURL == "http://"+cfg.Addr {
+		cfg.base = &url.URL{Scheme: "http", Host: ln.Addr().String()} // the port the system chose for :0
+	}
+	return serve(ctx, cfg, store, ln, log, stdout)
+}
+
+// serve answers requests until ctx ends, then shuts down in order: stop accepting, let
+// in-flight requests finish, write the views they counted, close the database.
+func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
+	counterCtx, stopCounter := context.WithCancel(context.Background())
+	counter := views.New(store, viewWindow, log)
+	var flushed sync.WaitGroup
+	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
+	defer func() { stopCounter(); flushed.Wait() }()
+
+	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley"}, store, counter, store, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           site.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "Parley is serving %s at http://%s\n", cfg.dbPath(), ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.base.String())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	stopCounter()
+	flushed.Wait()
+	log.Info("stopped", "views_unwritten", counter.Pending())
+	return nil
+}

@@ -1,0 +1,164 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// pages holds one parsed template set per page: the shared layout and partials plus the
+// page's own file.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+func loadPages(a *assets) (*pages, error) {
+	funcs := template.FuncMap{
+		"asset":    a.URL,
+		"ago":      ago,
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"count":    compactCount,
+		"plural":   plural,
+		"tagURL":   func(slug string) string { return "/tags/" + slug },
+		"userURL":  func(handle string) string { return "/users/" + handle },
+		"threadURL": func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
+	}
+	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout templates: %w", err)
+	}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(templateFiles, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return p, nil
+}
+
+// render executes a page into a new byte slice.
+func (p *pages) render(name string, data any) ([]byte, error) {
+	buf := bufferPool.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	if err := p.execute(buf, name, data); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+func (p *pages) execute(buf *bytes.Buffer, name string, data any) error {
+	t, ok := p.byName[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	return t.ExecuteTemplate(buf, "layout", data)
+}
+
+// html renders a page and sends it with conditional-GET and compression support.
+func (s *Server) html(w http.ResponseWriter, r *http.Request, name string, data any, modified time.Time) {
+	buf := bufferPool.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	if err := s.pages.execute(buf, name, data); err != nil {
+		s.renderError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	respond(w, r, "text/html; charset=utf-8", modified, buf.Bytes())
+}
+
+// page is what the layout needs from every page: the one shared part of each view model.
+type page struct {
+	Site        string
+	Title       string // the document title and, unless a page says otherwise, its h1
+	Description string
+	Canonical   string
+	Feeds       []feedLink
+	Crumbs      []crumb
+}
+
+type feedLink struct{ Title, Type, URL string }
+
+type crumb struct{ Name, URL string }
+
+func (s *Server) newPage(r *http.Request, title string) page {
+	return page{Site: s.cfg.SiteName, Title: title, Canonical: s.absolute(r.URL.Path)}
+}
+
+// withFeeds adds RSS and Atom autodiscovery links for the list at listPath.
+func (p *page) withFeeds(title, listPath, query string) {
+	if query != "" {
+		query = "?" + query
+	}
+	p.Feeds = []feedLink{
+		{Title: title + " (RSS)", Type: "application/rss+xml", URL: listPath + ".rss" + query},
+		{Title: title + " (Atom)", Type: "application/atom+xml", URL: listPath + ".atom" + query},
+	}
+}
+
+type errorPage struct {
+	page
+	Status  int
+	Message string
+}
+
+// ago says how long ago t was, in the coarse words a reader wants in a list.
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int64(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int64(d/time.Hour), "hour") + " ago"
+	case d < 30*24*time.Hour:
+		return plural(int64(d/(24*time.Hour)), "day") + " ago"
+	case d < 365*24*time.Hour:
+		return plural(int64(d/(30*24*time.Hour)), "month") + " ago"
+	}
+	return plural(int64(d/(365*24*time.Hour)), "year") + " ago"
+}
+
+// plural counts things in English: 1 reply, 2 replies, 3 views.
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if stem, ok := strings.CutSuffix(word, "y"); ok && !strings.HasSuffix(stem, "e") {
+		return strconv.FormatInt(n, 10) + " " + stem + "ies"
+	}
+	return strconv.FormatInt(n, 10) + " " + word + "s"
+}
+
+// compactCount writes large counts the way lists show them: 950, 1.2K, 34K, 1.5M.
+func compactCount(n int64) string {
+	switch {
+	case n < 1000:
+		return strconv.FormatInt(n, 10)
+	case n < 10_000:
+		return strconv.FormatFloat(float64(n)/1000, 'f', 1, 64) + "K"
+	case n < 1_000_000:
+		return strconv.FormatInt(n/1000, 10) + "K"
+	}
+	return strconv.FormatFloat(float64(n)/1_000_000, 'f', 1, 64) + "M"
+}
+
+// threadLink is the canonical path of a thread.
+func threadLink(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"hash/crc64"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+)
+
+var (
+	bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	gzipPool   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+	crcTable   = crc64.MakeTable(crc64.ECMA)
+)
+
+// respond sends a rendered body with the headers every page and feed carries: an ETag
+// derived from the content (the same on every node), Last-Modified when the content has a
+// time, and gzip when the client asks for it. http.ServeContent then answers conditional
+// requests with 304 and HEAD without a body.
+func respond(w http.ResponseWriter, r *http.Request, contentType string, modified time.Time, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "no-cache")
+	h.Add("Vary", "Accept-Encoding")
+	tag := fmt.Sprintf(`"%016x`, crc64.Checksum(body, crcTable))
+	if len(body) > 1024 && acceptsGzip(r) {
+		z := bufferPool.Get().(*bytes.Buffer)
+		defer putBuffer(z)
+		gz := gzipPool.Get().(*gzip.Writer)
+		gz.Reset(z)
+		gz.Write(body)
+		gz.Close()
+		gzipPool.Put(gz)
+		body = z.Bytes()
+		h.Set("Content-Encoding", "gzip")
+		tag += "-gz" // a different representation needs a different tag
+	}
+	h.Set("ETag", tag+`"`)
+	if !modified.IsZero() {
+		modified = modified.Truncate(time.Second)
+	}
+	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == "gzip" && strings.TrimSpace(q) != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // let unusually large buffers go rather than pinning their memory
+	}
+	b.Reset()
+	bufferPool.Put(b)
+}
+
+// statusFor maps a domain error code to its HTTP status, in one place.
+func statusFor(err error) int {
+	switch parley.ErrorCode(err) {
+	case parley.ENotFound:
+		return http.StatusNotFound
+	case parley.EInvalid:
+		return http.StatusBadRequest
+	case parley.EConflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// renderError answers with the error's status and safe message: an HTML page for people,
+// application/problem+json for API clients. Internal errors are logged with their detail,
+// which is never shown.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusFor(err)
+	if status >= 500 {
+		s.log.Error("internal error", "path", r.URL.Path, "err", err)
+	}
+	msg := parley.ErrorMessage(err)
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/problem+json") {
+		writeProblem(w, status, msg)
+		return
+	}
+	page := errorPage{page: s.newPage(r, http.StatusText(status)), Status: status, Message: msg}
+	body, renderErr := s.pages.render("error", &page)
+	if renderErr != nil {
+		s.log.Error("render error page", "err", renderErr)
+		http.Error(w, msg, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// writeProblem writes an RFC 9457 problem document.
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(struct {
+		Type   string `json:"type"`
+		Title  string `json:"title"`
+		Status int    `json:"status"`
+		Detail string `json:"detail"`
+	}{"about:blank", http.StatusText(status), status, detail})
+}
+
+// handleNotFound answers every URL no route matches.
+func (s *Server) handleNotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, parley.NotFound("There is no page at this address."))
+	})
+}

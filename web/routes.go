@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes lists every URL the site answers; it follows the URL table in DESIGN.md §3.
+// A list URL with .rss or .atom appended answers the same list as a feed: the handlers
+// for {tag}, {subtopic} and {id} see the suffix and switch to feed output.
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.Handle("GET /{$}", s.handleHome())
+	mux.Handle("GET /threads", s.handleAllThreads(formatHTML))
+	mux.Handle("GET /threads.rss", s.handleAllThreads(formatRSS))
+	mux.Handle("GET /threads.atom", s.handleAllThreads(formatAtom))
+	mux.Handle("GET /threads/{id}", s.handleThread())
+	mux.Handle("GET /threads/{id}/{slug}", s.handleThreadSlug())
+	mux.Handle("GET /posts/{id}/revisions", s.handleRevisions())
+
+	mux.Handle("GET /topics/{topic}", s.handleTopic())
+	mux.Handle("GET /topics/{topic}/{subtopic}", s.handleSubtopic())
+	mux.Handle("GET /tags", s.handleTagIndex())
+	mux.Handle("GET /tags/{tag}", s.handleTag())
+	mux.Handle("GET /users/{handle}", s.handleUser())
+
+	mux.Handle("GET /static/{file}", s.assets)
+	mux.Handle("GET /healthz", handleHealth())
+	mux.Handle("GET /readyz", s.handleReady())
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{}))
+	mux.Handle("/", s.handleNotFound())
+}

@@ -1,0 +1,78 @@
+// Package web serves the forum's pages, feeds and operational endpoints over HTTP.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public address, used for absolute links in feeds and canonical URLs.
+	BaseURL *url.URL
+	// SiteName is shown in titles and feeds.
+	SiteName string
+}
+
+// Pinger reports whether a dependency answers, for /readyz.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// ViewCounter records thread views without blocking.
+type ViewCounter interface {
+	Count(threadID int64, viewer string)
+}
+
+// Server holds the dependencies every handler shares.
+type Server struct {
+	cfg     Config
+	store   parley.Store
+	views   ViewCounter
+	ready   Pinger
+	log     *slog.Logger
+	pages   *pages
+	assets  *assets
+	metrics *metrics
+	now     func() time.Time
+}
+
+// New builds the server and checks its templates and assets, so that a broken template
+// stops the process at start-up rather than on a reader's request.
+func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *slog.Logger) (*Server, error) {
+	if cfg.SiteName == "" {
+		cfg.SiteName = "Parley"
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadPages(a)
+	if err != nil {
+		return nil, err
+	}
+	m := newMetrics()
+	return &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m, now: time.Now}, nil
+}
+
+// Handler returns the whole site: the routes wrapped in the middleware every request passes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return s.recoverPanics(s.observe(securityHeaders(mux)))
+}
+
+// absolute turns a site path into an absolute URL on the public address.
+func (s *Server) absolute(path string) string {
+	u := *s.cfg.BaseURL
+	ref, err := url.Parse(path)
+	if err != nil {
+		return u.String()
+	}
+	return u.ResolveReference(ref).String()
+}

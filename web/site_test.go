@@ -1,0 +1,118 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parley-forum/parley/demo"
+	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/sqlite"
+	"github.com/parley-forum/parley/views"
+	"github.com/parley-forum/parley/web"
+)
+
+// testSite is the whole site served over a real loopback listener, on a real SQLite file.
+type testSite struct {
+	URL   string
+	Store *sqlite.Store
+	Views *views.Counter
+}
+
+// smallForum is the generated forum most page tests read: big enough for several pages
+// per list, small enough to build in about a second.
+var smallForum = demo.Config{Threads: 400, Posts: 2400, Users: 120, Seed: 7}
+
+var (
+	sharedOnce sync.Once
+	shared     *testSite
+	sharedErr  error
+)
+
+// sharedSite returns one read-only site for the package's tests; tests that write use newSite.
+func sharedSite(t testing.TB) *testSite {
+	t.Helper()
+	sharedOnce.Do(func() {
+		dir, err := tempDir()
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		shared, sharedErr = startSite(filepath.Join(dir, "parley.db"), smallForum, nil)
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return shared
+}
+
+// newSite starts a private site over a forum generated from cfg.
+func newSite(t testing.TB, cfg demo.Config) *testSite {
+	t.Helper()
+	s, err := startSite(filepath.Join(t.TempDir(), "parley.db"), cfg, t.Cleanup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func startSite(path string, cfg demo.Config, cleanup func(func())) (*testSite, error) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	w, err := store.Bulk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := demo.Generate(ctx, cfg, markdown.New(), w, nil); err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	counter := views.New(store, time.Hour, log)
+	srv := httptest.NewUnstartedServer(nil)
+	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
+	site, err := web.New(web.Config{BaseURL: base, SiteName: "Parley"}, store, counter, store, log)
+	if err != nil {
+		return nil, err
+	}
+	srv.Config.Handler = site.Handler()
+	srv.Start()
+	if cleanup != nil {
+		cleanup(func() { srv.Close(); store.Close() })
+	}
+	return &testSite{URL: srv.URL, Store: store, Views: counter}, nil
+}
+
+// get fetches a path and returns the response with its body read.
+func (s *testSite) get(t testing.TB, path string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}

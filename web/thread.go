@@ -1,0 +1,234 @@
+package web
+
+import (
+	"html/template"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+)
+
+const postsPerPage = 50
+
+// threadView is the view model of a thread page.
+type threadView struct {
+	page
+	Thread    parley.Thread
+	Posts     []postView
+	Accepted  *postView // shown in the summary box at the top, when there is one
+	Suggested []postView
+	NextURL   string
+	FirstURL  string
+	JSONLD    any
+}
+
+// postView is a post as a page shows it. HTML was sanitised when the post was written,
+// so it is marked safe here rather than escaped again.
+type postView struct {
+	parley.Post
+	Body      template.HTML
+	Signature template.HTML
+	Accepted  bool
+}
+
+func newPostView(p parley.Post, acceptedID int64) postView {
+	return postView{Post: p, Body: template.HTML(p.HTML), Signature: template.HTML(p.Author.SignatureHTML), Accepted: p.ID == acceptedID}
+}
+
+func (s *Server) handleThread() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, f := feedName(r.PathValue("id"))
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			s.renderError(w, r, parley.NotFound("There is no thread %q.", raw))
+			return
+		}
+		after, err := parsePostCursor(r.URL.Query().Get("after"))
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		t, err := s.store.Thread(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		limit := postsPerPage
+		if f != formatHTML {
+			limit, after = feedSize, 0
+		}
+		posts, err := s.store.Posts(r.Context(), id, after, limit+1)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if f != formatHTML {
+			s.threadFeed(w, r, f, t, posts[:min(len(posts), limit)])
+			return
+		}
+		if r.Method == http.MethodGet {
+			s.views.Count(id, viewerKey(r))
+		}
+		v, err := s.threadView(r, t, posts, after)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.html(w, r, "thread", v, t.LastActivityAt)
+	})
+}
+
+func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Post, after int64) (*threadView, error) {
+	v := &threadView{page: s.newPage(r, t.Title), Thread: t}
+	if len(posts) > postsPerPage {
+		posts = posts[:postsPerPage]
+		v.NextURL = threadLink(t.ID) + "?after=" + strconv.FormatInt(posts[len(posts)-1].ID, 10)
+	}
+	if after != 0 {
+		v.FirstURL = threadLink(t.ID)
+		v.Canonical = s.absolute(threadLink(t.ID) + "?after=" + strconv.FormatInt(after, 10))
+	}
+	for _, p := range posts {
+		pv := newPostView(p, t.AcceptedPostID)
+		v.Posts = append(v.Posts, pv)
+		if p.StaffRecommended {
+			v.Suggested = append(v.Suggested, pv)
+		}
+		if pv.Accepted {
+			v.Accepted = &pv
+		}
+	}
+	if t.AcceptedPostID != 0 && v.Accepted == nil {
+		p, err := s.store.Post(r.Context(), t.AcceptedPostID)
+		if err != nil {
+			return nil, err
+		}
+		pv := newPostView(p, t.AcceptedPostID)
+		v.Accepted = &pv
+	}
+	if err := s.threadCrumbs(r, &v.page, t); err != nil {
+		return nil, err
+	}
+	if len(posts) > 0 && posts[0].Original {
+		v.Description = excerpt(posts[0].Body, 160)
+	}
+	v.withFeeds(t.Title, threadLink(t.ID), "")
+	v.JSONLD = s.discussionLD(t, posts)
+	return v, nil
+}
+
+// threadCrumbs sets the page's breadcrumbs to the thread's topic and subtopic.
+func (s *Server) threadCrumbs(r *http.Request, p *page, t parley.Thread) error {
+	topics, err := s.store.Topics(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, top := range topics {
+		for _, sub := range top.Subtopics {
+			if sub.ID == t.SubtopicID {
+				p.Crumbs = []crumb{{top.Name, "/topics/" + top.Slug}, {sub.Name, "/topics/" + top.Slug + "/" + sub.Slug}}
+			}
+		}
+	}
+	return nil
+}
+
+// handleThreadSlug sends /threads/{id}/{slug} to the canonical /threads/{id}.
+func (s *Server) handleThreadSlug() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			s.renderError(w, r, parley.NotFound("There is no thread %q.", r.PathValue("id")))
+			return
+		}
+		http.Redirect(w, r, withQuery(threadLink(id), r.URL.RawQuery), http.StatusMovedPermanently)
+	})
+}
+
+func parsePostCursor(raw string) (int64, error) {
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 0 {
+		return 0, parley.Invalid("after", "This page link is damaged; start again from the first page.")
+	}
+	return n, nil
+}
+
+// viewerKey identifies a reader for counting views once per window: the client address
+// and browser. It is hashed by the counter, never stored.
+func viewerKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return host + "|" + r.UserAgent()
+}
+
+// excerpt returns the start of a post's text, cut at a word boundary, for descriptions.
+func excerpt(s string, n int) string {
+	runes := []rune(s)
+	if len(runes) <= n {
+		return string(runes)
+	}
+	cut := n
+	for cut > n/2 && runes[cut] != ' ' {
+		cut--
+	}
+	return string(runes[:cut]) + "…"
+}
+
+// discussionLD is the thread's schema.org DiscussionForumPosting, for search engines.
+func (s *Server) discussionLD(t parley.Thread, posts []parley.Post) any {
+	type person struct {
+		Type string `json:"@type"`
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	}
+	type counter struct {
+		Type  string `json:"@type"`
+		Kind  string `json:"interactionType"`
+		Count int64  `json:"userInteractionCount"`
+	}
+	type comment struct {
+		Type      string `json:"@type"`
+		URL       string `json:"url"`
+		Text      string `json:"text"`
+		Published string `json:"datePublished"`
+		Author    person `json:"author"`
+	}
+	ld := struct {
+		Context    string    `json:"@context"`
+		Type       string    `json:"@type"`
+		Headline   string    `json:"headline"`
+		URL        string    `json:"url"`
+		Text       string    `json:"text,omitempty"`
+		Published  string    `json:"datePublished"`
+		Modified   string    `json:"dateModified"`
+		Author     person    `json:"author"`
+		Statistics []counter `json:"interactionStatistic"`
+		Comments   []comment `json:"comment,omitempty"`
+	}{
+		Context: "https://schema.org", Type: "DiscussionForumPosting", Headline: t.Title,
+		URL: s.absolute(threadLink(t.ID)), Published: t.CreatedAt.Format(time.RFC3339), Modified: t.LastActivityAt.Format(time.RFC3339),
+		Author: person{"Person", t.Author.DisplayName, s.absolute("/users/" + t.Author.Handle)},
+		Statistics: []counter{
+			{"InteractionCounter", "https://schema.org/CommentAction", t.ReplyCount},
+			{"InteractionCounter", "https://schema.org/LikeAction", t.BoostCount},
+			{"InteractionCounter", "https://schema.org/ViewAction", t.ViewCount},
+		},
+	}
+	for _, p := range posts {
+		if p.Original {
+			ld.Text = p.Body
+			continue
+		}
+		ld.Comments = append(ld.Comments, comment{Type: "Comment", URL: s.absolute(threadLink(t.ID) + "#post-" + strconv.FormatInt(p.ID, 10)),
+			Text: p.Body, Published: p.CreatedAt.Format(time.RFC3339),
+			Author: person{"Person", p.Author.DisplayName, s.absolute("/users/" + p.Author.Handle)}})
+	}
+	return ld
+}

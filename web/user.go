@@ -1,0 +1,47 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	parley "github.com/parley-forum/parley"
+)
+
+const userPostsPerPage = 30
+
+// userView is a profile: who the user is and what they wrote, newest first.
+type userView struct {
+	page
+	User      parley.User
+	Signature template.HTML
+	Posts     []parley.UserPost
+	NextURL   string
+}
+
+func (s *Server) handleUser() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.store.UserByHandle(r.Context(), r.PathValue("handle"))
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		before, err := parsePostCursor(r.URL.Query().Get("before"))
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		posts, err := s.store.UserPosts(r.Context(), u.ID, before, userPostsPerPage+1)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v := &userView{page: s.newPage(r, u.DisplayName), User: u, Signature: template.HTML(u.SignatureHTML), Posts: posts}
+		if len(posts) > userPostsPerPage {
+			v.Posts = posts[:userPostsPerPage]
+			v.NextURL = "/users/" + u.Handle + "?before=" + strconv.FormatInt(v.Posts[userPostsPerPage-1].PostID, 10)
+		}
+		v.Description = u.DisplayName + " on " + s.cfg.SiteName
+		s.html(w, r, "user", v, u.CreatedAt)
+	})
+}
