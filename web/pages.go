@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
 )
 
 //go:embed templates
@@ -25,14 +24,14 @@ type pages struct {
 
 func loadPages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
-		"asset":    a.URL,
-		"ago":      ago,
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-		"count":    compactCount,
-		"plural":   plural,
-		"tagURL":   func(slug string) string { return "/tags/" + slug },
-		"userURL":  func(handle string) string { return "/users/" + handle },
+		"asset":     a.URL,
+		"ago":       ago,
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"count":     compactCount,
+		"plural":    plural,
+		"tagURL":    func(slug string) string { return "/tags/" + slug },
+		"userURL":   func(handle string) string { return "/users/" + handle },
 		"threadURL": func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
