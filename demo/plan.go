@@ -142,11 +142,16 @@ func replyCounts(r *rand.Rand, threads, replies int) []int32 {
 	return counts
 }
 
-// planPins picks the pinned resource threads: about one in a thousand, at least one
-// per topic in a forum of 100 threads or more, spread evenly over time and over the
-// subtopics of each topic.
+// planPins picks the pinned resource threads: about one in a thousand, at most two per
+// subtopic, at least one per topic in a forum of 100 threads or more, spread evenly over
+// time and over the subtopics of each topic.
 func planPins(r *rand.Rand, threads int, topicSubs [][]int) []pin {
-	n := max(threads/1000, 1)
+	subs := 0
+	for _, t := range topicSubs {
+		subs += len(t)
+	}
+	// Real forums pin a handful of resource posts per subtopic, however large they grow.
+	n := min(max(threads/1000, 1), 2*subs)
 	if threads >= 100 {
 		n = max(n, len(topicSubs))
 	}

@@ -25,7 +25,7 @@ func scanPost(row interface{ Scan(...any) error }) (parley.Post, error) {
 
 // Posts returns a thread's posts in order, after post id after, at most limit.
 func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]parley.Post, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
+	rows, err := s.query(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
 		WHERE p.thread_id = ? AND p.id > ? ORDER BY p.id LIMIT ?`, threadID, after, limit)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]
 
 // Post returns one post.
 func (s *Store) Post(ctx context.Context, id int64) (parley.Post, error) {
-	return findPost(ctx, s.read, id)
+	return findPost(ctx, cachedReader{s}, id)
 }
 
 func findPost(ctx context.Context, q queryer, id int64) (parley.Post, error) {
@@ -54,7 +54,7 @@ func findPost(ctx context.Context, q queryer, id int64) (parley.Post, error) {
 
 // Revisions returns every version of a post, oldest first, the current one last.
 func (s *Store) Revisions(ctx context.Context, postID int64) ([]parley.Revision, error) {
-	rows, err := s.read.QueryContext(ctx, `
+	rows, err := s.query(ctx, `
 		SELECT r.number, r.body, r.created_at, r.summary, u.id, u.handle, u.display_name, u.role, u.badge
 		FROM revisions r JOIN users u ON u.id = r.editor_id WHERE r.post_id = ?1
 		UNION ALL

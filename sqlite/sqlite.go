@@ -29,6 +29,10 @@ type Store struct {
 
 	tagsMu sync.RWMutex
 	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
+
+	// stmts caches prepared read statements by their SQL: parsing a query costs about
+	// as much as running one of the list queries, and the set of queries is small and fixed.
+	stmts sync.Map // string → *sql.Stmt
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -108,7 +112,41 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// query runs a read query through the statement cache.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	stmt, err := s.readStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
+// queryRow is query for one row.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	stmt, err := s.readStmt(ctx, query)
+	if err != nil {
+		return s.read.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return stmt.QueryRowContext(ctx, args...)
+}
+
+func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmt, ok := s.stmts.Load(query); ok {
+		return stmt.(*sql.Stmt), nil
+	}
+	stmt, err := s.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, stmt); loaded {
+		stmt.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return stmt, nil
 }
 
 // Ping checks that the database answers, for readiness probes.
@@ -155,3 +193,14 @@ func boolInt(b bool) int {
 }
 
 func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }
+
+// cachedReader is the read pool behind the statement cache, for helpers that take a queryer.
+type cachedReader struct{ s *Store }
+
+func (r cachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.s.query(ctx, query, args...)
+}
+
+func (r cachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.s.queryRow(ctx, query, args...)
+}

@@ -11,7 +11,7 @@ import (
 
 // Tags returns every tag, the most used first.
 func (s *Store) Tags(ctx context.Context) ([]parley.Tag, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, slug, name, description, thread_count FROM tags ORDER BY thread_count DESC, name`)
+	rows, err := s.query(ctx, `SELECT id, slug, name, description, thread_count FROM tags ORDER BY thread_count DESC, name`)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (s *Store) Tags(ctx context.Context) ([]parley.Tag, error) {
 // TagBySlug returns one tag.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (parley.Tag, error) {
 	var t parley.Tag
-	err := s.read.QueryRowContext(ctx, `SELECT id, slug, name, description, thread_count FROM tags WHERE slug = ?`, slug).
+	err := s.queryRow(ctx, `SELECT id, slug, name, description, thread_count FROM tags WHERE slug = ?`, slug).
 		Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.ThreadCount)
 	return t, notFound(err, "There is no tag %q.", slug)
 }
@@ -86,7 +86,7 @@ func (s *Store) cachedTag(id int64) (parley.TagRef, bool) {
 }
 
 func (s *Store) loadTags(ctx context.Context) error {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, slug, name FROM tags`)
+	rows, err := s.query(ctx, `SELECT id, slug, name FROM tags`)
 	if err != nil {
 		return err
 	}

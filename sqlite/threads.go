@@ -87,7 +87,7 @@ func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
 }
 
 func (s *Store) queryThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, error) {
-	rows, err := s.read.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 
 // Topics returns every topic with its subtopics, in display order.
 func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, slug, name, description, position FROM topics ORDER BY position, id`)
+	rows, err := s.query(ctx, `SELECT id, slug, name, description, position FROM topics ORDER BY position, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	subs, err := findSubtopics(ctx, s.read, 0)
+	subs, err := findSubtopics(ctx, cachedReader{s}, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -42,12 +42,12 @@ func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
 // TopicBySlug returns one topic with its subtopics.
 func (s *Store) TopicBySlug(ctx context.Context, slug string) (parley.Topic, error) {
 	var t parley.Topic
-	err := s.read.QueryRowContext(ctx, `SELECT id, slug, name, description, position FROM topics WHERE slug = ?`, slug).
+	err := s.queryRow(ctx, `SELECT id, slug, name, description, position FROM topics WHERE slug = ?`, slug).
 		Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Position)
 	if err != nil {
 		return t, notFound(err, "There is no topic %q.", slug)
 	}
-	t.Subtopics, err = findSubtopics(ctx, s.read, t.ID)
+	t.Subtopics, err = findSubtopics(ctx, cachedReader{s}, t.ID)
 	return t, err
 }
 

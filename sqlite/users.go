@@ -22,13 +22,13 @@ func scanUser(row interface{ Scan(...any) error }) (parley.User, error) {
 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id int64) (parley.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	return u, notFound(err, "There is no user %d.", id)
 }
 
 // UserByHandle returns one user; handles match without regard to case.
 func (s *Store) UserByHandle(ctx context.Context, handle string) (parley.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE handle = ?`, handle))
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE handle = ?`, handle))
 	return u, notFound(err, "There is no user %q.", handle)
 }
 
@@ -62,7 +62,7 @@ func (s *Store) UserPosts(ctx context.Context, userID, before int64, limit int) 
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT p.id, p.thread_id, t.title, p.original, p.created_at, p.boost_count
+	rows, err := s.query(ctx, `SELECT p.id, p.thread_id, t.title, p.original, p.created_at, p.boost_count
 		FROM posts p JOIN threads t ON t.id = p.thread_id
 		WHERE p.author_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?`, userID, before, limit)
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,6 +119,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, f format, spe
 			s.renderError(w, r, err)
 			return
 		}
+		pinned = slices.DeleteFunc(pinned, func(t parley.Thread) bool { return !passes(params.Filter, &t) })
 	}
 	s.html(w, r, "list", s.listView(r, spec, params, pg, pinned), lastActivity(pinned, pg.Threads))
 }
@@ -155,6 +157,23 @@ func (s *Server) listView(r *http.Request, spec listSpec, params listParams, pg 
 	}
 	v.Canonical = s.absolute(withQuery(spec.path, params.query(params.After)))
 	return v
+}
+
+// passes reports whether a filtered list shows t. Pinned threads come from their own query,
+// which knows no filters, so the filter is applied to them here: "Answered" means answered,
+// pinned or not.
+func passes(f parley.Filter, t *parley.Thread) bool {
+	switch f {
+	case parley.FilterUnanswered:
+		return !t.Answered()
+	case parley.FilterAnswered:
+		return t.Answered()
+	case parley.FilterStaff:
+		return t.StaffReplied
+	case parley.FilterAwaiting:
+		return !t.StaffReplied
+	}
+	return true
 }
 
 func withQuery(path, query string) string {

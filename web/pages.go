@@ -24,15 +24,16 @@ type pages struct {
 
 func loadPages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
-		"asset":     a.URL,
-		"ago":       ago,
-		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-		"count":     compactCount,
-		"plural":    plural,
-		"tagURL":    func(slug string) string { return "/tags/" + slug },
-		"userURL":   func(handle string) string { return "/users/" + handle },
-		"threadURL": func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
+		"asset":      a.URL,
+		"threadList": threadList,
+		"ago":        ago,
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"count":      compactCount,
+		"plural":     plural,
+		"tagURL":     func(slug string) string { return "/tags/" + slug },
+		"userURL":    func(handle string) string { return "/users/" + handle },
+		"threadURL":  func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {
@@ -140,7 +141,8 @@ func plural(n int64, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	if stem, ok := strings.CutSuffix(word, "y"); ok && !strings.HasSuffix(stem, "e") {
+	// A consonant before the y makes -ies (reply, replies); a vowel keeps it (day, days).
+	if stem, ok := strings.CutSuffix(word, "y"); ok && stem != "" && !strings.ContainsAny(stem[len(stem)-1:], "aeiou") {
 		return strconv.FormatInt(n, 10) + " " + stem + "ies"
 	}
 	return strconv.FormatInt(n, 10) + " " + word + "s"
