@@ -92,6 +92,7 @@ func (w *bulkWriter) start(ctx context.Context) error {
 
 // Topics writes topics and their subtopics.
 func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
+	defer w.s.forgetTopics()
 	return w.inTx(ctx, func(tx *sql.Tx) error {
 		for _, t := range topics {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO topics (id, slug, name, description, position) VALUES (?, ?, ?, ?, ?)`,

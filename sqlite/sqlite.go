@@ -30,6 +30,10 @@ type Store struct {
 	tagsMu sync.RWMutex
 	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
 
+	topicsMu sync.Mutex
+	topics   []parley.Topic // the forum's structure, read at topicsAt
+	topicsAt time.Time
+
 	// stmts caches prepared read statements by their SQL: parsing a query costs about
 	// as much as running one of the list queries, and the set of queries is small and fixed.
 	stmts sync.Map // string → *sql.Stmt

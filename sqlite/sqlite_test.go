@@ -49,3 +49,34 @@ func TestReopenKeepsSchema(t *testing.T) {
 		t.Errorf("schema version %d, %v", v, err)
 	}
 }
+
+// TestOneReadConnectionSuffices guards against a query made while another's rows are open:
+// with enough concurrent readers that holds every pooled connection and waits forever.
+// With a pool of one it would hang at once, so this test would time out.
+func TestOneReadConnectionSuffices(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.db")
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, _ := s.CreateTopic(ctx, parley.NewTopic{Slug: "t", Name: "Topic"})
+	sub, _ := s.CreateSubtopic(ctx, parley.NewSubtopic{TopicID: top.ID, Slug: "s", Name: "Sub"})
+	tag, _ := s.CreateTag(ctx, parley.NewTag{Slug: "network", Name: "Network"})
+	u, _ := s.CreateUser(ctx, parley.NewUser{Handle: "asker", DisplayName: "Asker"})
+	if _, _, err := s.CreateThread(ctx, parley.NewThread{Title: "A question worth asking", SubtopicID: sub.ID,
+		TagIDs: []int64{tag.ID}, AuthorID: u.ID, Body: "Body"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s, err = sqlite.Open(ctx, path, sqlite.Options{ReadConns: 1}) // a cold tag cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	page, err := s.Threads(ctx, parley.ListQuery{Scope: parley.Scope{Kind: parley.ScopeTag, ID: tag.ID}, Sort: parley.SortActivity, Limit: 10})
+	if err != nil || len(page.Threads) != 1 || page.Threads[0].Tags[0].Name != "Network" {
+		t.Fatalf("page %+v, err %v", page, err)
+	}
+}

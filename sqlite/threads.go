@@ -86,29 +86,43 @@ func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
 	return threads[0], nil
 }
 
+// queryThreads runs a thread query and names each thread's tags. The tags are named after
+// the rows are closed: a lookup while they are open would hold two connections at once, and
+// enough concurrent requests doing that would exhaust the pool and wait on each other.
 func (s *Store) queryThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, error) {
-	rows, err := s.query(ctx, query, args...)
+	threads, tagIDs, err := s.scanThreads(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
+	for i := range threads {
+		if threads[i].Tags, err = s.tagRefs(ctx, tagIDs[i]); err != nil {
+			return nil, err
+		}
+	}
+	return threads, nil
+}
+
+func (s *Store) scanThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, []string, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer rows.Close()
 	var threads []parley.Thread
+	var tagIDs []string
 	for rows.Next() {
 		var t parley.Thread
-		var tagIDs string
+		var tags string
 		var created, active int64
-		if err := rows.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &tagIDs, &created, &active,
+		if err := rows.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &tags, &created, &active,
 			&t.ReplyCount, &t.BoostCount, &t.ViewCount, &t.Pinned, &t.Locked, &t.AcceptedPostID, &t.StaffReplied,
 			&t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		t.CreatedAt, t.LastActivityAt = parley.FromMillis(created), parley.FromMillis(active)
-		if t.Tags, err = s.tagRefs(ctx, tagIDs); err != nil {
-			return nil, err
-		}
-		threads = append(threads, t)
+		threads, tagIDs = append(threads, t), append(tagIDs, tags)
 	}
-	return threads, rows.Err()
+	return threads, tagIDs, rows.Err()
 }
 
 // CreateThread stores a thread, its original post, its tags and its list entries.
@@ -142,6 +156,7 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 		}
 		return s.addThreadEntries(ctx, tx, threadID, topicID, in, now)
 	})
+	s.forgetTopics() // a subtopic's thread count changed
 	if err != nil {
 		return parley.Thread{}, parley.Post{}, err
 	}

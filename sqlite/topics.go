@@ -3,18 +3,46 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	parley "github.com/parley-forum/parley"
 )
 
-// Topics returns every topic with its subtopics, in display order.
+// topicsTTL bounds how long a node may show the forum's structure (and its subtopics'
+// thread counts) after another node changed it; changes made through this store are seen
+// at once.
+const topicsTTL = 5 * time.Second
+
+// Topics returns every topic with its subtopics, in display order. The structure is read on
+// every page and changes rarely, so it is cached; callers must not modify what it returns.
 func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
+	s.topicsMu.Lock()
+	defer s.topicsMu.Unlock()
+	if s.topics != nil && time.Since(s.topicsAt) < topicsTTL {
+		return s.topics, nil
+	}
+	topics, err := s.loadTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.topics, s.topicsAt = topics, time.Now()
+	return topics, nil
+}
+
+// forgetTopics drops the cached structure after a change.
+func (s *Store) forgetTopics() {
+	s.topicsMu.Lock()
+	s.topics = nil
+	s.topicsMu.Unlock()
+}
+
+func (s *Store) loadTopics(ctx context.Context) ([]parley.Topic, error) {
 	rows, err := s.query(ctx, `SELECT id, slug, name, description, position FROM topics ORDER BY position, id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var topics []parley.Topic
+	topics := []parley.Topic{}
 	for rows.Next() {
 		var t parley.Topic
 		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Position); err != nil {
@@ -41,14 +69,16 @@ func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
 
 // TopicBySlug returns one topic with its subtopics.
 func (s *Store) TopicBySlug(ctx context.Context, slug string) (parley.Topic, error) {
-	var t parley.Topic
-	err := s.queryRow(ctx, `SELECT id, slug, name, description, position FROM topics WHERE slug = ?`, slug).
-		Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Position)
+	topics, err := s.Topics(ctx)
 	if err != nil {
-		return t, notFound(err, "There is no topic %q.", slug)
+		return parley.Topic{}, err
 	}
-	t.Subtopics, err = findSubtopics(ctx, cachedReader{s}, t.ID)
-	return t, err
+	for _, t := range topics {
+		if t.Slug == slug {
+			return t, nil
+		}
+	}
+	return parley.Topic{}, parley.NotFound("There is no topic %q.", slug)
 }
 
 // findSubtopics returns the subtopics of one topic, or of every topic when topicID is 0.
@@ -88,6 +118,7 @@ func (s *Store) CreateTopic(ctx context.Context, in parley.NewTopic) (parley.Top
 		t.ID, err = res.LastInsertId()
 		return err
 	})
+	s.forgetTopics()
 	return t, err
 }
 
@@ -113,6 +144,7 @@ func (s *Store) CreateSubtopic(ctx context.Context, in parley.NewSubtopic) (parl
 		sub.ID, err = res.LastInsertId()
 		return err
 	})
+	s.forgetTopics()
 	return sub, err
 }
 

@@ -144,3 +144,74 @@ func (m *markup) threadRow(t *parley.Thread) {
 	m.timeAgo(t.LastActivityAt)
 	m.raw(`</dd></div></dl></li>`)
 }
+
+// trusted appends HTML that was sanitised when it was written (a post body, a signature).
+func (m *markup) trusted(h template.HTML) { m.b = append(m.b, h...) }
+
+// postList renders a thread's posts, the bulk of a thread page.
+func postList(posts []postView) template.HTML {
+	size := 64
+	for i := range posts {
+		size += len(posts[i].Body) + len(posts[i].Signature) + 900
+	}
+	m := markup{b: make([]byte, 0, size)}
+	m.raw(`<ol class="posts">`)
+	for i := range posts {
+		m.post(&posts[i])
+	}
+	m.raw("</ol>\n")
+	return m.html()
+}
+
+func (m *markup) post(p *postView) {
+	m.raw("\n<li id=\"post-")
+	m.int(p.ID)
+	m.raw(`" class="post`)
+	if p.Original {
+		m.raw(` original`)
+	}
+	if p.Accepted {
+		m.raw(` accepted`)
+	}
+	if p.StaffRecommended {
+		m.raw(` recommended`)
+	}
+	m.raw(`"><article aria-label="`)
+	if p.Original {
+		m.raw(`Question by `)
+	} else {
+		m.raw(`Reply by `)
+	}
+	m.text(p.Author.DisplayName)
+	m.raw(`"><header class="post-head">`)
+	m.author(p.Author)
+	m.raw(` <a class="permalink" href="#post-`)
+	m.int(p.ID)
+	m.raw(`">`)
+	m.timeAgo(p.CreatedAt)
+	m.raw(`</a>`)
+	if p.Accepted {
+		m.raw(` <span class="state answered">Accepted answer</span>`)
+	}
+	if p.StaffRecommended {
+		m.raw(` <span class="state recommended">Recommended by staff</span>`)
+	}
+	if p.Edited() {
+		m.raw(` <a class="edited" href="/posts/`)
+		m.int(p.ID)
+		m.raw(`/revisions">edited `)
+		m.timeAgo(p.EditedAt)
+		m.raw(`</a>`)
+	}
+	m.raw(`</header><div class="post-body">`)
+	m.trusted(p.Body)
+	m.raw(`</div><footer class="post-foot"><span class="boosts">`)
+	m.text(plural(p.BoostCount, "boost"))
+	m.raw(`</span>`)
+	if p.Signature != "" {
+		m.raw(`<div class="signature">`)
+		m.trusted(p.Signature)
+		m.raw(`</div>`)
+	}
+	m.raw(`</footer></article></li>`)
+}

@@ -26,6 +26,7 @@ func loadPages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
 		"asset":      a.URL,
 		"threadList": threadList,
+		"postList":   postList,
 		"ago":        ago,
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"date":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
