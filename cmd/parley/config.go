@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // flags wraps a FlagSet so that every flag takes its default from PARLEY_<NAME> when that
@@ -61,6 +62,17 @@ func (f *flags) Bool(p *bool, name string, def bool, help string) {
 	f.BoolVar(p, name, def, help+" ("+envName(name)+")")
 }
 
+func (f *flags) Duration(p *time.Duration, name string, def time.Duration, help string) {
+	if v := f.getenv(envName(name)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: not a duration such as 1s or 500ms", envName(name), v))
+		}
+		def = d
+	}
+	f.DurationVar(p, name, def, help+" ("+envName(name)+")")
+}
+
 // parse reads the arguments and reports every environment error at once.
 func (f *flags) parse(args []string) error {
 	if err := f.Parse(args); err != nil {
@@ -99,7 +111,9 @@ type serveConfig struct {
 	Addr    string
 	BaseURL string
 	Demo    bool
-	base    *url.URL
+	// CacheTTL is how long list pages are served from memory; 0 turns the cache off.
+	CacheTTL time.Duration
+	base     *url.URL
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -109,6 +123,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.String(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	f.String(&c.BaseURL, "base-url", "", "public URL of the site, for feeds and canonical links (default http://ADDR)")
 	f.Bool(&c.Demo, "demo", false, "fill an empty database with a small demo forum before serving")
+	f.Duration(&c.CacheTTL, "cache-ttl", time.Second, "how long a list read may be served from memory (0 for never)")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}
@@ -127,6 +142,9 @@ func (c *serveConfig) validate() error {
 		return fmt.Errorf("--base-url %q: want an absolute http or https URL", c.BaseURL)
 	}
 	c.base = u
+	if c.CacheTTL < 0 || c.CacheTTL > time.Minute {
+		return fmt.Errorf("--cache-ttl %s: use 0 (off) up to 1m", c.CacheTTL)
+	}
 	return nil
 }
 

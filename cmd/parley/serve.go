@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/cache"
 	"github.com/parley-forum/parley/sqlite"
 	"github.com/parley-forum/parley/views"
 	"github.com/parley-forum/parley/web"
@@ -55,13 +57,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // serve answers requests until ctx ends, then shuts down in order: stop accepting, let
 // in-flight requests finish, write the views they counted, close the database.
 func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
+	var reads parley.Store = store
+	if cfg.CacheTTL > 0 {
+		reads = cache.New(store, cfg.CacheTTL)
+	}
 	counterCtx, stopCounter := context.WithCancel(context.Background())
-	counter := views.New(store, viewWindow, log)
+	counter := views.New(reads, viewWindow, log)
 	var flushed sync.WaitGroup
 	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
-	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley"}, store, counter, store, log)
+	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley"}, reads, counter, store, log)
 	if err != nil {
 		return err
 	}
