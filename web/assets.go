@@ -91,3 +91,11 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write(body)
 }
+
+// redirect sends a fixed, unhashed URL that browsers ask for by convention (/favicon.ico)
+// to the hashed URL of a static file.
+func (a *assets) redirect(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, a.urls[name], http.StatusMovedPermanently)
+	})
+}

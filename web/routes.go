@@ -25,6 +25,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /users/{handle}", s.handleUser())
 
 	mux.Handle("GET /static/{file}", s.assets)
+	mux.Handle("GET /favicon.ico", s.assets.redirect("favicon.svg"))
 	mux.Handle("GET /healthz", handleHealth())
 	mux.Handle("GET /readyz", s.handleReady())
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{}))

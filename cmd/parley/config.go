@@ -100,7 +100,7 @@ func (c *common) dbPath() string { return filepath.Join(c.Data, "parley.db") }
 func (c *common) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel)
+		return nil, fmt.Errorf("--log-level (PARLEY_LOG_LEVEL) %q: use debug, info, warn or error", c.LogLevel)
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), nil
 }
@@ -132,18 +132,18 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 
 func (c *serveConfig) validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return fmt.Errorf("--addr %q: want host:port, e.g. 127.0.0.1:8080", c.Addr)
+		return fmt.Errorf("--addr (PARLEY_ADDR) %q: want host:port, e.g. 127.0.0.1:8080", c.Addr)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--base-url %q: want an absolute http or https URL", c.BaseURL)
+		return fmt.Errorf("--base-url (PARLEY_BASE_URL) %q: want an absolute http or https URL", c.BaseURL)
 	}
 	c.base = u
 	if c.CacheTTL < 0 || c.CacheTTL > time.Minute {
-		return fmt.Errorf("--cache-ttl %s: use 0 (off) up to 1m", c.CacheTTL)
+		return fmt.Errorf("--cache-ttl (PARLEY_CACHE_TTL) %s: use 0 (off) up to 1m", c.CacheTTL)
 	}
 	return nil
 }

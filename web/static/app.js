@@ -2,17 +2,41 @@
 "use strict";
 document.documentElement.classList.add("js");
 
+function autosubmitForms() {
+  var forms = [];
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    if (select.form && forms.indexOf(select.form) < 0) forms.push(select.form);
+  });
+  return forms;
+}
+
 // A list's sort and filter selects reload the list as soon as a choice is made; without
 // JavaScript the form's Apply button does the same.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () {
       var form = select.form;
-      // Leave the default filter out of the URL, as the server's own links do.
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (el.tagName === "SELECT" && el.value === "") el.disabled = true;
-      });
+      if (!form) return;
       if (form.requestSubmit) form.requestSubmit(); else form.submit();
     });
   });
+  // Leave empty choices (the default filter) out of the URL, as the server's own links
+  // do. Dropping them from the submitted data, rather than disabling their controls,
+  // leaves the form usable when the reader comes back to this page.
+  autosubmitForms().forEach(function (form) {
+    form.addEventListener("formdata", function (event) {
+      var data = event.formData;
+      Array.from(data.keys()).forEach(function (name) {
+        if (data.getAll(name).every(function (v) { return v === ""; })) data.delete(name);
+      });
+    });
+  });
+});
+
+// Going back to a list may show the page as the reader left it (from the back-forward
+// cache) or with the browser's restored form state: either way the selects would show
+// the choice that led away, not the order of the list on screen. Reset them to the
+// choices the page was rendered with.
+window.addEventListener("pageshow", function () {
+  autosubmitForms().forEach(function (form) { form.reset(); });
 });

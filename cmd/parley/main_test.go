@@ -1,0 +1,336 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlite"
+)
+
+// These tests start the whole program through run, as main does, with the environment
+// passed in.
+
+// syncBuffer is an io.Writer that the program's goroutines and the test can share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// env is a getenv over the given NAME, value pairs.
+func env(pairs ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[pairs[i]] = pairs[i+1]
+	}
+	return func(name string) string { return m[name] }
+}
+
+// runCmd runs the program to completion and returns its error and output.
+func runCmd(t *testing.T, getenv func(string) string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut syncBuffer
+	err = run(t.Context(), args, getenv, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+// server is "parley serve" running in the background.
+type server struct {
+	URL    string // http://ADDR, as the program announced it
+	stderr *syncBuffer
+	stop   context.CancelFunc
+	done   chan error
+}
+
+// servedLine is what serve prints once it accepts connections.
+var servedLine = regexp.MustCompile(`^Parley is serving .* at (http://\S+)$`)
+
+// startServer runs the program with args, waits until it announces its address on
+// stdout, and returns it. The server is stopped when the test ends if the test has not
+// called shutdown.
+func startServer(t *testing.T, getenv func(string) string, args ...string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
+	pr, pw := io.Pipe()
+	go func() {
+		err := run(ctx, args, getenv, pw, s.stderr)
+		pw.Close()
+		s.done <- err
+	}()
+	announced := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := servedLine.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case announced <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, pr) // keep reading, so that the program never blocks on stdout
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.done:
+		case <-time.After(shutdownGrace + 10*time.Second):
+			t.Error("run did not return after its context was cancelled")
+		}
+	})
+	select {
+	case s.URL = <-announced:
+		return s
+	case err := <-s.done:
+		s.done <- err // for the cleanup
+		t.Fatalf("parley %s ended before serving: %v\nstderr:\n%s", strings.Join(args, " "), err, s.stderr)
+	case <-time.After(time.Minute):
+		t.Fatalf("parley %s did not announce an address within a minute\nstderr:\n%s", strings.Join(args, " "), s.stderr)
+	}
+	return nil
+}
+
+// shutdown cancels the program's context, as SIGTERM does, and returns what run returns.
+func (s *server) shutdown(t *testing.T) error {
+	t.Helper()
+	s.stop()
+	select {
+	case err := <-s.done:
+		s.done <- err // for the cleanup
+		return err
+	case <-time.After(shutdownGrace + 10*time.Second):
+		t.Fatal("run did not return after its context was cancelled")
+		return nil
+	}
+}
+
+func (s *server) get(t *testing.T, path, userAgent string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if userAgent != "" {
+		req.Header.Set("User-Agent", userAgent)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+// viewCount reads a thread's stored view count straight from the database file.
+func viewCount(t *testing.T, dir string, threadID int64) int64 {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), filepath.Join(dir, "parley.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	th, err := store.Thread(t.Context(), threadID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th.ViewCount
+}
+
+func TestServeDemoAndShutdown(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv := startServer(t, env(), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", dir)
+
+	for _, path := range []string{"/", "/threads/1"} {
+		if res := srv.get(t, path, ""); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("GET %s: %d %s, want 200 text/html", path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	}
+
+	// WAL mode lets a second connection read while the server runs.
+	before := viewCount(t, dir, 5)
+	for _, ua := range []string{"reader-a/1.0", "reader-b/1.0", "reader-a/1.0"} { // a's second view is a repeat
+		if res := srv.get(t, "/threads/5", ua); res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /threads/5 as %s: %d", ua, res.StatusCode)
+		}
+	}
+
+	if err := srv.shutdown(t); err != nil {
+		t.Fatalf("run after shutdown: %v\nstderr:\n%s", err, srv.stderr)
+	}
+	if got := viewCount(t, dir, 5); got != before+2 {
+		t.Errorf("thread 5 has %d views after two readers, want %d+2", got, before)
+	}
+	if n, ok := unwrittenAtStop(srv.stderr.String()); !ok || n != 0 {
+		t.Errorf("the \"stopped\" log line reports %d views unwritten (found: %t), want 0; stderr:\n%s", n, ok, srv.stderr)
+	}
+}
+
+// unwrittenAtStop reads views_unwritten from the JSON log line serve writes last.
+func unwrittenAtStop(log string) (int64, bool) {
+	for line := range strings.Lines(log) {
+		var entry struct {
+			Msg       string `json:"msg"`
+			Unwritten *int64 `json:"views_unwritten"`
+		}
+		if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "stopped" && entry.Unwritten != nil {
+			return *entry.Unwritten, true
+		}
+	}
+	return 0, false
+}
+
+func TestFlagsAndEnvironment(t *testing.T) {
+	t.Parallel()
+
+	t.Run("PARLEY_ADDR and PARLEY_DATA", func(t *testing.T) {
+		dir := t.TempDir()
+		srv := startServer(t, env("PARLEY_ADDR", "127.0.0.1:0", "PARLEY_DATA", dir), "serve")
+		if _, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://")); port == "8080" || port == "" {
+			t.Errorf("serving at %s, want the port the system chose for PARLEY_ADDR=127.0.0.1:0", srv.URL)
+		}
+		if res := srv.get(t, "/healthz", ""); res.StatusCode != http.StatusOK {
+			t.Errorf("GET /healthz: %d", res.StatusCode)
+		}
+		if err := srv.shutdown(t); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
+			t.Errorf("no database in PARLEY_DATA: %v", err)
+		}
+	})
+
+	t.Run("a flag wins over its variable", func(t *testing.T) {
+		srv := startServer(t, env("PARLEY_ADDR", "not an address"), "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
+		if err := srv.shutdown(t); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	for _, tt := range []struct {
+		name   string
+		getenv func(string) string
+		args   []string
+		want   string // in the error
+	}{
+		{"bad --addr", env(), []string{"serve", "--addr", "localhost"}, "--addr"},
+		{"bad PARLEY_ADDR", env("PARLEY_ADDR", "8080"), []string{"serve"}, `PARLEY_ADDR`},
+		{"bad --base-url", env(), []string{"serve", "--addr", "127.0.0.1:0", "--base-url", "ftp://example.com"}, "--base-url"},
+		{"relative --base-url", env(), []string{"serve", "--addr", "127.0.0.1:0", "--base-url", "/forum"}, "--base-url"},
+		{"bad PARLEY_DEMO", env("PARLEY_DEMO", "maybe"), []string{"serve"}, "PARLEY_DEMO"},
+		{"bad PARLEY_THREADS", env("PARLEY_THREADS", "lots"), []string{"demo"}, "PARLEY_THREADS"},
+		{"bad --log-level", env(), []string{"serve", "--addr", "127.0.0.1:0", "--log-level", "loud"}, "--log-level"},
+		{"unknown flag", env(), []string{"serve", "--port", "80"}, "-port"},
+		{"unknown command", env(), []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"no command", env(), nil, "no command"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			args := tt.args
+			if len(args) > 0 && args[0] != "frobnicate" {
+				args = slices.Concat(args, []string{"--data", dir})
+			}
+			_, _, err := runCmd(t, tt.getenv, args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("run(%q) = %v, want an error naming %s", args, err, tt.want)
+			}
+			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a bad configuration touched the data folder (%v); it should fail before", err)
+			}
+		})
+	}
+
+	t.Run("version", func(t *testing.T) {
+		out, _, err := runCmd(t, env(), "version")
+		if err != nil || !strings.HasPrefix(out, "parley ") {
+			t.Fatalf("parley version printed %q, %v", out, err)
+		}
+	})
+}
+
+func TestDemoCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	args := []string{"demo", "--threads", "50", "--posts", "200", "--users", "20", "--data", dir}
+	out, _, err := runCmd(t, env(), args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Built 50 threads, 200 posts and 20 users") {
+		t.Errorf("demo printed %q", out)
+	}
+	store, err := sqlite.Open(t.Context(), filepath.Join(dir, "parley.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Thread(t.Context(), 50); err != nil {
+		t.Errorf("thread 50: %v", err)
+	}
+	if _, err := store.Thread(t.Context(), 51); parley.ErrorCode(err) != parley.ENotFound {
+		t.Errorf("thread 51: %v, want not found", err)
+	}
+	store.Close()
+
+	_, _, err = runCmd(t, env(), args...)
+	if err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("demo into a full database: %v, want an error saying it must be empty", err)
+	}
+
+	_, _, err = runCmd(t, env(), "demo", "--threads", "10", "--posts", "5", "--data", t.TempDir())
+	if err == nil || !strings.HasPrefix(err.Error(), "--posts") {
+		t.Errorf("demo with fewer posts than threads: %v, want an error naming --posts", err)
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	version := regexp.MustCompile(`parley\.db is at schema version (\d+)\.`)
+	var first string
+	for range 2 { // a second run finds nothing to do and reports the same version
+		out, _, err := runCmd(t, env(), "migrate", "--data", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := version.FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("migrate printed %q, want the schema version", out)
+		}
+		if n, _ := strconv.Atoi(m[1]); n < 1 {
+			t.Errorf("schema version %d, want at least 1", n)
+		}
+		if first != "" && m[1] != first {
+			t.Errorf("second migrate reports version %s, first %s", m[1], first)
+		}
+		first = m[1]
+	}
+}
