@@ -81,10 +81,11 @@ func (m *markup) stat(name, attr literal, n int64) {
 
 // timeAgo writes a <time> element with the exact time and its age in words.
 func (m *markup) timeAgo(t time.Time) {
+	t = t.UTC()
 	m.raw(`<time datetime="`)
-	m.text(t.UTC().Format(time.RFC3339))
+	m.b = t.AppendFormat(m.b, time.RFC3339) // digits and punctuation: nothing to escape
 	m.raw(`" title="`)
-	m.text(t.UTC().Format("2 Jan 2006"))
+	m.b = t.AppendFormat(m.b, "2 Jan 2006")
 	m.raw(`">`)
 	m.text(ago(t))
 	m.raw(`</time>`)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"html/template"
 	"net"
 	"net/http"
@@ -21,7 +22,7 @@ type threadView struct {
 	Suggested []postView
 	NextURL   string
 	FirstURL  string
-	JSONLD    any
+	JSONLD    template.JS
 }
 
 // postView is a post as a page shows it. HTML was sanitised when the post was written,
@@ -76,8 +77,25 @@ func (s *Server) handleThread() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		s.html(w, r, "thread", v, t.LastActivityAt)
+		modified := lastChange(t, posts)
+		if v.Accepted != nil && v.Accepted.EditedAt.After(modified) {
+			modified = v.Accepted.EditedAt
+		}
+		s.html(w, r, "thread", v, modified)
 	})
+}
+
+// lastChange is when a thread or the posts shown of it last changed: Last-Modified for its
+// page and feed. An edit is not activity (it does not move the thread up its lists) but it
+// does change what the page shows, so a client revalidating after an edit must not get 304.
+func lastChange(t parley.Thread, posts []parley.Post) time.Time {
+	m := t.LastActivityAt
+	for i := range posts {
+		if posts[i].EditedAt.After(m) {
+			m = posts[i].EditedAt
+		}
+	}
+	return m
 }
 
 func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Post, after int64) (*threadView, error) {
@@ -115,7 +133,13 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		v.Description = excerpt(posts[0].Body, 160)
 	}
 	v.withFeeds(t.Title, threadLink(t.ID), "")
-	v.JSONLD = s.discussionLD(t, posts)
+	ld, err := json.Marshal(s.discussionLD(t, posts))
+	if err != nil {
+		return nil, err
+	}
+	// json.Marshal escapes <, > and & as \u003c and friends, so the document cannot close
+	// its script element early; marshalling here spares html/template a reflective pass.
+	v.JSONLD = template.JS(ld)
 	return v, nil
 }
 
@@ -227,7 +251,7 @@ func (s *Server) discussionLD(t parley.Thread, posts []parley.Post) any {
 			continue
 		}
 		ld.Comments = append(ld.Comments, comment{Type: "Comment", URL: s.absolute(threadLink(t.ID) + "#post-" + strconv.FormatInt(p.ID, 10)),
-			Text: p.Body, Published: p.CreatedAt.Format(time.RFC3339),
+			Text: excerpt(p.Body, 500), Published: p.CreatedAt.Format(time.RFC3339),
 			Author: person{"Person", p.Author.DisplayName, s.absolute("/users/" + p.Author.Handle)}})
 	}
 	return ld
