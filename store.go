@@ -21,8 +21,8 @@ type Store interface {
 
 	UserByID(ctx context.Context, id int64) (User, error)
 	UserByHandle(ctx context.Context, handle string) (User, error)
-	// UserPosts returns a user's posts, newest first, those older than post id before
-	// (0 for the newest), at most limit.
+	// UserPosts returns a user's posts, newest first by time: those written before post
+	// id before (0 for the newest), at most limit.
 	UserPosts(ctx context.Context, userID, before int64, limit int) ([]UserPost, error)
 
 	// Threads returns one page of a list. Pinned threads are left out; see PinnedThreads.

@@ -23,8 +23,10 @@ type Change struct {
 }
 
 // token matches a word, a run of spaces, or one other character: the units a reader sees
-// change in prose and code alike.
-var token = regexp.MustCompile(`\w+|\s+|[^\w\s]`)
+// change in prose and code alike. Words are letters, marks, digits and underscores of any
+// script (so "café" is one word, not "caf" and "é"), except Chinese and Japanese, which put
+// no spaces between words: there each character is a unit.
+var token = regexp.MustCompile(`(?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[\p{M}\p{N}_])+|\s+|\S`)
 
 // Words returns the word-level changes that turn a into b. Each distinct token is mapped to
 // one rune so that diffmatchpatch's character diff works on whole words.

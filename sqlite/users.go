@@ -57,14 +57,14 @@ func (s *Store) CreateUser(ctx context.Context, in parley.NewUser) (parley.User,
 	return u, err
 }
 
-// UserPosts returns a user's posts, newest first, older than post id before (0: newest).
+// UserPosts returns a user's posts, newest first: those written before post id before, or
+// the newest when before is 0. Time, not id, orders them, since imported and bulk-loaded
+// posts need not have ids in the order they were written.
 func (s *Store) UserPosts(ctx context.Context, userID, before int64, limit int) ([]parley.UserPost, error) {
-	if before <= 0 {
-		before = 1<<63 - 1
-	}
 	rows, err := s.query(ctx, `SELECT p.id, p.thread_id, t.title, p.original, p.created_at, p.boost_count
 		FROM posts p JOIN threads t ON t.id = p.thread_id
-		WHERE p.author_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?`, userID, before, limit)
+		WHERE p.author_id = ?1 AND (?2 = 0 OR (p.created_at, p.id) < (SELECT created_at, id FROM posts WHERE id = ?2))
+		ORDER BY p.created_at DESC, p.id DESC LIMIT ?3`, userID, before, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func (s *Server) threadFeed(w http.ResponseWriter, r *http.Request, f format, t 
 		Link:        &feeds.Link{Href: link},
 		Description: "Posts in the thread “" + t.Title + "”",
 		Id:          link,
-		Updated:     t.LastActivityAt,
+		Updated:     lastChange(t, posts),
 	}
 	for i := range posts {
 		p := &posts[i]

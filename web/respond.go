@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,10 +55,14 @@ func respond(w http.ResponseWriter, r *http.Request, contentType string, modifie
 
 func acceptsGzip(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.TrimSpace(name) == "gzip" && strings.TrimSpace(q) != "q=0" {
-			return true
+		name, param, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
 		}
+		// A weight of zero, however written (q=0, q=0.0, q=0.000), refuses the coding.
+		q, weighted := strings.CutPrefix(strings.TrimSpace(param), "q=")
+		w, err := strconv.ParseFloat(q, 64)
+		return !weighted || err != nil || w > 0
 	}
 	return false
 }

@@ -42,6 +42,13 @@ func (s *Server) handleUser() http.Handler {
 			v.NextURL = "/users/" + u.Handle + "?before=" + strconv.FormatInt(v.Posts[userPostsPerPage-1].PostID, 10)
 		}
 		v.Description = u.DisplayName + " on " + s.cfg.SiteName
-		s.html(w, r, "user", v, u.CreatedAt)
+		// The page changes with every post the user writes, not only when they sign up.
+		modified := u.CreatedAt
+		for _, p := range v.Posts {
+			if p.CreatedAt.After(modified) {
+				modified = p.CreatedAt
+			}
+		}
+		s.html(w, r, "user", v, modified)
 	})
 }

@@ -115,7 +115,7 @@ CREATE TABLE posts (
 );
 
 CREATE INDEX posts_by_thread ON posts (thread_id, id);
-CREATE INDEX posts_by_author ON posts (author_id, id);
+CREATE INDEX posts_by_author ON posts (author_id, created_at, id);
 
 -- revisions keeps every earlier version of a post, written by the software on each edit.
 CREATE TABLE revisions (

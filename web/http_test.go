@@ -1,0 +1,372 @@
+package web_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/demo"
+)
+
+// tinyForum is for tests that write or break their private site.
+var tinyForum = demo.Config{Threads: 30, Posts: 90, Users: 12, Seed: 3}
+
+func TestHealth(t *testing.T) {
+	site := newSite(t, tinyForum)
+	for _, c := range []struct {
+		path, body string
+		status     int
+	}{
+		{"/healthz", "ok\n", 200},
+		{"/readyz", "database: ok\n", 200},
+	} {
+		res, body := site.do(t, "GET", c.path)
+		if res.StatusCode != c.status || string(body) != c.body {
+			t.Errorf("GET %s: %d %q, want %d %q", c.path, res.StatusCode, body, c.status, c.body)
+		}
+	}
+
+	// With the database gone the process is alive but must not get traffic.
+	if err := site.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, body := site.do(t, "GET", "/readyz")
+	if res.StatusCode != http.StatusServiceUnavailable || string(body) != "database: unavailable\n" {
+		t.Errorf("readyz after close: %d %q, want 503", res.StatusCode, body)
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("readyz Cache-Control %q, want no-store", cc)
+	}
+	if res, _ := site.do(t, "GET", "/healthz"); res.StatusCode != http.StatusOK {
+		t.Errorf("healthz after close: %d, want 200", res.StatusCode)
+	}
+}
+
+// sample is one line of the Prometheus text format.
+type sample struct {
+	labels map[string]string
+	value  float64
+}
+
+var (
+	sampleLine = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$`)
+	labelPair  = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"`)
+)
+
+// scrape reads /metrics into samples by metric name.
+func scrape(t testing.TB, site *testSite) map[string][]sample {
+	t.Helper()
+	res, body := site.do(t, "GET", "/metrics")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", res.StatusCode)
+	}
+	out := map[string][]sample{}
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	for sc.Scan() {
+		m := sampleLine.FindStringSubmatch(sc.Text())
+		if m == nil || strings.HasPrefix(sc.Text(), "#") {
+			continue
+		}
+		v, err := strconv.ParseFloat(m[3], 64)
+		if err != nil {
+			t.Fatalf("metrics line %q: %v", sc.Text(), err)
+		}
+		s := sample{labels: map[string]string{}, value: v}
+		for _, p := range labelPair.FindAllStringSubmatch(m[2], -1) {
+			s.labels[p[1]] = p[2]
+		}
+		out[m[1]] = append(out[m[1]], s)
+	}
+	return out
+}
+
+// requests is the request count for one route, method and status.
+func requests(metrics map[string][]sample, route, code string) float64 {
+	for _, s := range metrics["parley_http_requests_total"] {
+		if s.labels["route"] == route && s.labels["method"] == "GET" && s.labels["code"] == code {
+			return s.value
+		}
+	}
+	return 0
+}
+
+func TestMetrics(t *testing.T) {
+	site := newSite(t, tinyForum)
+	before := scrape(t, site)
+	for range 3 {
+		site.do(t, "GET", "/tags/network")
+	}
+	site.do(t, "GET", "/tags/no-such-tag")
+	site.do(t, "GET", "/threads/2")
+	after := scrape(t, site)
+	for _, c := range []struct {
+		route, code string
+		n           float64
+	}{
+		{"GET /tags/{tag}", "200", 3},
+		{"GET /tags/{tag}", "404", 1},
+		{"GET /threads/{id}", "200", 1},
+	} {
+		if got := requests(after, c.route, c.code) - requests(before, c.route, c.code); got != c.n {
+			t.Errorf(`parley_http_requests_total{route=%q,code=%q} rose by %v, want %v`, c.route, c.code, got, c.n)
+		}
+	}
+	// Series are per route, never per raw path: a thread must not get its own time series.
+	for name, samples := range after {
+		for _, s := range samples {
+			if r := s.labels["route"]; strings.Contains(r, "/tags/network") || strings.Contains(r, "/threads/2") {
+				t.Errorf("%s has a series for the raw path %q", name, r)
+			}
+		}
+	}
+	var buckets int
+	for _, s := range after["parley_http_request_duration_seconds_bucket"] {
+		if s.labels["route"] == "GET /tags/{tag}" && s.labels["le"] == "+Inf" {
+			buckets++
+			if s.value < 4 {
+				t.Errorf("latency histogram counted %v requests, want at least 4", s.value)
+			}
+		}
+	}
+	if buckets != 1 {
+		t.Error("no latency histogram for GET /tags/{tag}")
+	}
+}
+
+// csp parses a Content-Security-Policy into its directives.
+func csp(header string) map[string][]string {
+	out := map[string][]string{}
+	for _, d := range strings.Split(header, ";") {
+		f := strings.Fields(d)
+		if len(f) > 0 {
+			out[f[0]] = f[1:]
+		}
+	}
+	return out
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	site := sharedSite(t)
+	style := stylesheetURL(t, site)
+	for _, c := range []struct {
+		path   string
+		status int
+	}{
+		{"/", 200}, {"/threads", 200}, {"/tags/network", 200}, {"/threads/1", 200}, {"/users/admin", 200},
+		{"/threads.rss", 200}, {"/tags/network.atom", 200}, {style, 200}, {"/healthz", 200},
+		{"/tags/no-such-tag", 404}, {"/threads?sort=hot", 400}, {"/static/nope.00000000.css", 404}, {"/no/such/page", 404},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			res, _ := site.do(t, "GET", c.path)
+			if res.StatusCode != c.status {
+				t.Fatalf("GET %s: %d, want %d", c.path, res.StatusCode, c.status)
+			}
+			policy := csp(res.Header.Get("Content-Security-Policy"))
+			for directive, want := range map[string][]string{
+				"script-src":      {"'self'"},
+				"frame-ancestors": {"'none'"},
+				"object-src":      {"'none'"},
+				"base-uri":        {"'none'"},
+			} {
+				if !slices.Equal(policy[directive], want) {
+					t.Errorf("CSP %s %v, want %v", directive, policy[directive], want)
+				}
+			}
+			if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q", got)
+			}
+			if got := res.Header.Get("Referrer-Policy"); !slices.Contains([]string{"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}, got) {
+				t.Errorf("Referrer-Policy %q leaks paths to other sites", got)
+			}
+		})
+	}
+}
+
+// TestPagesNeedNoInlineCode: the policy allows no inline script or style, so a page that
+// carried any would be broken in the browser. JSON-LD is data, not script, and may stay.
+func TestPagesNeedNoInlineCode(t *testing.T) {
+	site := sharedSite(t)
+	edited := editedPost(t, site, 2)
+	paths := []string{"/", "/threads", "/tags", "/tags/network?sort=boosts", "/topics/app-system-services",
+		"/users/admin", fmt.Sprintf("/posts/%d/revisions", edited.ID), "/tags/no-such-tag"}
+	for _, id := range threadsWhere(t, site, 30, func(parley.Thread) bool { return true }) {
+		paths = append(paths, "/threads/"+strconv.FormatInt(id, 10))
+	}
+	for _, path := range paths {
+		res, body := site.do(t, "GET", path)
+		doc := mustParseHTML(t, body)
+		if res.StatusCode >= 500 {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		for n := range doc.Descendants() {
+			if n.Type != html.ElementNode {
+				continue
+			}
+			switch {
+			case n.DataAtom == atom.Script && attr(n, "src") == "" && attr(n, "type") != "application/ld+json":
+				t.Errorf("GET %s: inline <script>", path)
+			case n.DataAtom == atom.Script && attr(n, "src") != "" && !strings.HasPrefix(attr(n, "src"), "/static/"):
+				t.Errorf("GET %s: script from %q", path, attr(n, "src"))
+			case n.DataAtom == atom.Style:
+				t.Errorf("GET %s: inline <style>", path)
+			}
+			for _, a := range n.Attr {
+				if a.Key == "style" || strings.HasPrefix(a.Key, "on") {
+					t.Errorf("GET %s: <%s %s=%q> needs inline code", path, n.Data, a.Key, a.Val)
+				}
+			}
+		}
+	}
+}
+
+// stylesheetURL is the hashed URL of the site's stylesheet, as pages link it.
+func stylesheetURL(t testing.TB, site *testSite) string {
+	t.Helper()
+	doc := getPage(t, site, "/")
+	link := find(doc, withAttr(atom.Link, "rel", "stylesheet"))
+	if link == nil {
+		t.Fatal("no stylesheet")
+	}
+	return attr(link, "href")
+}
+
+var hashedName = regexp.MustCompile(`^/static/[a-z]+\.([0-9a-f]{8})\.(css|js)$`)
+
+func TestStaticAssets(t *testing.T) {
+	site := sharedSite(t)
+	doc := getPage(t, site, "/threads/1")
+	var urls []string
+	for _, n := range findAll(doc, withAttr(atom.Link, "rel", "stylesheet")) {
+		urls = append(urls, attr(n, "href"))
+	}
+	for _, n := range findAll(doc, hasAttr(atom.Script, "src")) {
+		urls = append(urls, attr(n, "src"))
+	}
+	if len(urls) < 2 {
+		t.Fatalf("assets %v: want the stylesheets and the script", urls)
+	}
+	for _, u := range urls {
+		t.Run(u, func(t *testing.T) {
+			m := hashedName.FindStringSubmatch(u)
+			if m == nil {
+				t.Fatalf("%q is not a content-hashed URL", u)
+			}
+			res, body := site.do(t, "GET", u)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", u, res.StatusCode)
+			}
+			sum := sha256.Sum256(body)
+			if hex.EncodeToString(sum[:4]) != m[1] {
+				t.Errorf("name hash %s, content hash %x: a changed file would keep its cached name", m[1], sum[:4])
+			}
+			cc := res.Header.Get("Cache-Control")
+			if !strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=31536000") {
+				t.Errorf("Cache-Control %q, want a year and immutable", cc)
+			}
+			wantType := map[string]string{"css": "text/css", "js": "text/javascript"}[m[2]]
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, wantType) {
+				t.Errorf("Content-Type %q, want %s", ct, wantType)
+			}
+			res, zipped := site.do(t, "GET", u, "Accept-Encoding", "gzip")
+			if res.Header.Get("Content-Encoding") != "gzip" {
+				t.Fatal("not compressed for a client that asks")
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(zipped))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if unzipped, err := io.ReadAll(zr); err != nil || !bytes.Equal(unzipped, body) {
+				t.Errorf("gzip body differs from the file (%v)", err)
+			}
+			wrong := strings.Replace(u, m[1], "00000000", 1)
+			if res, _ := site.do(t, "GET", wrong); res.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", wrong, res.StatusCode)
+			}
+		})
+	}
+}
+
+func TestViewCounting(t *testing.T) {
+	site := newSite(t, tinyForum)
+	ctx := context.Background()
+	views := func(id int64) int64 {
+		t.Helper()
+		if err := site.Views.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		th, err := site.Store.Thread(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return th.ViewCount
+	}
+	for _, c := range []struct {
+		name     string
+		id       int64
+		requests [][2]string // method and User-Agent
+		path     string
+		want     int64
+	}{
+		{"one reader twice", 3, [][2]string{{"GET", "reader-a"}, {"GET", "reader-a"}}, "", 1},
+		{"two readers", 4, [][2]string{{"GET", "reader-a"}, {"GET", "reader-b"}}, "", 2},
+		{"HEAD", 5, [][2]string{{"HEAD", "reader-a"}, {"HEAD", "reader-b"}}, "", 0},
+		{"feed readers", 6, [][2]string{{"GET", "reader-a"}, {"GET", "reader-b"}}, ".rss", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := views(c.id)
+			for _, r := range c.requests {
+				path := fmt.Sprintf("/threads/%d%s", c.id, c.path)
+				if res, _ := site.do(t, r[0], path, "User-Agent", r[1]); res.StatusCode != http.StatusOK {
+					t.Fatalf("%s %s: %d", r[0], path, res.StatusCode)
+				}
+			}
+			if got := views(c.id) - before; got != c.want {
+				t.Errorf("views rose by %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
+// TestProblemDetails: a client that asks for machine-readable errors gets RFC 9457
+// problem documents with the same status and safe message.
+func TestProblemDetails(t *testing.T) {
+	site := sharedSite(t)
+	for _, c := range []struct {
+		path   string
+		status int
+	}{
+		{"/tags/no-such-tag", 404}, {"/threads/999999", 404}, {"/threads?sort=hot", 400}, {"/tags/network?after=garbage", 400},
+	} {
+		res, body := site.do(t, "GET", c.path, "Accept", "application/problem+json")
+		if res.StatusCode != c.status || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET %s: %d %q, want %d application/problem+json", c.path, res.StatusCode, res.Header.Get("Content-Type"), c.status)
+			continue
+		}
+		var p struct {
+			Type, Title, Detail string
+			Status              int
+		}
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatalf("GET %s: %v", c.path, err)
+		}
+		if p.Status != c.status || p.Title != http.StatusText(c.status) || !strings.HasSuffix(p.Detail, ".") {
+			t.Errorf("GET %s: problem %+v", c.path, p)
+		}
+	}
+}
