@@ -190,7 +190,16 @@ func TestSortSelectReloadsWithJavaScript(t *testing.T) {
 		t.Fatalf("going back showed %s, want /tags/network", nav.Frame.URL)
 	}
 	const restored = `document.querySelector("select#sort").value === "activity" && !document.querySelector("select#filter").disabled`
-	if _, err := chromedp.Run(tab, chromedp.Poll[bool](restored, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	// A page restored from the back-forward cache gets a new JavaScript context, and a poll
+	// begun in the old one fails with "Cannot find context": poll again in the new one.
+	var err2 error
+	for attempt := 0; attempt < 5; attempt++ {
+		_, err2 = chromedp.Run(tab, chromedp.Poll[bool](restored, chromedp.WithPollingTimeout(10*time.Second)))
+		if err2 == nil || !strings.Contains(err2.Error(), "Cannot find context") {
+			break
+		}
+	}
+	if err := err2; err != nil {
 		state, _ := chromedp.Run(tab, chromedp.Evaluate[string](
 			`"sort=" + document.querySelector("select#sort").value + ", filter disabled=" + document.querySelector("select#filter").disabled`))
 		t.Errorf("back on /tags/network (restored as %s), the controls show %s; want sort=activity and a usable filter: %v", nav.Type, state, err)
