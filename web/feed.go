@@ -122,5 +122,5 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, f format, fee
 		s.renderError(w, r, fmt.Errorf("write feed: %w", err))
 		return
 	}
-	respond(w, r, contentType, feed.Updated, []byte(body))
+	s.send(w, r, contentType, feed.Updated, []byte(body))
 }

@@ -81,7 +81,7 @@ func (s *Server) html(w http.ResponseWriter, r *http.Request, name string, data 
 		s.renderError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
-	respond(w, r, "text/html; charset=utf-8", modified, buf.Bytes())
+	s.send(w, r, "text/html; charset=utf-8", modified, buf.Bytes())
 }
 
 // page is what the layout needs from every page: the one shared part of each view model.

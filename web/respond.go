@@ -24,33 +24,66 @@ var (
 	crcTable = crc32.MakeTable(crc32.Castagnoli)
 )
 
-// respond sends a rendered body with the headers every page and feed carries: an ETag
-// derived from the content (the same on every node), Last-Modified when the content has a
-// time, and gzip when the client asks for it. http.ServeContent then answers conditional
-// requests with 304 and HEAD without a body.
-func respond(w http.ResponseWriter, r *http.Request, contentType string, modified time.Time, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Cache-Control", "no-cache")
-	h.Add("Vary", "Accept-Encoding")
-	tag := fmt.Sprintf(`"%08x%x`, crc32.Checksum(body, crcTable), len(body))
-	if len(body) > 1024 && acceptsGzip(r) {
-		z := bufferPool.Get().(*bytes.Buffer)
-		defer putBuffer(z)
+// rendered is a response body with what it takes to send it: its type, its time, an ETag
+// derived from the content (the same on every node), and its gzip form, made the first
+// time a client asks for it. The page cache keeps rendered values and serves them again.
+type rendered struct {
+	contentType string
+	modified    time.Time
+	body        []byte
+	etag        string
+
+	gzipOnce sync.Once
+	gzipped  []byte
+}
+
+func newRendered(contentType string, modified time.Time, body []byte) *rendered {
+	if !modified.IsZero() {
+		modified = modified.Truncate(time.Second) // HTTP dates have whole seconds
+	}
+	etag := fmt.Sprintf(`"%08x%x`, crc32.Checksum(body, crcTable), len(body))
+	return &rendered{contentType: contentType, modified: modified, body: body, etag: etag}
+}
+
+func (p *rendered) gzipBody() []byte {
+	p.gzipOnce.Do(func() {
+		var z bytes.Buffer
 		gz := gzipPool.Get().(*gzip.Writer)
-		gz.Reset(z)
-		gz.Write(body)
+		gz.Reset(&z)
+		gz.Write(p.body)
 		gz.Close()
 		gzipPool.Put(gz)
-		body = z.Bytes()
+		p.gzipped = z.Bytes()
+	})
+	return p.gzipped
+}
+
+// serve sends the body with the headers every page and feed carries: ETag, Last-Modified
+// when the content has a time, and gzip when the client asks for it. http.ServeContent
+// answers conditional requests with 304 and HEAD without a body.
+func (p *rendered) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", p.contentType)
+	h.Set("Cache-Control", "no-cache")
+	h.Add("Vary", "Accept-Encoding")
+	body, etag := p.body, p.etag
+	if len(body) > 1024 && acceptsGzip(r) {
+		body, etag = p.gzipBody(), etag+"-gz" // another representation, another tag
 		h.Set("Content-Encoding", "gzip")
-		tag += "-gz" // a different representation needs a different tag
 	}
-	h.Set("ETag", tag+`"`)
-	if !modified.IsZero() {
-		modified = modified.Truncate(time.Second)
+	h.Set("ETag", etag+`"`)
+	http.ServeContent(w, r, "", p.modified, bytes.NewReader(body))
+}
+
+// send answers with a freshly rendered body, and keeps a copy in the page cache when the
+// request may be answered from it.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, contentType string, modified time.Time, body []byte) {
+	if s.cache.accepts(r) {
+		body = bytes.Clone(body) // body may be a pooled buffer
 	}
-	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
+	p := newRendered(contentType, modified, body)
+	s.cache.put(r, p)
+	p.serve(w, r)
 }
 
 func acceptsGzip(r *http.Request) bool {

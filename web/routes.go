@@ -7,22 +7,24 @@ import (
 )
 
 // routes lists every URL the site answers; it follows the URL table in DESIGN.md §3.
+// Pages and feeds that every reader sees alike go through s.cached; the thread page checks
+// the cache itself, after counting the view.
 // A list URL with .rss or .atom appended answers the same list as a feed: the handlers
 // for {tag}, {subtopic} and {id} see the suffix and switch to feed output.
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.Handle("GET /{$}", s.handleHome())
-	mux.Handle("GET /threads", s.handleAllThreads(formatHTML))
-	mux.Handle("GET /threads.rss", s.handleAllThreads(formatRSS))
-	mux.Handle("GET /threads.atom", s.handleAllThreads(formatAtom))
+	mux.Handle("GET /{$}", s.cached(s.handleHome()))
+	mux.Handle("GET /threads", s.cached(s.handleAllThreads(formatHTML)))
+	mux.Handle("GET /threads.rss", s.cached(s.handleAllThreads(formatRSS)))
+	mux.Handle("GET /threads.atom", s.cached(s.handleAllThreads(formatAtom)))
 	mux.Handle("GET /threads/{id}", s.handleThread())
 	mux.Handle("GET /threads/{id}/{slug}", s.handleThreadSlug())
-	mux.Handle("GET /posts/{id}/revisions", s.handleRevisions())
+	mux.Handle("GET /posts/{id}/revisions", s.cached(s.handleRevisions()))
 
-	mux.Handle("GET /topics/{topic}", s.handleTopic())
-	mux.Handle("GET /topics/{topic}/{subtopic}", s.handleSubtopic())
-	mux.Handle("GET /tags", s.handleTagIndex())
-	mux.Handle("GET /tags/{tag}", s.handleTag())
-	mux.Handle("GET /users/{handle}", s.handleUser())
+	mux.Handle("GET /topics/{topic}", s.cached(s.handleTopic()))
+	mux.Handle("GET /topics/{topic}/{subtopic}", s.cached(s.handleSubtopic()))
+	mux.Handle("GET /tags", s.cached(s.handleTagIndex()))
+	mux.Handle("GET /tags/{tag}", s.cached(s.handleTag()))
+	mux.Handle("GET /users/{handle}", s.cached(s.handleUser()))
 
 	mux.Handle("GET /static/{file}", s.assets)
 	mux.Handle("GET /favicon.ico", s.assets.redirect("favicon.svg"))

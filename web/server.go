@@ -17,6 +17,9 @@ type Config struct {
 	BaseURL *url.URL
 	// SiteName is shown in titles and feeds.
 	SiteName string
+	// PageTTL is how long a rendered page or feed may answer further requests for the same
+	// URL from readers without a session; 0 renders every request afresh.
+	PageTTL time.Duration
 }
 
 // Pinger reports whether a dependency answers, for /readyz.
@@ -39,6 +42,7 @@ type Server struct {
 	pages   *pages
 	assets  *assets
 	metrics *metrics
+	cache   *pageCache
 	now     func() time.Time
 }
 
@@ -57,7 +61,8 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 		return nil, err
 	}
 	m := newMetrics()
-	return &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m, now: time.Now}, nil
+	return &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
+		cache: newPageCache(cfg.PageTTL), now: time.Now}, nil
 }
 
 // Handler returns the whole site: the routes wrapped in the middleware every request passes.

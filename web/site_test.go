@@ -45,7 +45,7 @@ func sharedSite(t testing.TB) *testSite {
 			sharedErr = err
 			return
 		}
-		shared, sharedErr = startSite(filepath.Join(dir, "parley.db"), smallForum, nil)
+		shared, sharedErr = startSite(filepath.Join(dir, "parley.db"), smallForum, web.Config{}, nil)
 	})
 	if sharedErr != nil {
 		t.Fatal(sharedErr)
@@ -56,14 +56,20 @@ func sharedSite(t testing.TB) *testSite {
 // newSite starts a private site over a forum generated from cfg.
 func newSite(t testing.TB, cfg demo.Config) *testSite {
 	t.Helper()
-	s, err := startSite(filepath.Join(t.TempDir(), "parley.db"), cfg, t.Cleanup)
+	return newSiteWith(t, cfg, web.Config{})
+}
+
+// newSiteWith is newSite with web settings; the base URL is filled in.
+func newSiteWith(t testing.TB, cfg demo.Config, wcfg web.Config) *testSite {
+	t.Helper()
+	s, err := startSite(filepath.Join(t.TempDir(), "parley.db"), cfg, wcfg, t.Cleanup)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func startSite(path string, cfg demo.Config, cleanup func(func())) (*testSite, error) {
+func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func())) (*testSite, error) {
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
@@ -83,7 +89,8 @@ func startSite(path string, cfg demo.Config, cleanup func(func())) (*testSite, e
 	counter := views.New(store, time.Hour, log)
 	srv := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
-	site, err := web.New(web.Config{BaseURL: base, SiteName: "Parley"}, store, counter, store, log)
+	wcfg.BaseURL, wcfg.SiteName = base, "Parley"
+	site, err := web.New(wcfg, store, counter, store, log)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,12 @@ func (s *Server) handleThread() http.Handler {
 			s.renderError(w, r, parley.NotFound("There is no thread %q.", raw))
 			return
 		}
+		if s.cache.serve(w, r) {
+			if f == formatHTML && r.Method == http.MethodGet {
+				s.views.Count(id, viewerKey(r))
+			}
+			return
+		}
 		after, err := parsePostCursor(r.URL.Query().Get("after"))
 		if err != nil {
 			s.renderError(w, r, err)

@@ -111,7 +111,8 @@ type serveConfig struct {
 	Addr    string
 	BaseURL string
 	Demo    bool
-	// CacheTTL is how long list pages are served from memory; 0 turns the cache off.
+	// CacheTTL is how long list reads, and pages for readers without a session, are served
+	// from memory; 0 turns both caches off.
 	CacheTTL time.Duration
 	base     *url.URL
 }
@@ -123,7 +124,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.String(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	f.String(&c.BaseURL, "base-url", "", "public URL of the site, for feeds and canonical links (default http://ADDR)")
 	f.Bool(&c.Demo, "demo", false, "fill an empty database with a small demo forum before serving")
-	f.Duration(&c.CacheTTL, "cache-ttl", time.Second, "how long a list read may be served from memory (0 for never)")
+	f.Duration(&c.CacheTTL, "cache-ttl", time.Second, "how long list reads and pages for readers without a session are served from memory (0 for never)")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}

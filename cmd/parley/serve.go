@@ -67,7 +67,7 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
-	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley"}, reads, counter, store, log)
+	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL}, reads, counter, store, log)
 	if err != nil {
 		return err
 	}
