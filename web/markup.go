@@ -126,17 +126,7 @@ func (m *markup) threadRow(t *parley.Thread) {
 	m.raw(`</h3><p class="byline">Asked by `)
 	m.author(t.Author)
 	m.raw(`</p>`)
-	if len(t.Tags) > 0 {
-		m.raw(`<ul class="tags" aria-label="Tags">`)
-		for _, tag := range t.Tags {
-			m.raw(`<li><a href="/tags/`)
-			m.text(tag.Slug)
-			m.raw(`">`)
-			m.text(tag.Name)
-			m.raw(`</a></li>`)
-		}
-		m.raw(`</ul>`)
-	}
+	m.tags(t.Tags)
 	m.raw(`</div><dl class="stats">`)
 	m.stat("Replies", "replies", t.ReplyCount)
 	m.stat("Boosts", "boosts", t.BoostCount)
@@ -215,4 +205,54 @@ func (m *markup) post(p *postView) {
 		m.raw(`</div>`)
 	}
 	m.raw(`</footer></article></li>`)
+}
+
+// threadHead renders a thread page's header: title, state, counters and tags.
+func threadHead(t parley.Thread) template.HTML {
+	m := markup{b: make([]byte, 0, 1024)}
+	m.raw(`<header class="thread-head"><h1>`)
+	m.text(t.Title)
+	m.raw(`</h1><p class="thread-meta">`)
+	if t.Pinned {
+		m.raw(`<span class="pin">Pinned</span> `)
+	}
+	if t.Locked {
+		m.raw(`<span class="state locked">Locked</span> `)
+	}
+	if t.Answered() {
+		m.raw(`<a class="state answered" href="#post-`)
+		m.int(t.AcceptedPostID)
+		m.raw(`">Answered</a> `)
+	}
+	if t.StaffReplied {
+		m.raw(`<span class="state staff">Staff replied</span> `)
+	}
+	m.raw(`<span>`)
+	m.text(plural(t.ReplyCount, "reply"))
+	m.raw(` · `)
+	m.text(plural(t.BoostCount, "boost"))
+	m.raw(` · `)
+	m.text(plural(t.ViewCount, "view"))
+	m.raw(`</span> <span>Last activity `)
+	m.timeAgo(t.LastActivityAt)
+	m.raw(`</span></p>`)
+	m.tags(t.Tags)
+	m.raw(`</header>`)
+	return m.html()
+}
+
+// tags writes a thread's tags as links to their pages.
+func (m *markup) tags(tags []parley.TagRef) {
+	if len(tags) == 0 {
+		return
+	}
+	m.raw(`<ul class="tags" aria-label="Tags">`)
+	for _, tag := range tags {
+		m.raw(`<li><a href="/tags/`)
+		m.text(tag.Slug)
+		m.raw(`">`)
+		m.text(tag.Name)
+		m.raw(`</a></li>`)
+	}
+	m.raw(`</ul>`)
 }

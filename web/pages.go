@@ -27,6 +27,7 @@ func loadPages(a *assets) (*pages, error) {
 		"asset":      a.URL,
 		"threadList": threadList,
 		"postList":   postList,
+		"threadHead": threadHead,
 		"ago":        ago,
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"date":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	parley "github.com/parley-forum/parley"
@@ -198,17 +199,24 @@ func viewerKey(r *http.Request) string {
 	return host + "|" + r.UserAgent()
 }
 
-// excerpt returns the start of a post's text, cut at a word boundary, for descriptions.
+// excerpt returns the start of a post's text, at most n runes cut at a word boundary, for
+// descriptions. It walks only as far as it keeps, however long the post.
 func excerpt(s string, n int) string {
-	runes := []rune(s)
-	if len(runes) <= n {
-		return string(runes)
+	end, count := 0, 0
+	for i := range s {
+		if count == n {
+			end = i
+			break
+		}
+		count++
 	}
-	cut := n
-	for cut > n/2 && runes[cut] != ' ' {
-		cut--
+	if count < n || end == 0 {
+		return s
 	}
-	return string(runes[:cut]) + "…"
+	if cut := strings.LastIndexByte(s[:end], ' '); cut > end/2 {
+		end = cut
+	}
+	return s[:end] + "…"
 }
 
 // discussionLD is the thread's schema.org DiscussionForumPosting, for search engines.
