@@ -96,7 +96,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 //   - query_only on readers: a read connection can never write by mistake.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "page_size(16384)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "busy_timeout(10000)")

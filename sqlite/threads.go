@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	parley "github.com/parley-forum/parley"
@@ -249,11 +251,13 @@ func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 			return err
 		}
 		defer listings.Close()
-		for id, n := range views {
-			if _, err := threads.ExecContext(ctx, n, id); err != nil {
+		// In id order, neighbouring updates share B-tree pages, so each page is read and
+		// written once per flush rather than once per thread.
+		for _, id := range slices.Sorted(maps.Keys(views)) {
+			if _, err := threads.ExecContext(ctx, views[id], id); err != nil {
 				return err
 			}
-			if _, err := listings.ExecContext(ctx, n, id); err != nil {
+			if _, err := listings.ExecContext(ctx, views[id], id); err != nil {
 				return err
 			}
 		}

@@ -31,6 +31,10 @@ type Counter struct {
 	rotated      time.Time
 }
 
+// slowFlush is how long a flush may take before it is logged as a warning: a flush holds
+// the database's one writer for its whole duration.
+const slowFlush = 100 * time.Millisecond
+
 // maxSeen bounds one generation; a busier window rotates early, trading some deduplication
 // for a fixed memory ceiling (about 40 MB for two full generations).
 const maxSeen = 500_000
@@ -84,7 +88,12 @@ func (c *Counter) Flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	if err := c.store.AddViews(ctx, batch); err != nil {
+	start := time.Now()
+	err := c.store.AddViews(ctx, batch)
+	if took := time.Since(start); took > slowFlush {
+		c.log.Warn("slow flush of views", "threads", len(batch), "took", took)
+	}
+	if err != nil {
 		c.mu.Lock()
 		for id, n := range batch {
 			c.pending[id] += n

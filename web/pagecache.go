@@ -24,8 +24,8 @@ type cachedPage struct {
 }
 
 // maxPages bounds the cache; when full it starts again empty, which keeps memory flat
-// under a crawler walking deep pages (at ~50 KB a page, under 100 MB at worst).
-const maxPages = 2000
+// under a crawler walking deep pages (at ~50 KB a page and its gzip form, about 60 MB).
+const maxPages = 1000
 
 func newPageCache(ttl time.Duration) *pageCache {
 	if ttl <= 0 {
