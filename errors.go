@@ -10,10 +10,13 @@ import (
 // Error codes name what went wrong in terms a caller can act on. The web layer maps each
 // code to one HTTP status in one place.
 const (
-	ENotFound = "not_found" // the thing asked for does not exist (404)
-	EInvalid  = "invalid"   // the input is malformed or breaks a rule (400/422)
-	EConflict = "conflict"  // the input clashes with what is stored, e.g. a taken handle (409)
-	EInternal = "internal"  // anything else; its detail is logged, never shown
+	ENotFound     = "not_found"    // the thing asked for does not exist (404)
+	EInvalid      = "invalid"      // the input is malformed or breaks a rule (400/422)
+	EConflict     = "conflict"     // the input clashes with what is stored, e.g. a taken handle (409)
+	EUnauthorized = "unauthorized" // the request needs a signed-in user, or sign-in failed (401)
+	EForbidden    = "forbidden"    // the signed-in user may not do this (403)
+	ETooMany      = "too_many"     // too many attempts; try again later (429)
+	EInternal     = "internal"     // anything else; its detail is logged, never shown
 )
 
 // ErrNotFound is returned, wrapped, whenever a requested record does not exist.

@@ -11,6 +11,8 @@ import (
 // an EInvalid or EConflict *Error when its input breaks a rule; any other error is internal.
 // Each method is one transaction: it either happens whole or not at all.
 type Store interface {
+	AccountStore
+
 	// Topics returns every topic with its subtopics, in display order.
 	Topics(ctx context.Context) ([]Topic, error)
 	// TopicBySlug returns one topic with its subtopics.

@@ -198,6 +198,23 @@ func testViews(t *testing.T, e *env) {
 		t.Errorf("views a=%d b=%d, want 5 and 6", e.get(a.ID).ViewCount, e.get(b.ID).ViewCount)
 	}
 	equalIDs(t, "by views in the tag", e.list(parley.Scope{Kind: parley.ScopeTag, ID: f.tagA.ID}, parley.SortViews, "", 10), []int64{b.ID, a.ID})
+
+	// Lists take a new count once it has grown by an eighth: 100 is listed at once, 105 is
+	// not (the list keeps 100), 115 is. The thread itself always has the exact count.
+	listed := func() int64 {
+		page, err := e.s.Threads(e.ctx, parley.ListQuery{Scope: parley.Scope{Kind: parley.ScopeTag, ID: f.tagA.ID}, Sort: parley.SortViews, Limit: 1})
+		must(t, err)
+		return page.Threads[0].ViewCount
+	}
+	for _, step := range []struct{ add, exact, listed int64 }{{95, 100, 100}, {5, 105, 100}, {10, 115, 115}} {
+		must(t, e.s.AddViews(e.ctx, map[int64]int64{a.ID: step.add}))
+		if got := e.get(a.ID).ViewCount; got != step.exact {
+			t.Errorf("thread views %d, want %d", got, step.exact)
+		}
+		if got := listed(); got != step.listed {
+			t.Errorf("listed views %d, want %d", got, step.listed)
+		}
+	}
 }
 
 func testUserPosts(t *testing.T, e *env) {

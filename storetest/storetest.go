@@ -60,6 +60,11 @@ func Run(t *testing.T, open Opener) {
 		"Views":               testViews,
 		"UserPosts":           testUserPosts,
 		"Bulk":                testBulk,
+		"Account":             testCreateAccount,
+		"AccountInvalid":      testCreateAccountInvalid,
+		"Credentials":         testCredentials,
+		"Sessions":            testSessions,
+		"SetPassword":         testSetPassword,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

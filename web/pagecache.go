@@ -39,7 +39,11 @@ func (c *pageCache) accepts(r *http.Request) bool {
 	if c == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		return false
 	}
-	return r.Header.Get("Authorization") == "" && r.Header.Get("Cookie") == ""
+	if r.Header.Get("Authorization") != "" {
+		return false
+	}
+	_, err := r.Cookie(sessionCookie)
+	return err != nil // signed-in pages show the reader's name and forms with their token
 }
 
 // serve answers r from the cache when it holds a fresh copy, and reports whether it did.

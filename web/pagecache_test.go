@@ -13,7 +13,7 @@ import (
 
 // TestPageCache shows what the page cache keeps and for whom: readers without a session
 // get the same bytes until the entry expires, even when the database changed meanwhile;
-// a request with a cookie is always rendered afresh; views are counted on every hit.
+// a request with a session cookie is always rendered afresh; views count on every hit.
 func TestPageCache(t *testing.T) {
 	site := newSiteWith(t, tinyForum, web.Config{PageTTL: time.Hour})
 	ctx := context.Background()
@@ -35,9 +35,9 @@ func TestPageCache(t *testing.T) {
 	if !bytes.Equal(first, again) {
 		t.Error("a reader without a session was not answered from the cache")
 	}
-	_, fresh := site.get(t, "/tags/network?sort=newest", "Cookie", "session=x")
+	_, fresh := site.get(t, "/tags/network?sort=newest", "Cookie", "parley_session=x")
 	if !bytes.Contains(fresh, []byte(title)) {
-		t.Error("a request with a cookie was answered from the cache")
+		t.Error("a request with a session cookie was answered from the cache")
 	}
 	res, _ := site.get(t, "/tags/network?sort=newest", "If-None-Match", first304Tag(t, site))
 	if res.StatusCode != http.StatusNotModified {

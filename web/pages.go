@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	parley "github.com/parley-forum/parley"
 )
 
 //go:embed templates
@@ -93,6 +95,10 @@ type page struct {
 	Canonical   string
 	Feeds       []feedLink
 	Crumbs      []crumb
+	// Viewer is the signed-in user, nil for a reader without a session; CSRF is the token
+	// their sign-out form carries.
+	Viewer *parley.User
+	CSRF   string
 }
 
 type feedLink struct{ Title, Type, URL string }
@@ -100,7 +106,14 @@ type feedLink struct{ Title, Type, URL string }
 type crumb struct{ Name, URL string }
 
 func (s *Server) newPage(r *http.Request, title string) page {
-	return page{Site: s.cfg.SiteName, Title: title, Canonical: s.absolute(r.URL.Path)}
+	p := page{Site: s.cfg.SiteName, Title: title, Canonical: s.absolute(r.URL.Path)}
+	if v := viewerFrom(r.Context()); v != nil {
+		p.Viewer = &v.User
+		if c, err := r.Cookie(csrfCookie); err == nil {
+			p.CSRF = c.Value
+		}
+	}
+	return p
 }
 
 // withFeeds adds RSS and Atom autodiscovery links for the list at listPath.

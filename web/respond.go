@@ -117,6 +117,12 @@ func statusFor(err error) int {
 		return http.StatusBadRequest
 	case parley.EConflict:
 		return http.StatusConflict
+	case parley.EUnauthorized:
+		return http.StatusUnauthorized
+	case parley.EForbidden:
+		return http.StatusForbidden
+	case parley.ETooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

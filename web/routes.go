@@ -26,6 +26,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /tags/{tag}", s.cached(s.handleTag()))
 	mux.Handle("GET /users/{handle}", s.cached(s.handleUser()))
 
+	mux.Handle("GET /signup", s.handleSignupForm())
+	mux.Handle("POST /signup", s.handleSignup())
+	mux.Handle("GET /login", s.handleLoginForm())
+	mux.Handle("POST /login", s.handleLogin())
+	mux.Handle("GET /logout", s.handleLogoutForm())
+	mux.Handle("POST /logout", s.handleLogout())
+	mux.Handle("GET /account/password", s.requireUser(s.handlePasswordForm()))
+	mux.Handle("POST /account/password", s.requireUser(s.handlePassword()))
+
 	mux.Handle("GET /static/{file}", s.assets)
 	mux.Handle("GET /favicon.ico", s.assets.redirect("favicon.svg"))
 	mux.Handle("GET /healthz", handleHealth())

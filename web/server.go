@@ -9,6 +9,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/auth"
 )
 
 // Config is what the web layer needs to know about its deployment.
@@ -43,7 +44,24 @@ type Server struct {
 	assets  *assets
 	metrics *metrics
 	cache   *pageCache
+	limits  limits
 	now     func() time.Time
+}
+
+// limits slow down guessing and mass sign-ups. They are per node; shared limits for several
+// nodes belong in the database.
+type limits struct {
+	signup       *auth.Limiter // per address
+	loginIP      *auth.Limiter // per address
+	loginAccount *auth.Limiter // per handle, whatever the address
+}
+
+func newLimits() limits {
+	return limits{
+		signup:       auth.NewLimiter(20*time.Minute, 3),
+		loginIP:      auth.NewLimiter(6*time.Second, 10),
+		loginAccount: auth.NewLimiter(12*time.Second, 5),
+	}
 }
 
 // New builds the server and checks its templates and assets, so that a broken template
@@ -62,14 +80,14 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	m := newMetrics()
 	return &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), now: time.Now}, nil
+		cache: newPageCache(cfg.PageTTL), limits: newLimits(), now: time.Now}, nil
 }
 
 // Handler returns the whole site: the routes wrapped in the middleware every request passes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.observe(securityHeaders(mux)))
+	return s.recoverPanics(s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(s.withSession(mux)))))
 }
 
 // absolute turns a site path into an absolute URL on the public address.

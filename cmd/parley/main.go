@@ -1,5 +1,5 @@
 // Command parley runs a developer Q&A forum: parley serve, parley demo, parley migrate,
-// parley version.
+// parley user, parley version.
 package main
 
 import (
@@ -14,7 +14,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "parley:", err)
 		os.Exit(1)
 	}
@@ -26,6 +26,7 @@ Commands:
   serve     serve the forum over HTTP
   demo      fill an empty database with a generated demo forum
   migrate   bring the database schema up to date
+  user      create an account, e.g. the first admin: parley user create --role admin …
   version   print the version
 
 Run "parley <command> -h" for a command's flags. Every flag can also be set with an
@@ -33,7 +34,7 @@ environment variable named PARLEY_ and the flag's name in capitals, e.g. PARLEY_
 `
 
 // run is the whole program, with its environment passed in so that tests can run it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command given")
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runDemo(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parley", version())
 		return nil

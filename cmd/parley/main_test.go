@@ -57,7 +57,7 @@ func env(pairs ...string) func(string) string {
 func runCmd(t *testing.T, getenv func(string) string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut syncBuffer
-	err = run(t.Context(), args, getenv, &out, &errOut)
+	err = run(t.Context(), args, getenv, strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 
@@ -81,7 +81,7 @@ func startServer(t *testing.T, getenv func(string) string, args ...string) *serv
 	s := &server{stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	pr, pw := io.Pipe()
 	go func() {
-		err := run(ctx, args, getenv, pw, s.stderr)
+		err := run(ctx, args, getenv, strings.NewReader(""), pw, s.stderr)
 		pw.Close()
 		s.done <- err
 	}()

@@ -1,0 +1,93 @@
+package auth
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// maxKeys bounds a Limiter's memory: about 200 bytes a key, so 20 MB at most.
+const maxKeys = 100_000
+
+// Limiter is a token bucket per key (a client address, a handle): each key may act burst
+// times at once, then once per every. It is safe for concurrent use, and its memory stays
+// bounded however many keys it sees.
+//
+// A key idle for burst×every has a full bucket again, exactly as if it had never been seen,
+// so the limiter forgets it then; a sweep does so at most once per that window. When
+// maxKeys keys are all active, keys not yet known share one overflow bucket until the next
+// sweep: limits degrade to one shared limit for newcomers rather than lapsing for anyone.
+type Limiter struct {
+	limit   rate.Limit
+	burst   int
+	window  time.Duration
+	maxKeys int
+
+	mu        sync.Mutex
+	keys      map[string]*bucket
+	overflow  *rate.Limiter
+	lastSweep time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// NewLimiter returns a limiter that allows each key burst events at once and one more per
+// every after that. every must be positive; a burst below 1 counts as 1.
+func NewLimiter(every time.Duration, burst int) *Limiter {
+	if every <= 0 {
+		panic("auth.NewLimiter: every must be positive")
+	}
+	burst = max(burst, 1)
+	return &Limiter{
+		limit:    rate.Every(every),
+		burst:    burst,
+		window:   every * time.Duration(burst),
+		maxKeys:  maxKeys,
+		keys:     map[string]*bucket{},
+		overflow: rate.NewLimiter(rate.Every(every), burst),
+	}
+}
+
+// Allow reports whether key may act now, and counts the event if so.
+func (l *Limiter) Allow(key string) bool { return l.AllowAt(key, time.Now()) }
+
+// AllowAt is Allow at a given time, for tests that move their own clock. Times must not go
+// backwards by more than the limiter's window.
+func (l *Limiter) AllowAt(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) >= l.window {
+		l.sweep(now)
+	}
+	b, ok := l.keys[key]
+	if !ok {
+		if len(l.keys) >= l.maxKeys {
+			return l.overflow.AllowN(now, 1)
+		}
+		b = &bucket{lim: rate.NewLimiter(l.limit, l.burst)}
+		l.keys[key] = b
+	}
+	b.seen = now
+	return b.lim.AllowN(now, 1)
+}
+
+// sweep forgets the keys idle for a whole window, whose buckets are full again.
+func (l *Limiter) sweep(now time.Time) {
+	for k, b := range l.keys {
+		if now.Sub(b.seen) >= l.window {
+			delete(l.keys, k)
+		}
+	}
+	l.lastSweep = now
+}
+
+// Len returns how many keys the limiter remembers.
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.keys)
+}

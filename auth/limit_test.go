@@ -1,0 +1,130 @@
+package auth
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func TestLimiterBurstThenRefuses(t *testing.T) {
+	l := NewLimiter(time.Minute, 3)
+	for i := range 3 {
+		if !l.AllowAt("ana", t0) {
+			t.Fatalf("event %d of the burst refused", i+1)
+		}
+	}
+	if l.AllowAt("ana", t0) {
+		t.Fatal("event beyond the burst allowed")
+	}
+	if l.AllowAt("ana", t0.Add(59*time.Second)) {
+		t.Fatal("allowed before a minute had passed")
+	}
+}
+
+func TestLimiterRefills(t *testing.T) {
+	l := NewLimiter(time.Minute, 2)
+	l.AllowAt("ana", t0)
+	l.AllowAt("ana", t0)
+	at := t0.Add(time.Minute)
+	if !l.AllowAt("ana", at) {
+		t.Fatal("one event not allowed after one interval")
+	}
+	if l.AllowAt("ana", at) {
+		t.Fatal("two events allowed after one interval")
+	}
+	at = at.Add(time.Hour) // long idle: the key may have been forgotten, the bucket is full
+	for i := range 2 {
+		if !l.AllowAt("ana", at) {
+			t.Fatalf("event %d refused after a long idle", i+1)
+		}
+	}
+	if l.AllowAt("ana", at) {
+		t.Fatal("more than the burst allowed after a long idle")
+	}
+}
+
+func TestLimiterKeysIndependent(t *testing.T) {
+	l := NewLimiter(time.Minute, 1)
+	if !l.AllowAt("ana", t0) || l.AllowAt("ana", t0) {
+		t.Fatal("ana: want one event then a refusal")
+	}
+	if !l.AllowAt("bob", t0) {
+		t.Fatal("bob refused because of ana")
+	}
+}
+
+func TestLimiterForgetsIdleKeys(t *testing.T) {
+	l := NewLimiter(time.Second, 10) // window: 10 s
+	for i := range 1000 {
+		l.AllowAt(fmt.Sprint("key", i), t0)
+	}
+	if n := l.Len(); n != 1000 {
+		t.Fatalf("%d keys remembered, want 1000", n)
+	}
+	l.AllowAt("late", t0.Add(10*time.Second))
+	if n := l.Len(); n != 1 {
+		t.Fatalf("%d keys remembered after every other went idle, want 1", n)
+	}
+}
+
+func TestLimiterBounded(t *testing.T) {
+	l := NewLimiter(time.Minute, 2)
+	l.maxKeys = 100
+	for i := range 1000 {
+		l.AllowAt(fmt.Sprint("key", i), t0.Add(time.Duration(i)*time.Millisecond))
+	}
+	if n := l.Len(); n > 100 {
+		t.Fatalf("%d keys remembered, want at most 100", n)
+	}
+	// Known keys keep their own limits while the map is full...
+	if !l.AllowAt("key0", t0.Add(time.Second)) {
+		t.Error("a known key lost its own bucket")
+	}
+	// ...and newcomers share one bucket, so being new is no way around the limit.
+	at := t0.Add(2 * time.Second)
+	allowed := 0
+	for i := range 50 {
+		if l.AllowAt(fmt.Sprint("new", i), at) {
+			allowed++
+		}
+	}
+	if allowed > 2 {
+		t.Errorf("%d new keys allowed while full, want at most the burst, 2", allowed)
+	}
+	// A window later the idle keys are swept and newcomers get their own buckets.
+	at = at.Add(3 * time.Minute)
+	if !l.AllowAt("fresh", at) || !l.AllowAt("fresh", at) {
+		t.Error("a new key after the sweep did not get a full burst")
+	}
+	if n := l.Len(); n != 1 {
+		t.Errorf("%d keys after the sweep, want 1", n)
+	}
+}
+
+func TestLimiterConcurrent(t *testing.T) {
+	l := NewLimiter(time.Hour, 5)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	allowed := map[string]int{}
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				key := fmt.Sprint("key", (g+i)%4)
+				if l.Allow(key) {
+					mu.Lock()
+					allowed[key]++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for key, n := range allowed {
+		if n != 5 {
+			t.Errorf("%s: %d events allowed, want exactly the burst, 5", key, n)
+		}
+	}
+}

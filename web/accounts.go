@@ -1,0 +1,248 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/auth"
+)
+
+// formView is the view model of the account forms: what was typed (never the password),
+// where to go next, the CSRF token, and a message per field that needs fixing.
+type formView struct {
+	page
+	CSRF        string
+	Next        string
+	Handle      string
+	DisplayName string
+	Email       string
+	Problem     string            // a message about the whole form
+	Errors      map[string]string // field name → what is wrong with it
+}
+
+func (s *Server) newForm(w http.ResponseWriter, r *http.Request, title string) *formView {
+	v := &formView{page: s.newPage(r, title), CSRF: s.csrfToken(w, r), Errors: map[string]string{}}
+	v.Next = safeNext(r.URL.Query().Get("next"))
+	return v
+}
+
+// fail re-renders a form with the error placed beside its field, or above the form.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, name string, v *formView, err error) {
+	var pe *parley.Error
+	if !errors.As(err, &pe) {
+		s.renderError(w, r, err)
+		return
+	}
+	if pe.Field != "" {
+		v.Errors[pe.Field] = pe.Message
+	} else {
+		v.Problem = pe.Message
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	body, renderErr := s.pages.render(name, v)
+	if renderErr != nil {
+		s.renderError(w, r, renderErr)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(statusFor(err))
+	w.Write(body)
+}
+
+// showForm renders an account form afresh; such pages carry a token, so they are never cached.
+func (s *Server) showForm(w http.ResponseWriter, r *http.Request, name string, v *formView) {
+	body, err := s.pages.render(name, v)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(body)
+}
+
+func (s *Server) handleSignupForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.showForm(w, r, "signup", s.newForm(w, r, "Sign up"))
+	})
+}
+
+func (s *Server) handleSignup() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.newForm(w, r, "Sign up")
+		if err := s.checkForm(w, r); err != nil {
+			s.fail(w, r, "signup", v, err)
+			return
+		}
+		in := parley.NewAccount{Handle: strings.TrimSpace(r.PostForm.Get("handle")),
+			DisplayName: strings.TrimSpace(r.PostForm.Get("display_name")),
+			Email:       strings.TrimSpace(r.PostForm.Get("email")), Password: r.PostForm.Get("password")}
+		v.Handle, v.DisplayName, v.Email, v.Next = in.Handle, in.DisplayName, in.Email, safeNext(r.PostForm.Get("next"))
+		if err := in.Validate(); err != nil {
+			s.fail(w, r, "signup", v, err)
+			return
+		}
+		// Counted after validation, so a typo costs nothing, but before the password hash,
+		// the step that costs the server.
+		if !s.limits.signup.Allow(clientIP(r)) {
+			s.fail(w, r, "signup", v, parley.Errorf(parley.ETooMany, "Too many sign-ups from your network. Try again in an hour."))
+			return
+		}
+		hash, err := auth.HashPassword(in.Password)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		u, err := s.store.CreateAccount(r.Context(), parley.NewUser{Handle: in.Handle, DisplayName: in.DisplayName}, in.Email, hash)
+		if err != nil {
+			s.fail(w, r, "signup", v, err)
+			return
+		}
+		if err := s.startSession(w, r, u.ID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.log.Info("signed up", "user", u.ID, "handle", u.Handle)
+		http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	})
+}
+
+func (s *Server) handleLoginForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.showForm(w, r, "login", s.newForm(w, r, "Sign in"))
+	})
+}
+
+// errBadCredentials is the one answer to every failed sign-in, so that it does not tell
+// whether a handle exists.
+var errBadCredentials = parley.Errorf(parley.EUnauthorized, "That handle and password do not match.")
+
+func (s *Server) handleLogin() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.newForm(w, r, "Sign in")
+		if err := s.checkForm(w, r); err != nil {
+			s.fail(w, r, "login", v, err)
+			return
+		}
+		v.Handle, v.Next = strings.TrimSpace(r.PostForm.Get("handle")), safeNext(r.PostForm.Get("next"))
+		password := r.PostForm.Get("password")
+		if !s.limits.loginIP.Allow(clientIP(r)) || !s.limits.loginAccount.Allow(strings.ToLower(v.Handle)) {
+			s.fail(w, r, "login", v, parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again."))
+			return
+		}
+		userID, err := s.checkCredentials(r, v.Handle, password)
+		if err != nil {
+			s.fail(w, r, "login", v, err)
+			return
+		}
+		if err := s.startSession(w, r, userID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	})
+}
+
+// checkCredentials returns the user a handle and password belong to. An unknown handle
+// costs the same time as a wrong password.
+func (s *Server) checkCredentials(r *http.Request, handle, password string) (int64, error) {
+	if len(password) > parley.MaxPassword {
+		return 0, errBadCredentials
+	}
+	cred, err := s.store.CredentialsByHandle(r.Context(), handle)
+	if errors.Is(err, parley.ErrNotFound) {
+		auth.DummyCheck(password)
+		return 0, errBadCredentials
+	}
+	if err != nil {
+		return 0, err
+	}
+	ok, err := auth.CheckPassword(cred.PasswordHash, password)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, errBadCredentials
+	}
+	return cred.UserID, nil
+}
+
+// handleLogoutForm asks to confirm signing out, for a browser whose page had no form token.
+func (s *Server) handleLogoutForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.showForm(w, r, "logout", s.newForm(w, r, "Sign out"))
+	})
+}
+
+func (s *Server) handleLogout() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.checkForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if v := viewerFrom(r.Context()); v != nil {
+			if err := s.store.DeleteSession(r.Context(), v.TokenHash); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+		}
+		s.clearCookie(w, r, sessionCookie)
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})
+}
+
+func (s *Server) handlePasswordForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.showForm(w, r, "password", s.newForm(w, r, "Change password"))
+	})
+}
+
+func (s *Server) handlePassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := s.newForm(w, r, "Change password")
+		if err := s.checkForm(w, r); err != nil {
+			s.fail(w, r, "password", v, err)
+			return
+		}
+		me := viewerFrom(r.Context())
+		if !s.limits.loginAccount.Allow(strings.ToLower(me.User.Handle)) {
+			s.fail(w, r, "password", v, parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again."))
+			return
+		}
+		if _, err := s.checkCredentials(r, me.User.Handle, r.PostForm.Get("current")); err != nil {
+			if errors.Is(err, errBadCredentials) {
+				err = parley.Invalid("current", "That is not your current password.")
+			}
+			s.fail(w, r, "password", v, err)
+			return
+		}
+		next := r.PostForm.Get("password")
+		if err := parley.ValidatePassword("password", next); err != nil {
+			s.fail(w, r, "password", v, err)
+			return
+		}
+		hash, err := auth.HashPassword(next)
+		if err == nil {
+			err = s.store.SetPasswordHash(r.Context(), me.User.ID, hash, me.TokenHash)
+		}
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/users/"+me.User.Handle+"?password=changed", http.StatusSeeOther)
+	})
+}
+
+// clientIP is the address the request came from, for per-address rate limits. Behind a
+// proxy this is the proxy's address; trusting forwarded headers is a deployment choice
+// left to the proxy, which can rate-limit itself.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

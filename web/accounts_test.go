@@ -1,0 +1,337 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// browser is an HTTP client with cookies that does not follow redirects, so a test sees
+// each answer the way a browser receives it.
+type browser struct {
+	t    *testing.T
+	site *testSite
+	c    *http.Client
+}
+
+func newBrowser(t *testing.T, site *testSite) *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &browser{t: t, site: site, c: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) get(path string) (*http.Response, *html.Node) {
+	b.t.Helper()
+	res, err := b.c.Get(b.site.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, err := html.Parse(res.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return res, doc
+}
+
+// submit fetches the form page at path, fills the named fields and posts the form the page
+// holds, hidden fields (the CSRF token) included.
+func (b *browser) submit(path string, fields map[string]string) (*http.Response, *html.Node) {
+	b.t.Helper()
+	_, doc := b.get(path)
+	main := find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "main" })
+	form := find(main, func(n *html.Node) bool {
+		return n.Type == html.ElementNode && n.Data == "form" && attr(n, "method") == "post"
+	})
+	if form == nil {
+		b.t.Fatalf("no form on %s", path)
+	}
+	values := url.Values{}
+	for _, in := range findAll(form, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "input" }) {
+		if attr(in, "type") == "hidden" {
+			values.Set(attr(in, "name"), attr(in, "value"))
+		}
+	}
+	for k, v := range fields {
+		values.Set(k, v)
+	}
+	return b.post(attr(form, "action"), values)
+}
+
+func (b *browser) post(path string, values url.Values) (*http.Response, *html.Node) {
+	b.t.Helper()
+	res, err := b.c.PostForm(b.site.URL+path, values)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, _ := html.Parse(res.Body)
+	return res, doc
+}
+
+// signedInAs reads the header's user link, "" when the page shows a reader without a session.
+func (b *browser) signedInAs() string {
+	b.t.Helper()
+	_, doc := b.get("/tags")
+	nav := find(doc, func(n *html.Node) bool {
+		return n.Type == html.ElementNode && n.Data == "nav" && attr(n, "aria-label") == "Site"
+	})
+	for _, a := range findAll(nav, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "a" }) {
+		if strings.HasPrefix(attr(a, "href"), "/users/") {
+			return textOf(a)
+		}
+	}
+	return ""
+}
+
+func fieldError(doc *html.Node, field string) string {
+	if n := find(doc, func(n *html.Node) bool { return attr(n, "id") == field+"-error" }); n != nil {
+		return textOf(n)
+	}
+	return ""
+}
+
+func inputValue(doc *html.Node, id string) string {
+	return attr(find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "input" && attr(n, "id") == id }), "value")
+}
+
+var ana = map[string]string{"handle": "ana_dev", "display_name": "Ana Lima", "email": "ana@example.com", "password": "correct horse battery"}
+
+func TestSignUpSignOutSignIn(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b := newBrowser(t, site)
+	res, _ := b.submit("/signup", ana)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("sign up answered %d to %q, want 303 to /", res.StatusCode, res.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "parley_session" {
+			session = c
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode || session.Secure {
+		t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, not Secure over plain HTTP", session)
+	}
+	if got := b.signedInAs(); got != "Ana Lima" {
+		t.Fatalf("after signing up the header shows %q, want Ana Lima", got)
+	}
+	if _, err := site.Store.UserByHandle(context.Background(), "ana_dev"); err != nil {
+		t.Fatalf("the account was not stored: %v", err)
+	}
+
+	res, _ = b.submit("/logout", nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out answered %d", res.StatusCode)
+	}
+	if got := b.signedInAs(); got != "" {
+		t.Fatalf("after signing out the header still shows %q", got)
+	}
+	// The old cookie is worth nothing now, even if a copy survived.
+	stale := newBrowser(t, site)
+	stale.c.Jar.SetCookies(mustURL(t, site.URL), []*http.Cookie{{Name: "parley_session", Value: session.Value}})
+	if got := stale.signedInAs(); got != "" {
+		t.Fatalf("a signed-out session still signs in as %q", got)
+	}
+
+	res, _ = b.submit("/login", map[string]string{"handle": "ANA_DEV", "password": ana["password"]})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in answered %d", res.StatusCode)
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == "parley_session" && c.Value == session.Value {
+			t.Error("signing in reused the old session token instead of a new one")
+		}
+	}
+	if got := b.signedInAs(); got != "Ana Lima" {
+		t.Fatalf("after signing in the header shows %q", got)
+	}
+}
+
+func TestSignUpErrorsKeepWhatWasTyped(t *testing.T) {
+	site := newSite(t, tinyForum)
+	newBrowser(t, site).submit("/signup", ana)
+	cases := []struct {
+		name   string
+		change map[string]string
+		field  string
+	}{
+		{"bad email", map[string]string{"email": "ana-at-example"}, "email"},
+		{"short password", map[string]string{"password": "short"}, "password"},
+		{"bad handle", map[string]string{"handle": "ana dev!"}, "handle"},
+		{"taken handle", map[string]string{"handle": "Ana_Dev", "email": "other@example.com"}, "handle"},
+		{"taken email", map[string]string{"handle": "someone_else", "email": "ANA@example.com"}, "email"},
+		{"empty name", map[string]string{"display_name": " "}, "display_name"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fields := map[string]string{}
+			for k, v := range ana {
+				fields[k] = v
+			}
+			fields["handle"] = "fresh_handle"
+			fields["email"] = "fresh@example.com"
+			for k, v := range c.change {
+				fields[k] = v
+			}
+			res, doc := newBrowser(t, site).submit("/signup", fields)
+			if res.StatusCode != http.StatusBadRequest {
+				t.Errorf("status %d, want 400", res.StatusCode)
+			}
+			if fieldError(doc, c.field) == "" {
+				t.Errorf("no message beside the %s field", c.field)
+			}
+			for _, id := range []string{"handle", "display_name", "email"} {
+				if got := inputValue(doc, id); got != strings.TrimSpace(fields[id]) {
+					t.Errorf("%s field shows %q, want what was typed, %q", id, got, fields[id])
+				}
+			}
+			if got := inputValue(doc, "password"); got != "" {
+				t.Errorf("the password was sent back in the page: %q", got)
+			}
+		})
+	}
+	if _, err := site.Store.UserByHandle(context.Background(), "fresh_handle"); err == nil {
+		t.Error("a refused sign-up stored an account")
+	}
+}
+
+func TestSignInFailuresLookAlike(t *testing.T) {
+	site := newSite(t, tinyForum)
+	newBrowser(t, site).submit("/signup", ana)
+	var messages []string
+	for _, creds := range []map[string]string{
+		{"handle": "ana_dev", "password": "wrong password here"},
+		{"handle": "nobody_at_all", "password": "wrong password here"},
+	} {
+		res, doc := newBrowser(t, site).submit("/login", creds)
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s: status %d, want 401", creds["handle"], res.StatusCode)
+		}
+		if got := inputValue(doc, "handle"); got != creds["handle"] {
+			t.Errorf("the handle field shows %q, want what was typed", got)
+		}
+		if p := find(doc, func(n *html.Node) bool { return attr(n, "class") == "form-problem" }); p != nil {
+			messages = append(messages, textOf(p))
+		} else {
+			messages = append(messages, "")
+		}
+	}
+	if messages[0] == "" || messages[0] != messages[1] {
+		t.Errorf("a wrong password says %q, an unknown handle %q: they must say the same", messages[0], messages[1])
+	}
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	site := newSite(t, tinyForum)
+	newBrowser(t, site).submit("/signup", ana)
+	var last int
+	for i := 0; i < 8; i++ {
+		res, _ := newBrowser(t, site).submit("/login", map[string]string{"handle": "ana_dev", "password": "guess number " + string(rune('a'+i))})
+		last = res.StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("the 8th guess in a row answered %d, want 429", last)
+	}
+	res, _ := newBrowser(t, site).submit("/login", map[string]string{"handle": "ana_dev", "password": ana["password"]})
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right after the guesses even the right password answered %d, want 429 until the limit refills", res.StatusCode)
+	}
+}
+
+func TestFormsRefuseForgedRequests(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b := newBrowser(t, site)
+	b.get("/signup") // the browser holds a token cookie
+	values := url.Values{"handle": {"mallory"}, "display_name": {"M"}, "email": {"m@example.com"}, "password": {"0123456789ab"}}
+	for name, token := range map[string]string{"no token": "", "wrong token": strings.Repeat("x", 43)} {
+		v := url.Values{}
+		for k, vs := range values {
+			v[k] = vs
+		}
+		if token != "" {
+			v.Set("csrf", token)
+		}
+		res, _ := b.post("/signup", v)
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", name, res.StatusCode)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, site.URL+"/logout", strings.NewReader("csrf=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("a cross-site POST answered %d, want 403", res.StatusCode)
+	}
+	big := url.Values{"csrf": {"x"}, "handle": {strings.Repeat("a", 100_000)}}
+	res, _ = b.post("/signup", big)
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("an oversized form answered %d, want 400", res.StatusCode)
+	}
+	if _, err := site.Store.UserByHandle(context.Background(), "mallory"); err == nil {
+		t.Error("a forged sign-up stored an account")
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	site := newSite(t, tinyForum)
+	anon := newBrowser(t, site)
+	res, _ := anon.get("/account/password")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
+		t.Fatalf("a reader without a session got %d to %q, want 303 to /login?next=…", res.StatusCode, loc)
+	}
+	b := newBrowser(t, site)
+	b.submit("/signup", ana)
+	other := newBrowser(t, site)
+	other.submit("/login", map[string]string{"handle": "ana_dev", "password": ana["password"]})
+
+	res, doc := b.submit("/account/password", map[string]string{"current": "not my password", "password": "a brand new secret"})
+	if res.StatusCode != http.StatusBadRequest || fieldError(doc, "current") == "" {
+		t.Fatalf("a wrong current password answered %d with no message beside it", res.StatusCode)
+	}
+	res, _ = b.submit("/account/password", map[string]string{"current": ana["password"], "password": "a brand new secret"})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("changing the password answered %d", res.StatusCode)
+	}
+	if b.signedInAs() == "" {
+		t.Error("the browser that changed the password was signed out")
+	}
+	if other.signedInAs() != "" {
+		t.Error("another browser stayed signed in after the password changed")
+	}
+	if res, _ := newBrowser(t, site).submit("/login", map[string]string{"handle": "ana_dev", "password": "a brand new secret"}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("signing in with the new password answered %d", res.StatusCode)
+	}
+}
+
+func TestSignInRedirectsOnlyWithinTheSite(t *testing.T) {
+	site := newSite(t, tinyForum)
+	newBrowser(t, site).submit("/signup", ana)
+	for next, want := range map[string]string{"/tags/network": "/tags/network", "//evil.example/": "/", "https://evil.example/": "/", `/\evil.example`: "/"} {
+		res, _ := newBrowser(t, site).submit("/login?next="+url.QueryEscape(next), map[string]string{"handle": "ana_dev", "password": ana["password"]})
+		if got := res.Header.Get("Location"); got != want {
+			t.Errorf("next=%q sent the browser to %q, want %q", next, got, want)
+		}
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

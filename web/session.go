@@ -1,0 +1,151 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/auth"
+)
+
+const (
+	sessionCookie   = "parley_session"
+	csrfCookie      = "parley_csrf"
+	sessionLifetime = 30 * 24 * time.Hour
+	maxFormBytes    = 64 << 10 // a sign-in or sign-up form is a few hundred bytes
+)
+
+type viewerCtxKey struct{}
+
+// viewer is the signed-in user making the request, or nil for a reader without a session.
+type viewer struct {
+	User      parley.User
+	TokenHash string
+}
+
+// viewerFrom returns the request's signed-in user, or nil.
+func viewerFrom(ctx context.Context) *viewer {
+	v, _ := ctx.Value(viewerCtxKey{}).(*viewer)
+	return v
+}
+
+// withSession finds the signed-in user from the session cookie. Readers without the cookie
+// cost nothing; a cookie naming no live session is removed.
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		hash := auth.HashToken(c.Value)
+		_, user, err := s.store.SessionUser(r.Context(), hash)
+		switch {
+		case errors.Is(err, parley.ErrNotFound):
+			s.clearCookie(w, r, sessionCookie)
+		case err != nil:
+			s.renderError(w, r, err)
+			return
+		default:
+			r = r.WithContext(context.WithValue(r.Context(), viewerCtxKey{}, &viewer{User: user, TokenHash: hash}))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// startSession signs a user in: a new token in a new cookie, so a token known before
+// sign-in (a fixation attempt) is worth nothing after it. The old session, if any, ends.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
+	if v := viewerFrom(r.Context()); v != nil {
+		if err := s.store.DeleteSession(r.Context(), v.TokenHash); err != nil {
+			return err
+		}
+	}
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if err := s.store.CreateSession(r.Context(), parley.Session{TokenHash: hash, UserID: userID,
+		CreatedAt: now, ExpiresAt: now.Add(sessionLifetime)}); err != nil {
+		return err
+	}
+	s.setCookie(w, r, sessionCookie, token, sessionLifetime)
+	return nil
+}
+
+// setCookie writes a cookie no script can read, sent only to this site and, when the site
+// is served over TLS, only over TLS.
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, age time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(age / time.Second),
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || s.cfg.BaseURL.Scheme == "https"
+}
+
+// csrfToken returns the browser's form token, setting the cookie that holds it when the
+// browser has none. Every form carries the token in a hidden field, and a POST is accepted
+// only when field and cookie match: another site can make a browser send the cookie, but
+// cannot read it to fill in the field. Cross-origin requests are refused before that, by
+// http.CrossOriginProtection.
+func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	token, _, err := auth.NewToken()
+	if err != nil {
+		return "" // the form will fail its check and say so; nothing else to do
+	}
+	s.setCookie(w, r, csrfCookie, token, sessionLifetime)
+	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: token}) // later calls in this request see it
+	return token
+}
+
+// checkForm reads a POSTed form within a size limit and checks its CSRF token.
+func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return parley.Errorf(parley.EInvalid, "The form is too large.")
+		}
+		return parley.Errorf(parley.EInvalid, "The form could not be read.")
+	}
+	c, err := r.Cookie(csrfCookie)
+	field := r.PostForm.Get("csrf")
+	if err != nil || field == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(field)) != 1 {
+		return parley.Errorf(parley.EForbidden, "This form has expired or came from another site. Go back, reload the page and try again.")
+	}
+	return nil
+}
+
+// requireUser lets only signed-in users through; others are sent to sign in first.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if viewerFrom(r.Context()) == nil {
+			http.Redirect(w, r, "/login?"+url.Values{"next": {r.URL.RequestURI()}}.Encode(), http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// safeNext keeps a post-sign-in destination only when it is a path on this site, so the
+// sign-in form cannot be used to send people elsewhere.
+func safeNext(next string) string {
+	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	return next
+}
