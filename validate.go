@@ -53,25 +53,45 @@ func (u *NewUser) Validate() error {
 	return nil
 }
 
-// Validate checks a new thread's fields; the store checks that what they name exists.
+// Validate checks a new thread's fields and returns the first problem; the store checks
+// that what they name exists.
 func (t *NewThread) Validate() error {
-	if err := validateTitle(t.Title); err != nil {
-		return err
+	if problems := t.Problems(); len(problems) > 0 {
+		return problems[0]
 	}
+	return nil
+}
+
+// Problems returns every problem with a new thread's fields, so that a form can show them
+// all at once.
+func (t *NewThread) Problems() []*Error {
+	var out []*Error
+	add := func(err error) {
+		if e, ok := err.(*Error); ok {
+			out = append(out, e)
+		}
+	}
+	add(validateTitle(t.Title))
 	if t.SubtopicID <= 0 {
-		return Invalid("subtopic", "Choose a subtopic.")
+		add(Invalid("subtopic", "Choose a subtopic."))
 	}
-	if len(t.TagIDs) == 0 || len(t.TagIDs) > MaxTags {
+	add(validateTags(t.TagIDs))
+	add(validateBody(t.Body))
+	return out
+}
+
+func validateTags(ids []int64) error {
+	if len(ids) == 0 || len(ids) > MaxTags {
 		return Invalid("tags", "Choose 1 to %d tags.", MaxTags)
 	}
 	seen := map[int64]bool{}
-	for _, id := range t.TagIDs {
+	for _, id := range ids {
 		if seen[id] {
 			return Invalid("tags", "Each tag may be chosen once.")
 		}
 		seen[id] = true
 	}
-	return validateBody(t.Body)
+	return nil
 }
 
 // Validate checks a reply's fields.

@@ -41,32 +41,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, name string, v *fo
 	} else {
 		v.Problem = pe.Message
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	body, renderErr := s.pages.render(name, v)
-	if renderErr != nil {
-		s.renderError(w, r, renderErr)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(statusFor(err))
-	w.Write(body)
-}
-
-// showForm renders an account form afresh; such pages carry a token, so they are never cached.
-func (s *Server) showForm(w http.ResponseWriter, r *http.Request, name string, v *formView) {
-	body, err := s.pages.render(name, v)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(body)
+	s.showPage(w, r, name, v, statusFor(err))
 }
 
 func (s *Server) handleSignupForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.showForm(w, r, "signup", s.newForm(w, r, "Sign up"))
+		s.showPage(w, r, "signup", s.newForm(w, r, "Sign up"), http.StatusOK)
 	})
 }
 
@@ -112,7 +92,7 @@ func (s *Server) handleSignup() http.Handler {
 
 func (s *Server) handleLoginForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.showForm(w, r, "login", s.newForm(w, r, "Sign in"))
+		s.showPage(w, r, "login", s.newForm(w, r, "Sign in"), http.StatusOK)
 	})
 }
 
@@ -173,7 +153,7 @@ func (s *Server) checkCredentials(r *http.Request, handle, password string) (int
 // handleLogoutForm asks to confirm signing out, for a browser whose page had no form token.
 func (s *Server) handleLogoutForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.showForm(w, r, "logout", s.newForm(w, r, "Sign out"))
+		s.showPage(w, r, "logout", s.newForm(w, r, "Sign out"), http.StatusOK)
 	})
 }
 
@@ -196,7 +176,7 @@ func (s *Server) handleLogout() http.Handler {
 
 func (s *Server) handlePasswordForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.showForm(w, r, "password", s.newForm(w, r, "Change password"))
+		s.showPage(w, r, "password", s.newForm(w, r, "Change password"), http.StatusOK)
 	})
 }
 

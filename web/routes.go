@@ -26,6 +26,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /tags/{tag}", s.cached(s.handleTag()))
 	mux.Handle("GET /users/{handle}", s.cached(s.handleUser()))
 
+	mux.Handle("GET /ask", s.requireUser(s.handleAskForm()))
+	mux.Handle("POST /ask", s.requireUser(s.handleAsk()))
+	mux.Handle("POST /threads/{id}/replies", s.requireUser(s.handleReply()))
+
 	mux.Handle("GET /signup", s.handleSignupForm())
 	mux.Handle("POST /signup", s.handleSignup())
 	mux.Handle("GET /login", s.handleLoginForm())

@@ -10,6 +10,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/markdown"
 )
 
 // Config is what the web layer needs to know about its deployment.
@@ -21,6 +22,13 @@ type Config struct {
 	// PageTTL is how long a rendered page or feed may answer further requests for the same
 	// URL from readers without a session; 0 renders every request afresh.
 	PageTTL time.Duration
+	// Markdown renders what users write; nil means the standard renderer.
+	Markdown Renderer
+}
+
+// Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
+type Renderer interface {
+	Render(markdown string) string
 }
 
 // Pinger reports whether a dependency answers, for /readyz.
@@ -54,6 +62,7 @@ type limits struct {
 	signup       *auth.Limiter // per address
 	loginIP      *auth.Limiter // per address
 	loginAccount *auth.Limiter // per handle, whatever the address
+	post         *auth.Limiter // new threads and replies, per account
 }
 
 func newLimits() limits {
@@ -61,6 +70,7 @@ func newLimits() limits {
 		signup:       auth.NewLimiter(20*time.Minute, 3),
 		loginIP:      auth.NewLimiter(6*time.Second, 10),
 		loginAccount: auth.NewLimiter(12*time.Second, 5),
+		post:         auth.NewLimiter(20*time.Second, 6),
 	}
 }
 
@@ -69,6 +79,9 @@ func newLimits() limits {
 func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *slog.Logger) (*Server, error) {
 	if cfg.SiteName == "" {
 		cfg.SiteName = "Parley"
+	}
+	if cfg.Markdown == nil {
+		cfg.Markdown = markdown.New()
 	}
 	a, err := loadAssets()
 	if err != nil {

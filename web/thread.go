@@ -24,6 +24,9 @@ type threadView struct {
 	NextURL   string
 	FirstURL  string
 	JSONLD    template.JS
+	// The reply form: what was typed and what is wrong with it, after a refused reply.
+	ReplyBody  string
+	ReplyError string
 }
 
 // postView is a post as a page shows it. HTML was sanitised when the post was written,
@@ -83,6 +86,9 @@ func (s *Server) handleThread() http.Handler {
 		if err != nil {
 			s.renderError(w, r, err)
 			return
+		}
+		if v.Viewer != nil {
+			v.CSRF = s.csrfToken(w, r)
 		}
 		modified := lastChange(t, posts)
 		if v.Accepted != nil && v.Accepted.EditedAt.After(modified) {

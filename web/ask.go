@@ -1,0 +1,156 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// askView is the composer: what was typed, the choices, a preview and what needs fixing.
+type askView struct {
+	page
+	CSRF       string
+	Title      string
+	SubtopicID int64
+	Tags       string // tag names as typed, separated by commas
+	Body       string
+	Topics     []parley.Topic
+	TagNames   []string // every tag, for the browser's suggestions
+	Preview    template.HTML
+	Problem    string
+	Errors     map[string]string
+}
+
+func (s *Server) newAskView(w http.ResponseWriter, r *http.Request) (*askView, error) {
+	v := &askView{page: s.newPage(r, "Ask a question"), CSRF: s.csrfToken(w, r), Errors: map[string]string{}}
+	var err error
+	if v.Topics, err = s.store.Topics(r.Context()); err != nil {
+		return nil, err
+	}
+	tags, err := s.store.Tags(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tags {
+		v.TagNames = append(v.TagNames, t.Name)
+	}
+	return v, nil
+}
+
+func (s *Server) handleAskForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := s.newAskView(w, r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		q := r.URL.Query()
+		v.SubtopicID, _ = strconv.ParseInt(q.Get("subtopic"), 10, 64)
+		v.Tags = q.Get("tag")
+		s.showPage(w, r, "ask", v, http.StatusOK)
+	})
+}
+
+// handleAsk previews or posts a new thread. Every problem is shown at once, beside its
+// field, with everything typed kept; nothing is written unless all of it is right.
+func (s *Server) handleAsk() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := s.newAskView(w, r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if err := s.checkForm(w, r); err != nil {
+			s.askFailed(w, r, v, err)
+			return
+		}
+		f := r.PostForm
+		v.Title, v.Tags, v.Body = strings.TrimSpace(f.Get("title")), f.Get("tags"), f.Get("body")
+		v.SubtopicID, _ = strconv.ParseInt(f.Get("subtopic"), 10, 64)
+		me := viewerFrom(r.Context())
+		in := parley.NewThread{Title: v.Title, SubtopicID: v.SubtopicID, AuthorID: me.User.ID, Body: v.Body}
+		tagIDs, tagErr := s.resolveTags(r, v.Tags)
+		in.TagIDs = tagIDs
+		for _, p := range in.Problems() {
+			if v.Errors[p.Field] == "" {
+				v.Errors[p.Field] = p.Message
+			}
+		}
+		if tagErr != nil {
+			v.Errors["tags"] = parley.ErrorMessage(tagErr)
+		}
+		if len(v.Errors) > 0 {
+			s.showPage(w, r, "ask", v, http.StatusBadRequest)
+			return
+		}
+		in.HTML = s.cfg.Markdown.Render(in.Body)
+		if f.Get("action") == "preview" {
+			v.Preview = template.HTML(in.HTML)
+			s.showPage(w, r, "ask", v, http.StatusOK)
+			return
+		}
+		if !s.limits.post.Allow(strconv.FormatInt(me.User.ID, 10)) {
+			s.askFailed(w, r, v, parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then post again: your question is kept below."))
+			return
+		}
+		t, _, err := s.store.CreateThread(r.Context(), in)
+		if err != nil {
+			s.askFailed(w, r, v, err)
+			return
+		}
+		s.cache.clear()
+		http.Redirect(w, r, threadLink(t.ID), http.StatusSeeOther)
+	})
+}
+
+func (s *Server) askFailed(w http.ResponseWriter, r *http.Request, v *askView, err error) {
+	var pe *parley.Error
+	if !errors.As(err, &pe) {
+		s.renderError(w, r, err)
+		return
+	}
+	if pe.Field != "" {
+		v.Errors[pe.Field] = pe.Message
+	} else {
+		v.Problem = pe.Message
+	}
+	s.showPage(w, r, "ask", v, statusFor(err))
+}
+
+// resolveTags turns "Network, URLSession" into tag ids, accepting names or addresses in
+// any case. Only existing tags can be chosen: creating tags is for staff.
+func (s *Server) resolveTags(r *http.Request, typed string) ([]int64, error) {
+	var ids []int64
+	for _, name := range strings.Split(typed, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		tag, err := s.store.TagBySlug(r.Context(), parley.Slugify(name))
+		if errors.Is(err, parley.ErrNotFound) {
+			return nil, parley.Invalid("tags", "There is no tag “%s”; choose existing tags (new tags are made by staff).", name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, tag.ID)
+	}
+	return ids, nil
+}
+
+// showPage renders a page that carries a form token or user input: never cached or stored.
+func (s *Server) showPage(w http.ResponseWriter, r *http.Request, name string, data any, status int) {
+	body, err := s.pages.render(name, data)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(body)
+}

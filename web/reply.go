@@ -1,0 +1,83 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// handleReply adds a reply to a thread and shows it. A refused reply shows the thread again
+// with the reply form keeping what was typed and saying what is wrong.
+func (s *Server) handleReply() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			s.renderError(w, r, parley.NotFound("There is no thread %q.", r.PathValue("id")))
+			return
+		}
+		if err := s.checkForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		me := viewerFrom(r.Context())
+		in := parley.NewReply{ThreadID: id, AuthorID: me.User.ID, Body: r.PostForm.Get("body")}
+		if err := in.Validate(); err != nil {
+			s.replyFailed(w, r, in, err)
+			return
+		}
+		if !s.limits.post.Allow(strconv.FormatInt(me.User.ID, 10)) {
+			s.replyFailed(w, r, in, parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then send your reply again."))
+			return
+		}
+		in.HTML = s.cfg.Markdown.Render(in.Body)
+		p, err := s.store.CreateReply(r.Context(), in)
+		if err != nil {
+			s.replyFailed(w, r, in, err)
+			return
+		}
+		s.cache.clear()
+		t, err := s.store.Thread(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, replyLocation(t, p), http.StatusSeeOther)
+	})
+}
+
+// replyLocation is the page that shows a new reply: the thread's first page while it holds
+// every post, else a page that starts with the reply.
+func replyLocation(t parley.Thread, p parley.Post) string {
+	anchor := "#post-" + strconv.FormatInt(p.ID, 10)
+	if t.ReplyCount+1 <= postsPerPage {
+		return threadLink(t.ID) + anchor
+	}
+	return threadLink(t.ID) + "?after=" + strconv.FormatInt(p.ID-1, 10) + anchor
+}
+
+func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, in parley.NewReply, cause error) {
+	var pe *parley.Error
+	if !errors.As(cause, &pe) {
+		s.renderError(w, r, cause)
+		return
+	}
+	t, err := s.store.Thread(r.Context(), in.ThreadID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	posts, err := s.store.Posts(r.Context(), t.ID, 0, postsPerPage+1)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v, err := s.threadView(r, t, posts, 0)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.CSRF, v.ReplyBody, v.ReplyError = s.csrfToken(w, r), in.Body, pe.Message
+	s.showPage(w, r, "thread", v, statusFor(cause))
+}
