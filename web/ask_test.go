@@ -71,7 +71,9 @@ func TestAskAQuestion(t *testing.T) {
 	if h1 := find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "h1" }); textOf(h1) != fields["title"] {
 		t.Errorf("the thread's title reads %q", textOf(h1))
 	}
-	if find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "script" && attr(n, "type") != "application/ld+json" && attr(n, "src") == "" }) != nil {
+	if find(doc, func(n *html.Node) bool {
+		return n.Type == html.ElementNode && n.Data == "script" && attr(n, "type") != "application/ld+json" && attr(n, "src") == ""
+	}) != nil {
 		t.Error("a script element from the question reached the page")
 	}
 	if find(doc, func(n *html.Node) bool { return attr(n, "onerror") != "" }) != nil {
