@@ -199,6 +199,7 @@ func (m *markup) post(p *postView) {
 	m.raw(`</div><footer class="post-foot"><span class="boosts">`)
 	m.text(plural(p.BoostCount, "boost"))
 	m.raw(`</span>`)
+	m.postActions(p)
 	if p.Signature != "" {
 		m.raw(`<div class="signature">`)
 		m.trusted(p.Signature)
@@ -255,4 +256,50 @@ func (m *markup) tags(tags []parley.TagRef) {
 		m.raw(`</a></li>`)
 	}
 	m.raw(`</ul>`)
+}
+
+// postActions writes the buttons the reader may use on a post. Each is a small form, so
+// they work without JavaScript; each carries the form token.
+func (m *markup) postActions(p *postView) {
+	a := p.Actions
+	if !a.Edit && !a.Accept && !a.Recommend && !a.Boost {
+		return
+	}
+	m.raw(`<div class="post-actions">`)
+	if a.Edit {
+		m.raw(`<a href="/posts/`)
+		m.int(p.ID)
+		m.raw(`/edit">Edit</a>`)
+	}
+	if a.Accept {
+		m.raw(`<form method="post" action="/threads/`)
+		m.int(p.ThreadID)
+		m.raw(`/accept">`)
+		m.csrf(a.CSRF)
+		m.raw(`<input type="hidden" name="post" value="`)
+		if p.Accepted {
+			m.raw(`0"><button type="submit" class="link">Unaccept</button></form>`)
+		} else {
+			m.int(p.ID)
+			m.raw(`"><button type="submit" class="link">Accept this answer</button></form>`)
+		}
+	}
+	if a.Recommend {
+		m.raw(`<form method="post" action="/posts/`)
+		m.int(p.ID)
+		m.raw(`/recommend">`)
+		m.csrf(a.CSRF)
+		if p.StaffRecommended {
+			m.raw(`<input type="hidden" name="on" value="0"><button type="submit" class="link">Withdraw recommendation</button></form>`)
+		} else {
+			m.raw(`<input type="hidden" name="on" value="1"><button type="submit" class="link">Recommend</button></form>`)
+		}
+	}
+	m.raw(`</div>`)
+}
+
+func (m *markup) csrf(token string) {
+	m.raw(`<input type="hidden" name="csrf" value="`)
+	m.text(token)
+	m.raw(`">`)
 }

@@ -7,8 +7,12 @@ import parley "github.com/parley-forum/parley"
 type action int
 
 const (
-	actAsk   action = iota // start a thread
-	actReply               // reply in a thread that is not locked
+	actAsk       action = iota // start a thread
+	actReply                   // reply in a thread that is not locked
+	actEdit                    // edit a post: its author, or a moderator or staff
+	actAccept                  // accept an answer: the thread's author, or staff
+	actRecommend               // recommend a reply: staff
+	actBoost                   // boost a post: anyone but its author
 )
 
 // allowed reports whether user may take action on something owned by ownerID (0 when the
@@ -17,9 +21,18 @@ func allowed(user *parley.User, a action, ownerID int64) bool {
 	if user == nil {
 		return false
 	}
+	moderates := user.Role == parley.RoleModerator || user.Role.IsStaff()
 	switch a {
 	case actAsk, actReply:
 		return true
+	case actEdit:
+		return user.ID == ownerID || moderates
+	case actAccept:
+		return user.ID == ownerID || user.Role.IsStaff()
+	case actRecommend:
+		return user.Role.IsStaff()
+	case actBoost:
+		return user.ID != ownerID
 	}
 	return false
 }

@@ -73,11 +73,11 @@ func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, in parley.N
 		s.renderError(w, r, err)
 		return
 	}
-	v, err := s.threadView(r, t, posts, 0)
+	v, err := s.threadView(r, t, posts, 0, s.csrfToken(w, r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v.CSRF, v.ReplyBody, v.ReplyError = s.csrfToken(w, r), in.Body, pe.Message
+	v.ReplyBody, v.ReplyError = in.Body, pe.Message
 	s.showPage(w, r, "thread", v, statusFor(cause))
 }

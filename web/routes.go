@@ -29,6 +29,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /ask", s.requireUser(s.handleAskForm()))
 	mux.Handle("POST /ask", s.requireUser(s.handleAsk()))
 	mux.Handle("POST /threads/{id}/replies", s.requireUser(s.handleReply()))
+	mux.Handle("POST /threads/{id}/accept", s.requireUser(s.handleAccept()))
+	mux.Handle("GET /posts/{id}/edit", s.requireUser(s.handleEditForm()))
+	mux.Handle("POST /posts/{id}/edit", s.requireUser(s.handleEdit()))
+	mux.Handle("POST /posts/{id}/recommend", s.requireUser(s.handleRecommend()))
 
 	mux.Handle("GET /signup", s.handleSignupForm())
 	mux.Handle("POST /signup", s.handleSignup())

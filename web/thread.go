@@ -36,6 +36,14 @@ type postView struct {
 	Body      template.HTML
 	Signature template.HTML
 	Accepted  bool
+	Actions   postActions
+}
+
+// postActions are the buttons a post shows the signed-in reader, as policy allows them.
+type postActions struct {
+	CSRF                           string // the form token; empty for readers without a session
+	Edit, Accept, Recommend, Boost bool
+	Boosted                        bool // the reader's boost is on this post
 }
 
 func newPostView(p parley.Post, acceptedID int64) postView {
@@ -82,13 +90,14 @@ func (s *Server) handleThread() http.Handler {
 		if r.Method == http.MethodGet {
 			s.views.Count(id, viewerKey(r))
 		}
-		v, err := s.threadView(r, t, posts, after)
+		csrf := ""
+		if viewerFrom(r.Context()) != nil {
+			csrf = s.csrfToken(w, r)
+		}
+		v, err := s.threadView(r, t, posts, after, csrf)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
-		}
-		if v.Viewer != nil {
-			v.CSRF = s.csrfToken(w, r)
 		}
 		modified := lastChange(t, posts)
 		if v.Accepted != nil && v.Accepted.EditedAt.After(modified) {
@@ -111,8 +120,9 @@ func lastChange(t parley.Thread, posts []parley.Post) time.Time {
 	return m
 }
 
-func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Post, after int64) (*threadView, error) {
+func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Post, after int64, csrf string) (*threadView, error) {
 	v := &threadView{page: s.newPage(r, t.Title), Thread: t}
+	v.CSRF = csrf
 	if len(posts) > postsPerPage {
 		posts = posts[:postsPerPage]
 		v.NextURL = threadLink(t.ID) + "?after=" + strconv.FormatInt(posts[len(posts)-1].ID, 10)
@@ -123,6 +133,7 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 	}
 	for _, p := range posts {
 		pv := newPostView(p, t.AcceptedPostID)
+		pv.Actions = actionsFor(viewerFrom(r.Context()), t, p, csrf)
 		v.Posts = append(v.Posts, pv)
 		if p.StaffRecommended {
 			v.Suggested = append(v.Suggested, pv)
@@ -154,6 +165,20 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 	// its script element early; marshalling here spares html/template a reflective pass.
 	v.JSONLD = template.JS(ld)
 	return v, nil
+}
+
+// actionsFor decides which buttons a post shows the reader.
+func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postActions {
+	if me == nil {
+		return postActions{}
+	}
+	u := &me.User
+	return postActions{
+		CSRF:      csrf,
+		Edit:      allowed(u, actEdit, p.Author.ID),
+		Accept:    !p.Original && allowed(u, actAccept, t.Author.ID),
+		Recommend: !p.Original && allowed(u, actRecommend, 0),
+	}
 }
 
 // threadCrumbs sets the page's breadcrumbs to the thread's topic and subtopic.

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// postID reads the {id} of a /posts/{id}/… URL.
+func postID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, parley.NotFound("There is no post %q.", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// postLink is the address of a post within its thread's first page.
+func postLink(p parley.Post) string {
+	return threadLink(p.ThreadID) + "#post-" + strconv.FormatInt(p.ID, 10)
+}
+
+// editView is the form for editing a post.
+type editView struct {
+	page
+	CSRF      string
+	Post      parley.Post
+	Body      string
+	Summary   string
+	ThreadURL string
+	Preview   template.HTML
+	Problem   string
+	Errors    map[string]string
+}
+
+// loadEditable returns the post in the URL if the signed-in user may edit it.
+func (s *Server) loadEditable(r *http.Request) (parley.Post, error) {
+	id, err := postID(r)
+	if err != nil {
+		return parley.Post{}, err
+	}
+	p, err := s.store.Post(r.Context(), id)
+	if err != nil {
+		return p, err
+	}
+	if !allowed(&viewerFrom(r.Context()).User, actEdit, p.Author.ID) {
+		return p, forbid("edit someone else's post")
+	}
+	return p, nil
+}
+
+func (s *Server) handleEditForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.loadEditable(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v := &editView{page: s.newPage(r, "Edit post"), CSRF: s.csrfToken(w, r), Post: p, Body: p.Body,
+			ThreadURL: postLink(p), Errors: map[string]string{}}
+		s.showPage(w, r, "edit", v, http.StatusOK)
+	})
+}
+
+// handleEdit stores a new version of a post; the store keeps the one it replaces.
+func (s *Server) handleEdit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.loadEditable(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if err := s.checkForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		me := viewerFrom(r.Context())
+		in := parley.PostEdit{PostID: p.ID, EditorID: me.User.ID, Body: r.PostForm.Get("body"),
+			Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
+		v := &editView{page: s.newPage(r, "Edit post"), CSRF: s.csrfToken(w, r), Post: p, Body: in.Body,
+			Summary: in.Summary, ThreadURL: postLink(p), Errors: map[string]string{}}
+		if err := in.Validate(); err != nil {
+			s.editFailed(w, r, v, err)
+			return
+		}
+		in.HTML = s.cfg.Markdown.Render(in.Body)
+		if r.PostForm.Get("action") == "preview" {
+			v.Preview = template.HTML(in.HTML)
+			s.showPage(w, r, "edit", v, http.StatusOK)
+			return
+		}
+		if _, err := s.store.EditPost(r.Context(), in); err != nil {
+			s.editFailed(w, r, v, err)
+			return
+		}
+		s.cache.clear()
+		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
+	})
+}
+
+func (s *Server) editFailed(w http.ResponseWriter, r *http.Request, v *editView, err error) {
+	var pe *parley.Error
+	if !errors.As(err, &pe) {
+		s.renderError(w, r, err)
+		return
+	}
+	if pe.Field != "" {
+		v.Errors[pe.Field] = pe.Message
+	} else {
+		v.Problem = pe.Message
+	}
+	s.showPage(w, r, "edit", v, statusFor(err))
+}
+
+// handleAccept marks the reply in the form as the thread's accepted answer (0 clears it).
+func (s *Server) handleAccept() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			s.renderError(w, r, parley.NotFound("There is no thread %q.", r.PathValue("id")))
+			return
+		}
+		if err := s.checkForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		t, err := s.store.Thread(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if !allowed(&viewerFrom(r.Context()).User, actAccept, t.Author.ID) {
+			s.renderError(w, r, forbid("accept an answer in someone else's thread"))
+			return
+		}
+		answer, err := strconv.ParseInt(r.PostForm.Get("post"), 10, 64)
+		if err != nil || answer < 0 {
+			s.renderError(w, r, parley.Invalid("post", "Choose a reply to accept."))
+			return
+		}
+		if err := s.store.AcceptAnswer(r.Context(), id, answer); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.cache.clear()
+		target := threadLink(id)
+		if answer != 0 {
+			target += "#post-" + strconv.FormatInt(answer, 10)
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+	})
+}
+
+// handleRecommend marks or unmarks a reply as recommended by staff.
+func (s *Server) handleRecommend() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := postID(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if err := s.checkForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if !allowed(&viewerFrom(r.Context()).User, actRecommend, 0) {
+			s.renderError(w, r, forbid("recommend answers: that is for staff"))
+			return
+		}
+		p, err := s.store.Post(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if err := s.store.SetRecommended(r.Context(), id, r.PostForm.Get("on") == "1"); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.cache.clear()
+		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
+	})
+}
