@@ -21,9 +21,10 @@ import (
 
 // testSite is the whole site served over a real loopback listener, on a real SQLite file.
 type testSite struct {
-	URL   string
-	Store *sqlite.Store
-	Views *views.Counter
+	URL    string
+	Store  *sqlite.Store
+	Views  *views.Counter
+	Server *web.Server
 }
 
 // smallForum is the generated forum most page tests read: big enough for several pages
@@ -99,7 +100,7 @@ func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func(
 	if cleanup != nil {
 		cleanup(func() { srv.Close(); store.Close() })
 	}
-	return &testSite{URL: srv.URL, Store: store, Views: counter}, nil
+	return &testSite{URL: srv.URL, Store: store, Views: counter, Server: site}, nil
 }
 
 // get fetches a path and returns the response with its body read.
