@@ -32,6 +32,9 @@ type Store interface {
 	// PinnedThreads returns the threads pinned in a list, most recently active first.
 	PinnedThreads(ctx context.Context, s Scope) ([]Thread, error)
 	Thread(ctx context.Context, id int64) (Thread, error)
+	// SimilarThreads returns up to limit threads whose titles share the most words with
+	// text, best match first; an empty or wordless text returns none. Limit is capped at 10.
+	SimilarThreads(ctx context.Context, text string, limit int) ([]Thread, error)
 	// Posts returns a thread's posts in the order they were written, those after post id
 	// after (0 from the start), at most limit.
 	Posts(ctx context.Context, threadID, after int64, limit int) ([]Post, error)
@@ -52,6 +55,8 @@ type Store interface {
 	// SetBoost records or removes user's boost of a post and returns the post's boost count.
 	// Setting a boost that is already set, or clearing one that is not, changes nothing.
 	SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error)
+	// BoostedPosts reports which of postIDs the user has boosted.
+	BoostedPosts(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error)
 	// AcceptAnswer marks a reply as its thread's accepted answer (postID 0 clears it).
 	AcceptAnswer(ctx context.Context, threadID, postID int64) error
 	// SetRecommended marks or unmarks a reply as recommended by staff.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -206,6 +207,31 @@ func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (in
 		return err
 	})
 	return count, err
+}
+
+// BoostedPosts reports which of postIDs the user has boosted, with one query however many.
+func (s *Store) BoostedPosts(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(postIDs) == 0 {
+		return out, nil
+	}
+	ids, err := json.Marshal(postIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT post_id FROM boosts WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))`, userID, string(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // toggleBoost writes or deletes the boost row and returns how the count changes.

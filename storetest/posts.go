@@ -99,6 +99,15 @@ func testBoosts(t *testing.T, e *env) {
 	}
 	_, err = e.s.SetBoost(e.ctx, other.ID, 99999, true)
 	isNotFound(t, err)
+
+	boosted, err := e.s.BoostedPosts(e.ctx, other.ID, []int64{op.ID, reply.ID, 99999})
+	must(t, err)
+	if !boosted[op.ID] || boosted[reply.ID] || len(boosted) != 1 {
+		t.Errorf("other boosted %v, want only the question %d", boosted, op.ID)
+	}
+	if none, err := e.s.BoostedPosts(e.ctx, other.ID, nil); err != nil || len(none) != 0 {
+		t.Errorf("no posts asked about: %v, %v", none, err)
+	}
 }
 
 // testBoostsConcurrent toggles boosts from many goroutines: the count must end equal to the

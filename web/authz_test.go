@@ -35,6 +35,7 @@ var matrix = map[string]map[string]outcome{
 	"GET /posts/{id}/edit":       row(login, allow, forbid, allow, allow, allow),
 	"POST /posts/{id}/edit":      row(login, allow, forbid, allow, allow, allow),
 	"POST /posts/{id}/recommend": row(login, forbid, forbid, forbid, allow, allow),
+	"POST /posts/{id}/boost":     row(login, forbid, allow, allow, allow, allow), // the question is member's own
 	"POST /signup":               row(allow, allow, allow, allow, allow, allow),
 	"POST /login":                row(allow, allow, allow, allow, allow, allow),
 	"POST /logout":               row(allow, allow, allow, allow, allow, allow),
@@ -109,6 +110,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"POST /posts/{id}/recommend": func(string) (string, url.Values) {
 			return "/posts/" + itoa(reply.ID) + "/recommend", url.Values{"on": {"1"}}
 		},
+		"POST /posts/{id}/boost": func(string) (string, url.Values) { return "/posts/" + itoa(op.ID) + "/boost", url.Values{"on": {"1"}} },
 		"POST /signup": func(actor string) (string, url.Values) {
 			h := "new_" + strings.ReplaceAll(actor, " ", "_")
 			return "/signup", url.Values{"handle": {h}, "display_name": {h}, "email": {h + "@example.com"}, "password": {"long enough password"}}

@@ -266,6 +266,17 @@ func (m *markup) postActions(p *postView) {
 		return
 	}
 	m.raw(`<div class="post-actions">`)
+	if a.Boost {
+		m.raw(`<form method="post" action="/posts/`)
+		m.int(p.ID)
+		m.raw(`/boost">`)
+		m.csrf(a.CSRF)
+		if a.Boosted {
+			m.raw(`<input type="hidden" name="on" value="0"><button type="submit" class="link" aria-pressed="true">Boosted · undo</button></form>`)
+		} else {
+			m.raw(`<input type="hidden" name="on" value="1"><button type="submit" class="link" aria-pressed="false">Boost</button></form>`)
+		}
+	}
 	if a.Edit {
 		m.raw(`<a href="/posts/`)
 		m.int(p.ID)

@@ -184,3 +184,35 @@ func (s *Server) handleRecommend() http.Handler {
 		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
 	})
 }
+
+// handleBoost sets or clears the reader's boost of a post (on=1 or on=0), so a repeated
+// click or a resent form leaves the count right.
+func (s *Server) handleBoost() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := postID(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if err := s.checkForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		p, err := s.store.Post(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		me := viewerFrom(r.Context())
+		if !allowed(&me.User, actBoost, p.Author.ID) {
+			s.renderError(w, r, forbid("boost your own post"))
+			return
+		}
+		if _, err := s.store.SetBoost(r.Context(), me.User.ID, id, r.PostForm.Get("on") == "1"); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.cache.clear()
+		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
+	})
+}

@@ -143,3 +143,35 @@ func TestAcceptAndRecommend(t *testing.T) {
 }
 
 func threadPath(id int64) string { return "/threads/" + itoa(id) }
+
+func TestBoostToggles(t *testing.T) {
+	site := newSite(t, tinyForum)
+	ctx := context.Background()
+	asker, _ := signedInWithRole(t, site, "asker", parley.RoleMember)
+	fan, _ := signedInWithRole(t, site, "fan", parley.RoleMember)
+	th, op := askAs(t, site, asker, "Is there a way to warm up a QUIC connection?")
+
+	_, doc := asker.get(threadPath(th.ID))
+	if find(doc, func(n *html.Node) bool { return n.Data == "form" && strings.HasSuffix(attr(n, "action"), "/boost") }) != nil {
+		t.Error("the author is offered a Boost button on their own question")
+	}
+	boost := "/posts/" + itoa(op.ID) + "/boost"
+	for i, step := range []struct {
+		on      string
+		count   int64
+		pressed string
+	}{{"1", 1, "true"}, {"1", 1, "true"}, {"0", 0, "false"}} {
+		if res, _ := fan.post(boost, urlValues(map[string]string{"csrf": csrfOf(t, fan), "on": step.on})); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("step %d: %d", i, res.StatusCode)
+		}
+		got, err := site.Store.Thread(ctx, th.ID)
+		if err != nil || got.BoostCount != step.count {
+			t.Errorf("step %d: the thread has %d boosts, want %d (%v)", i, got.BoostCount, step.count, err)
+		}
+		_, doc := fan.get(threadPath(th.ID))
+		button := find(doc, func(n *html.Node) bool { return n.Data == "button" && attr(n, "aria-pressed") != "" })
+		if button == nil || attr(button, "aria-pressed") != step.pressed {
+			t.Errorf("step %d: the boost button is not shown pressed=%s", i, step.pressed)
+		}
+	}
+}

@@ -42,6 +42,7 @@ func (s *Server) routeTable() []route {
 		{"GET /posts/{id}/edit", s.handleEditForm(), true},
 		{"POST /posts/{id}/edit", s.handleEdit(), true},
 		{"POST /posts/{id}/recommend", s.handleRecommend(), true},
+		{"POST /posts/{id}/boost", s.handleBoost(), true},
 
 		{"GET /signup", s.handleSignupForm(), false},
 		{"POST /signup", s.handleSignup(), false},

@@ -131,9 +131,15 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		v.FirstURL = threadLink(t.ID)
 		v.Canonical = s.absolute(threadLink(t.ID) + "?after=" + strconv.FormatInt(after, 10))
 	}
+	me := viewerFrom(r.Context())
+	boosted, err := s.boosted(r, me, posts)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range posts {
 		pv := newPostView(p, t.AcceptedPostID)
-		pv.Actions = actionsFor(viewerFrom(r.Context()), t, p, csrf)
+		pv.Actions = actionsFor(me, t, p, csrf)
+		pv.Actions.Boosted = boosted[p.ID]
 		v.Posts = append(v.Posts, pv)
 		if p.StaffRecommended {
 			v.Suggested = append(v.Suggested, pv)
@@ -178,7 +184,20 @@ func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postAct
 		Edit:      allowed(u, actEdit, p.Author.ID),
 		Accept:    !p.Original && allowed(u, actAccept, t.Author.ID),
 		Recommend: !p.Original && allowed(u, actRecommend, 0),
+		Boost:     allowed(u, actBoost, p.Author.ID),
 	}
+}
+
+// boosted reports which of the posts shown the signed-in reader has boosted.
+func (s *Server) boosted(r *http.Request, me *viewer, posts []parley.Post) (map[int64]bool, error) {
+	if me == nil {
+		return nil, nil
+	}
+	ids := make([]int64, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ID
+	}
+	return s.store.BoostedPosts(r.Context(), me.User.ID, ids)
 }
 
 // threadCrumbs sets the page's breadcrumbs to the thread's topic and subtopic.
