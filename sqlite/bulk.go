@@ -13,9 +13,11 @@ import (
 type bulkWriter struct {
 	s    *Store
 	conn *sql.Conn
-	// indexes holds the CREATE INDEX statements of the tables a bulk load fills: they are
-	// dropped while it runs and built once at the end, several times faster than keeping them.
-	indexes []string
+	// deferred holds the CREATE statements of the indexes on the tables a bulk load fills and
+	// of the triggers on threads: they are dropped while it runs and made again at the end.
+	// Building an index once is several times faster than keeping it; the triggers would
+	// add each title to the search index, which Close instead builds in one pass.
+	deferred []string
 
 	// Batches of threads are written by one goroutine while the caller generates the
 	// next, so that on two cores generating and writing overlap.
@@ -67,23 +69,24 @@ func (w *bulkWriter) start(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", p, err)
 		}
 	}
-	rows, err := w.conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-		AND tbl_name IN ('threads', 'thread_tags', 'thread_listings', 'posts', 'revisions', 'boosts')`)
+	rows, err := w.conn.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL
+		AND (type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_listings', 'posts', 'revisions', 'boosts')
+		  OR type = 'trigger' AND tbl_name = 'threads')`)
 	if err != nil {
 		return err
 	}
-	var names []string
+	var drops []string
 	for rows.Next() {
-		var name, ddl string
-		if err := rows.Scan(&name, &ddl); err != nil {
+		var typ, name, ddl string
+		if err := rows.Scan(&typ, &name, &ddl); err != nil {
 			rows.Close()
 			return err
 		}
-		names, w.indexes = append(names, name), append(w.indexes, ddl)
+		drops, w.deferred = append(drops, `DROP `+typ+` `+name), append(w.deferred, ddl)
 	}
 	rows.Close()
-	for _, name := range names {
-		if _, err := w.conn.ExecContext(ctx, `DROP INDEX `+name); err != nil {
+	for _, q := range drops {
+		if _, err := w.conn.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
@@ -261,8 +264,9 @@ var listingsFromThreads = []string{
 	`DROP TABLE bulk_pins`,
 }
 
-// Close derives the list entries, rebuilds the indexes, refreshes the planner's statistics
-// and hands the connection back with the store's usual settings.
+// Close derives the list entries, rebuilds the indexes and the title search index, restores
+// the triggers, refreshes the planner's statistics and hands the connection back with the
+// store's usual settings.
 func (w *bulkWriter) Close(ctx context.Context) error {
 	defer w.conn.Close()
 	if w.batches != nil {
@@ -271,7 +275,7 @@ func (w *bulkWriter) Close(ctx context.Context) error {
 			return err
 		}
 	}
-	steps := append(append(listingsFromThreads, w.indexes...),
+	steps := append(append(listingsFromThreads, w.deferred...), rebuildSearch,
 		`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA wal_checkpoint(TRUNCATE)`,
 		`PRAGMA journal_mode = WAL`, `PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`)
 	for _, q := range steps {

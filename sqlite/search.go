@@ -42,6 +42,9 @@ const (
 	postingsPerWord = 500
 )
 
+// rebuildSearch fills the title search index from the threads table, all at once.
+const rebuildSearch = `INSERT INTO threads_fts (threads_fts) VALUES ('rebuild')`
+
 // stopWords are left out of searches: they occur in most titles and say nothing about the
 // subject. The fragments of contractions ("can't" is "can" and "t") are among them.
 var stopWords = wordSet(`a about after am an and any are as at be been before but by can could

@@ -60,6 +60,8 @@ func Run(t *testing.T, open Opener) {
 		"Views":               testViews,
 		"UserPosts":           testUserPosts,
 		"Bulk":                testBulk,
+		"SimilarThreads":      testSimilarThreads,
+		"SimilarAfterBulk":    testSimilarAfterBulk,
 		"Account":             testCreateAccount,
 		"AccountInvalid":      testCreateAccountInvalid,
 		"Credentials":         testCredentials,

@@ -46,10 +46,16 @@ func (b *browser) get(path string) (*http.Response, *html.Node) {
 // holds, hidden fields (the CSRF token) included.
 func (b *browser) submit(path string, fields map[string]string) (*http.Response, *html.Node) {
 	b.t.Helper()
+	return b.submitTo(path, "", fields)
+}
+
+// submitTo is submit for the form posting to action, when a page has several ("" for the first).
+func (b *browser) submitTo(path, action string, fields map[string]string) (*http.Response, *html.Node) {
+	b.t.Helper()
 	_, doc := b.get(path)
 	main := find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "main" })
 	form := find(main, func(n *html.Node) bool {
-		return n.Type == html.ElementNode && n.Data == "form" && attr(n, "method") == "post"
+		return n.Type == html.ElementNode && n.Data == "form" && attr(n, "method") == "post" && (action == "" || attr(n, "action") == action)
 	})
 	if form == nil {
 		b.t.Fatalf("no form on %s", path)

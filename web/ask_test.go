@@ -126,11 +126,11 @@ func TestReplies(t *testing.T) {
 	}
 
 	b := signedIn(t, site, "replier")
-	res, doc := b.submit(path, map[string]string{"body": "   "})
+	res, doc := b.submitTo(path, path+"/replies", map[string]string{"body": "   "})
 	if res.StatusCode != http.StatusBadRequest || textOf(find(doc, func(n *html.Node) bool { return attr(n, "id") == "reply-error" })) == "" {
 		t.Errorf("an empty reply answered %d without a message", res.StatusCode)
 	}
-	res, _ = b.submit(path, map[string]string{"body": "Try `URLSessionConfiguration.waitsForConnectivity`."})
+	res, _ = b.submitTo(path, path+"/replies", map[string]string{"body": "Try `URLSessionConfiguration.waitsForConnectivity`."})
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "#post-") {
 		t.Fatalf("replying answered %d to %q", res.StatusCode, loc)

@@ -96,7 +96,7 @@ func TestAcceptAndRecommend(t *testing.T) {
 	helper, _ := signedInWithRole(t, site, "helper", parley.RoleMember)
 	staff, _ := signedInWithRole(t, site, "quinn", parley.RoleStaff)
 	th, op := askAs(t, site, asker, "Why does NWPathMonitor report unsatisfied?")
-	helper.submit(threadPath(th.ID), map[string]string{"body": "Check the interface type."})
+	helper.submitTo(threadPath(th.ID), threadPath(th.ID)+"/replies", map[string]string{"body": "Check the interface type."})
 	posts, err := site.Store.Posts(ctx, th.ID, 0, 10)
 	if err != nil || len(posts) != 2 {
 		t.Fatalf("posts %v %v", posts, err)
