@@ -16,6 +16,7 @@ const (
 	EUnauthorized = "unauthorized" // the request needs a signed-in user, or sign-in failed (401)
 	EForbidden    = "forbidden"    // the signed-in user may not do this (403)
 	ETooMany      = "too_many"     // too many attempts; try again later (429)
+	EUnsupported  = "unsupported"  // the request body is of a type this address does not take (415)
 	EInternal     = "internal"     // anything else; its detail is logged, never shown
 )
 

@@ -183,3 +183,38 @@ func csrfOf(t *testing.T, b *browser) string {
 	t.Fatal("the browser holds no form token")
 	return ""
 }
+
+func TestQuoteStartsAReply(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b := signedIn(t, site, "quoter")
+	posts, err := site.Store.Posts(context.Background(), 2, 0, 2)
+	if err != nil || len(posts) == 0 {
+		t.Fatalf("posts of thread 2: %v", err)
+	}
+	_, doc := b.get("/threads/2?quote=" + itoa(posts[0].ID))
+	body := textOf(find(doc, func(n *html.Node) bool { return attr(n, "id") == "reply-body" }))
+	firstLine := strings.SplitN(posts[0].Body, "\n", 2)[0]
+	if !strings.HasPrefix(body, "@"+posts[0].Author.Handle+" wrote:") || !strings.Contains(body, "> "+firstLine) {
+		t.Errorf("the reply form starts with %q, want the quoted post", body)
+	}
+	if res, _ := b.get("/threads/3?quote=" + itoa(posts[0].ID)); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("quoting a post of another thread answered %d, want 400", res.StatusCode)
+	}
+}
+
+func TestFormsRefuseOtherContentTypes(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b := signedIn(t, site, "typist")
+	for _, path := range []string{"/ask", "/signup", "/threads/2/replies"} {
+		req, _ := http.NewRequest(http.MethodPost, site.URL+path, strings.NewReader(`{"title":"json"}`))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("POST %s as JSON answered %d, want 415", path, res.StatusCode)
+		}
+	}
+}

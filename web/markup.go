@@ -262,7 +262,7 @@ func (m *markup) tags(tags []parley.TagRef) {
 // they work without JavaScript; each carries the form token.
 func (m *markup) postActions(p *postView) {
 	a := p.Actions
-	if !a.Edit && !a.Accept && !a.Recommend && !a.Boost {
+	if !a.Edit && !a.Accept && !a.Recommend && !a.Boost && !a.Quote {
 		return
 	}
 	m.raw(`<div class="post-actions">`)
@@ -276,6 +276,13 @@ func (m *markup) postActions(p *postView) {
 		} else {
 			m.raw(`<input type="hidden" name="on" value="1"><button type="submit" class="link" aria-pressed="false">Boost</button></form>`)
 		}
+	}
+	if a.Quote {
+		m.raw(`<a href="/threads/`)
+		m.int(p.ThreadID)
+		m.raw(`?quote=`)
+		m.int(p.ID)
+		m.raw(`#reply-body">Quote</a>`)
 	}
 	if a.Edit {
 		m.raw(`<a href="/posts/`)

@@ -123,6 +123,8 @@ func statusFor(err error) int {
 		return http.StatusForbidden
 	case parley.ETooMany:
 		return http.StatusTooManyRequests
+	case parley.EUnsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"time"
@@ -114,6 +115,9 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 
 // checkForm reads a POSTed form within a size limit and checks its CSRF token.
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" && ct != "multipart/form-data" {
+		return parley.Errorf(parley.EUnsupported, "This address takes a web form (application/x-www-form-urlencoded or multipart/form-data).")
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError

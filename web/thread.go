@@ -41,9 +41,9 @@ type postView struct {
 
 // postActions are the buttons a post shows the signed-in reader, as policy allows them.
 type postActions struct {
-	CSRF                           string // the form token; empty for readers without a session
-	Edit, Accept, Recommend, Boost bool
-	Boosted                        bool // the reader's boost is on this post
+	CSRF                                  string // the form token; empty for readers without a session
+	Edit, Accept, Recommend, Boost, Quote bool
+	Boosted                               bool // the reader's boost is on this post
 }
 
 func newPostView(p parley.Post, acceptedID int64) postView {
@@ -98,6 +98,12 @@ func (s *Server) handleThread() http.Handler {
 		if err != nil {
 			s.renderError(w, r, err)
 			return
+		}
+		if q := r.URL.Query().Get("quote"); q != "" && csrf != "" {
+			if err := s.prefillQuote(r, v, q); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
 		}
 		modified := lastChange(t, posts)
 		if v.Accepted != nil && v.Accepted.EditedAt.After(modified) {
@@ -185,7 +191,20 @@ func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postAct
 		Accept:    !p.Original && allowed(u, actAccept, t.Author.ID),
 		Recommend: !p.Original && allowed(u, actRecommend, 0),
 		Boost:     allowed(u, actBoost, p.Author.ID),
+		Quote:     !t.Locked && allowed(u, actReply, 0),
 	}
+}
+
+// quoteReply is the start of a reply quoting post p: its author and its text, each line
+// marked as a quote.
+func quoteReply(p parley.Post) string {
+	var b strings.Builder
+	b.WriteString("@" + p.Author.Handle + " wrote:\n\n")
+	for _, line := range strings.Split(strings.TrimRight(p.Body, "\n"), "\n") {
+		b.WriteString(strings.TrimRight("> "+line, " ") + "\n")
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // boosted reports which of the posts shown the signed-in reader has boosted.
@@ -198,6 +217,23 @@ func (s *Server) boosted(r *http.Request, me *viewer, posts []parley.Post) (map[
 		ids[i] = p.ID
 	}
 	return s.store.BoostedPosts(r.Context(), me.User.ID, ids)
+}
+
+// prefillQuote starts the reply form with the quoted post, which must be in this thread.
+func (s *Server) prefillQuote(r *http.Request, v *threadView, raw string) error {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return parley.Invalid("quote", "There is no post %q to quote.", raw)
+	}
+	p, err := s.store.Post(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if p.ThreadID != v.Thread.ID {
+		return parley.Invalid("quote", "Post %d is in another thread.", id)
+	}
+	v.ReplyBody = quoteReply(p)
+	return nil
 }
 
 // threadCrumbs sets the page's breadcrumbs to the thread's topic and subtopic.
