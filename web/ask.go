@@ -21,6 +21,7 @@ type askView struct {
 	Topics     []parley.Topic
 	TagNames   []string // every tag, for the browser's suggestions
 	Preview    template.HTML
+	Similar    []parley.Thread // threads whose titles look like this one
 	Problem    string
 	Errors     map[string]string
 }
@@ -82,6 +83,10 @@ func (s *Server) handleAsk() http.Handler {
 		}
 		if tagErr != nil {
 			v.Errors["tags"] = parley.ErrorMessage(tagErr)
+		}
+		if v.Similar, err = s.similar(r, v.Title); err != nil {
+			s.renderError(w, r, err)
+			return
 		}
 		if len(v.Errors) > 0 {
 			s.showPage(w, r, "ask", v, http.StatusBadRequest)
@@ -153,4 +158,43 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, name string, d
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+const similarShown = 5
+
+func (s *Server) similar(r *http.Request, title string) ([]parley.Thread, error) {
+	if strings.TrimSpace(title) == "" {
+		return nil, nil
+	}
+	return s.store.SimilarThreads(r.Context(), title, similarShown)
+}
+
+// similarView is the list of similar threads the composer shows under the title.
+type similarView struct {
+	Similar []parley.Thread
+}
+
+// handleSimilar answers the composer's script as the asker types a title: a fragment of
+// HTML listing threads that may already answer the question.
+func (s *Server) handleSimilar() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		title := r.URL.Query().Get("title")
+		if len(title) > parley.MaxTitle*4 {
+			s.renderError(w, r, parley.Invalid("title", "That title is too long to search for."))
+			return
+		}
+		threads, err := s.similar(r, title)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		var buf strings.Builder
+		if err := s.pages.fragment(&buf, "similar", similarView{Similar: threads}); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte(buf.String()))
+	})
 }

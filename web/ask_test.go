@@ -218,3 +218,27 @@ func TestFormsRefuseOtherContentTypes(t *testing.T) {
 		}
 	}
 }
+
+func TestComposerSuggestsSimilarThreads(t *testing.T) {
+	site := newSite(t, tinyForum)
+	ctx := context.Background()
+	th, err := site.Store.Thread(ctx, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := signedIn(t, site, "asker")
+	// Without JavaScript: Preview lists the threads like the title typed.
+	_, doc := b.submit("/ask", map[string]string{"title": th.Title, "action": "preview", "body": "x", "tags": "network", "subtopic": itoa(th.SubtopicID)})
+	similar := find(doc, func(n *html.Node) bool { return attr(n, "id") == "similar" })
+	if similar == nil || find(similar, func(n *html.Node) bool { return attr(n, "href") == threadPath(th.ID) }) == nil {
+		t.Errorf("preview does not suggest thread %d titled %q", th.ID, th.Title)
+	}
+	// With JavaScript: the fragment the composer fetches as the title is typed.
+	res, body := site.get(t, "/ask/similar?title="+url.QueryEscape(th.Title))
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `href="`+threadPath(th.ID)+`"`) {
+		t.Errorf("the fragment (%d) does not suggest thread %d: %s", res.StatusCode, th.ID, body)
+	}
+	if res, body := site.get(t, "/ask/similar?title="); res.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != "" {
+		t.Errorf("an empty title suggests something: %d %q", res.StatusCode, body)
+	}
+}

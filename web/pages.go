@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -22,6 +23,7 @@ var templateFiles embed.FS
 // page's own file.
 type pages struct {
 	byName map[string]*template.Template
+	shared *template.Template // the layout and partials alone, for fragments
 }
 
 func loadPages(a *assets) (*pages, error) {
@@ -47,7 +49,7 @@ func loadPages(a *assets) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
+	p := &pages{byName: map[string]*template.Template{}, shared: base}
 	for _, f := range files {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, f)
 		if err != nil {
@@ -74,6 +76,12 @@ func (p *pages) execute(buf *bytes.Buffer, name string, data any) error {
 		return fmt.Errorf("no page template %q", name)
 	}
 	return t.ExecuteTemplate(buf, "layout", data)
+}
+
+// fragment executes one partial (templates/layout/partials.html) on its own, for the pieces
+// of pages that scripts fetch.
+func (p *pages) fragment(w io.Writer, name string, data any) error {
+	return p.shared.ExecuteTemplate(w, name, data)
 }
 
 // html renders a page and sends it with conditional-GET and compression support.

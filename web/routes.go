@@ -36,6 +36,7 @@ func (s *Server) routeTable() []route {
 		{"GET /users/{handle}", s.cached(s.handleUser()), false},
 
 		{"GET /ask", s.handleAskForm(), true},
+		{"GET /ask/similar", s.handleSimilar(), false},
 		{"POST /ask", s.handleAsk(), true},
 		{"POST /threads/{id}/replies", s.handleReply(), true},
 		{"POST /threads/{id}/accept", s.handleAccept(), true},

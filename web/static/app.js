@@ -40,3 +40,24 @@ document.addEventListener("DOMContentLoaded", function () {
 window.addEventListener("pageshow", function () {
   autosubmitForms().forEach(function (form) { form.reset(); });
 });
+
+// The composer suggests existing threads as the title is typed, so an asker may find an
+// answer before asking. Without JavaScript the same list appears after Preview.
+document.addEventListener("DOMContentLoaded", function () {
+  var title = document.querySelector("input[data-similar]");
+  var box = document.getElementById("similar");
+  if (!title || !box || !window.fetch) return;
+  var timer, last = "";
+  title.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var text = title.value.trim();
+      if (text === last || text.length < 8) return;
+      last = text;
+      fetch(title.dataset.similar + "?title=" + encodeURIComponent(text), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) { if (last === text) box.innerHTML = html; })
+        .catch(function () {});
+    }, 300);
+  });
+});
