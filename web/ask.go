@@ -93,6 +93,10 @@ func (s *Server) handleAsk() http.Handler {
 			return
 		}
 		in.HTML = s.cfg.Markdown.Render(in.Body)
+		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+			s.askFailed(w, r, v, err)
+			return
+		}
 		if f.Get("action") == "preview" {
 			v.Preview = template.HTML(in.HTML)
 			s.showPage(w, r, "ask", v, http.StatusOK)

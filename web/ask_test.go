@@ -242,3 +242,20 @@ func TestComposerSuggestsSimilarThreads(t *testing.T) {
 		t.Errorf("an empty title suggests something: %d %q", res.StatusCode, body)
 	}
 }
+
+func TestNewAccountsMayPostFewLinks(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b := signedIn(t, site, "newbie")
+	spam := "Cheap keys: https://a.example https://b.example https://c.example"
+	res, doc := b.submitTo(threadPath(2), threadPath(2)+"/replies", map[string]string{"body": spam})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(textOf(find(doc, func(n *html.Node) bool { return attr(n, "id") == "reply-error" })), "links") {
+		t.Errorf("three links from a new account answered %d without saying why", res.StatusCode)
+	}
+	if textOf(find(doc, func(n *html.Node) bool { return attr(n, "id") == "reply-body" })) != spam {
+		t.Error("the refused reply was not kept in the form")
+	}
+	res, _ = b.submitTo(threadPath(2), threadPath(2)+"/replies", map[string]string{"body": "See https://developer.example/doc and @someone"})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("one link from a new account answered %d, want it posted", res.StatusCode)
+	}
+}

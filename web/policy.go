@@ -1,6 +1,10 @@
 package web
 
-import parley "github.com/parley-forum/parley"
+import (
+	"strings"
+
+	parley "github.com/parley-forum/parley"
+)
 
 // action is something a signed-in user asks to do. Who may do what is decided here and
 // nowhere else; handlers ask allowed before they change anything.
@@ -40,4 +44,18 @@ func allowed(user *parley.User, a action, ownerID int64) bool {
 // forbid is the error for an action a user may not take.
 func forbid(what string) error {
 	return parley.Errorf(parley.EForbidden, "You cannot %s.", what)
+}
+
+// checkLinks holds back link spam from brand-new accounts: a post written within the
+// configured period after signing up may link to at most so many other sites. Links within
+// the forum (mentions, threads) do not count; staff and moderators are never held back.
+func (s *Server) checkLinks(u *parley.User, html string) error {
+	if u.Role != parley.RoleMember || s.now().Sub(u.CreatedAt) >= s.cfg.NewAccountPeriod {
+		return nil
+	}
+	if n := strings.Count(html, `href="http`); n > s.cfg.NewAccountLinks {
+		return parley.Invalid("body", "New accounts may put at most %d links to other sites in a post for their first %s; this post has %d. Remove some, or write them as plain text.",
+			s.cfg.NewAccountLinks, s.cfg.NewAccountPeriod, n)
+	}
+	return nil
 }

@@ -88,6 +88,10 @@ func (s *Server) handleEdit() http.Handler {
 			return
 		}
 		in.HTML = s.cfg.Markdown.Render(in.Body)
+		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+			s.editFailed(w, r, v, err)
+			return
+		}
 		if r.PostForm.Get("action") == "preview" {
 			v.Preview = template.HTML(in.HTML)
 			s.showPage(w, r, "edit", v, http.StatusOK)

@@ -32,6 +32,10 @@ func (s *Server) handleReply() http.Handler {
 			return
 		}
 		in.HTML = s.cfg.Markdown.Render(in.Body)
+		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+			s.replyFailed(w, r, in, err)
+			return
+		}
 		p, err := s.store.CreateReply(r.Context(), in)
 		if err != nil {
 			s.replyFailed(w, r, in, err)

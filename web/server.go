@@ -24,6 +24,11 @@ type Config struct {
 	PageTTL time.Duration
 	// Markdown renders what users write; nil means the standard renderer.
 	Markdown Renderer
+	// NewAccountPeriod and NewAccountLinks hold back link spam: for this long after signing
+	// up, a post may carry at most this many links to other sites. Zero means 24 hours and
+	// 2 links.
+	NewAccountPeriod time.Duration
+	NewAccountLinks  int
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -82,6 +87,12 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	if cfg.Markdown == nil {
 		cfg.Markdown = markdown.New()
+	}
+	if cfg.NewAccountPeriod == 0 {
+		cfg.NewAccountPeriod = 24 * time.Hour
+	}
+	if cfg.NewAccountLinks == 0 {
+		cfg.NewAccountLinks = 2
 	}
 	a, err := loadAssets()
 	if err != nil {
