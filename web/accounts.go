@@ -14,34 +14,23 @@ import (
 // where to go next, the CSRF token, and a message per field that needs fixing.
 type formView struct {
 	page
-	CSRF        string
+	form
 	Next        string
 	Handle      string
 	DisplayName string
 	Email       string
-	Problem     string            // a message about the whole form
-	Errors      map[string]string // field name → what is wrong with it
 }
 
 func (s *Server) newForm(w http.ResponseWriter, r *http.Request, title string) *formView {
-	v := &formView{page: s.newPage(r, title), CSRF: s.csrfToken(w, r), Errors: map[string]string{}}
+	v := &formView{page: s.newPage(r, title), form: newFormState()}
+	v.CSRF = s.csrfToken(w, r)
 	v.Next = safeNext(r.URL.Query().Get("next"))
 	return v
 }
 
-// fail re-renders a form with the error placed beside its field, or above the form.
+// fail re-renders an account form with what is wrong.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, name string, v *formView, err error) {
-	var pe *parley.Error
-	if !errors.As(err, &pe) {
-		s.renderError(w, r, err)
-		return
-	}
-	if pe.Field != "" {
-		v.Errors[pe.Field] = pe.Message
-	} else {
-		v.Problem = pe.Message
-	}
-	s.showPage(w, r, name, v, statusFor(err))
+	s.refuse(w, r, name, v, &v.form, err)
 }
 
 func (s *Server) handleSignupForm() http.Handler {

@@ -13,7 +13,7 @@ import (
 // askView is the composer: what was typed, the choices, a preview and what needs fixing.
 type askView struct {
 	page
-	CSRF       string
+	form
 	Title      string
 	SubtopicID int64
 	Tags       string // tag names as typed, separated by commas
@@ -22,12 +22,11 @@ type askView struct {
 	TagNames   []string // every tag, for the browser's suggestions
 	Preview    template.HTML
 	Similar    []parley.Thread // threads whose titles look like this one
-	Problem    string
-	Errors     map[string]string
 }
 
 func (s *Server) newAskView(w http.ResponseWriter, r *http.Request) (*askView, error) {
-	v := &askView{page: s.newPage(r, "Ask a question"), CSRF: s.csrfToken(w, r), Errors: map[string]string{}}
+	v := &askView{page: s.newPage(r, "Ask a question"), form: newFormState()}
+	v.CSRF = s.csrfToken(w, r)
 	var err error
 	if v.Topics, err = s.store.Topics(r.Context()); err != nil {
 		return nil, err
@@ -117,17 +116,7 @@ func (s *Server) handleAsk() http.Handler {
 }
 
 func (s *Server) askFailed(w http.ResponseWriter, r *http.Request, v *askView, err error) {
-	var pe *parley.Error
-	if !errors.As(err, &pe) {
-		s.renderError(w, r, err)
-		return
-	}
-	if pe.Field != "" {
-		v.Errors[pe.Field] = pe.Message
-	} else {
-		v.Problem = pe.Message
-	}
-	s.showPage(w, r, "ask", v, statusFor(err))
+	s.refuse(w, r, "ask", v, &v.form, err)
 }
 
 // resolveTags turns "Network, URLSession" into tag ids, accepting names or addresses in

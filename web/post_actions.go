@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -27,14 +26,12 @@ func postLink(p parley.Post) string {
 // editView is the form for editing a post.
 type editView struct {
 	page
-	CSRF      string
+	form
 	Post      parley.Post
 	Body      string
 	Summary   string
 	ThreadURL string
 	Preview   template.HTML
-	Problem   string
-	Errors    map[string]string
 }
 
 // loadEditable returns the post in the URL if the signed-in user may edit it.
@@ -60,8 +57,9 @@ func (s *Server) handleEditForm() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		v := &editView{page: s.newPage(r, "Edit post"), CSRF: s.csrfToken(w, r), Post: p, Body: p.Body,
-			ThreadURL: postLink(p), Errors: map[string]string{}}
+		v := &editView{page: s.newPage(r, "Edit post"), form: newFormState(), Post: p, Body: p.Body,
+			ThreadURL: postLink(p)}
+		v.CSRF = s.csrfToken(w, r)
 		s.showPage(w, r, "edit", v, http.StatusOK)
 	})
 }
@@ -81,8 +79,9 @@ func (s *Server) handleEdit() http.Handler {
 		me := viewerFrom(r.Context())
 		in := parley.PostEdit{PostID: p.ID, EditorID: me.User.ID, Body: r.PostForm.Get("body"),
 			Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
-		v := &editView{page: s.newPage(r, "Edit post"), CSRF: s.csrfToken(w, r), Post: p, Body: in.Body,
-			Summary: in.Summary, ThreadURL: postLink(p), Errors: map[string]string{}}
+		v := &editView{page: s.newPage(r, "Edit post"), form: newFormState(), Post: p, Body: in.Body,
+			Summary: in.Summary, ThreadURL: postLink(p)}
+		v.CSRF = s.csrfToken(w, r)
 		if err := in.Validate(); err != nil {
 			s.editFailed(w, r, v, err)
 			return
@@ -107,17 +106,7 @@ func (s *Server) handleEdit() http.Handler {
 }
 
 func (s *Server) editFailed(w http.ResponseWriter, r *http.Request, v *editView, err error) {
-	var pe *parley.Error
-	if !errors.As(err, &pe) {
-		s.renderError(w, r, err)
-		return
-	}
-	if pe.Field != "" {
-		v.Errors[pe.Field] = pe.Message
-	} else {
-		v.Problem = pe.Message
-	}
-	s.showPage(w, r, "edit", v, statusFor(err))
+	s.refuse(w, r, "edit", v, &v.form, err)
 }
 
 // handleAccept marks the reply in the form as the thread's accepted answer (0 clears it).
