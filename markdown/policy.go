@@ -46,6 +46,7 @@ func allowLinks(p *bluemonday.Policy) {
 	p.RequireNoFollowOnFullyQualifiedLinks(true)
 	p.AllowAttrs("href", "title").OnElements("a")
 	p.AllowAttrs("rel").Matching(exactly(linkRel)).OnElements("a")
+	p.AllowAttrs("class").Matching(exactly("mention")).OnElements("a") // see mentions
 }
 
 // allowImages admits only absolute http(s) images: a post cannot point an

@@ -282,7 +282,7 @@ func TestFormsRefuseForgedRequests(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("a cross-site POST answered %d, want 403", res.StatusCode)
 	}
-	big := url.Values{"csrf": {"x"}, "handle": {strings.Repeat("a", 100_000)}}
+	big := url.Values{"csrf": {"x"}, "handle": {strings.Repeat("a", 1_000_000)}}
 	res, _ = b.post("/signup", big)
 	if res.StatusCode != http.StatusBadRequest {
 		t.Errorf("an oversized form answered %d, want 400", res.StatusCode)

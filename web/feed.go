@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"net/http"
@@ -31,15 +32,13 @@ func (s *Server) listFeed(w http.ResponseWriter, r *http.Request, f format, spec
 		title += " · " + params.Sort.Label()
 	}
 	feed := &feeds.Feed{
-		Title:       title + " · " + s.cfg.SiteName,
-		Link:        &feeds.Link{Href: s.absolute(withQuery(spec.path, params.query(nil)))},
-		Description: spec.intro,
-		Id:          s.absolute(withQuery(spec.path, params.query(nil))),
-		Updated:     lastActivity(threads),
+		Title:   title + " · " + s.cfg.SiteName,
+		Link:    &feeds.Link{Href: s.absolute(withQuery(spec.path, params.query(nil)))},
+		Id:      s.absolute(withQuery(spec.path, params.query(nil))),
+		Updated: lastActivity(threads),
 	}
-	if feed.Description == "" {
-		feed.Description = title
-	}
+	// Feed readers show a channel's description as HTML, so text goes in escaped.
+	feed.Description = html.EscapeString(cmp.Or(spec.intro, title))
 	for i := range threads {
 		t := &threads[i]
 		link := s.absolute(threadLink(t.ID))
@@ -78,7 +77,7 @@ func (s *Server) threadFeed(w http.ResponseWriter, r *http.Request, f format, t 
 	feed := &feeds.Feed{
 		Title:       t.Title + " · " + s.cfg.SiteName,
 		Link:        &feeds.Link{Href: link},
-		Description: "Posts in the thread “" + t.Title + "”",
+		Description: html.EscapeString("Posts in the thread “" + t.Title + "”"),
 		Id:          link,
 		Updated:     lastChange(t, posts),
 	}
@@ -112,6 +111,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, f format, fee
 	var body, contentType string
 	var err error
 	if f == formatAtom {
+		feed.Description = html.UnescapeString(feed.Description) // an Atom subtitle is plain text
 		body, err = feed.ToAtom()
 		contentType = "application/atom+xml; charset=utf-8"
 	} else {

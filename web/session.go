@@ -17,7 +17,10 @@ const (
 	sessionCookie   = "parley_session"
 	csrfCookie      = "parley_csrf"
 	sessionLifetime = 30 * 24 * time.Hour
-	maxFormBytes    = 64 << 10 // a sign-in or sign-up form is a few hundred bytes
+	// maxFormBytes bounds a form: a post of parley.MaxBody characters, each of which may
+	// take up to 12 bytes once URL-encoded (a 4-byte character is %XX four times), and room
+	// for the other fields.
+	maxFormBytes = 12*parley.MaxBody + 64<<10
 )
 
 type viewerCtxKey struct{}
