@@ -148,39 +148,10 @@ func (s *Server) handleAccept() http.Handler {
 	})
 }
 
-// handleRecommend marks or unmarks a reply as recommended by staff.
-func (s *Server) handleRecommend() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := postID(r)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if err := s.checkForm(w, r); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if !allowed(&viewerFrom(r.Context()).User, actRecommend, 0) {
-			s.renderError(w, r, forbid("recommend answers: that is for staff"))
-			return
-		}
-		p, err := s.store.Post(r.Context(), id)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if err := s.store.SetRecommended(r.Context(), id, r.PostForm.Get("on") == "1"); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		s.cache.clear()
-		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
-	})
-}
-
-// handleBoost sets or clears the reader's boost of a post (on=1 or on=0), so a repeated
-// click or a resent form leaves the count right.
-func (s *Server) handleBoost() http.Handler {
+// postAction answers a button on a post: it checks the form, loads the post in the URL,
+// asks the policy whether the reader may take a on it (as its author sees it), applies the
+// change and returns to the post. refusal completes "You cannot …".
+func (s *Server) postAction(a action, refusal string, apply func(r *http.Request, me *viewer, p parley.Post) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := postID(r)
 		if err != nil {
@@ -197,15 +168,31 @@ func (s *Server) handleBoost() http.Handler {
 			return
 		}
 		me := viewerFrom(r.Context())
-		if !allowed(&me.User, actBoost, p.Author.ID) {
-			s.renderError(w, r, forbid("boost your own post"))
+		if !allowed(&me.User, a, p.Author.ID) {
+			s.renderError(w, r, forbid(refusal))
 			return
 		}
-		if _, err := s.store.SetBoost(r.Context(), me.User.ID, id, r.PostForm.Get("on") == "1"); err != nil {
+		if err := apply(r, me, p); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
 		s.cache.clear()
 		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
+	})
+}
+
+// handleRecommend marks (on=1) or unmarks (on=0) a reply as recommended by staff.
+func (s *Server) handleRecommend() http.Handler {
+	return s.postAction(actRecommend, "recommend answers: that is for staff", func(r *http.Request, _ *viewer, p parley.Post) error {
+		return s.store.SetRecommended(r.Context(), p.ID, r.PostForm.Get("on") == "1")
+	})
+}
+
+// handleBoost sets (on=1) or clears (on=0) the reader's boost of a post, so a repeated click
+// or a resent form leaves the count right.
+func (s *Server) handleBoost() http.Handler {
+	return s.postAction(actBoost, "boost your own post", func(r *http.Request, me *viewer, p parley.Post) error {
+		_, err := s.store.SetBoost(r.Context(), me.User.ID, p.ID, r.PostForm.Get("on") == "1")
+		return err
 	})
 }
