@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"time"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -55,7 +56,18 @@ func (s *Server) checkLinks(u *parley.User, html string) error {
 	}
 	if n := strings.Count(html, `href="http`); n > s.cfg.NewAccountLinks {
 		return parley.Invalid("body", "New accounts may put at most %d links to other sites in a post for their first %s; this post has %d. Remove some, or write them as plain text.",
-			s.cfg.NewAccountLinks, s.cfg.NewAccountPeriod, n)
+			s.cfg.NewAccountLinks, spell(s.cfg.NewAccountPeriod), n)
 	}
 	return nil
+}
+
+// spell writes a configured period the way a message to a person says it: "24 hours".
+func spell(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		return plural(int64(d/(24*time.Hour)), "day")
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "hour")
+	}
+	return d.String()
 }
