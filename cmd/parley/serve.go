@@ -65,6 +65,7 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	counter := views.New(reads, viewWindow, log)
 	var flushed sync.WaitGroup
 	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
+	flushed.Go(func() { sweepSessions(counterCtx, store, log) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
 	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL}, reads, counter, store, log)
@@ -99,4 +100,23 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	flushed.Wait()
 	log.Info("stopped", "views_unwritten", counter.Pending())
 	return nil
+}
+
+// sweepSessions deletes expired sessions every hour, so the table holds live ones only.
+// Expired sessions are refused whether swept or not; sweeping only reclaims the space.
+func sweepSessions(ctx context.Context, store *sqlite.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Error("sweep sessions", "err", err)
+		} else if n > 0 {
+			log.Info("swept expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
