@@ -9,14 +9,22 @@ import (
 	parley "github.com/parley-forum/parley"
 )
 
-// postID reads the {id} of a /posts/{id}/… URL.
-func postID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+// pathID reads a positive id from the URL's {id}; anything else names no record of the
+// kind given ("post", "thread"), so it is a 404.
+func pathID(r *http.Request, kind string) (int64, error) {
+	return parseID(r.PathValue("id"), kind)
+}
+
+func parseID(raw, kind string) (int64, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, parley.NotFound("There is no post %q.", r.PathValue("id"))
+		return 0, parley.NotFound("There is no %s %q.", kind, raw)
 	}
 	return id, nil
 }
+
+// postID reads the {id} of a /posts/{id}/… URL.
+func postID(r *http.Request) (int64, error) { return pathID(r, "post") }
 
 // postLink is the address of a post within its thread's first page.
 func postLink(p parley.Post) string {
@@ -112,9 +120,9 @@ func (s *Server) editFailed(w http.ResponseWriter, r *http.Request, v *editView,
 // handleAccept marks the reply in the form as the thread's accepted answer (0 clears it).
 func (s *Server) handleAccept() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id <= 0 {
-			s.renderError(w, r, parley.NotFound("There is no thread %q.", r.PathValue("id")))
+		id, err := pathID(r, "thread")
+		if err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		if err := s.checkForm(w, r); err != nil {

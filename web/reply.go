@@ -12,9 +12,9 @@ import (
 // with the reply form keeping what was typed and saying what is wrong.
 func (s *Server) handleReply() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id <= 0 {
-			s.renderError(w, r, parley.NotFound("There is no thread %q.", r.PathValue("id")))
+		id, err := pathID(r, "thread")
+		if err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		if err := s.checkForm(w, r); err != nil {

@@ -20,9 +20,9 @@ type revisionsView struct {
 
 func (s *Server) handleRevisions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id <= 0 {
-			s.renderError(w, r, parley.NotFound("There is no post %q.", r.PathValue("id")))
+		id, err := pathID(r, "post")
+		if err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		post, err := s.store.Post(r.Context(), id)

@@ -53,9 +53,9 @@ func newPostView(p parley.Post, acceptedID int64) postView {
 func (s *Server) handleThread() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw, f := feedName(r.PathValue("id"))
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			s.renderError(w, r, parley.NotFound("There is no thread %q.", raw))
+		id, err := parseID(raw, "thread")
+		if err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		if s.cache.serve(w, r) {
@@ -255,9 +255,9 @@ func (s *Server) threadCrumbs(r *http.Request, p *page, t parley.Thread) error {
 // handleThreadSlug sends /threads/{id}/{slug} to the canonical /threads/{id}.
 func (s *Server) handleThreadSlug() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id <= 0 {
-			s.renderError(w, r, parley.NotFound("There is no thread %q.", r.PathValue("id")))
+		id, err := pathID(r, "thread")
+		if err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		http.Redirect(w, r, withQuery(threadLink(id), r.URL.RawQuery), http.StatusMovedPermanently)
