@@ -42,7 +42,12 @@ type User struct {
 	CreatedAt     time.Time
 	ThreadCount   int64
 	PostCount     int64
+	// SuspendedUntil is when a suspension ends; zero when the user is not suspended.
+	SuspendedUntil time.Time
 }
+
+// Suspended reports whether the user is suspended at time now.
+func (u *User) Suspended(now time.Time) bool { return now.Before(u.SuspendedUntil) }
 
 // Author is the part of a user shown beside their threads and posts.
 type Author struct {
@@ -109,6 +114,9 @@ type Thread struct {
 	Locked         bool
 	AcceptedPostID int64 // 0 when no answer is accepted
 	StaffReplied   bool
+	// Deleted is true for a thread a moderator deleted: it is in no list, only moderators
+	// may read it, and it may be restored.
+	Deleted bool
 }
 
 // Answered reports whether the thread has an accepted answer.
@@ -131,6 +139,9 @@ type Post struct {
 	Revision         int       // 1 for a post never edited, n after n-1 edits
 	BoostCount       int64
 	StaffRecommended bool
+	// Hidden is true for a reply a moderator hid: only moderators see it, and it may be
+	// restored.
+	Hidden bool
 }
 
 // Edited reports whether the post was changed after it was written.

@@ -12,6 +12,7 @@ import (
 // Each method is one transaction: it either happens whole or not at all.
 type Store interface {
 	AccountStore
+	ModerationStore
 
 	// Topics returns every topic with its subtopics, in display order.
 	Topics(ctx context.Context) ([]Topic, error)
@@ -31,12 +32,13 @@ type Store interface {
 	Threads(ctx context.Context, q ListQuery) (ThreadPage, error)
 	// PinnedThreads returns the threads pinned in a list, most recently active first.
 	PinnedThreads(ctx context.Context, s Scope) ([]Thread, error)
+	// Thread returns a thread, deleted or not: moderators may still read and restore it.
 	Thread(ctx context.Context, id int64) (Thread, error)
 	// SimilarThreads returns up to limit threads whose titles share the most words with
 	// text, best match first; an empty or wordless text returns none. Limit is capped at 10.
 	SimilarThreads(ctx context.Context, text string, limit int) ([]Thread, error)
 	// Posts returns a thread's posts in the order they were written, those after post id
-	// after (0 from the start), at most limit.
+	// after (0 from the start), at most limit. Hidden posts are included, marked Hidden.
 	Posts(ctx context.Context, threadID, after int64, limit int) ([]Post, error)
 	Post(ctx context.Context, id int64) (Post, error)
 	// Revisions returns every version of a post, oldest first; the last is the current one.
@@ -61,9 +63,6 @@ type Store interface {
 	AcceptAnswer(ctx context.Context, threadID, postID int64) error
 	// SetRecommended marks or unmarks a reply as recommended by staff.
 	SetRecommended(ctx context.Context, postID int64, on bool) error
-	// SetPinned pins or unpins a thread in one list, or in every list it is in when s is nil.
-	SetPinned(ctx context.Context, threadID int64, s *Scope, on bool) error
-	SetLocked(ctx context.Context, threadID int64, on bool) error
 	// AddViews adds counted views to threads: threadID → views. Unknown threads are ignored,
 	// since a thread may be deleted between a view and the flush that records it.
 	AddViews(ctx context.Context, views map[int64]int64) error

@@ -80,6 +80,9 @@ func (t *NewThread) Problems() []*Error {
 	return out
 }
 
+// ValidateTags checks a thread's tag ids: 1 to MaxTags, none twice.
+func ValidateTags(ids []int64) error { return validateTags(ids) }
+
 func validateTags(ids []int64) error {
 	if len(ids) == 0 || len(ids) > MaxTags {
 		return Invalid("tags", "Choose 1 to %d tags.", MaxTags)

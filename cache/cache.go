@@ -144,16 +144,6 @@ func (s *Store) SetRecommended(ctx context.Context, postID int64, on bool) error
 	return s.Store.SetRecommended(ctx, postID, on)
 }
 
-func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope, on bool) error {
-	defer s.Clear()
-	return s.Store.SetPinned(ctx, threadID, sc, on)
-}
-
-func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool) error {
-	defer s.Clear()
-	return s.Store.SetLocked(ctx, threadID, on)
-}
-
 func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 	defer s.Clear()
 	return s.Store.AddViews(ctx, views)
@@ -162,4 +152,49 @@ func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 	defer s.Clear()
 	return s.Store.Bulk(ctx)
+}
+
+func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope, on bool, a parley.Audit) error {
+	defer s.Clear()
+	return s.Store.SetPinned(ctx, threadID, sc, on, a)
+}
+
+func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool, a parley.Audit) error {
+	defer s.Clear()
+	return s.Store.SetLocked(ctx, threadID, on, a)
+}
+
+func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a parley.Audit) error {
+	defer s.Clear()
+	return s.Store.SetPostHidden(ctx, postID, hidden, a)
+}
+
+func (s *Store) SetThreadDeleted(ctx context.Context, threadID int64, deleted bool, a parley.Audit) error {
+	defer s.Clear()
+	return s.Store.SetThreadDeleted(ctx, threadID, deleted, a)
+}
+
+func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a parley.Audit) error {
+	defer s.Clear()
+	return s.Store.MoveThread(ctx, threadID, subtopicID, a)
+}
+
+func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64, a parley.Audit) error {
+	defer s.Clear()
+	return s.Store.RetagThread(ctx, threadID, tagIDs, a)
+}
+
+func (s *Store) UpdateTopic(ctx context.Context, id int64, t parley.NewTopic, a parley.Audit) (parley.Topic, error) {
+	defer s.Clear()
+	return s.Store.UpdateTopic(ctx, id, t, a)
+}
+
+func (s *Store) UpdateSubtopic(ctx context.Context, id int64, n parley.NewSubtopic, a parley.Audit) (parley.Subtopic, error) {
+	defer s.Clear()
+	return s.Store.UpdateSubtopic(ctx, id, n, a)
+}
+
+func (s *Store) UpdateTag(ctx context.Context, id int64, t parley.NewTag, a parley.Audit) (parley.Tag, error) {
+	defer s.Clear()
+	return s.Store.UpdateTag(ctx, id, t, a)
 }

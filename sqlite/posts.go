@@ -9,13 +9,13 @@ import (
 )
 
 const postColumns = `p.id, p.thread_id, p.original, p.body, p.html, p.created_at, coalesce(p.edited_at, 0), p.revision,
-	p.boost_count, p.staff_recommended, u.id, u.handle, u.display_name, u.role, u.badge, u.signature_html`
+	p.boost_count, p.staff_recommended, p.hidden_at IS NOT NULL, u.id, u.handle, u.display_name, u.role, u.badge, u.signature_html`
 
 func scanPost(row interface{ Scan(...any) error }) (parley.Post, error) {
 	var p parley.Post
 	var created, edited int64
 	err := row.Scan(&p.ID, &p.ThreadID, &p.Original, &p.Body, &p.HTML, &created, &edited, &p.Revision,
-		&p.BoostCount, &p.StaffRecommended, &p.Author.ID, &p.Author.Handle, &p.Author.DisplayName,
+		&p.BoostCount, &p.StaffRecommended, &p.Hidden, &p.Author.ID, &p.Author.Handle, &p.Author.DisplayName,
 		&p.Author.Role, &p.Author.Badge, &p.Author.SignatureHTML)
 	p.CreatedAt = parley.FromMillis(created)
 	if edited != 0 {
@@ -113,10 +113,10 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 	}
 	var postID int64
 	err := s.inTx(ctx, func(tx *sql.Tx, now int64) error {
-		var locked bool
-		err := tx.QueryRowContext(ctx, `SELECT locked FROM threads WHERE id = ?`, in.ThreadID).Scan(&locked)
-		if err != nil {
-			return notFound(err, "There is no thread %d.", in.ThreadID)
+		var locked, deleted bool
+		err := tx.QueryRowContext(ctx, `SELECT locked, deleted_at IS NOT NULL FROM threads WHERE id = ?`, in.ThreadID).Scan(&locked, &deleted)
+		if err != nil || deleted {
+			return notFound(pick(deleted, sql.ErrNoRows, err), "There is no thread %d.", in.ThreadID)
 		}
 		if locked {
 			return parley.Errorf(parley.EConflict, "This thread is locked: it takes no new replies.")

@@ -141,7 +141,7 @@ func (s *Store) SimilarThreads(ctx context.Context, text string, limit int) ([]p
 	cands = bestCandidates(cands, limit, func(c candidate) float64 { return c.score })
 	return s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "t")+`
 		FROM json_each(?) j JOIN threads t ON t.id = j.value JOIN users u ON u.id = t.author_id
-		ORDER BY j.key`, candidateIDs(cands))
+		WHERE t.deleted_at IS NULL ORDER BY j.key`, candidateIDs(cands))
 }
 
 // newestWith returns the ids of the newest n threads whose titles contain word, newest

@@ -35,7 +35,7 @@ var filterClause = map[parley.Filter]string{
 // they are listed in and with the cursor taken from them; from the thread when read alone.
 const threadColumns = `t.id, t.title, t.subtopic_id, t.topic_id, t.tag_ids, %[1]s.created_at, %[1]s.last_activity_at,
 	%[1]s.reply_count, %[1]s.boost_count, %[1]s.view_count, %[1]s.pinned, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
-	u.id, u.handle, u.display_name, u.role, u.badge`
+	t.deleted_at IS NOT NULL, u.id, u.handle, u.display_name, u.role, u.badge`
 
 // Threads returns one page of a list, pinned threads left out.
 func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadPage, error) {
@@ -121,7 +121,7 @@ func (s *Store) scanThreads(ctx context.Context, query string, args ...any) ([]p
 		var created, active int64
 		if err := rows.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &tags, &created, &active,
 			&t.ReplyCount, &t.BoostCount, &t.ViewCount, &t.Pinned, &t.Locked, &t.AcceptedPostID, &t.StaffReplied,
-			&t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge); err != nil {
+			&t.Deleted, &t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge); err != nil {
 			return nil, nil, err
 		}
 		t.CreatedAt, t.LastActivityAt = parley.FromMillis(created), parley.FromMillis(active)
@@ -208,34 +208,6 @@ func checkTags(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		}
 	}
 	return nil
-}
-
-// SetLocked locks or unlocks a thread against replies.
-func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool) error {
-	return s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
-		return execOne(ctx, tx, parley.NotFound("There is no thread %d.", threadID),
-			`UPDATE threads SET locked = ? WHERE id = ?`, boolInt(on), threadID)
-	})
-}
-
-// SetPinned pins or unpins a thread in one list, or in all of its lists when sc is nil.
-func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope, on bool) error {
-	return s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
-		var err error
-		if sc == nil {
-			err = execOne(ctx, tx, parley.NotFound("There is no thread %d.", threadID),
-				`UPDATE thread_listings SET pinned = ? WHERE thread_id = ?`, boolInt(on), threadID)
-		} else {
-			err = execOne(ctx, tx, parley.NotFound("Thread %d is not in that list.", threadID),
-				`UPDATE thread_listings SET pinned = ? WHERE scope = ? AND thread_id = ?`, boolInt(on), sc.Key(), threadID)
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE threads SET pinned = EXISTS (
-			SELECT 1 FROM thread_listings WHERE thread_id = ?1 AND pinned = 1) WHERE id = ?1`, threadID)
-		return err
-	})
 }
 
 // AddViews adds batched view counts to threads. A thread's list entries take the new count

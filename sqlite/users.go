@@ -10,13 +10,18 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-const userColumns = `id, handle, display_name, role, badge, signature, signature_html, created_at, thread_count, post_count`
+const userColumns = `id, handle, display_name, role, badge, signature, signature_html, created_at, thread_count, post_count,
+	coalesce(suspended_until, 0)`
 
 func scanUser(row interface{ Scan(...any) error }) (parley.User, error) {
 	var u parley.User
-	var created int64
-	err := row.Scan(&u.ID, &u.Handle, &u.DisplayName, &u.Role, &u.Badge, &u.Signature, &u.SignatureHTML, &created, &u.ThreadCount, &u.PostCount)
+	var created, suspended int64
+	err := row.Scan(&u.ID, &u.Handle, &u.DisplayName, &u.Role, &u.Badge, &u.Signature, &u.SignatureHTML, &created,
+		&u.ThreadCount, &u.PostCount, &suspended)
 	u.CreatedAt = parley.FromMillis(created)
+	if suspended != 0 {
+		u.SuspendedUntil = parley.FromMillis(suspended)
+	}
 	return u, err
 }
 
@@ -63,7 +68,7 @@ func (s *Store) CreateUser(ctx context.Context, in parley.NewUser) (parley.User,
 func (s *Store) UserPosts(ctx context.Context, userID, before int64, limit int) ([]parley.UserPost, error) {
 	rows, err := s.query(ctx, `SELECT p.id, p.thread_id, t.title, p.original, p.created_at, p.boost_count
 		FROM posts p JOIN threads t ON t.id = p.thread_id
-		WHERE p.author_id = ?1 AND (?2 = 0 OR (p.created_at, p.id) < (SELECT created_at, id FROM posts WHERE id = ?2))
+		WHERE p.author_id = ?1 AND p.hidden_at IS NULL AND t.deleted_at IS NULL AND (?2 = 0 OR (p.created_at, p.id) < (SELECT created_at, id FROM posts WHERE id = ?2))
 		ORDER BY p.created_at DESC, p.id DESC LIMIT ?3`, userID, before, limit)
 	if err != nil {
 		return nil, err
@@ -89,4 +94,9 @@ func isUniqueViolation(err error) bool {
 		return false
 	}
 	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+func isForeignKeyViolation(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }

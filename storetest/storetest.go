@@ -67,6 +67,13 @@ func Run(t *testing.T, open Opener) {
 		"Credentials":         testCredentials,
 		"Sessions":            testSessions,
 		"SetPassword":         testSetPassword,
+		"Flags":               testFlags,
+		"HidePost":            testHidePost,
+		"DeleteThread":        testDeleteThread,
+		"MoveAndRetag":        testMoveAndRetag,
+		"Suspend":             testSuspend,
+		"AdminUpdates":        testAdminUpdates,
+		"LogNeedsActor":       testLogNeedsActor,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -132,13 +139,17 @@ type forum struct {
 	tagB     parley.Tag
 	asker    parley.User
 	answerer parley.User
+	mod      parley.User
 }
+
+// by is an audit for an action f's moderator takes.
+func (f forum) by(reason string) parley.Audit { return parley.Audit{ActorID: f.mod.ID, Reason: reason} }
 
 func (e *env) forum() forum {
 	e.t.Helper()
 	top := e.topic()
 	return forum{topic: top, sub: e.subtopic(top.ID), tagA: e.tag(), tagB: e.tag(),
-		asker: e.user(parley.RoleMember), answerer: e.user(parley.RoleMember)}
+		asker: e.user(parley.RoleMember), answerer: e.user(parley.RoleMember), mod: e.user(parley.RoleModerator)}
 }
 
 // thread asks a question in f's subtopic with the given tags, one minute after the last write.

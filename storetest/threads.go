@@ -124,20 +124,20 @@ func testReplies(t *testing.T, e *env) {
 		t.Errorf("posts after the first, limit 1: %+v", after)
 	}
 
-	must(t, e.s.SetLocked(e.ctx, th.ID, true))
+	must(t, e.s.SetLocked(e.ctx, th.ID, true, f.by("")))
 	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Too late"})
 	wantCode(t, err, parley.EConflict)
 	if got := e.get(th.ID); !got.Locked || got.ReplyCount != 2 {
 		t.Errorf("locked thread %+v", got)
 	}
-	must(t, e.s.SetLocked(e.ctx, th.ID, false))
+	must(t, e.s.SetLocked(e.ctx, th.ID, false, f.by("")))
 	e.reply(th.ID, f.answerer)
 
 	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: 99999, AuthorID: f.answerer.ID, Body: "x"})
 	isNotFound(t, err)
 	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: ""})
 	wantCode(t, err, parley.EInvalid)
-	isNotFound(t, e.s.SetLocked(e.ctx, 99999, true))
+	isNotFound(t, e.s.SetLocked(e.ctx, 99999, true, f.by("")))
 }
 
 // testSorts builds threads whose sort keys disagree with each other and checks each sort
@@ -309,7 +309,7 @@ func testPinned(t *testing.T, e *env) {
 	c := e.thread(f, f.asker, f.tagA)
 	tagA := parley.Scope{Kind: parley.ScopeTag, ID: f.tagA.ID}
 	tagB := parley.Scope{Kind: parley.ScopeTag, ID: f.tagB.ID}
-	must(t, e.s.SetPinned(e.ctx, a.ID, &tagA, true))
+	must(t, e.s.SetPinned(e.ctx, a.ID, &tagA, true, f.by("")))
 	pinned, err := e.s.PinnedThreads(e.ctx, tagA)
 	must(t, err)
 	if len(pinned) != 1 || pinned[0].ID != a.ID || !pinned[0].Pinned {
@@ -321,7 +321,7 @@ func testPinned(t *testing.T, e *env) {
 		t.Error("Thread.Pinned should say whether a thread is pinned anywhere")
 	}
 
-	must(t, e.s.SetPinned(e.ctx, b.ID, nil, true))
+	must(t, e.s.SetPinned(e.ctx, b.ID, nil, true, f.by("")))
 	for _, sc := range []parley.Scope{tagA, tagB, {Kind: parley.ScopeAll}} {
 		p, err := e.s.PinnedThreads(e.ctx, sc)
 		must(t, err)
@@ -333,11 +333,11 @@ func testPinned(t *testing.T, e *env) {
 			t.Errorf("a globally pinned thread is not pinned in %+v", sc)
 		}
 	}
-	must(t, e.s.SetPinned(e.ctx, a.ID, &tagA, false))
-	must(t, e.s.SetPinned(e.ctx, b.ID, nil, false))
+	must(t, e.s.SetPinned(e.ctx, a.ID, &tagA, false, f.by("")))
+	must(t, e.s.SetPinned(e.ctx, b.ID, nil, false, f.by("")))
 	equalIDs(t, "tag A after unpinning", e.list(tagA, parley.SortActivity, "", 10), []int64{c.ID, b.ID, a.ID})
 	if e.get(a.ID).Pinned {
 		t.Error("unpinned thread still pinned")
 	}
-	isNotFound(t, e.s.SetPinned(e.ctx, c.ID, &tagB, true))
+	isNotFound(t, e.s.SetPinned(e.ctx, c.ID, &tagB, true, f.by("")))
 }
