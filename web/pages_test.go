@@ -1154,10 +1154,11 @@ func TestThreadSlugRedirects(t *testing.T) {
 }
 
 // diffSides reads a rendered diff: the text without insertions is the old version and the
-// text without deletions the new one.
+// text without deletions the new one. Labels for screen readers are not part of either.
 func diffSides(n *html.Node) (from, to string, dels, inss []string) {
-	from = rawText(n, sel(atom.Ins))
-	to = rawText(n, sel(atom.Del))
+	hidden := sel(0, "visually-hidden")
+	from = rawText(n, func(n *html.Node) bool { return sel(atom.Ins)(n) || hidden(n) })
+	to = rawText(n, func(n *html.Node) bool { return sel(atom.Del)(n) || hidden(n) })
 	return from, to, texts(findAll(n, sel(atom.Del))), texts(findAll(n, sel(atom.Ins)))
 }
 
@@ -1228,6 +1229,61 @@ func TestRevisionDiffs(t *testing.T) {
 				t.Errorf("message %q does not say which versions exist", msg)
 			}
 		})
+	}
+}
+
+// TestRevisionDiffShowsCodeByLine: prose changes word by word, but a changed line of code is
+// shown removed and added whole, indentation included, each labelled for screen readers.
+func TestRevisionDiffShowsCodeByLine(t *testing.T) {
+	site := newSite(t, tinyForum)
+	author, _ := signedInWithRole(t, site, "coder", parley.RoleMember)
+	_, op := askAs(t, site, author, "Why does my handler return a bare error?")
+	versions := []string{
+		"My handler fails:\n\n```go\nif err != nil {\n\treturn err\n}\n```\n\nWhat is <b>wrong</b>?",
+		"My handler still fails:\n\n```go\nif err != nil {\n\treturn fmt.Errorf(\"load %d: %w\", id, err)\n}\n```\n\nWhat is <b>wrong</b>?",
+	}
+	for _, body := range versions {
+		if res, _ := author.submit("/posts/"+itoa(op.ID)+"/edit", map[string]string{"body": body, "summary": "code", "action": "save"}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("edit: %d", res.StatusCode)
+		}
+	}
+	doc := getPage(t, site, "/posts/"+itoa(op.ID)+"/revisions")
+	d := find(doc, sel(atom.Div, "diff"))
+	if d == nil {
+		t.Fatal("no diff")
+	}
+	if old, cur, _, _ := diffSides(d); old != versions[0] || cur != versions[1] {
+		t.Errorf("the diff's two sides are\n%q\n%q\nwant\n%q\n%q", old, cur, versions[0], versions[1])
+	}
+	block := find(d, sel(atom.Pre, "diff-code"))
+	if block == nil {
+		t.Fatal("the code block is not shown as code")
+	}
+	var lines []string
+	for l := block.FirstChild; l != nil; l = l.NextSibling {
+		lines = append(lines, l.Data+" "+rawText(l, nil))
+	}
+	want := []string{
+		"span ```go\n",
+		"span if err != nil {\n",
+		"del Removed line: \treturn err\n",
+		"ins Added line: \treturn fmt.Errorf(\"load %d: %w\", id, err)\n",
+		"span }\n",
+		"span ```\n",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("code lines\n%q\nwant\n%q", lines, want)
+	}
+	for _, l := range findAll(block, func(n *html.Node) bool { return sel(atom.Del)(n) || sel(atom.Ins)(n) }) {
+		if !hasClass(l, "diff-line") || !hasClass(l.FirstChild, "visually-hidden") {
+			t.Errorf("changed line %q is not a whole line with a hidden label", rawText(l, nil))
+		}
+	}
+	if inss := texts(findAll(d, func(n *html.Node) bool { return sel(atom.Ins)(n) && n.Parent == d })); !slices.Equal(inss, []string{"still"}) {
+		t.Errorf("prose insertions %q, want the one added word", inss)
+	}
+	if legend := textOf(find(doc, sel(atom.P, "diff-legend"))); !strings.Contains(legend, "+ added") {
+		t.Errorf("legend %q does not explain the line markers", legend)
 	}
 }
 
