@@ -74,21 +74,27 @@ type Store interface {
 	Close() error
 }
 
-// NewTopic is the input of Store.CreateTopic.
+// NewTopic is the input of Store.CreateTopic. When By names an actor, the creation is
+// written to the moderation log; setup from the command line leaves it empty.
 type NewTopic struct {
 	Slug, Name, Description string
 	Position                int
+	By                      Audit
 }
 
-// NewSubtopic is the input of Store.CreateSubtopic.
+// NewSubtopic is the input of Store.CreateSubtopic; By as for NewTopic.
 type NewSubtopic struct {
 	TopicID                 int64
 	Slug, Name, Description string
 	Position                int
+	By                      Audit
 }
 
-// NewTag is the input of Store.CreateTag.
-type NewTag struct{ Slug, Name, Description string }
+// NewTag is the input of Store.CreateTag; By as for NewTopic.
+type NewTag struct {
+	Slug, Name, Description string
+	By                      Audit
+}
 
 // NewUser is the input of Store.CreateUser.
 type NewUser struct {

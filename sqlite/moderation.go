@@ -22,14 +22,31 @@ func (s *Store) logged(ctx context.Context, a parley.Audit, change func(tx *sql.
 		if err != nil || e == nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO moderation_log (actor_id, action, target_kind, target_id, target, detail, reason, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ActorID, e.Action, e.TargetKind, e.TargetID, e.Target, e.Detail,
-			strings.TrimSpace(a.Reason), now)
-		if isForeignKeyViolation(err) {
-			return parley.Invalid("actor", "There is no user %d to take this action.", a.ActorID)
-		}
-		return err
+		return writeLog(ctx, tx, a, e, now)
 	})
+}
+
+// writeLog adds an entry to the moderation log.
+func writeLog(ctx context.Context, tx *sql.Tx, a parley.Audit, e *parley.LogEntry, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (actor_id, action, target_kind, target_id, target, detail, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ActorID, e.Action, e.TargetKind, e.TargetID, e.Target, e.Detail,
+		strings.TrimSpace(a.Reason), now)
+	if isForeignKeyViolation(err) {
+		return parley.Invalid("actor", "There is no user %d to take this action.", a.ActorID)
+	}
+	return err
+}
+
+// logCreation writes the creation of a topic, subtopic or tag to the log when an actor
+// made it.
+func logCreation(ctx context.Context, tx *sql.Tx, a parley.Audit, action, kind string, id int64, name string, now int64) error {
+	if a.ActorID == 0 {
+		return nil
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return writeLog(ctx, tx, a, &parley.LogEntry{Action: action, TargetKind: kind, TargetID: id, Target: name}, now)
 }
 
 // threadState is what moderation needs to know of a thread.

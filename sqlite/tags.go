@@ -41,7 +41,7 @@ func (s *Store) CreateTag(ctx context.Context, in parley.NewTag) (parley.Tag, er
 		return parley.Tag{}, err
 	}
 	t := parley.Tag{Slug: in.Slug, Name: in.Name, Description: in.Description}
-	err := s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+	err := s.inTx(ctx, func(tx *sql.Tx, now int64) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO tags (slug, name, description) VALUES (?, ?, ?)`, in.Slug, in.Name, in.Description)
 		if isUniqueViolation(err) {
 			return parley.Errorf(parley.EConflict, "A tag with the address %q exists already.", in.Slug)
@@ -49,8 +49,10 @@ func (s *Store) CreateTag(ctx context.Context, in parley.NewTag) (parley.Tag, er
 		if err != nil {
 			return err
 		}
-		t.ID, err = res.LastInsertId()
-		return err
+		if t.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return logCreation(ctx, tx, in.By, parley.LogTagCreated, "tag", t.ID, in.Name, now)
 	})
 	s.forgetTags()
 	return t, err

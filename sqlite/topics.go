@@ -106,7 +106,7 @@ func (s *Store) CreateTopic(ctx context.Context, in parley.NewTopic) (parley.Top
 		return parley.Topic{}, err
 	}
 	t := parley.Topic{Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
-	err := s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+	err := s.inTx(ctx, func(tx *sql.Tx, now int64) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO topics (slug, name, description, position) VALUES (?, ?, ?, ?)`,
 			in.Slug, in.Name, in.Description, in.Position)
 		if isUniqueViolation(err) {
@@ -115,8 +115,10 @@ func (s *Store) CreateTopic(ctx context.Context, in parley.NewTopic) (parley.Top
 		if err != nil {
 			return err
 		}
-		t.ID, err = res.LastInsertId()
-		return err
+		if t.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return logCreation(ctx, tx, in.By, parley.LogTopicCreated, "topic", t.ID, in.Name, now)
 	})
 	s.forgetTopics()
 	return t, err
@@ -128,7 +130,7 @@ func (s *Store) CreateSubtopic(ctx context.Context, in parley.NewSubtopic) (parl
 		return parley.Subtopic{}, err
 	}
 	sub := parley.Subtopic{TopicID: in.TopicID, Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
-	err := s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
+	err := s.inTx(ctx, func(tx *sql.Tx, now int64) error {
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM topics WHERE id = ?`, in.TopicID).Scan(&one); err != nil {
 			return notFound(err, "There is no topic %d.", in.TopicID)
@@ -141,8 +143,10 @@ func (s *Store) CreateSubtopic(ctx context.Context, in parley.NewSubtopic) (parl
 		if err != nil {
 			return err
 		}
-		sub.ID, err = res.LastInsertId()
-		return err
+		if sub.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return logCreation(ctx, tx, in.By, parley.LogSubtopicCreated, "subtopic", sub.ID, in.Name, now)
 	})
 	s.forgetTopics()
 	return sub, err

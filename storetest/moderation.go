@@ -294,3 +294,19 @@ func testLogNeedsActor(t *testing.T, e *env) {
 		t.Errorf("log has %d entries", n)
 	}
 }
+
+// testLoggedCreation checks that structure made by a person is logged, and setup is not.
+func testLoggedCreation(t *testing.T, e *env) {
+	f := e.forum()
+	n := e.logLength()
+	tag, err := e.s.CreateTag(e.ctx, parley.NewTag{Slug: "tls", Name: "TLS", By: f.by("Asked for often")})
+	must(t, err)
+	if l := e.lastLog(); e.logLength() != n+1 || l.Action != parley.LogTagCreated || l.TargetID != tag.ID || l.Reason != "Asked for often" {
+		t.Errorf("log after creating a tag: %+v", l)
+	}
+	_, err = e.s.CreateTopic(e.ctx, parley.NewTopic{Slug: "ghost", Name: "Ghost", By: parley.Audit{ActorID: 99999}})
+	wantCode(t, err, parley.EInvalid)
+	if _, err := e.s.TopicBySlug(e.ctx, "ghost"); err == nil {
+		t.Error("a topic whose log entry failed was created")
+	}
+}

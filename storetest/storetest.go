@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		"Suspend":             testSuspend,
 		"AdminUpdates":        testAdminUpdates,
 		"LogNeedsActor":       testLogNeedsActor,
+		"LoggedCreation":      testLoggedCreation,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -101,8 +101,8 @@ func (s *Server) handleAsk() http.Handler {
 			s.showPage(w, r, "ask", v, http.StatusOK)
 			return
 		}
-		if !s.limits.post.Allow(strconv.FormatInt(me.User.ID, 10)) {
-			s.askFailed(w, r, v, parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then post again: your question is kept below."))
+		if err := s.checkPosting(r, me, actAsk, "post again: your question is kept below"); err != nil {
+			s.askFailed(w, r, v, err)
 			return
 		}
 		t, _, err := s.store.CreateThread(r.Context(), in)

@@ -146,7 +146,7 @@ func TestReplies(t *testing.T) {
 		t.Error("the new reply is not on the page it was sent to")
 	}
 
-	if err := site.Store.SetLocked(ctx, 3, true); err != nil {
+	if err := site.Store.SetLocked(ctx, 3, true, parley.Audit{ActorID: th.Author.ID}); err != nil {
 		t.Fatal(err)
 	}
 	_, doc = b.get(path)

@@ -11,6 +11,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/web"
 )
 
 // outcome is what an authorization check decides for one route and one kind of user.
@@ -40,8 +41,39 @@ var matrix = map[string]map[string]outcome{
 	"POST /login":                row(allow, allow, allow, allow, allow, allow),
 	"POST /logout":               row(allow, allow, allow, allow, allow, allow),
 	"GET /account/password":      row(login, allow, allow, allow, allow, allow),
-	"POST /account/password":     row(login, allow, allow, allow, allow, allow),
-	"/":                          row(allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
+	"GET /posts/{id}/flag":       row(login, forbid, allow, allow, allow, allow), // the question is member's own
+	"POST /posts/{id}/flag":      row(login, forbid, allow, allow, allow, allow),
+
+	// Moderation: the reply belongs to "other member".
+	"POST /posts/{id}/hide":               row(login, forbid, forbid, allow, allow, allow),
+	"POST /threads/{id}/lock":             row(login, forbid, forbid, allow, allow, allow),
+	"POST /threads/{id}/pin":              row(login, forbid, forbid, allow, allow, allow),
+	"POST /threads/{id}/move":             row(login, forbid, forbid, allow, allow, allow),
+	"POST /threads/{id}/retag":            row(login, forbid, forbid, allow, allow, allow),
+	"POST /threads/{id}/delete":           row(login, forbid, forbid, allow, allow, allow),
+	"POST /users/{handle}/suspend":        row(login, forbid, forbid, allow, allow, allow), // of "other member", who cannot suspend themself
+	"GET /moderation":                     row(login, forbid, forbid, allow, allow, allow),
+	"POST /moderation/posts/{id}/dismiss": row(login, forbid, forbid, allow, allow, allow),
+	"GET /moderation/log":                 row(login, forbid, forbid, allow, allow, allow),
+
+	// Administration: tags are for staff; topics, subtopics and users for admins.
+	"GET /admin":                            row(login, forbid, forbid, forbid, allow, allow),
+	"GET /admin/tags/new":                   row(login, forbid, forbid, forbid, allow, allow),
+	"POST /admin/tags/new":                  row(login, forbid, forbid, forbid, allow, allow),
+	"GET /admin/tags/{id}":                  row(login, forbid, forbid, forbid, allow, allow),
+	"POST /admin/tags/{id}":                 row(login, forbid, forbid, forbid, allow, allow),
+	"GET /admin/topics/new":                 row(login, forbid, forbid, forbid, forbid, allow),
+	"POST /admin/topics/new":                row(login, forbid, forbid, forbid, forbid, allow),
+	"GET /admin/topics/{id}":                row(login, forbid, forbid, forbid, forbid, allow),
+	"POST /admin/topics/{id}":               row(login, forbid, forbid, forbid, forbid, allow),
+	"GET /admin/topics/{id}/subtopics/new":  row(login, forbid, forbid, forbid, forbid, allow),
+	"POST /admin/topics/{id}/subtopics/new": row(login, forbid, forbid, forbid, forbid, allow),
+	"GET /admin/subtopics/{id}":             row(login, forbid, forbid, forbid, forbid, allow),
+	"POST /admin/subtopics/{id}":            row(login, forbid, forbid, forbid, forbid, allow),
+	"GET /admin/users/{handle}":             row(login, forbid, forbid, forbid, forbid, allow),
+	"POST /admin/users/{handle}":            row(login, forbid, forbid, forbid, forbid, allow),
+	"POST /account/password":                row(login, allow, allow, allow, allow, allow),
+	"/":                                     row(allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
 }
 
 func row(o ...outcome) map[string]outcome {
@@ -53,10 +85,9 @@ func row(o ...outcome) map[string]outcome {
 }
 
 // needsAuthorization reports whether a route changes state or needs a session: every
-// method but GET, and the GET forms behind sign-in.
-func needsAuthorization(pattern string) bool {
-	return !strings.HasPrefix(pattern, "GET ") || pattern == "GET /ask" || pattern == "GET /account/password" ||
-		strings.HasSuffix(pattern, "/edit")
+// method but GET, and the GET pages behind sign-in.
+func needsAuthorization(rt web.Route) bool {
+	return !strings.HasPrefix(rt.Pattern, "GET ") || rt.SignedIn
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -89,6 +120,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 	reply, err := site.Store.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: users["other member"].ID, Body: "Answer", HTML: "<p>Answer</p>"})
 	if err != nil {
 		t.Fatal(err)
+	}
+
+	topics, err := site.Store.Topics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var topic parley.Topic
+	for _, top := range topics {
+		if top.ID == sub.TopicID {
+			topic = top
+		}
 	}
 
 	// requests builds the request for each route; the path variables name the fixtures above.
@@ -124,12 +166,75 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return "/account/password", url.Values{"current": {"not it"}, "password": {"whatever new one"}}
 		},
 		"/": func(string) (string, url.Values) { return "/no/such/page", url.Values{} },
+
+		"GET /posts/{id}/flag": func(string) (string, url.Values) { return "/posts/" + itoa(op.ID) + "/flag", nil },
+		"POST /posts/{id}/flag": func(string) (string, url.Values) {
+			return "/posts/" + itoa(op.ID) + "/flag", url.Values{"reason": {"spam"}}
+		},
+		// The moderators' requests change nothing (unlock an unlocked thread, move it where
+		// it is), so that the order the rows run in cannot matter.
+		"POST /posts/{id}/hide": func(string) (string, url.Values) {
+			return "/posts/" + itoa(reply.ID) + "/hide", url.Values{"on": {"0"}}
+		},
+		"POST /threads/{id}/lock": func(string) (string, url.Values) { return threadPath(th.ID) + "/lock", url.Values{"on": {"0"}} },
+		"POST /threads/{id}/pin":  func(string) (string, url.Values) { return threadPath(th.ID) + "/pin", url.Values{"on": {"0"}} },
+		"POST /threads/{id}/move": func(string) (string, url.Values) {
+			return threadPath(th.ID) + "/move", url.Values{"subtopic": {itoa(sub.ID)}}
+		},
+		"POST /threads/{id}/retag": func(string) (string, url.Values) {
+			return threadPath(th.ID) + "/retag", url.Values{"tags": {"network"}}
+		},
+		"POST /threads/{id}/delete": func(string) (string, url.Values) { return threadPath(th.ID) + "/delete", url.Values{"on": {"0"}} },
+		"POST /users/{handle}/suspend": func(string) (string, url.Values) {
+			return "/users/as_other_member/suspend", url.Values{"days": {"0"}}
+		},
+		"GET /moderation": func(string) (string, url.Values) { return "/moderation", nil },
+		"POST /moderation/posts/{id}/dismiss": func(string) (string, url.Values) {
+			return "/moderation/posts/" + itoa(reply.ID) + "/dismiss", url.Values{}
+		},
+		"GET /moderation/log": func(string) (string, url.Values) { return "/moderation/log", nil },
+
+		"GET /admin":          func(string) (string, url.Values) { return "/admin", nil },
+		"GET /admin/tags/new": func(string) (string, url.Values) { return "/admin/tags/new", nil },
+		"POST /admin/tags/new": func(actor string) (string, url.Values) {
+			slug := "tag-by-" + strings.ReplaceAll(actor, " ", "-")
+			return "/admin/tags/new", url.Values{"slug": {slug}, "name": {slug}}
+		},
+		"GET /admin/tags/{id}": func(string) (string, url.Values) { return "/admin/tags/" + itoa(network.ID), nil },
+		"POST /admin/tags/{id}": func(string) (string, url.Values) {
+			return "/admin/tags/" + itoa(network.ID), url.Values{"slug": {network.Slug}, "name": {network.Name}, "description": {network.Description}}
+		},
+		"GET /admin/topics/new": func(string) (string, url.Values) { return "/admin/topics/new", nil },
+		"POST /admin/topics/new": func(actor string) (string, url.Values) {
+			slug := "topic-by-" + strings.ReplaceAll(actor, " ", "-")
+			return "/admin/topics/new", url.Values{"slug": {slug}, "name": {slug}, "position": {"9"}}
+		},
+		"GET /admin/topics/{id}": func(string) (string, url.Values) { return "/admin/topics/" + itoa(topic.ID), nil },
+		"POST /admin/topics/{id}": func(string) (string, url.Values) {
+			return "/admin/topics/" + itoa(topic.ID), url.Values{"slug": {topic.Slug}, "name": {topic.Name}, "position": {itoa(int64(topic.Position))}}
+		},
+		"GET /admin/topics/{id}/subtopics/new": func(string) (string, url.Values) {
+			return "/admin/topics/" + itoa(topic.ID) + "/subtopics/new", nil
+		},
+		"POST /admin/topics/{id}/subtopics/new": func(actor string) (string, url.Values) {
+			slug := "sub-by-" + strings.ReplaceAll(actor, " ", "-")
+			return "/admin/topics/" + itoa(topic.ID) + "/subtopics/new", url.Values{"slug": {slug}, "name": {slug}, "position": {"9"}}
+		},
+		"GET /admin/subtopics/{id}": func(string) (string, url.Values) { return "/admin/subtopics/" + itoa(sub.ID), nil },
+		"POST /admin/subtopics/{id}": func(string) (string, url.Values) {
+			return "/admin/subtopics/" + itoa(sub.ID), url.Values{"slug": {sub.Slug}, "name": {sub.Name}, "position": {itoa(int64(sub.Position))}}
+		},
+		"GET /admin/users/{handle}": func(string) (string, url.Values) { return "/admin/users/as_other_member", nil },
+		"POST /admin/users/{handle}": func(string) (string, url.Values) {
+			return "/admin/users/as_other_member", url.Values{"role": {"member"}}
+		},
 	}
 
-	for _, pattern := range site.Server.RoutePatterns() {
-		if !needsAuthorization(pattern) {
+	for _, rt := range site.Server.Routes() {
+		if !needsAuthorization(rt) {
 			continue
 		}
+		pattern := rt.Pattern
 		expect, ok := matrix[pattern]
 		build := requests[pattern]
 		if !ok || build == nil {

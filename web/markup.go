@@ -167,6 +167,9 @@ func (m *markup) post(p *postView) {
 	if p.StaffRecommended {
 		m.raw(` recommended`)
 	}
+	if p.Hidden {
+		m.raw(` hidden-post`)
+	}
 	m.raw(`"><article aria-label="`)
 	if p.Original {
 		m.raw(`Question by `)
@@ -186,6 +189,9 @@ func (m *markup) post(p *postView) {
 	}
 	if p.StaffRecommended {
 		m.raw(` <span class="state recommended">Recommended by staff</span>`)
+	}
+	if p.Hidden {
+		m.raw(` <span class="state hidden">Hidden by a moderator: only moderators see it</span>`)
 	}
 	if p.Edited() {
 		m.raw(` <a class="edited" href="/posts/`)
@@ -262,7 +268,7 @@ func (m *markup) tags(tags []parley.TagRef) {
 // they work without JavaScript; each carries the form token.
 func (m *markup) postActions(p *postView) {
 	a := p.Actions
-	if !a.Edit && !a.Accept && !a.Recommend && !a.Boost && !a.Quote {
+	if !a.Edit && !a.Accept && !a.Recommend && !a.Boost && !a.Quote && !a.Flag && !a.Hide {
 		return
 	}
 	m.raw(`<div class="post-actions">`)
@@ -311,6 +317,22 @@ func (m *markup) postActions(p *postView) {
 			m.raw(`<input type="hidden" name="on" value="0"><button type="submit" class="link">Withdraw recommendation</button></form>`)
 		} else {
 			m.raw(`<input type="hidden" name="on" value="1"><button type="submit" class="link">Recommend</button></form>`)
+		}
+	}
+	if a.Flag {
+		m.raw(`<a href="/posts/`)
+		m.int(p.ID)
+		m.raw(`/flag">Flag</a>`)
+	}
+	if a.Hide {
+		m.raw(`<form method="post" action="/posts/`)
+		m.int(p.ID)
+		m.raw(`/hide">`)
+		m.csrf(a.CSRF)
+		if p.Hidden {
+			m.raw(`<input type="hidden" name="on" value="0"><button type="submit" class="link">Restore</button></form>`)
+		} else {
+			m.raw(`<input type="hidden" name="on" value="1"><input name="reason" aria-label="Reason for hiding" placeholder="Reason" maxlength="500"><button type="submit" class="link">Hide</button></form>`)
 		}
 	}
 	m.raw(`</div>`)

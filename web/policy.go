@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -8,22 +10,27 @@ import (
 )
 
 // action is something a signed-in user asks to do. Who may do what is decided here and
-// nowhere else; handlers ask allowed before they change anything.
+// nowhere else; handlers ask permit (or allowed, to decide which buttons to show) before
+// they change anything.
 type action int
 
 const (
-	actAsk       action = iota // start a thread
-	actReply                   // reply in a thread that is not locked
-	actEdit                    // edit a post: its author, or a moderator or staff
-	actAccept                  // accept an answer: the thread's author, or staff
-	actRecommend               // recommend a reply: staff
-	actBoost                   // boost a post: anyone but its author
+	actAsk        action = iota // start a thread
+	actReply                    // reply in a thread that is not locked
+	actEdit                     // edit a post: its author, or a moderator or staff
+	actAccept                   // accept an answer: the thread's author, or staff
+	actRecommend                // recommend a reply: staff
+	actBoost                    // boost a post: anyone but its author
+	actFlag                     // flag a post for moderators: anyone but its author
+	actModerate                 // hide, lock, pin, move, retag, delete, suspend, handle flags: moderators and staff
+	actManageTags               // create and edit tags: staff
+	actAdminister               // manage topics, subtopics and users' roles: admins
 )
 
 // allowed reports whether user may take action on something owned by ownerID (0 when the
-// action concerns nothing owned).
+// action concerns nothing owned). A suspended user may take none.
 func allowed(user *parley.User, a action, ownerID int64) bool {
-	if user == nil {
+	if user == nil || user.Suspended(time.Now()) {
 		return false
 	}
 	moderates := user.Role == parley.RoleModerator || user.Role.IsStaff()
@@ -34,12 +41,29 @@ func allowed(user *parley.User, a action, ownerID int64) bool {
 		return user.ID == ownerID || moderates
 	case actAccept:
 		return user.ID == ownerID || user.Role.IsStaff()
-	case actRecommend:
+	case actRecommend, actManageTags:
 		return user.Role.IsStaff()
-	case actBoost:
+	case actBoost, actFlag:
 		return user.ID != ownerID
+	case actModerate:
+		return moderates
+	case actAdminister:
+		return user.Role == parley.RoleAdmin
 	}
 	return false
+}
+
+// permit returns nil when user may take action, or the error to show: a suspension, or
+// "You cannot " + refusal.
+func permit(user *parley.User, a action, ownerID int64, refusal string) error {
+	if allowed(user, a, ownerID) {
+		return nil
+	}
+	if user != nil && user.Suspended(time.Now()) {
+		return parley.Errorf(parley.EForbidden, "Your account is suspended until %s; until then you can read but not post or change anything.",
+			user.SuspendedUntil.Format("2 January 2006 15:04 MST"))
+	}
+	return forbid(refusal)
 }
 
 // forbid is the error for an action a user may not take.
@@ -70,4 +94,17 @@ func spell(d time.Duration) string {
 		return plural(int64(d/time.Hour), "hour")
 	}
 	return d.String()
+}
+
+// checkPosting decides whether the signed-in user may write a new thread (a) or reply now:
+// not while suspended, and not faster than the posting limits per account and per address.
+// what completes "Wait a minute, then …".
+func (s *Server) checkPosting(r *http.Request, me *viewer, a action, what string) error {
+	if err := permit(&me.User, a, 0, "post"); err != nil {
+		return err
+	}
+	if !s.limits.post.Allow(strconv.FormatInt(me.User.ID, 10)) || !s.limits.postIP.Allow(clientIP(r)) {
+		return parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then %s.", what)
+	}
+	return nil
 }

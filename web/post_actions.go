@@ -52,10 +52,7 @@ func (s *Server) loadEditable(r *http.Request) (parley.Post, error) {
 	if err != nil {
 		return p, err
 	}
-	if !allowed(&viewerFrom(r.Context()).User, actEdit, p.Author.ID) {
-		return p, forbid("edit someone else's post")
-	}
-	return p, nil
+	return p, permit(&viewerFrom(r.Context()).User, actEdit, p.Author.ID, "edit someone else's post")
 }
 
 func (s *Server) handleEditForm() http.Handler {
@@ -134,8 +131,8 @@ func (s *Server) handleAccept() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		if !allowed(&viewerFrom(r.Context()).User, actAccept, t.Author.ID) {
-			s.renderError(w, r, forbid("accept an answer in someone else's thread"))
+		if err := permit(&viewerFrom(r.Context()).User, actAccept, t.Author.ID, "accept an answer in someone else's thread"); err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		answer, err := strconv.ParseInt(r.PostForm.Get("post"), 10, 64)
@@ -176,8 +173,8 @@ func (s *Server) postAction(a action, refusal string, apply func(r *http.Request
 			return
 		}
 		me := viewerFrom(r.Context())
-		if !allowed(&me.User, a, p.Author.ID) {
-			s.renderError(w, r, forbid(refusal))
+		if err := permit(&me.User, a, p.Author.ID, refusal); err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		if err := apply(r, me, p); err != nil {

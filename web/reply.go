@@ -27,8 +27,8 @@ func (s *Server) handleReply() http.Handler {
 			s.replyFailed(w, r, in, err)
 			return
 		}
-		if !s.limits.post.Allow(strconv.FormatInt(me.User.ID, 10)) {
-			s.replyFailed(w, r, in, parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then send your reply again."))
+		if err := s.checkPosting(r, me, actReply, "send your reply again"); err != nil {
+			s.replyFailed(w, r, in, err)
 			return
 		}
 		in.HTML = s.cfg.Markdown.Render(in.Body)

@@ -44,6 +44,35 @@ func (s *Server) routeTable() []route {
 		{"POST /posts/{id}/edit", s.handleEdit(), true},
 		{"POST /posts/{id}/recommend", s.handleRecommend(), true},
 		{"POST /posts/{id}/boost", s.handleBoost(), true},
+		{"GET /posts/{id}/flag", s.handleFlagForm(), true},
+		{"POST /posts/{id}/flag", s.handleFlag(), true},
+
+		{"POST /posts/{id}/hide", s.handleHide(), true},
+		{"POST /threads/{id}/lock", s.handleLock(), true},
+		{"POST /threads/{id}/pin", s.handlePin(), true},
+		{"POST /threads/{id}/move", s.handleMove(), true},
+		{"POST /threads/{id}/retag", s.handleRetag(), true},
+		{"POST /threads/{id}/delete", s.handleDeleteThread(), true},
+		{"POST /users/{handle}/suspend", s.handleSuspend(), true},
+		{"GET /moderation", s.handleQueue(), true},
+		{"POST /moderation/posts/{id}/dismiss", s.handleDismiss(), true},
+		{"GET /moderation/log", s.handleLog(), true},
+
+		{"GET /admin", s.handleAdmin(), true},
+		{"GET /admin/topics/new", s.nameFormPage(s.newTopicForm()), true},
+		{"POST /admin/topics/new", s.nameFormSave(s.newTopicForm()), true},
+		{"GET /admin/topics/{id}", s.nameFormPage(s.editTopicForm()), true},
+		{"POST /admin/topics/{id}", s.nameFormSave(s.editTopicForm()), true},
+		{"GET /admin/topics/{id}/subtopics/new", s.nameFormPage(s.newSubtopicForm()), true},
+		{"POST /admin/topics/{id}/subtopics/new", s.nameFormSave(s.newSubtopicForm()), true},
+		{"GET /admin/subtopics/{id}", s.nameFormPage(s.editSubtopicForm()), true},
+		{"POST /admin/subtopics/{id}", s.nameFormSave(s.editSubtopicForm()), true},
+		{"GET /admin/tags/new", s.nameFormPage(s.newTagForm()), true},
+		{"POST /admin/tags/new", s.nameFormSave(s.newTagForm()), true},
+		{"GET /admin/tags/{id}", s.nameFormPage(s.editTagForm()), true},
+		{"POST /admin/tags/{id}", s.nameFormSave(s.editTagForm()), true},
+		{"GET /admin/users/{handle}", s.handleUserEditForm(), true},
+		{"POST /admin/users/{handle}", s.handleUserEdit(), true},
 
 		{"GET /signup", s.handleSignupForm(), false},
 		{"POST /signup", s.handleSignup(), false},
@@ -73,12 +102,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 	}
 }
 
-// RoutePatterns lists the patterns the site answers, for tests that must cover every route
-// (the authorization matrix) and for documentation.
-func (s *Server) RoutePatterns() []string {
-	var out []string
+// Route describes one URL pattern the site answers.
+type Route struct {
+	Pattern  string
+	SignedIn bool // readers without a session are sent to sign in
+}
+
+// Routes lists the patterns the site answers, for tests that must cover every route (the
+// authorization matrix) and for documentation.
+func (s *Server) Routes() []Route {
+	var out []Route
 	for _, rt := range s.routeTable() {
-		out = append(out, rt.pattern)
+		out = append(out, Route{rt.pattern, rt.signedIn})
 	}
 	return out
 }

@@ -29,6 +29,10 @@ type Config struct {
 	// 2 links.
 	NewAccountPeriod time.Duration
 	NewAccountLinks  int
+	// AddressPosts is how many threads and replies one network address may post at once
+	// before it is slowed to one every two seconds, whoever is signed in: it stops one
+	// machine posting through many fresh accounts. Zero means 30.
+	AddressPosts int
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -68,14 +72,16 @@ type limits struct {
 	loginIP      *auth.Limiter // per address
 	loginAccount *auth.Limiter // per handle, whatever the address
 	post         *auth.Limiter // new threads and replies, per account
+	postIP       *auth.Limiter // new threads and replies, per address, whoever is signed in
 }
 
-func newLimits() limits {
+func newLimits(addressPosts int) limits {
 	return limits{
 		signup:       auth.NewLimiter(20*time.Minute, 3),
 		loginIP:      auth.NewLimiter(6*time.Second, 10),
 		loginAccount: auth.NewLimiter(12*time.Second, 5),
 		post:         auth.NewLimiter(20*time.Second, 6),
+		postIP:       auth.NewLimiter(2*time.Second, addressPosts),
 	}
 }
 
@@ -94,6 +100,9 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	if cfg.NewAccountLinks == 0 {
 		cfg.NewAccountLinks = 2
 	}
+	if cfg.AddressPosts == 0 {
+		cfg.AddressPosts = 30
+	}
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -104,7 +113,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	m := newMetrics()
 	return &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), limits: newLimits(), now: time.Now}, nil
+		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.AddressPosts), now: time.Now}, nil
 }
 
 // Handler returns the whole site: the routes wrapped in the middleware every request passes.

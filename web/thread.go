@@ -24,6 +24,8 @@ type threadView struct {
 	NextURL   string
 	FirstURL  string
 	JSONLD    template.JS
+	// Moderation holds the moderators' controls; nil for everyone else.
+	Moderation *modPanel
 	// The reply form: what was typed and what is wrong with it, after a refused reply.
 	ReplyBody  string
 	ReplyError string
@@ -43,6 +45,7 @@ type postView struct {
 type postActions struct {
 	CSRF                                  string // the form token; empty for readers without a session
 	Edit, Accept, Recommend, Boost, Quote bool
+	Flag, Hide                            bool
 	Boosted                               bool // the reader's boost is on this post
 }
 
@@ -70,6 +73,9 @@ func (s *Server) handleThread() http.Handler {
 			return
 		}
 		t, err := s.store.Thread(r.Context(), id)
+		if err == nil && t.Deleted && (f != formatHTML || !moderates(r)) {
+			err = parley.NotFound("There is no thread %d.", id)
+		}
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -84,7 +90,7 @@ func (s *Server) handleThread() http.Handler {
 			return
 		}
 		if f != formatHTML {
-			s.threadFeed(w, r, f, t, posts[:min(len(posts), limit)])
+			s.threadFeed(w, r, f, t, visible(posts[:min(len(posts), limit)], false))
 			return
 		}
 		if r.Method == http.MethodGet {
@@ -137,6 +143,13 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		v.FirstURL = threadLink(t.ID)
 		v.Canonical = s.absolute(threadLink(t.ID) + "?after=" + strconv.FormatInt(after, 10))
 	}
+	posts = visible(posts, moderates(r))
+	if moderates(r) && csrf != "" {
+		var err error
+		if v.Moderation, err = s.modPanel(r, t, csrf); err != nil {
+			return nil, err
+		}
+	}
 	me := viewerFrom(r.Context())
 	boosted, err := s.boosted(r, me, posts)
 	if err != nil {
@@ -147,7 +160,7 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		pv.Actions = actionsFor(me, t, p, csrf)
 		pv.Actions.Boosted = boosted[p.ID]
 		v.Posts = append(v.Posts, pv)
-		if p.StaffRecommended {
+		if p.StaffRecommended && !p.Hidden {
 			v.Suggested = append(v.Suggested, pv)
 		}
 		if pv.Accepted {
@@ -179,6 +192,20 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 	return v, nil
 }
 
+// visible leaves out hidden posts, unless the reader moderates and may restore them.
+func visible(posts []parley.Post, withHidden bool) []parley.Post {
+	if withHidden {
+		return posts
+	}
+	out := posts[:0:0]
+	for _, p := range posts {
+		if !p.Hidden {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // actionsFor decides which buttons a post shows the reader.
 func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postActions {
 	if me == nil {
@@ -192,6 +219,8 @@ func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postAct
 		Recommend: !p.Original && allowed(u, actRecommend, 0),
 		Boost:     allowed(u, actBoost, p.Author.ID),
 		Quote:     !t.Locked && allowed(u, actReply, 0),
+		Flag:      allowed(u, actFlag, p.Author.ID),
+		Hide:      !p.Original && allowed(u, actModerate, 0),
 	}
 }
 

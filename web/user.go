@@ -17,6 +17,8 @@ type userView struct {
 	Signature template.HTML
 	Posts     []parley.UserPost
 	NextURL   string
+	// Moderate shows moderators the suspension form; Administer shows admins the edit link.
+	Moderate, Administer bool
 }
 
 func (s *Server) handleUser() http.Handler {
@@ -42,6 +44,11 @@ func (s *Server) handleUser() http.Handler {
 			v.NextURL = "/users/" + u.Handle + "?before=" + strconv.FormatInt(v.Posts[userPostsPerPage-1].PostID, 10)
 		}
 		v.Description = u.DisplayName + " on " + s.cfg.SiteName
+		if me := viewerFrom(r.Context()); me != nil && me.User.ID != u.ID {
+			v.Moderate = allowed(&me.User, actModerate, 0) && (u.Role == parley.RoleMember || me.User.Role == parley.RoleAdmin)
+			v.Administer = allowed(&me.User, actAdminister, 0)
+			v.CSRF = s.csrfToken(w, r)
+		}
 		// The page changes with every post the user writes, not only when they sign up.
 		modified := u.CreatedAt
 		for _, p := range v.Posts {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/parley-forum/parley/web"
 	"iter"
 	"net/http"
 	"net/http/httptest"
@@ -29,7 +30,7 @@ const xssMarker = "XSS-MARKER"
 // every payload are loaded once more with the policy as served, which must report no
 // violation: a blocked inline script or style is still markup that got through.
 func TestXSSPayloadsDoNotRunInChromium(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := newSiteWith(t, tinyForum, web.Config{AddressPosts: 1000}) // every payload is posted from one address
 	f := plantXSS(t, site, xssPayloads)
 	canary := xssCanary(t)
 	history := "/posts/" + itoa(f.openers[0].ID) + "/revisions"

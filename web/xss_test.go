@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/parley-forum/parley/web"
 	"io"
 	"net/http"
 	"net/url"
@@ -225,7 +226,7 @@ func TestXSSPayloadsStayInertOnEveryPage(t *testing.T) {
 	if len(xssPayloads) < 30 {
 		t.Fatalf("%d payloads, want at least 30", len(xssPayloads))
 	}
-	site := newSite(t, tinyForum)
+	site := newSiteWith(t, tinyForum, web.Config{AddressPosts: 1000}) // every payload is posted from one address
 	f := plantXSS(t, site, xssPayloads)
 	first := f.threads[0]
 
@@ -320,7 +321,7 @@ func TestXSSPayloadsStayInertOnEveryPage(t *testing.T) {
 // TestXSSPayloadsStayInertInForms checks the pages that show what was just typed: the
 // composer's preview and its refusal, the edit preview, and sign-up.
 func TestXSSPayloadsStayInertInForms(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := newSiteWith(t, tinyForum, web.Config{AddressPosts: 1000}) // every payload is posted from one address
 	ctx := context.Background()
 	u, err := site.Store.CreateUser(ctx, parley.NewUser{Handle: "xss_author", DisplayName: "XSS author"})
 	if err != nil {
@@ -675,7 +676,7 @@ func xssFeedHTML(el xml.StartElement, parents []xml.StartElement) bool {
 // description meets: RSS leaves open whether it is HTML, and many readers render it as
 // HTML, so user text in it should be escaped HTML that shows as the text.
 func TestXSSRSSChannelDescriptionIsHTML(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := newSiteWith(t, tinyForum, web.Config{AddressPosts: 1000}) // every payload is posted from one address
 	f := plantXSS(t, site, xssPayloads[:3])
 	for _, path := range []string{"/tags/" + f.tags[0].Slug + ".rss", threadPath(f.threads[0].ID) + ".rss"} {
 		_, body := site.get(t, path)
