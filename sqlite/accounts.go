@@ -107,18 +107,23 @@ func (s *Store) CreateSession(ctx context.Context, in parley.Session) error {
 func (s *Store) SessionUser(ctx context.Context, tokenHash string) (parley.Session, parley.User, error) {
 	var sess parley.Session
 	var u parley.User
-	var created, expires, userCreated int64
+	var created, expires, userCreated, suspended int64
 	err := s.queryRow(ctx, `SELECT s.token_hash, s.created_at, s.expires_at,
-			u.id, u.handle, u.display_name, u.role, u.badge, u.signature, u.signature_html, u.created_at, u.thread_count, u.post_count
+			u.id, u.handle, u.display_name, u.role, u.badge, u.signature, u.signature_html, u.created_at, u.thread_count, u.post_count,
+			coalesce(u.suspended_until, 0)
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, parley.Millis(s.now())).
 		Scan(&sess.TokenHash, &created, &expires,
-			&u.ID, &u.Handle, &u.DisplayName, &u.Role, &u.Badge, &u.Signature, &u.SignatureHTML, &userCreated, &u.ThreadCount, &u.PostCount)
+			&u.ID, &u.Handle, &u.DisplayName, &u.Role, &u.Badge, &u.Signature, &u.SignatureHTML, &userCreated, &u.ThreadCount, &u.PostCount,
+			&suspended)
 	if err != nil {
 		return parley.Session{}, parley.User{}, notFound(err, "There is no such session.")
 	}
 	sess.UserID = u.ID
 	sess.CreatedAt, sess.ExpiresAt, u.CreatedAt = parley.FromMillis(created), parley.FromMillis(expires), parley.FromMillis(userCreated)
+	if suspended != 0 {
+		u.SuspendedUntil = parley.FromMillis(suspended)
+	}
 	return sess, u, nil
 }
 

@@ -231,6 +231,11 @@ func testSuspend(t *testing.T, e *env) {
 	if !u.Suspended(e.clock.Now()) || u.Suspended(until) || !u.SuspendedUntil.Equal(until) {
 		t.Errorf("suspended until %v, read back %v", until, u.SuspendedUntil)
 	}
+	now := e.clock.Now()
+	must(t, e.s.CreateSession(e.ctx, parley.Session{TokenHash: "suspended-session", UserID: f.answerer.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	if _, su, err := e.s.SessionUser(e.ctx, "suspended-session"); err != nil || !su.SuspendedUntil.Equal(until) {
+		t.Errorf("a session's user should carry the suspension: %v (%v)", su.SuspendedUntil, err)
+	}
 	if l := e.lastLog(); l.Action != parley.LogUserSuspended || l.Target != "@"+f.answerer.Handle {
 		t.Errorf("log: %+v", l)
 	}
