@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"context"
+	"github.com/parley-forum/parley/web"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	parley "github.com/parley-forum/parley"
 	"golang.org/x/net/html"
@@ -244,7 +246,7 @@ func TestComposerSuggestsSimilarThreads(t *testing.T) {
 }
 
 func TestNewAccountsMayPostFewLinks(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := newSiteWith(t, tinyForum, web.Config{NewAccountPeriod: 24 * time.Hour, NewAccountLinks: 2})
 	b := signedIn(t, site, "newbie")
 	spam := "Cheap keys: https://a.example https://b.example https://c.example"
 	res, doc := b.submitTo(threadPath(2), threadPath(2)+"/replies", map[string]string{"body": spam})

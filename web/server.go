@@ -25,8 +25,8 @@ type Config struct {
 	// Markdown renders what users write; nil means the standard renderer.
 	Markdown Renderer
 	// NewAccountPeriod and NewAccountLinks hold back link spam: for this long after signing
-	// up, a post may carry at most this many links to other sites. Zero means 24 hours and
-	// 2 links.
+	// up, a post may carry at most this many links to other sites. A zero period holds
+	// nothing back; parley serve's defaults are 24 hours and 2 links.
 	NewAccountPeriod time.Duration
 	NewAccountLinks  int
 	// AddressPosts is how many threads and replies one network address may post at once
@@ -93,12 +93,6 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	if cfg.Markdown == nil {
 		cfg.Markdown = markdown.New()
-	}
-	if cfg.NewAccountPeriod == 0 {
-		cfg.NewAccountPeriod = 24 * time.Hour
-	}
-	if cfg.NewAccountLinks == 0 {
-		cfg.NewAccountLinks = 2
 	}
 	if cfg.AddressPosts == 0 {
 		cfg.AddressPosts = 30

@@ -114,7 +114,10 @@ type serveConfig struct {
 	// CacheTTL is how long list reads, and pages for readers without a session, are served
 	// from memory; 0 turns both caches off.
 	CacheTTL time.Duration
-	base     *url.URL
+	// NewAccountPeriod and NewAccountLinks hold back link spam from brand-new accounts.
+	NewAccountPeriod time.Duration
+	NewAccountLinks  int
+	base             *url.URL
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -125,6 +128,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.String(&c.BaseURL, "base-url", "", "public URL of the site, for feeds and canonical links (default http://ADDR)")
 	f.Bool(&c.Demo, "demo", false, "fill an empty database with a small demo forum before serving")
 	f.Duration(&c.CacheTTL, "cache-ttl", time.Second, "how long list reads and pages for readers without a session are served from memory (0 for never)")
+	f.Duration(&c.NewAccountPeriod, "new-account-period", 24*time.Hour, "how long after signing up an account's posts are held to --new-account-links")
+	f.Int(&c.NewAccountLinks, "new-account-links", 2, "links to other sites a post from a new account may carry")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}
@@ -143,6 +148,9 @@ func (c *serveConfig) validate() error {
 		return fmt.Errorf("--base-url (PARLEY_BASE_URL) %q: want an absolute http or https URL", c.BaseURL)
 	}
 	c.base = u
+	if c.NewAccountPeriod < 0 || c.NewAccountLinks < 0 {
+		return fmt.Errorf("--new-account-period and --new-account-links (PARLEY_NEW_ACCOUNT_PERIOD, PARLEY_NEW_ACCOUNT_LINKS) cannot be negative")
+	}
 	if c.CacheTTL < 0 || c.CacheTTL > time.Minute {
 		return fmt.Errorf("--cache-ttl (PARLEY_CACHE_TTL) %s: use 0 (off) up to 1m", c.CacheTTL)
 	}

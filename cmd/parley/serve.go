@@ -68,7 +68,8 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	flushed.Go(func() { sweepSessions(counterCtx, store, log) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
-	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL}, reads, counter, store, log)
+	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL,
+		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks}, reads, counter, store, log)
 	if err != nil {
 		return err
 	}
