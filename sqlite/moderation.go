@@ -311,6 +311,13 @@ func (s *Store) SetThreadDeleted(ctx context.Context, threadID int64, deleted bo
 		if err := moveListings(ctx, tx, from, to, threadID); err != nil {
 			return nil, err
 		}
+		if !deleted {
+			// The parked entries keep where the thread was listed and pinned; its counts
+			// may have moved on since (a boost, a late view), so they come from the thread.
+			if err := refreshListings(ctx, tx, threadID); err != nil {
+				return nil, err
+			}
+		}
 		if err := countThreadEverywhere(ctx, tx, t, sign); err != nil {
 			return nil, err
 		}
@@ -418,8 +425,15 @@ func refreshThread(ctx context.Context, tx *sql.Tx, threadID int64) error {
 		WHERE id = ?1`, threadID); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE thread_listings SET (reply_count, last_activity_at, staff_replied, answered) =
-		(SELECT reply_count, last_activity_at, staff_replied, accepted_post_id IS NOT NULL FROM threads WHERE id = ?1)
+	return refreshListings(ctx, tx, threadID)
+}
+
+// refreshListings copies a thread's sort keys and flags to its list entries.
+func refreshListings(ctx context.Context, tx *sql.Tx, threadID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE thread_listings SET
+		(created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied) =
+		(SELECT created_at, last_activity_at, reply_count, boost_count, view_count, accepted_post_id IS NOT NULL, staff_replied
+			FROM threads WHERE id = ?1)
 		WHERE thread_id = ?1`, threadID)
 	return err
 }

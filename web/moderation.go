@@ -21,6 +21,23 @@ func moderates(r *http.Request) bool {
 	return me != nil && allowed(&me.User, actModerate, 0)
 }
 
+// readablePost loads a post the reader may read: a hidden post, or any post of a deleted
+// thread, exists only for moderators.
+func (s *Server) readablePost(r *http.Request, id int64) (parley.Post, error) {
+	p, err := s.store.Post(r.Context(), id)
+	if err != nil || moderates(r) {
+		return p, err
+	}
+	t, err := s.store.Thread(r.Context(), p.ThreadID)
+	if err != nil {
+		return p, err
+	}
+	if p.Hidden || t.Deleted {
+		return parley.Post{}, parley.NotFound("There is no post %d.", id)
+	}
+	return p, nil
+}
+
 // audit is the log record of an action the reader takes, with the reason from the form.
 func audit(r *http.Request) parley.Audit {
 	return parley.Audit{ActorID: viewerFrom(r.Context()).User.ID, Reason: strings.TrimSpace(r.PostForm.Get("reason"))}

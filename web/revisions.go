@@ -27,7 +27,7 @@ func (s *Server) handleRevisions() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		post, err := s.store.Post(r.Context(), id)
+		post, err := s.readablePost(r, id)
 		if err != nil {
 			s.renderError(w, r, err)
 			return

@@ -254,7 +254,7 @@ func (s *Server) prefillQuote(r *http.Request, v *threadView, raw string) error 
 	if err != nil || id <= 0 {
 		return parley.Invalid("quote", "There is no post %q to quote.", raw)
 	}
-	p, err := s.store.Post(r.Context(), id)
+	p, err := s.readablePost(r, id)
 	if err != nil {
 		return err
 	}
