@@ -67,6 +67,8 @@ func Run(t *testing.T, open Opener) {
 		"Credentials":         testCredentials,
 		"Sessions":            testSessions,
 		"SetPassword":         testSetPassword,
+		"Attachments":         testAttachments,
+		"AttachmentsInvalid":  testAttachmentsInvalid,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
