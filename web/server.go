@@ -3,6 +3,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/markdown"
 )
 
@@ -29,6 +31,12 @@ type Config struct {
 	// 2 links.
 	NewAccountPeriod time.Duration
 	NewAccountLinks  int
+	// Blobs holds attached files; it is required.
+	Blobs blob.Store
+	// MaxAttachmentSize and MaxAttachments bound the files of one post: bytes per file
+	// and files per post. Zero means 5 MB and 5.
+	MaxAttachmentSize int64
+	MaxAttachments    int
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -68,6 +76,7 @@ type limits struct {
 	loginIP      *auth.Limiter // per address
 	loginAccount *auth.Limiter // per handle, whatever the address
 	post         *auth.Limiter // new threads and replies, per account
+	upload       *auth.Limiter // files stored, per account
 }
 
 func newLimits() limits {
@@ -76,6 +85,7 @@ func newLimits() limits {
 		loginIP:      auth.NewLimiter(6*time.Second, 10),
 		loginAccount: auth.NewLimiter(12*time.Second, 5),
 		post:         auth.NewLimiter(20*time.Second, 6),
+		upload:       auth.NewLimiter(30*time.Second, 30),
 	}
 }
 
@@ -93,6 +103,15 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	if cfg.NewAccountLinks == 0 {
 		cfg.NewAccountLinks = 2
+	}
+	if cfg.Blobs == nil {
+		return nil, errors.New("web: no blob store for attachments")
+	}
+	if cfg.MaxAttachmentSize == 0 {
+		cfg.MaxAttachmentSize = 5 << 20
+	}
+	if cfg.MaxAttachments == 0 {
+		cfg.MaxAttachments = 5
 	}
 	a, err := loadAssets()
 	if err != nil {
