@@ -431,9 +431,7 @@ func TestTextFilePage(t *testing.T) {
 	if got := textOf(find(details, func(n *html.Node) bool { return n.DataAtom == atom.Summary })); got != "Show lines 101 to 300" {
 		t.Errorf("the fold says %q", got)
 	}
-	items := findAll(doc, func(n *html.Node) bool {
-		return n.DataAtom == atom.Li && n.Parent != nil && hasClass(n.Parent, "lines")
-	})
+	items := lineItems(doc)
 	if len(items) != 300 {
 		t.Fatalf("%d lines shown, want 300", len(items))
 	}
@@ -449,4 +447,11 @@ func TestTextFilePage(t *testing.T) {
 	if !strings.Contains(textOf(find(doc, sel(atom.P, "file-meta"))), "300 lines") {
 		t.Errorf("the page describes the file as %q", textOf(find(doc, sel(atom.P, "file-meta"))))
 	}
+}
+
+// lineItems are the numbered lines of a text file's page.
+func lineItems(doc *html.Node) []*html.Node {
+	return findAll(doc, func(n *html.Node) bool {
+		return n.DataAtom == atom.Li && n.Parent != nil && hasClass(n.Parent, "lines")
+	})
 }

@@ -438,9 +438,7 @@ func xssCheckFile(t *testing.T, site *testSite, doc *html.Node, a parley.Attachm
 	if !xssShows(find(page, func(n *html.Node) bool { return n.DataAtom == atom.H1 }), a.Name) {
 		t.Errorf("the file's page does not show its name %q as text", a.Name)
 	}
-	if lines := findAll(page, func(n *html.Node) bool {
-		return n.DataAtom == atom.Li && n.Parent != nil && hasClass(n.Parent, "lines")
-	}); len(lines) != a.Lines {
+	if lines := lineItems(page); len(lines) != a.Lines {
 		t.Errorf("the file's page shows %d lines, want %d", len(lines), a.Lines)
 	}
 	res, _ := site.get(t, "/attachments/"+itoa(a.ID)+"/"+url.PathEscape(a.Name))
