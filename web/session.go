@@ -18,6 +18,8 @@ const (
 	sessionCookie   = "parley_session"
 	csrfCookie      = "parley_csrf"
 	sessionLifetime = 30 * 24 * time.Hour
+	// uploadTime is how long a form with files may take to arrive.
+	uploadTime = 10 * time.Minute
 	// maxFormBytes bounds a form: a post of parley.MaxBody characters, each of which may
 	// take up to 12 bytes once URL-encoded (a 4-byte character is %XX four times), and room
 	// for the other fields.
@@ -142,6 +144,12 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request, files bool) (*
 	limit := int64(maxFormBytes)
 	if files {
 		limit = s.uploadBytes()
+		// The server's read and write timeouts suit pages, not a phone sending 25 MB: give
+		// this request the time a slow connection needs (where the server lets a handler
+		// change them; a test recorder does not).
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Now().Add(uploadTime))
+		rc.SetWriteDeadline(time.Now().Add(uploadTime + time.Minute))
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	up := &upload{}
