@@ -141,11 +141,53 @@ type Post struct {
 	StaffRecommended bool
 	// Hidden is true for a reply a moderator hid: only moderators see it, and it may be
 	// restored.
-	Hidden bool
+	Hidden      bool
+	Attachments []Attachment // in the order they were attached
 }
 
 // Edited reports whether the post was changed after it was written.
 func (p *Post) Edited() bool { return p.Revision > 1 }
+
+// File describes an attached file's content as it was inspected on upload: its type is
+// decided from its bytes, never from its name or what the uploader's browser claimed.
+type File struct {
+	Name        string // as the uploader named it, cleaned (see CleanFileName)
+	ContentType string // one of AttachmentTypes
+	Size        int64  // bytes
+	SHA256      string // lower-case hex digest of the content: its key in the blob store
+	// Width and Height are an image's size in pixels; Lines counts a text file's lines.
+	Width, Height int
+	Lines         int
+}
+
+// IsImage reports whether the file is one of the image types.
+func (f *File) IsImage() bool { return f.ContentType != TypeText }
+
+// Attachment is a file attached to a post.
+type Attachment struct {
+	ID     int64
+	PostID int64
+	File
+	CreatedAt time.Time
+}
+
+// The content types an attachment may have. A stored attachment has one of them and is
+// served with it, so no other type ever reaches a browser from the attachment routes.
+const (
+	TypePNG  = "image/png"
+	TypeJPEG = "image/jpeg"
+	TypeGIF  = "image/gif"
+	TypeWebP = "image/webp"
+	TypeText = "text/plain; charset=utf-8"
+)
+
+// AttachmentTypes lists the content types an attachment may have.
+var AttachmentTypes = []string{TypePNG, TypeJPEG, TypeGIF, TypeWebP, TypeText}
+
+// TextExtensions are the names a text attachment may end with: logs, crash reports and
+// data, which is what a question needs. Other text (HTML, SVG, scripts) is refused by
+// name, so that no browser or download folder treats an attachment as something to run.
+var TextExtensions = []string{".txt", ".log", ".crash", ".ips", ".json"}
 
 // Revision is one version of a post's body, kept by the software on every edit.
 type Revision struct {

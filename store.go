@@ -41,6 +41,8 @@ type Store interface {
 	// after (0 from the start), at most limit. Hidden posts are included, marked Hidden.
 	Posts(ctx context.Context, threadID, after int64, limit int) ([]Post, error)
 	Post(ctx context.Context, id int64) (Post, error)
+	// Attachment returns one attached file's record; the file itself is in the blob store.
+	Attachment(ctx context.Context, id int64) (Attachment, error)
 	// Revisions returns every version of a post, oldest first; the last is the current one.
 	Revisions(ctx context.Context, postID int64) ([]Revision, error)
 
@@ -48,9 +50,12 @@ type Store interface {
 	CreateSubtopic(ctx context.Context, s NewSubtopic) (Subtopic, error)
 	CreateTag(ctx context.Context, t NewTag) (Tag, error)
 	CreateUser(ctx context.Context, u NewUser) (User, error)
-	// CreateThread stores a thread and its original post.
+	// CreateThread stores a thread and its original post with its attachments. The
+	// attachments' contents must be in the blob store already: a failure then leaves at
+	// most a content nothing refers to, never a record without its content.
 	CreateThread(ctx context.Context, t NewThread) (Thread, Post, error)
-	// CreateReply adds a reply. It fails with EConflict on a locked thread.
+	// CreateReply adds a reply with its attachments, stored first as for CreateThread. It
+	// fails with EConflict on a locked thread.
 	CreateReply(ctx context.Context, r NewReply) (Post, error)
 	// EditPost replaces a post's body, keeping the previous version as a revision.
 	EditPost(ctx context.Context, e PostEdit) (Post, error)
@@ -112,13 +117,16 @@ type NewThread struct {
 	TagIDs     []int64
 	AuthorID   int64
 	Body, HTML string
+	// Attachments are attached to the original post, in this order.
+	Attachments []File
 }
 
 // NewReply is the input of Store.CreateReply.
 type NewReply struct {
-	ThreadID   int64
-	AuthorID   int64
-	Body, HTML string
+	ThreadID    int64
+	AuthorID    int64
+	Body, HTML  string
+	Attachments []File
 }
 
 // PostEdit is the input of Store.EditPost.

@@ -1,8 +1,11 @@
 package parley
 
 import (
+	"path"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,6 +18,10 @@ const (
 	MaxSignature = 300
 	MaxName      = 60
 	MaxSummary   = 200
+	MaxFileName  = 100
+	// MaxImageSide bounds an image's width and height in pixels: a small file can claim
+	// a huge image, and every reader's browser would have to decode it.
+	MaxImageSide = 16384
 )
 
 var (
@@ -77,6 +84,7 @@ func (t *NewThread) Problems() []*Error {
 	}
 	add(validateTags(t.TagIDs))
 	add(validateBody(t.Body))
+	add(validateFiles(t.Attachments))
 	return out
 }
 
@@ -98,7 +106,12 @@ func validateTags(ids []int64) error {
 }
 
 // Validate checks a reply's fields.
-func (r *NewReply) Validate() error { return validateBody(r.Body) }
+func (r *NewReply) Validate() error {
+	if err := validateBody(r.Body); err != nil {
+		return err
+	}
+	return validateFiles(r.Attachments)
+}
 
 // Validate checks an edit's fields.
 func (e *PostEdit) Validate() error {
@@ -124,4 +137,74 @@ func validateBody(body string) error {
 		return Invalid("body", "A post has at most %d characters; this one has %d.", MaxBody, n)
 	}
 	return nil
+}
+
+// validateFiles checks attached files as described on upload. Their contents were judged
+// then; this keeps a record that no upload could have produced out of every store.
+func validateFiles(files []File) error {
+	for i := range files {
+		if err := files[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks a file's description.
+func (f *File) Validate() error {
+	switch {
+	case f.Name == "" || f.Name != CleanFileName(f.Name):
+		return Invalid("attachments", "A file needs a name without slashes or control characters, of at most %d characters.", MaxFileName)
+	case !slices.Contains(AttachmentTypes, f.ContentType):
+		return Invalid("attachments", "%s: attachments are PNG, JPEG, GIF or WebP images, or text.", f.Name)
+	case f.Size <= 0:
+		return Invalid("attachments", "%s is empty.", f.Name)
+	case !validDigest(f.SHA256):
+		return Invalid("attachments", "%s: its digest is not a SHA-256 in hex.", f.Name)
+	case f.IsImage() && (f.Width <= 0 || f.Height <= 0 || f.Width > MaxImageSide || f.Height > MaxImageSide):
+		return Invalid("attachments", "%s: an image is 1 to %d pixels wide and high.", f.Name, MaxImageSide)
+	case !f.IsImage() && (f.Lines <= 0 || !slices.Contains(TextExtensions, strings.ToLower(path.Ext(f.Name)))):
+		return Invalid("attachments", "%s: a text file has lines and a name ending in %s.", f.Name, strings.Join(TextExtensions, ", "))
+	}
+	return nil
+}
+
+func validDigest(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// CleanFileName turns the name a browser sent with a file into one safe to store and show:
+// the last part of any path, without control or formatting characters (which could
+// disguise an extension), without spaces around it or dots after it (so no name is "." or
+// "..", which a URL would take for a folder), and at most MaxFileName characters with the
+// extension kept. The name is only ever shown and offered for download; it never names a file on a
+// disk, so what is left may be any text.
+func CleanFileName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimRight(strings.TrimSpace(name), ". ")
+	if utf8.RuneCountInString(name) <= MaxFileName {
+		return name
+	}
+	ext := path.Ext(name)
+	if utf8.RuneCountInString(ext) > 10 {
+		ext = ""
+	}
+	stem := []rune(strings.TrimSuffix(name, ext))
+	return strings.TrimSpace(string(stem[:MaxFileName-utf8.RuneCountInString(ext)])) + ext
 }

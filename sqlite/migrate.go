@@ -47,29 +47,37 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// migrate applies every migration the database has not seen, each in its own transaction
-// together with its record in schema_migrations. It refuses a database whose schema is
-// newer than this binary knows, so an old binary never serves a newer schema.
+// migrate applies every migration the database has not seen, in order, each in its own
+// transaction together with its record in schema_migrations. What was applied is read as a
+// set, not as the highest number: migrations written on different branches may arrive out
+// of order (0005 released before 0004), and the late one must still be applied. It refuses
+// a database holding a migration newer than this binary knows, so an old binary never
+// serves a newer schema.
 func migrate(ctx context.Context, db *sql.DB) error {
+	all, err := migrations()
+	if err != nil {
+		return err
+	}
+	return migrateTo(ctx, db, all)
+}
+
+// migrateTo brings the database to the given migrations, which are in order.
+func migrateTo(ctx context.Context, db *sql.DB, all []migration) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT    NOT NULL,
 		applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	all, err := migrations()
+	applied, newest, err := appliedVersions(ctx, db)
 	if err != nil {
 		return err
 	}
-	var current int
-	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if latest := all[len(all)-1].version; current > latest {
-		return fmt.Errorf("the database schema is version %d but this parley knows only up to %d: upgrade parley", current, latest)
+	if latest := all[len(all)-1].version; newest > latest {
+		return fmt.Errorf("the database schema is version %d but this parley knows only up to %d: upgrade parley", newest, latest)
 	}
 	for _, m := range all {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		if err := apply(ctx, db, m); err != nil {
@@ -77,6 +85,24 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return nil
+}
+
+// appliedVersions returns the set of migrations the database has seen, and the newest.
+func appliedVersions(ctx context.Context, db *sql.DB) (map[int]bool, int, error) {
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read schema version: %w", err)
+	}
+	defer rows.Close()
+	applied, newest := map[int]bool{}, 0
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, 0, err
+		}
+		applied[v], newest = true, max(newest, v)
+	}
+	return applied, newest, rows.Err()
 }
 
 func apply(ctx context.Context, db *sql.DB, m migration) error {

@@ -40,12 +40,22 @@ func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]
 		}
 		posts = append(posts, p)
 	}
-	return posts, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close() // before the next query, so that one request holds one connection at a time
+	return posts, s.withAttachments(ctx, posts)
 }
 
-// Post returns one post.
+// Post returns one post with its attachments.
 func (s *Store) Post(ctx context.Context, id int64) (parley.Post, error) {
-	return findPost(ctx, cachedReader{s}, id)
+	p, err := findPost(ctx, cachedReader{s}, id)
+	if err != nil {
+		return p, err
+	}
+	posts := []parley.Post{p}
+	err = s.withAttachments(ctx, posts)
+	return posts[0], err
 }
 
 func findPost(ctx context.Context, q queryer, id int64) (parley.Post, error) {
@@ -126,6 +136,9 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 			return err
 		}
 		if postID, err = insertPost(ctx, tx, in.ThreadID, author.ID, false, in.Body, in.HTML, now); err != nil {
+			return err
+		}
+		if err := insertAttachments(ctx, tx, postID, in.Attachments, now); err != nil {
 			return err
 		}
 		staff := boolInt(author.Role.IsStaff())

@@ -159,6 +159,9 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Body, in.HTML, now); err != nil {
 			return err
 		}
+		if err := insertAttachments(ctx, tx, postID, in.Attachments, now); err != nil {
+			return err
+		}
 		return s.addThreadEntries(ctx, tx, threadID, topicID, in, now)
 	})
 	s.forgetTopics() // a subtopic's thread count changed

@@ -75,6 +75,8 @@ func Run(t *testing.T, open Opener) {
 		"AdminUpdates":        testAdminUpdates,
 		"LogNeedsActor":       testLogNeedsActor,
 		"LoggedCreation":      testLoggedCreation,
+		"Attachments":         testAttachments,
+		"AttachmentsInvalid":  testAttachmentsInvalid,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -22,10 +22,18 @@ type askView struct {
 	TagNames   []string // every tag, for the browser's suggestions
 	Preview    template.HTML
 	Similar    []parley.Thread // threads whose titles look like this one
+	Files      fileInput
+}
+
+// FileInput is the composer's file field with what is wrong with its files, if anything.
+func (v *askView) FileInput() fileInput {
+	f := v.Files
+	f.Error = v.Errors["attachments"]
+	return f
 }
 
 func (s *Server) newAskView(w http.ResponseWriter, r *http.Request) (*askView, error) {
-	v := &askView{page: s.newPage(r, "Ask a question"), form: newFormState()}
+	v := &askView{page: s.newPage(r, "Ask a question"), form: newFormState(), Files: s.fileInput(nil)}
 	v.CSRF = s.csrfToken(w, r)
 	var err error
 	if v.Topics, err = s.store.Topics(r.Context()); err != nil {
@@ -56,7 +64,8 @@ func (s *Server) handleAskForm() http.Handler {
 }
 
 // handleAsk previews or posts a new thread. Every problem is shown at once, beside its
-// field, with everything typed kept; nothing is written unless all of it is right.
+// field, with everything typed kept, and every file taken kept too (stored already, and
+// offered again as a box to keep); no thread is written unless all of it is right.
 func (s *Server) handleAsk() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v, err := s.newAskView(w, r)
@@ -64,10 +73,12 @@ func (s *Server) handleAsk() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		if err := s.checkForm(w, r); err != nil {
+		up, err := s.checkUpload(w, r)
+		if err != nil {
 			s.askFailed(w, r, v, err)
 			return
 		}
+		defer up.remove()
 		f := r.PostForm
 		v.Title, v.Tags, v.Body = strings.TrimSpace(f.Get("title")), f.Get("tags"), f.Get("body")
 		v.SubtopicID, _ = strconv.ParseInt(f.Get("subtopic"), 10, 64)
@@ -83,6 +94,16 @@ func (s *Server) handleAsk() http.Handler {
 		if tagErr != nil {
 			v.Errors["tags"] = parley.ErrorMessage(tagErr)
 		}
+		files, problems, err := s.takeFiles(r.Context(), me, f["keep"], up)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		in.Attachments = files
+		if len(problems) > 0 {
+			v.Errors["attachments"] = strings.Join(problems, " ")
+		}
+		v.Files.Kept = files
 		if v.Similar, err = s.similar(r, v.Title); err != nil {
 			s.renderError(w, r, err)
 			return

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/net/html/atom"
 
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
 	"github.com/parley-forum/parley/sqlite"
@@ -47,7 +48,11 @@ func benchHandler(b *testing.B) http.Handler {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	base, _ := url.Parse("http://parley.test")
-	site, err := web.New(web.Config{BaseURL: base, SiteName: "Parley"}, store, views.New(store, time.Hour, log), store, log)
+	blobs, err := blob.NewDir(filepath.Join(b.TempDir(), "blobs"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	site, err := web.New(web.Config{BaseURL: base, SiteName: "Parley", Blobs: blobs}, store, views.New(store, time.Hour, log), store, log)
 	if err != nil {
 		b.Fatal(err)
 	}

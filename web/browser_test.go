@@ -388,3 +388,20 @@ func TestScreenshotsFitDesktopAndPhone(t *testing.T) {
 		}
 	}
 }
+
+// TestFilesFitDesktopAndPhone renders a question with a wide picture and a log with a long
+// unbroken line, and the log's page, at desktop and phone widths: nothing may reach past
+// the window. PARLEY_SCREENSHOTS saves them as TestScreenshotsFitDesktopAndPhone does.
+func TestFilesFitDesktopAndPhone(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b := signedIn(t, site, "wide_files")
+	res, _ := b.upload("/ask", "", question(t, site, "A question with wide files attached"),
+		pngFile(t, "wide.png", 1600, 400), textFile("long-line.log", "start\n"+strings.Repeat("0123456789", 200)+"\nend\n"))
+	op := postedThread(t, site, res)
+	tab := newTab(t)
+	for _, width := range []int64{1280, 390} {
+		for _, path := range []string{threadPath(op.ThreadID), "/attachments/" + itoa(op.Attachments[1].ID)} {
+			checkWidthAndShoot(t, tab, site, path, width, os.Getenv("PARLEY_SCREENSHOTS"))
+		}
+	}
+}

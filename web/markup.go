@@ -143,7 +143,7 @@ func (m *markup) trusted(h template.HTML) { m.b = append(m.b, h...) }
 func postList(posts []postView) template.HTML {
 	size := 64
 	for i := range posts {
-		size += len(posts[i].Body) + len(posts[i].Signature) + 900
+		size += len(posts[i].Body) + len(posts[i].Signature) + 900 + 400*len(posts[i].Attachments)
 	}
 	m := markup{b: make([]byte, 0, size)}
 	m.raw(`<ol class="posts">`)
@@ -202,7 +202,9 @@ func (m *markup) post(p *postView) {
 	}
 	m.raw(`</header><div class="post-body">`)
 	m.trusted(p.Body)
-	m.raw(`</div><footer class="post-foot"><span class="boosts">`)
+	m.raw(`</div>`)
+	m.attachments(p.Attachments)
+	m.raw(`<footer class="post-foot"><span class="boosts">`)
 	m.text(plural(p.BoostCount, "boost"))
 	m.raw(`</span>`)
 	m.postActions(p)
@@ -212,6 +214,44 @@ func (m *markup) post(p *postView) {
 		m.raw(`</div>`)
 	}
 	m.raw(`</footer></article></li>`)
+}
+
+// attachments writes a post's files: an image as a picture that opens at full size, with
+// its own width and height so the page does not move as it loads; a text file as a link to
+// its page of numbered lines. Each says its name and size.
+func (m *markup) attachments(files []parley.Attachment) {
+	if len(files) == 0 {
+		return
+	}
+	m.raw(`<ul class="attachments" aria-label="Attachments">`)
+	for i := range files {
+		a := &files[i]
+		if a.IsImage() {
+			m.raw(`<li class="attachment image"><a href="`)
+			m.text(fileLink(a))
+			m.raw(`"><img src="`)
+			m.text(fileLink(a))
+			m.raw(`" alt="`)
+			m.text(a.Name)
+			m.raw(`" width="`)
+			m.int(int64(a.Width))
+			m.raw(`" height="`)
+			m.int(int64(a.Height))
+			m.raw(`" loading="lazy"></a> <span class="file-name">`)
+			m.text(a.Name)
+			m.raw(`</span>`)
+		} else {
+			m.raw(`<li class="attachment text"><a class="file-name" href="`)
+			m.text(viewLink(a))
+			m.raw(`">`)
+			m.text(a.Name)
+			m.raw(`</a>`)
+		}
+		m.raw(` <span class="muted">`)
+		m.text(fileFacts(a.File))
+		m.raw(`</span></li>`)
+	}
+	m.raw(`</ul>`)
 }
 
 // threadHead renders a thread page's header: title, state, counters and tags.

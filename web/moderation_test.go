@@ -248,3 +248,32 @@ func TestPostingIsLimitedPerAddress(t *testing.T) {
 		t.Error("the refused reply is not kept in the form")
 	}
 }
+
+func TestHiddenPostsHideTheirFiles(t *testing.T) {
+	site := newSite(t, tinyForum)
+	ctx := context.Background()
+	b := signedIn(t, site, "replier")
+	mod, _ := signedInWithRole(t, site, "moddy", parley.RoleModerator)
+	path := threadPath(2)
+	if res, _ := b.upload(path, path+"/replies", map[string]string{"body": "My log"}, textFile("secret.log", "token=abc\n")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply with a file: %d", res.StatusCode)
+	}
+	posts, err := site.Store.Posts(ctx, 2, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := posts[len(posts)-1]
+	file := "/attachments/" + itoa(reply.Attachments[0].ID)
+	if res, _ := site.get(t, file); res.StatusCode != http.StatusOK {
+		t.Fatalf("the file's page before hiding: %d", res.StatusCode)
+	}
+	mod.submitTo(path, "/posts/"+itoa(reply.ID)+"/hide", map[string]string{"reason": "Leaks a token"})
+	for _, p := range []string{file, file + "/secret.log", "/posts/" + itoa(reply.ID) + "/revisions"} {
+		if res, _ := newBrowser(t, site).get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s of a hidden post: %d, want 404", p, res.StatusCode)
+		}
+	}
+	if res, _ := mod.get(file); res.StatusCode != http.StatusOK {
+		t.Errorf("a moderator reading a hidden post's file: %d", res.StatusCode)
+	}
+}

@@ -32,6 +32,7 @@ func loadPages(a *assets) (*pages, error) {
 		"threadList": threadList,
 		"postList":   postList,
 		"threadHead": threadHead,
+		"fileFacts":  fileFacts,
 		"ago":        ago,
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"date":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
@@ -93,6 +94,17 @@ func (s *Server) html(w http.ResponseWriter, r *http.Request, name string, data 
 		return
 	}
 	s.send(w, r, "text/html; charset=utf-8", modified, buf.Bytes())
+}
+
+// htmlUncached is html for a page that must not go into the page cache: one as large as a
+// whole log file, which the cache would hold for nothing, since its route is not cached.
+func (s *Server) htmlUncached(w http.ResponseWriter, r *http.Request, name string, data any, modified time.Time) {
+	body, err := s.pages.render(name, data)
+	if err != nil {
+		s.renderError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	newRendered("text/html; charset=utf-8", modified, body).serve(w, r)
 }
 
 // page is what the layout needs from every page: the one shared part of each view model.

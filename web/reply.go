@@ -4,12 +4,13 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	parley "github.com/parley-forum/parley"
 )
 
 // handleReply adds a reply to a thread and shows it. A refused reply shows the thread again
-// with the reply form keeping what was typed and saying what is wrong.
+// with the reply form keeping what was typed, and the files taken, and saying what is wrong.
 func (s *Server) handleReply() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "thread")
@@ -17,12 +18,24 @@ func (s *Server) handleReply() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		if err := s.checkForm(w, r); err != nil {
+		up, err := s.checkUpload(w, r)
+		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
+		defer up.remove()
 		me := viewerFrom(r.Context())
 		in := parley.NewReply{ThreadID: id, AuthorID: me.User.ID, Body: r.PostForm.Get("body")}
+		files, problems, err := s.takeFiles(r.Context(), me, r.PostForm["keep"], up)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		in.Attachments = files
+		if len(problems) > 0 {
+			s.replyFailed(w, r, in, parley.Invalid("attachments", "%s", strings.Join(problems, " ")))
+			return
+		}
 		if err := in.Validate(); err != nil {
 			s.replyFailed(w, r, in, err)
 			return
@@ -82,6 +95,6 @@ func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, in parley.N
 		s.renderError(w, r, err)
 		return
 	}
-	v.ReplyBody, v.ReplyError = in.Body, pe.Message
+	v.ReplyBody, v.ReplyError, v.ReplyFiles.Kept = in.Body, pe.Message, in.Attachments
 	s.showPage(w, r, "thread", v, statusFor(cause))
 }

@@ -3,6 +3,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/markdown"
 )
 
@@ -33,6 +35,12 @@ type Config struct {
 	// before it is slowed to one every two seconds, whoever is signed in: it stops one
 	// machine posting through many fresh accounts. Zero means 30.
 	AddressPosts int
+	// Blobs holds attached files; it is required.
+	Blobs blob.Store
+	// MaxAttachmentSize and MaxAttachments bound the files of one post: bytes per file
+	// and files per post. Zero means 5 MB and 5.
+	MaxAttachmentSize int64
+	MaxAttachments    int
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -73,6 +81,7 @@ type limits struct {
 	loginAccount *auth.Limiter // per handle, whatever the address
 	post         *auth.Limiter // new threads and replies, per account
 	postIP       *auth.Limiter // new threads and replies, per address, whoever is signed in
+	upload       *auth.Limiter // files stored, per account
 }
 
 func newLimits(addressPosts int) limits {
@@ -82,6 +91,7 @@ func newLimits(addressPosts int) limits {
 		loginAccount: auth.NewLimiter(12*time.Second, 5),
 		post:         auth.NewLimiter(20*time.Second, 6),
 		postIP:       auth.NewLimiter(2*time.Second, addressPosts),
+		upload:       auth.NewLimiter(30*time.Second, 30),
 	}
 }
 
@@ -96,6 +106,15 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	if cfg.AddressPosts == 0 {
 		cfg.AddressPosts = 30
+	}
+	if cfg.Blobs == nil {
+		return nil, errors.New("web: no blob store for attachments")
+	}
+	if cfg.MaxAttachmentSize == 0 {
+		cfg.MaxAttachmentSize = 5 << 20
+	}
+	if cfg.MaxAttachments == 0 {
+		cfg.MaxAttachments = 5
 	}
 	a, err := loadAssets()
 	if err != nil {

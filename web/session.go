@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -17,6 +18,8 @@ const (
 	sessionCookie   = "parley_session"
 	csrfCookie      = "parley_csrf"
 	sessionLifetime = 30 * 24 * time.Hour
+	// uploadTime is how long a form with files may take to arrive.
+	uploadTime = 10 * time.Minute
 	// maxFormBytes bounds a form: a post of parley.MaxBody characters, each of which may
 	// take up to 12 bytes once URL-encoded (a 4-byte character is %XX four times), and room
 	// for the other fields.
@@ -116,25 +119,65 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	return token
 }
 
-// checkForm reads a POSTed form within a size limit and checks its CSRF token.
+// checkForm reads a POSTed form within a size limit and checks its CSRF token. Files sent
+// with it are not kept: only the composer and the reply form take files (checkUpload).
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) error {
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" && ct != "multipart/form-data" {
-		return parley.Errorf(parley.EUnsupported, "This address takes a web form (application/x-www-form-urlencoded or multipart/form-data).")
+	up, err := s.readForm(w, r, false)
+	if err == nil {
+		up.remove()
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return parley.Errorf(parley.EInvalid, "The form is too large.")
-		}
-		return parley.Errorf(parley.EInvalid, "The form could not be read.")
+	return err
+}
+
+// checkUpload is checkForm for a form that may carry files. The caller removes the
+// upload's temporary files. A form too large to read whole keeps what was read before the
+// limit, with a problem saying so, so that the fields typed before the files survive.
+func (s *Server) checkUpload(w http.ResponseWriter, r *http.Request) (*upload, error) {
+	return s.readForm(w, r, true)
+}
+
+func (s *Server) readForm(w http.ResponseWriter, r *http.Request, files bool) (*upload, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "application/x-www-form-urlencoded" && ct != "multipart/form-data" {
+		return nil, parley.Errorf(parley.EUnsupported, "This address takes a web form (application/x-www-form-urlencoded or multipart/form-data).")
+	}
+	limit := int64(maxFormBytes)
+	if files {
+		limit = s.uploadBytes()
+		// The server's read and write timeouts suit pages, not a phone sending 25 MB: give
+		// this request the time a slow connection needs (where the server lets a handler
+		// change them; a test recorder does not).
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Now().Add(uploadTime))
+		rc.SetWriteDeadline(time.Now().Add(uploadTime + time.Minute))
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	up := &upload{}
+	var err error
+	if ct == "multipart/form-data" {
+		err = s.readMultipart(r, up, files)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig) && files && ct == "multipart/form-data" && r.PostForm != nil:
+		up.problems = append(up.problems, fmt.Sprintf("The form is larger than a post may carry (%s of files at most); what came after the limit was not read.",
+			formatSize(int64(s.cfg.MaxAttachments)*s.cfg.MaxAttachmentSize)))
+	case errors.As(err, &tooBig):
+		up.remove()
+		return nil, parley.Errorf(parley.EInvalid, "The form is too large.")
+	case err != nil:
+		up.remove()
+		return nil, parley.Errorf(parley.EInvalid, "The form could not be read.")
 	}
 	c, err := r.Cookie(csrfCookie)
 	field := r.PostForm.Get("csrf")
 	if err != nil || field == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(field)) != 1 {
-		return parley.Errorf(parley.EForbidden, "This form has expired or came from another site. Go back, reload the page and try again.")
+		up.remove()
+		return nil, parley.Errorf(parley.EForbidden, "This form has expired or came from another site. Go back, reload the page and try again.")
 	}
-	return nil
+	return up, nil
 }
 
 // requireUser lets only signed-in users through; others are sent to sign in first.

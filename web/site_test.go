@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
 	"github.com/parley-forum/parley/sqlite"
@@ -85,6 +86,11 @@ func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func(
 	}
 	if err := demo.Generate(ctx, cfg, markdown.New(), w, nil); err != nil {
 		return nil, err
+	}
+	if wcfg.Blobs == nil {
+		if wcfg.Blobs, err = blob.NewDir(filepath.Join(filepath.Dir(path), "blobs")); err != nil {
+			return nil, err
+		}
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	counter := views.New(store, time.Hour, log)

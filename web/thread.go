@@ -29,6 +29,7 @@ type threadView struct {
 	// The reply form: what was typed and what is wrong with it, after a refused reply.
 	ReplyBody  string
 	ReplyError string
+	ReplyFiles fileInput
 }
 
 // postView is a post as a page shows it. HTML was sanitised when the post was written,
@@ -133,7 +134,7 @@ func lastChange(t parley.Thread, posts []parley.Post) time.Time {
 }
 
 func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Post, after int64, csrf string) (*threadView, error) {
-	v := &threadView{page: s.newPage(r, t.Title), Thread: t}
+	v := &threadView{page: s.newPage(r, t.Title), Thread: t, ReplyFiles: s.fileInput(nil)}
 	v.CSRF = csrf
 	if len(posts) > postsPerPage {
 		posts = posts[:postsPerPage]

@@ -42,11 +42,13 @@ func TestXSSPayloadsDoNotRunInChromium(t *testing.T) {
 		{"threads and revisions", []string{history, history + "?from=1&to=" + itoa(int64(len(f.payloads)+1))}},
 		{"tag lists", []string{"/tags", "/tags/xss-all"}},
 		{"profiles", nil},
+		{"file pages", nil}, // each named and filled with a payload
 	}
 	for i := range f.payloads {
 		groups[0].paths = append(groups[0].paths, threadPath(f.threads[i].ID))
 		groups[1].paths = append(groups[1].paths, "/tags/"+f.tags[i].Slug)
 		groups[2].paths = append(groups[2].paths, "/users/"+f.users[i].Handle)
+		groups[3].paths = append(groups[3].paths, "/attachments/"+itoa(f.openers[i].Attachments[0].ID))
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -68,7 +70,8 @@ func TestXSSPayloadsDoNotRunInChromium(t *testing.T) {
 		if seen := w.load(t, tab, canary+"/inline-script"); len(seen.violations) == 0 {
 			t.Fatal("a canary page broke the CSP but the watch saw no violation")
 		}
-		for _, p := range xssBrowserPages(t, site, []string{threadPath(f.threads[0].ID), "/tags", "/tags/xss-all", history}) {
+		for _, p := range xssBrowserPages(t, site, []string{threadPath(f.threads[0].ID), "/tags", "/tags/xss-all", history,
+			"/attachments/" + itoa(f.openers[0].Attachments[0].ID)}) {
 			seen := w.load(t, tab, site.URL+p.path)
 			for _, problem := range seen.problems(site.URL+p.path, p.title) {
 				t.Errorf("%s: %s", p.path, problem)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/parley-forum/parley/web"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -77,11 +78,17 @@ var xssPayloads = []xssPayload{
 	{"bidi and zero width", "\u202e<script>alert(1)</script>\u200b<img src=x onerror=alert(1)>"},
 	{"mention breakout", `@ana"><script>alert(1)</script> @b"onmouseover="alert(1)`},
 	{"very long", strings.Repeat(`<img src=x onerror="window.__xss=1">`, 800)},
+	{"file name img onerror", `<img src=x onerror=alert(1)>.log`},
+	{"file name attribute breakout", `"><svg onload="window.__xss=1">.txt`},
+	{"file name single-quote breakout", `x' onerror='alert(1)' '.log`},
+	{"file name url breakout", `a.log?x="><img src=x onerror=alert(1)>#.log`},
+	{"file name header breakout", "a.log\"; filename=\"evil.html\nContent-Type: text/html\n\n<img src=x onerror=alert(1)>.log"},
 }
 
 // xssFixture is a forum with every payload planted where people can write: for payload i,
 // tag i (name and description), user i (display name and signature), thread i asked by
-// user i through the composer (title and body), edited with the payload as its summary,
+// user i through the composer (title and body, and a file named and filled with the
+// payload), edited with the payload as its summary,
 // and a reply by user i in thread 0. User 0 also edits thread 0's question once per
 // payload, so one history page shows every summary, and thread 0 has an accepted and a
 // recommended reply, which its page summarises.
@@ -116,15 +123,15 @@ func plantXSS(t *testing.T, site *testSite, payloads []xssPayload) *xssFixture {
 		}
 		f.tags, f.users = append(f.tags, tag), append(f.users, u)
 		browsers[i] = xssSessionBrowser(t, site, u)
-		res, _ := browsers[i].submit("/ask", map[string]string{"title": xssTitle(p.text), "subtopic": subtopic,
-			"tags": "xss-all, " + tag.Slug, "body": p.text, "action": "post"})
+		res, _ := browsers[i].upload("/ask", "", map[string]string{"title": xssTitle(p.text), "subtopic": subtopic,
+			"tags": "xss-all, " + tag.Slug, "body": p.text, "action": "post"}, xssFile(p.text, ".log"))
 		id, err := strconv.ParseInt(strings.TrimPrefix(res.Header.Get("Location"), "/threads/"), 10, 64)
 		if res.StatusCode != http.StatusSeeOther || err != nil {
 			t.Fatalf("%s: asking answered %d to %q", p.name, res.StatusCode, res.Header.Get("Location"))
 		}
 		posts, err := site.Store.Posts(ctx, id, 0, 1)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || len(posts[0].Attachments) != 1 {
+			t.Fatalf("%s: the question was stored without its file (%v)", p.name, err)
 		}
 		f.openers = append(f.openers, posts[0])
 	}
@@ -165,6 +172,16 @@ func plantXSS(t *testing.T, site *testSite, payloads []xssPayload) *xssFixture {
 		f.threads = append(f.threads, th)
 	}
 	return f
+}
+
+// xssFile is a text file named with a payload, cut to fit a file name and given ext, and
+// holding the payload (without NUL, which would make it no text file).
+func xssFile(payload, ext string) sentFile {
+	name := xssFit(payload, parley.MaxFileName-10)
+	if !strings.HasSuffix(name, ext) {
+		name += ext
+	}
+	return textFile(name, strings.ReplaceAll(payload, "\x00", "")+"\n")
 }
 
 func xssTagSlug(i int) string { return fmt.Sprintf("xss-%02d", i) }
@@ -284,6 +301,7 @@ func TestXSSPayloadsStayInertOnEveryPage(t *testing.T) {
 			}
 			xssCheckFeed(t, site, path+".rss")
 			xssCheckFeed(t, site, path+".atom")
+			xssCheckFile(t, site, doc, f.openers[i].Attachments[0])
 
 			doc = xssCheckPages(t, site, "/tags/"+tag.Slug)
 			if !xssShows(find(doc, func(n *html.Node) bool { return hasClass(n, "intro") }), tag.Description) {
@@ -333,7 +351,27 @@ func TestXSSPayloadsStayInertInForms(t *testing.T) {
 	for i, p := range xssPayloads {
 		t.Run(p.name, func(t *testing.T) {
 			b := xssSessionBrowser(t, site, u)
-			res, doc := b.submit("/ask", map[string]string{"title": xssTitle(p.text), "subtopic": subtopic, "tags": "network", "body": p.text, "action": "preview"})
+			// Each asker has their own upload allowance, which one asker would use up here.
+			asker, err := site.Store.CreateUser(ctx, parley.NewUser{Handle: fmt.Sprintf("xss_asker_%02d", i), DisplayName: "Asker"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ab := xssSessionBrowser(t, site, asker)
+			file := xssFile(p.text, ".log")
+			res, doc := ab.upload("/ask", "", map[string]string{"title": xssTitle(p.text), "subtopic": subtopic, "tags": "network", "body": p.text, "action": "preview"},
+				file, xssFile(p.text, ".svg"))
+			xssCheckDoc(t, "ask preview", res, doc, http.StatusBadRequest)
+			if find(doc, func(n *html.Node) bool { return hasClass(n, "preview") }) != nil {
+				t.Error("the composer shows a preview beside a refused file")
+			}
+			if got := fieldError(doc, "attachments"); !strings.Contains(xssText(got), xssText(parley.CleanFileName(xssFile(p.text, ".svg").name))) {
+				t.Errorf("the refusal %q does not name the refused file as text", got)
+			}
+			kept := find(doc, func(n *html.Node) bool { return hasClass(n, "kept-files") })
+			if kept == nil || !strings.Contains(xssText(textOf(kept)), xssText(parley.CleanFileName(file.name))) {
+				t.Errorf("the composer does not show the kept file %q as text", parley.CleanFileName(file.name))
+			}
+			res, doc = ab.upload("/ask", "", map[string]string{"title": xssTitle(p.text), "subtopic": subtopic, "tags": "network", "body": p.text, "action": "preview"}, file)
 			xssCheckDoc(t, "ask preview", res, doc, http.StatusOK)
 			if find(doc, func(n *html.Node) bool { return hasClass(n, "preview") }) == nil {
 				t.Error("the composer shows no preview")
@@ -384,6 +422,31 @@ func TestXSSPayloadsStayInertInForms(t *testing.T) {
 	}
 	if got := nb.signedInAs(); got != name {
 		t.Errorf("the header shows the signed-in user as %q, want %q", got, name)
+	}
+}
+
+// xssCheckFile checks a text file named and filled with a payload: the thread page (doc)
+// lists it by its name as text, its page shows the name and every line as text, and the
+// file is served with its own name in a download disposition that parses back to it.
+func xssCheckFile(t *testing.T, site *testSite, doc *html.Node, a parley.Attachment) {
+	t.Helper()
+	view := "/attachments/" + itoa(a.ID)
+	link := find(doc, func(n *html.Node) bool { return n.DataAtom == atom.A && attr(n, "href") == view })
+	if !xssShows(link, a.Name) {
+		t.Errorf("the thread does not list the file %q by its name as text", a.Name)
+	}
+	_, page := xssCheckPage(t, site, view, http.StatusOK)
+	if !xssShows(find(page, func(n *html.Node) bool { return n.DataAtom == atom.H1 }), a.Name) {
+		t.Errorf("the file's page does not show its name %q as text", a.Name)
+	}
+	if lines := lineItems(page); len(lines) != a.Lines {
+		t.Errorf("the file's page shows %d lines, want %d", len(lines), a.Lines)
+	}
+	res, _ := site.get(t, "/attachments/"+itoa(a.ID)+"/"+url.PathEscape(a.Name))
+	_, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+	if res.StatusCode != http.StatusOK || err != nil || params["filename"] != a.Name || res.Header.Get("Content-Type") != parley.TypeText {
+		t.Errorf("the file is served %d as %q with %q (%v), want its name %q", res.StatusCode, res.Header.Get("Content-Type"),
+			res.Header.Get("Content-Disposition"), err, a.Name)
 	}
 }
 

@@ -73,6 +73,51 @@ func (f *flags) Duration(p *time.Duration, name string, def time.Duration, help 
 	f.DurationVar(p, name, def, help+" ("+envName(name)+")")
 }
 
+// Size is a flag for a number of bytes, written as a whole number with an optional unit of
+// 1024: 5MB, 512KB, 1048576.
+func (f *flags) Size(p *int64, name string, def int64, help string) {
+	if v := f.getenv(envName(name)); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: %v", envName(name), v, err))
+		}
+		def = n
+	}
+	*p = def
+	f.Func(name, help+" (default "+formatSize(def)+"; "+envName(name)+")", func(v string) error {
+		n, err := parseSize(v)
+		*p = n
+		return err
+	})
+}
+
+func parseSize(v string) (int64, error) {
+	units := []struct {
+		suffix string
+		n      int64
+	}{{"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}, {"", 1}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(strings.ToUpper(strings.TrimSpace(v)), u.suffix); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+			if err != nil || n < 0 || n > 1<<40/u.n {
+				return 0, errors.New("not a size such as 5MB, 512KB or 1048576")
+			}
+			return n * u.n, nil
+		}
+	}
+	return 0, nil // unreachable: the last unit matches anything
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KB"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
 // parse reads the arguments and reports every environment error at once.
 func (f *flags) parse(args []string) error {
 	if err := f.Parse(args); err != nil {
@@ -97,6 +142,9 @@ func (c *common) register(f *flags) {
 
 func (c *common) dbPath() string { return filepath.Join(c.Data, "parley.db") }
 
+// blobPath is the folder of attached files.
+func (c *common) blobPath() string { return filepath.Join(c.Data, "blobs") }
+
 func (c *common) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
@@ -117,7 +165,10 @@ type serveConfig struct {
 	// NewAccountPeriod and NewAccountLinks hold back link spam from brand-new accounts.
 	NewAccountPeriod time.Duration
 	NewAccountLinks  int
-	base             *url.URL
+	// MaxAttachmentSize and MaxAttachments bound the files of one post.
+	MaxAttachmentSize int64
+	MaxAttachments    int
+	base              *url.URL
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -130,6 +181,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.Duration(&c.CacheTTL, "cache-ttl", time.Second, "how long list reads and pages for readers without a session are served from memory (0 for never)")
 	f.Duration(&c.NewAccountPeriod, "new-account-period", 24*time.Hour, "how long after signing up an account's posts are held to --new-account-links")
 	f.Int(&c.NewAccountLinks, "new-account-links", 2, "links to other sites a post from a new account may carry")
+	f.Size(&c.MaxAttachmentSize, "max-attachment-size", 5<<20, "largest file a post may carry")
+	f.Int(&c.MaxAttachments, "max-attachments", 5, "most files a post may carry")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}
@@ -153,6 +206,14 @@ func (c *serveConfig) validate() error {
 	}
 	if c.CacheTTL < 0 || c.CacheTTL > time.Minute {
 		return fmt.Errorf("--cache-ttl (PARLEY_CACHE_TTL) %s: use 0 (off) up to 1m", c.CacheTTL)
+	}
+	// A post's files are read whole before it is written, so their total bounds what one
+	// request may hold on disk; 20 files of 100 MB is far past what a question needs.
+	if c.MaxAttachmentSize < 1<<10 || c.MaxAttachmentSize > 100<<20 {
+		return fmt.Errorf("--max-attachment-size (PARLEY_MAX_ATTACHMENT_SIZE) %s: use 1KB up to 100MB", formatSize(c.MaxAttachmentSize))
+	}
+	if c.MaxAttachments < 1 || c.MaxAttachments > 20 {
+		return fmt.Errorf("--max-attachments (PARLEY_MAX_ATTACHMENTS) %d: use 1 up to 20", c.MaxAttachments)
 	}
 	return nil
 }

@@ -227,6 +227,9 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
 			t.Errorf("no database in PARLEY_DATA: %v", err)
 		}
+		if fi, err := os.Stat(filepath.Join(dir, "blobs")); err != nil || !fi.IsDir() {
+			t.Errorf("no folder for attached files in PARLEY_DATA: %v", err)
+		}
 	})
 
 	t.Run("a flag wins over its variable", func(t *testing.T) {
@@ -248,6 +251,11 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		{"relative --base-url", env(), []string{"serve", "--addr", "127.0.0.1:0", "--base-url", "/forum"}, "--base-url"},
 		{"bad PARLEY_DEMO", env("PARLEY_DEMO", "maybe"), []string{"serve"}, "PARLEY_DEMO"},
 		{"bad PARLEY_THREADS", env("PARLEY_THREADS", "lots"), []string{"demo"}, "PARLEY_THREADS"},
+		{"bad PARLEY_MAX_ATTACHMENT_SIZE", env("PARLEY_MAX_ATTACHMENT_SIZE", "big"), []string{"serve"}, "PARLEY_MAX_ATTACHMENT_SIZE"},
+		{"too large --max-attachment-size", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-attachment-size", "2048MB"}, "--max-attachment-size"},
+		{"bad --max-attachment-size", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-attachment-size", "5 GiB"}, "-max-attachment-size"},
+		{"no --max-attachments", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-attachments", "0"}, "--max-attachments"},
+		{"too many PARLEY_MAX_ATTACHMENTS", env("PARLEY_MAX_ATTACHMENTS", "50"), []string{"serve", "--addr", "127.0.0.1:0"}, "PARLEY_MAX_ATTACHMENTS"},
 		{"bad --log-level", env(), []string{"serve", "--addr", "127.0.0.1:0", "--log-level", "loud"}, "--log-level"},
 		{"unknown flag", env(), []string{"serve", "--port", "80"}, "-port"},
 		{"unknown command", env(), []string{"frobnicate"}, `unknown command "frobnicate"`},
@@ -275,6 +283,22 @@ func TestFlagsAndEnvironment(t *testing.T) {
 			t.Fatalf("parley version printed %q, %v", out, err)
 		}
 	})
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"5MB": 5 << 20, "5mb": 5 << 20, "512KB": 512 << 10, "1048576": 1 << 20, "100B": 100, " 2 MB ": 2 << 20} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "MB", "5GB", "-1MB", "1.5MB", "five"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
+	}
+	if got := formatSize(5 << 20); got != "5MB" {
+		t.Errorf("formatSize(5 MB) = %q", got)
+	}
 }
 
 func TestDemoCommand(t *testing.T) {

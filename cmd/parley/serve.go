@@ -13,6 +13,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/cache"
 	"github.com/parley-forum/parley/sqlite"
 	"github.com/parley-forum/parley/views"
@@ -68,7 +69,12 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	flushed.Go(func() { sweepSessions(counterCtx, store, log) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
-	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL,
+	blobs, err := blob.NewDir(cfg.blobPath())
+	if err != nil {
+		return err
+	}
+	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
+		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments,
 		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks}, reads, counter, store, log)
 	if err != nil {
 		return err
