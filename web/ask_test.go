@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"github.com/parley-forum/parley/web"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
 )
 

@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"github.com/parley-forum/parley/web"
 	"iter"
 	"net/http"
 	"net/http/httptest"
@@ -13,8 +11,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -50,27 +50,24 @@ func TestXSSPayloadsDoNotRunInChromium(t *testing.T) {
 		groups[2].paths = append(groups[2].paths, "/users/"+f.users[i].Handle)
 		groups[3].paths = append(groups[3].paths, "/attachments/"+itoa(f.openers[i].Attachments[0].ID))
 	}
+	anonymous := newBrowser(t, site)
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
-			tab := newTab(t)
-			w := watchXSS(t, tab, canary)
-			if _, err := chromedp.Call(tab, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true}); err != nil {
-				t.Fatalf("bypass the CSP: %v", err)
-			}
-			for _, p := range xssBrowserPages(t, site, g.paths) {
-				for _, problem := range w.load(t, tab, site.URL+p.path).problems(site.URL+p.path, p.title) {
-					t.Errorf("%s: %s", p.path, problem)
-				}
-			}
+			xssLoadAll(t, site, anonymous, canary, g.paths)
 		})
 	}
+	// The queue shows every flagged question with its note, the log every reason, and a
+	// moderator's thread page the moderation panel.
+	t.Run("moderation pages, as a moderator", func(t *testing.T) {
+		xssLoadAll(t, site, f.mod, canary, []string{"/moderation", "/moderation/log", threadPath(f.threads[0].ID)})
+	})
 	t.Run("pages that gather every payload, with the CSP", func(t *testing.T) {
 		tab := newTab(t)
 		w := watchXSS(t, tab, canary)
 		if seen := w.load(t, tab, canary+"/inline-script"); len(seen.violations) == 0 {
 			t.Fatal("a canary page broke the CSP but the watch saw no violation")
 		}
-		for _, p := range xssBrowserPages(t, site, []string{threadPath(f.threads[0].ID), "/tags", "/tags/xss-all", history,
+		for _, p := range xssBrowserPages(t, anonymous, []string{threadPath(f.threads[0].ID), "/tags", "/tags/xss-all", history,
 			"/attachments/" + itoa(f.openers[0].Attachments[0].ID)}) {
 			seen := w.load(t, tab, site.URL+p.path)
 			for _, problem := range seen.problems(site.URL+p.path, p.title) {
@@ -88,15 +85,37 @@ type xssBrowserPage struct{ path, title string }
 
 // xssBrowserPages reads the pages at paths over HTTP, and the pages their rel=next links
 // lead to, for the titles they are served with.
-func xssBrowserPages(t *testing.T, site *testSite, paths []string) []xssBrowserPage {
+// xssLoadAll loads paths, and the pages after them, in a new tab with the CSP bypassed and
+// the cookies of b (its session, if any), and fails on anything a payload did.
+func xssLoadAll(t *testing.T, site *testSite, b *browser, canary string, paths []string) {
+	t.Helper()
+	tab := newTab(t)
+	w := watchXSS(t, tab, canary)
+	if _, err := chromedp.Call(tab, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true}); err != nil {
+		t.Fatalf("bypass the CSP: %v", err)
+	}
+	for _, c := range b.c.Jar.Cookies(mustURL(t, site.URL)) {
+		if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: c.Name, Value: c.Value, URL: site.URL}); err != nil {
+			t.Fatalf("set cookie %s: %v", c.Name, err)
+		}
+	}
+	for _, p := range xssBrowserPages(t, b, paths) {
+		for _, problem := range w.load(t, tab, site.URL+p.path).problems(site.URL+p.path, p.title) {
+			t.Errorf("%s: %s", p.path, problem)
+		}
+	}
+}
+
+// xssBrowserPages lists paths and the pages their "next" links lead to, with each page's
+// title as b reads it.
+func xssBrowserPages(t *testing.T, b *browser, paths []string) []xssBrowserPage {
 	t.Helper()
 	var pages []xssBrowserPage
 	for _, path := range paths {
 		for path != "" && len(pages) < 1000 {
-			res, body := site.get(t, path)
-			doc, err := html.Parse(bytes.NewReader(body))
-			if err != nil || res.StatusCode != http.StatusOK {
-				t.Fatalf("%s: %d %v", path, res.StatusCode, err)
+			res, doc := b.get(path)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, res.StatusCode)
 			}
 			title := find(doc, func(n *html.Node) bool { return n.DataAtom == atom.Title })
 			pages = append(pages, xssBrowserPage{path: path, title: xssDocumentTitle(rawText(title, nil))})

@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"github.com/parley-forum/parley/web"
 	"io"
 	"mime"
 	"net/http"
@@ -22,6 +21,7 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
 	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -98,6 +98,7 @@ type xssFixture struct {
 	tags     []parley.Tag
 	threads  []parley.Thread // as stored, after the edits
 	openers  []parley.Post   // each thread's question
+	mod      *browser        // a moderator, who reads the queue and the log
 }
 
 func plantXSS(t *testing.T, site *testSite, payloads []xssPayload) *xssFixture {
@@ -171,7 +172,35 @@ func plantXSS(t *testing.T, site *testSite, payloads []xssPayload) *xssFixture {
 		}
 		f.threads = append(f.threads, th)
 	}
+	f.mod = plantModeration(t, site, f)
 	return f
+}
+
+// plantModeration flags every question with its payload as the note and locks and unlocks
+// every thread with the payload as the reason, so that the moderation queue and log show
+// each payload next to titles and handles made of payloads. It returns the moderator.
+func plantModeration(t *testing.T, site *testSite, f *xssFixture) *browser {
+	t.Helper()
+	ctx := context.Background()
+	mod, err := site.Store.CreateUser(ctx, parley.NewUser{Handle: "xss_mod", DisplayName: "Moderator", Role: parley.RoleModerator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range f.payloads {
+		reason := xssFit(p.text, parley.MaxReason)
+		reporter := f.users[(i+1)%len(f.users)]
+		if _, err := site.Store.FlagPost(ctx, parley.NewFlag{PostID: f.openers[i].ID, ReporterID: reporter.ID, Reason: parley.FlagOther, Note: reason}); err != nil {
+			t.Fatalf("%s: flag: %v", p.name, err)
+		}
+		for _, on := range []bool{true, false} {
+			if err := site.Store.SetLocked(ctx, f.openers[i].ThreadID, on, parley.Audit{ActorID: mod.ID, Reason: reason}); err != nil {
+				t.Fatalf("%s: lock: %v", p.name, err)
+			}
+		}
+	}
+	b := xssSessionBrowser(t, site, mod)
+	b.get("/") // for the form token
+	return b
 }
 
 // xssFile is a text file named with a payload, cut to fit a file name and given ext, and
@@ -266,6 +295,26 @@ func TestXSSPayloadsStayInertOnEveryPage(t *testing.T) {
 			}
 			if !strings.Contains(xssText(textOf(item.Parent.Parent)), xssText(tag.Description)) {
 				t.Errorf("%s: the tag index does not show the tag's description as text", f.payloads[i].name)
+			}
+		}
+	})
+
+	t.Run("moderation pages", func(t *testing.T) {
+		for _, path := range []string{"/moderation", "/moderation/log", threadPath(first.ID)} {
+			for path != "" {
+				res, doc := f.mod.get(path)
+				xssCheckDoc(t, path, res, doc, http.StatusOK)
+				path = ""
+				if next := find(doc, func(n *html.Node) bool { return n.DataAtom == atom.A && attr(n, "rel") == "next" }); next != nil {
+					path = attr(next, "href")
+				}
+			}
+		}
+		_, doc := f.mod.get("/moderation")
+		for i, p := range f.payloads {
+			entry := find(doc, func(n *html.Node) bool { return attr(n, "id") == "flagged-"+itoa(f.openers[i].ID) })
+			if !strings.Contains(xssText(textOf(entry)), xssText(strings.TrimSpace(xssFit(p.text, parley.MaxReason)))) {
+				t.Errorf("%s: the queue does not show the flag's note as text", p.name)
 			}
 		}
 	})
