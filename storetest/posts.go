@@ -248,3 +248,45 @@ func testUserPosts(t *testing.T, e *env) {
 		t.Errorf("answerer counts: %d posts, %d threads", u.PostCount, u.ThreadCount)
 	}
 }
+
+// testRepliesConcurrent replies to one thread from many goroutines at once and checks that
+// every counter the replies move (the thread's, its list entries', the authors') counts
+// each reply exactly once.
+func testRepliesConcurrent(t *testing.T, e *env) {
+	f := e.forum()
+	th := e.thread(f, f.asker, f.tagA)
+	const writers, each = 8, 6
+	authors := make([]parley.User, writers)
+	for i := range authors {
+		authors[i] = e.user(parley.RoleMember)
+	}
+	var wg sync.WaitGroup
+	for _, u := range authors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				if _, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: u.ID, Body: "Same here."}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	const want = writers * each
+	posts, err := e.s.Posts(e.ctx, th.ID, 0, want+10)
+	must(t, err)
+	if got := e.get(th.ID).ReplyCount; got != want || len(posts) != want+1 {
+		t.Errorf("thread counts %d replies and holds %d posts, want %d replies", got, len(posts), want)
+	}
+	page, err := e.s.Threads(e.ctx, parley.ListQuery{Scope: parley.Scope{Kind: parley.ScopeTag, ID: f.tagA.ID}, Sort: parley.SortReplies, Limit: 1})
+	must(t, err)
+	if page.Threads[0].ReplyCount != want {
+		t.Errorf("the tag's list says %d replies, want %d", page.Threads[0].ReplyCount, want)
+	}
+	for _, u := range authors {
+		if got, err := e.s.UserByID(e.ctx, u.ID); err != nil || got.PostCount != each {
+			t.Errorf("%s has %d posts (%v), want %d", u.Handle, got.PostCount, err, each)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		"Revisions":           testRevisions,
 		"Boosts":              testBoosts,
 		"BoostsConcurrent":    testBoostsConcurrent,
+		"RepliesConcurrent":   testRepliesConcurrent,
 		"Answers":             testAnswers,
 		"Views":               testViews,
 		"UserPosts":           testUserPosts,
