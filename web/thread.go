@@ -213,6 +213,9 @@ func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postAct
 		return postActions{}
 	}
 	u := &me.User
+	if p.Hidden { // a hidden post may be restored or mended, nothing more
+		return postActions{CSRF: csrf, Edit: allowed(u, actEdit, p.Author.ID), Hide: allowed(u, actModerate, 0)}
+	}
 	return postActions{
 		CSRF:      csrf,
 		Edit:      allowed(u, actEdit, p.Author.ID),
