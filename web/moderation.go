@@ -77,6 +77,15 @@ func (s *Server) modPanel(r *http.Request, t parley.Thread, csrf string) (*modPa
 	return p, nil
 }
 
+// checkModeration checks a moderator's form: its token, and the reader's right to
+// moderate; refusal completes "You cannot …".
+func (s *Server) checkModeration(w http.ResponseWriter, r *http.Request, refusal string) error {
+	if err := s.checkForm(w, r); err != nil {
+		return err
+	}
+	return permit(&viewerFrom(r.Context()).User, actModerate, 0, refusal)
+}
+
 // threadAction answers a moderator's button on a thread: it checks the form and the
 // reader's right to moderate, loads the thread, applies the change with an audit record
 // and returns to the thread.
@@ -87,11 +96,7 @@ func (s *Server) threadAction(apply func(r *http.Request, t parley.Thread, a par
 			s.renderError(w, r, err)
 			return
 		}
-		if err := s.checkForm(w, r); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if err := permit(&viewerFrom(r.Context()).User, actModerate, 0, "moderate threads: that is for moderators"); err != nil {
+		if err := s.checkModeration(w, r, "moderate threads: that is for moderators"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -187,15 +192,7 @@ type flagView struct {
 
 // loadFlaggable returns the post in the URL if the reader may flag it.
 func (s *Server) loadFlaggable(r *http.Request) (parley.Post, error) {
-	id, err := postID(r)
-	if err != nil {
-		return parley.Post{}, err
-	}
-	p, err := s.store.Post(r.Context(), id)
-	if err != nil {
-		return p, err
-	}
-	return p, permit(&viewerFrom(r.Context()).User, actFlag, p.Author.ID, "flag your own post")
+	return s.postFor(r, actFlag, "flag your own post")
 }
 
 func (s *Server) newFlagView(w http.ResponseWriter, r *http.Request, p parley.Post) *flagView {
@@ -282,11 +279,7 @@ func (s *Server) handleDismiss() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		if err := s.checkForm(w, r); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if err := permit(&viewerFrom(r.Context()).User, actModerate, 0, "handle flags: that is for moderators"); err != nil {
+		if err := s.checkModeration(w, r, "handle flags: that is for moderators"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -340,15 +333,11 @@ const maxSuspension = 3650
 // Moderators may suspend members; admins anyone but themselves.
 func (s *Server) handleSuspend() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.checkForm(w, r); err != nil {
+		if err := s.checkModeration(w, r, "suspend users: that is for moderators"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
 		me := &viewerFrom(r.Context()).User
-		if err := permit(me, actModerate, 0, "suspend users: that is for moderators"); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
 		u, err := s.store.UserByHandle(r.Context(), r.PathValue("handle"))
 		if err != nil {
 			s.renderError(w, r, err)

@@ -42,8 +42,9 @@ type editView struct {
 	Preview   template.HTML
 }
 
-// loadEditable returns the post in the URL if the signed-in user may edit it.
-func (s *Server) loadEditable(r *http.Request) (parley.Post, error) {
+// postFor loads the post in the URL if the reader may take action a on it; refusal
+// completes "You cannot …".
+func (s *Server) postFor(r *http.Request, a action, refusal string) (parley.Post, error) {
 	id, err := postID(r)
 	if err != nil {
 		return parley.Post{}, err
@@ -52,7 +53,12 @@ func (s *Server) loadEditable(r *http.Request) (parley.Post, error) {
 	if err != nil {
 		return p, err
 	}
-	return p, permit(&viewerFrom(r.Context()).User, actEdit, p.Author.ID, "edit someone else's post")
+	return p, permit(&viewerFrom(r.Context()).User, a, p.Author.ID, refusal)
+}
+
+// loadEditable returns the post in the URL if the signed-in user may edit it.
+func (s *Server) loadEditable(r *http.Request) (parley.Post, error) {
+	return s.postFor(r, actEdit, "edit someone else's post")
 }
 
 func (s *Server) handleEditForm() http.Handler {
@@ -158,26 +164,16 @@ func (s *Server) handleAccept() http.Handler {
 // change and returns to the post. refusal completes "You cannot …".
 func (s *Server) postAction(a action, refusal string, apply func(r *http.Request, me *viewer, p parley.Post) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := postID(r)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
 		if err := s.checkForm(w, r); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		p, err := s.store.Post(r.Context(), id)
+		p, err := s.postFor(r, a, refusal)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		me := viewerFrom(r.Context())
-		if err := permit(&me.User, a, p.Author.ID, refusal); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if err := apply(r, me, p); err != nil {
+		if err := apply(r, viewerFrom(r.Context()), p); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
