@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/events"
 )
 
 // adminView is the overview of the forum's structure: topics and their subtopics for
@@ -108,7 +109,7 @@ func (s *Server) nameFormSave(nf nameForm) http.Handler {
 			s.refuse(w, r, "structure", v, &v.form, err)
 			return
 		}
-		s.cache.clear()
+		s.changed(r.Context(), events.Event{Kind: events.ForumChanged})
 		http.Redirect(w, r, nf.target(v), http.StatusSeeOther)
 	})
 }
@@ -330,7 +331,7 @@ func (s *Server) handleUserEdit() http.Handler {
 			s.refuse(w, r, "useredit", v, &v.form, err)
 			return
 		}
-		s.cache.clear()
+		s.changed(r.Context(), events.Event{Kind: events.ForumChanged})
 		http.Redirect(w, r, "/users/"+v.User.Handle, http.StatusSeeOther)
 	})
 }

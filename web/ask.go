@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/events"
 )
 
 // askView is the composer: what was typed, the choices, a preview and what needs fixing.
@@ -131,7 +132,7 @@ func (s *Server) handleAsk() http.Handler {
 			s.askFailed(w, r, v, err)
 			return
 		}
-		s.cache.clear()
+		s.changed(r.Context(), events.Event{Kind: events.ThreadAdded, ThreadID: t.ID, Lists: listKeys(t.TopicID, t.SubtopicID, in.TagIDs)})
 		http.Redirect(w, r, threadLink(t.ID), http.StatusSeeOther)
 	})
 }

@@ -86,6 +86,8 @@ type listView struct {
 	FeedRSS   string
 	FeedAtom  string
 	Filtered  bool
+	// Live is where the first page follows the threads started after it was shown.
+	Live string
 }
 
 type option struct {
@@ -134,6 +136,9 @@ func (s *Server) listView(r *http.Request, spec listSpec, params listParams, pg 
 		Pinned:    pinned,
 		Threads:   pg.Threads,
 		Filtered:  params.Filter != parley.FilterNone,
+	}
+	if params.After == nil {
+		v.Live = "/live?list=" + liveListName(spec.scope)
 	}
 	if v.Heading == "" {
 		v.Heading = spec.title

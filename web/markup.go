@@ -154,6 +154,13 @@ func postList(posts []postView) template.HTML {
 	return m.html()
 }
 
+// postItem renders one post as postList does, for live pages.
+func postItem(p *postView) template.HTML {
+	m := markup{b: make([]byte, 0, len(p.Body)+len(p.Signature)+1024)}
+	m.post(p)
+	return m.html()
+}
+
 func (m *markup) post(p *postView) {
 	m.raw("\n<li id=\"post-")
 	m.int(p.ID)

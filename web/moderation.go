@@ -7,6 +7,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/events"
 )
 
 // Moderates reports whether the reader may moderate, for the layout's navigation.
@@ -109,7 +110,7 @@ func (s *Server) threadAction(apply func(r *http.Request, t parley.Thread, a par
 			s.renderError(w, r, err)
 			return
 		}
-		s.cache.clear()
+		s.threadChanged(r.Context(), id)
 		http.Redirect(w, r, threadLink(id), http.StatusSeeOther)
 	})
 }
@@ -360,7 +361,7 @@ func (s *Server) handleSuspend() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		s.cache.clear()
+		s.changed(r.Context(), events.Event{Kind: events.ForumChanged})
 		http.Redirect(w, r, "/users/"+u.Handle, http.StatusSeeOther)
 	})
 }

@@ -111,7 +111,7 @@ func (s *Server) handleEdit() http.Handler {
 			s.editFailed(w, r, v, err)
 			return
 		}
-		s.cache.clear()
+		s.threadChanged(r.Context(), p.ThreadID)
 		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
 	})
 }
@@ -150,7 +150,7 @@ func (s *Server) handleAccept() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		s.cache.clear()
+		s.threadChanged(r.Context(), id)
 		target := threadLink(id)
 		if answer != 0 {
 			target += "#post-" + strconv.FormatInt(answer, 10)
@@ -177,7 +177,7 @@ func (s *Server) postAction(a action, refusal string, apply func(r *http.Request
 			s.renderError(w, r, err)
 			return
 		}
-		s.cache.clear()
+		s.threadChanged(r.Context(), p.ThreadID)
 		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
 	})
 }

@@ -54,7 +54,7 @@ func (s *Server) handleReply() http.Handler {
 			s.replyFailed(w, r, in, err)
 			return
 		}
-		s.cache.clear()
+		s.threadChanged(r.Context(), id)
 		t, err := s.store.Thread(r.Context(), id)
 		if err != nil {
 			s.renderError(w, r, err)

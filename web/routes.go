@@ -28,6 +28,8 @@ func (s *Server) routeTable() []route {
 		{"GET /threads/{id}", s.handleThread(), false},
 		{"GET /threads/{id}/{slug}", s.handleThreadSlug(), false},
 		{"GET /posts/{id}/revisions", s.cached(s.handleRevisions()), false},
+		{"GET /threads/{id}/live", s.handleThreadLive(), false},
+		{"GET /live", s.handleListLive(), false},
 		{"GET /attachments/{id}", s.handleAttachmentView(), false},
 		{"GET /attachments/{id}/{name}", s.handleAttachment(), false},
 

@@ -12,6 +12,7 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
 	"github.com/parley-forum/parley/blob"
+	"github.com/parley-forum/parley/events"
 	"github.com/parley-forum/parley/markdown"
 )
 
@@ -35,6 +36,12 @@ type Config struct {
 	// before it is slowed to one every two seconds, whoever is signed in: it stops one
 	// machine posting through many fresh accounts. Zero means 30.
 	AddressPosts int
+	// Events carries changes between this node's parts and, when it crosses processes,
+	// between nodes; nil means a bus within this process, right for a single node.
+	Events events.Bus
+	// ListCache, when the store caches list reads, is cleared on every event, so that a
+	// change made on another node shows here at once.
+	ListCache interface{ Clear() }
 	// Blobs holds attached files; it is required.
 	Blobs blob.Store
 	// MaxAttachmentSize and MaxAttachments bound the files of one post: bytes per file
@@ -70,7 +77,11 @@ type Server struct {
 	metrics *metrics
 	cache   *pageCache
 	limits  limits
-	now     func() time.Time
+	events  events.Bus
+	live    *liveHub
+	// unfollow ends the subscription to events; Close calls it.
+	unfollow func()
+	now      func() time.Time
 }
 
 // limits slow down guessing and mass sign-ups. They are per node; shared limits for several
@@ -125,8 +136,22 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 		return nil, err
 	}
 	m := newMetrics()
-	return &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.AddressPosts), now: time.Now}, nil
+	if cfg.Events == nil {
+		cfg.Events = events.NewLocal()
+	}
+	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
+		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
+		now: time.Now}
+	ch, unfollow := s.events.Subscribe()
+	s.unfollow = unfollow
+	go s.follow(ch)
+	return s, nil
+}
+
+// Close ends the live streams and stops following events.
+func (s *Server) Close() {
+	s.EndStreams()
+	s.unfollow()
 }
 
 // Handler returns the whole site: the routes wrapped in the middleware every request passes.

@@ -104,7 +104,7 @@ func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func(
 	srv.Config.Handler = site.Handler()
 	srv.Start()
 	if cleanup != nil {
-		cleanup(func() { srv.Close(); store.Close() })
+		cleanup(func() { site.Close(); srv.Close(); store.Close() })
 	}
 	return &testSite{URL: srv.URL, Store: store, Views: counter, Server: site}, nil
 }

@@ -24,6 +24,8 @@ type threadView struct {
 	NextURL   string
 	FirstURL  string
 	JSONLD    template.JS
+	// LiveURL is where the last page follows new replies; empty on earlier pages.
+	LiveURL string
 	// Moderation holds the moderators' controls; nil for everyone else.
 	Moderation *modPanel
 	// The reply form: what was typed and what is wrong with it, after a refused reply.
@@ -139,6 +141,13 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 	if len(posts) > postsPerPage {
 		posts = posts[:postsPerPage]
 		v.NextURL = threadLink(t.ID) + "?after=" + strconv.FormatInt(posts[len(posts)-1].ID, 10)
+	}
+	if v.NextURL == "" {
+		last := after
+		if len(posts) > 0 {
+			last = posts[len(posts)-1].ID
+		}
+		v.LiveURL = threadLink(t.ID) + "/live?after=" + strconv.FormatInt(last, 10)
 	}
 	if after != 0 {
 		v.FirstURL = threadLink(t.ID)

@@ -59,8 +59,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // in-flight requests finish, write the views they counted, close the database.
 func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
 	var reads parley.Store = store
+	var lists *cache.Store
 	if cfg.CacheTTL > 0 {
-		reads = cache.New(store, cfg.CacheTTL)
+		lists = cache.New(store, cfg.CacheTTL)
+		reads = lists
 	}
 	counterCtx, stopCounter := context.WithCancel(context.Background())
 	counter := views.New(reads, viewWindow, log)
@@ -75,10 +77,11 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	}
 	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
 		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments,
-		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks}, reads, counter, store, log)
+		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists)}, reads, counter, store, log)
 	if err != nil {
 		return err
 	}
+	defer site.Close()
 	srv := &http.Server{
 		Handler:           site.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -87,6 +90,7 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(site.EndStreams) // live streams would hold shutdown for its whole grace
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Parley is serving %s at http://%s\n", cfg.dbPath(), ln.Addr())
@@ -126,4 +130,13 @@ func sweepSessions(ctx context.Context, store *sqlite.Store, log *slog.Logger) {
 		case <-tick.C:
 		}
 	}
+}
+
+// listCache is the list cache to clear on events, or nil (not a nil *cache.Store) when
+// lists are not cached.
+func listCache(c *cache.Store) interface{ Clear() } {
+	if c == nil {
+		return nil
+	}
+	return c
 }

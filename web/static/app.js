@@ -61,3 +61,31 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 300);
   });
 });
+
+// Live pages: the last page of a thread shows replies as they are posted, and the first
+// page of a list offers the threads started since it was shown. Each stream resumes where
+// it left off when the connection comes back. Without JavaScript the pages stay as served.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.EventSource) return;
+  var wrap = document.querySelector("[data-live-posts]");
+  var status = document.getElementById("live-status");
+  if (wrap) {
+    var list = wrap.querySelector("ol.posts");
+    new EventSource(wrap.dataset.livePosts).addEventListener("reply", function (event) {
+      if (!list || document.getElementById("post-" + event.lastEventId)) return;
+      list.insertAdjacentHTML("beforeend", event.data);
+      var article = list.lastElementChild && list.lastElementChild.querySelector("article");
+      if (status && article) status.textContent = "New: " + article.getAttribute("aria-label");
+    });
+  }
+  var news = document.querySelector("[data-live-list]");
+  if (news) {
+    var count = 0;
+    new EventSource(news.dataset.liveList).addEventListener("thread", function () {
+      count++;
+      var link = news.querySelector("a") || news.appendChild(document.createElement("a"));
+      link.href = location.pathname + location.search;
+      link.textContent = count + (count === 1 ? " new thread" : " new threads") + " — show";
+    });
+  }
+});
