@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // channel is the PostgreSQL notification channel every node listens on.
@@ -76,8 +77,25 @@ func (b *Postgres) Ping(context.Context) error {
 	return nil
 }
 
-// Counts returns how many events this node published and received, for metrics.
+// Counts returns how many events this node published and received.
 func (b *Postgres) Counts() (published, received int64) { return b.published.Load(), b.received.Load() }
+
+// Collectors are the bus's figures for /metrics.
+func (b *Postgres) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_events_published_total",
+			Help: "Events this node published to every node."}, func() float64 { return float64(b.published.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_events_received_total",
+			Help: "Events this node received from every node, its own included."}, func() float64 { return float64(b.received.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_events_listening",
+			Help: "1 while this node listens for events, 0 while it reconnects."}, func() float64 {
+			if b.listening.Load() {
+				return 1
+			}
+			return 0
+		}),
+	}
+}
 
 // Close stops listening.
 func (b *Postgres) Close() {

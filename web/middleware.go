@@ -21,7 +21,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(extra ...prometheus.Collector) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
 		gatherer: reg,
@@ -36,6 +36,7 @@ func newMetrics() *metrics {
 		}, []string{"route"}),
 	}
 	reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(extra...)
 	return m
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/events"
 	"github.com/parley-forum/parley/markdown"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Config is what the web layer needs to know about its deployment.
@@ -42,6 +43,10 @@ type Config struct {
 	// ListCache, when the store caches list reads, is cleared on every event, so that a
 	// change made on another node shows here at once.
 	ListCache interface{ Clear() }
+	// Checks are dependencies besides the database that /readyz reports on.
+	Checks []Check
+	// Collectors add figures to /metrics, such as the database pool's.
+	Collectors []prometheus.Collector
 	// Blobs holds attached files; it is required.
 	Blobs blob.Store
 	// MaxAttachmentSize and MaxAttachments bound the files of one post: bytes per file
@@ -135,7 +140,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	if err != nil {
 		return nil, err
 	}
-	m := newMetrics()
+	m := newMetrics(cfg.Collectors...)
 	if cfg.Events == nil {
 		cfg.Events = events.NewLocal()
 	}
