@@ -15,7 +15,6 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/cache"
-	"github.com/parley-forum/parley/sqlite"
 	"github.com/parley-forum/parley/views"
 	"github.com/parley-forum/parley/web"
 )
@@ -35,9 +34,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, err := sqlite.Open(ctx, cfg.dbPath(), sqlite.Options{})
+	store, err := cfg.open(ctx)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.dbPath(), err)
+		return err
 	}
 	defer store.Close()
 	if cfg.Demo {
@@ -57,7 +56,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // serve answers requests until ctx ends, then shuts down in order: stop accepting, let
 // in-flight requests finish, write the views they counted, close the database.
-func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
 	var reads parley.Store = store
 	if cfg.CacheTTL > 0 {
 		reads = cache.New(store, cfg.CacheTTL)
@@ -89,7 +88,7 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "Parley is serving %s at http://%s\n", cfg.dbPath(), ln.Addr())
+	fmt.Fprintf(stdout, "Parley is serving %s at http://%s\n", cfg.database(), ln.Addr())
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.base.String())
 
 	select {
@@ -111,7 +110,7 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 
 // sweepSessions deletes expired sessions every hour, so the table holds live ones only.
 // Expired sessions are refused whether swept or not; sweeping only reclaims the space.
-func sweepSessions(ctx context.Context, store *sqlite.Store, log *slog.Logger) {
+func sweepSessions(ctx context.Context, store database, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"testing"
 
@@ -48,21 +49,45 @@ func MustOpen(tb testing.TB, clock parley.Clock) *postgres.Store {
 // Open is MustOpen for callers without a testing.TB, such as a store shared by a package's
 // tests: cleanup receives what undoes it (t.Cleanup, or a function run after the tests).
 func Open(clock parley.Clock, cleanup func(func())) (*postgres.Store, error) {
-	ctx := context.Background()
-	schema := "parley_test_" + randomHex(6)
-	if err := exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		return nil, err
-	}
-	s, err := postgres.Open(ctx, URL(), postgres.Options{Clock: clock, Schema: schema, MaxConns: 8})
+	schema, drop, err := newSchema()
 	if err != nil {
-		exec(ctx, `DROP SCHEMA `+schema+` CASCADE`)
 		return nil, err
 	}
-	cleanup(func() {
-		s.Close()
-		exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-	})
+	s, err := postgres.Open(context.Background(), URL(), postgres.Options{Clock: clock, Schema: schema, MaxConns: 8})
+	if err != nil {
+		drop()
+		return nil, err
+	}
+	cleanup(func() { s.Close(); drop() })
 	return s, nil
+}
+
+// MustURL returns the test database's URL with a fresh, empty schema as its search_path,
+// for commands that take a database URL; the schema is dropped when the test ends.
+func MustURL(tb testing.TB) string {
+	tb.Helper()
+	schema, drop, err := newSchema()
+	if err != nil {
+		tb.Fatalf(howToStart, URL(), err)
+	}
+	tb.Cleanup(drop)
+	u, err := url.Parse(URL())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema) // a parameter pgx does not know is sent as a run-time setting
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// newSchema creates a schema with a random name and returns it with what drops it.
+func newSchema() (string, func(), error) {
+	schema := "parley_test_" + randomHex(6)
+	if err := exec(context.Background(), `CREATE SCHEMA `+schema); err != nil {
+		return "", nil, err
+	}
+	return schema, func() { exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`) }, nil
 }
 
 func exec(ctx context.Context, sql string) error {
