@@ -131,6 +131,15 @@ type queryer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
+// collect reads every row of a query with fn; a query's error passes through, so that
+// running a query and reading its rows is one call.
+func collect[T any](rows pgx.Rows, err error, fn pgx.RowToFunc[T]) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, fn)
+}
+
 // PostgreSQL error codes the store acts on.
 const (
 	codeUniqueViolation      = "23505"
