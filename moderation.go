@@ -197,3 +197,24 @@ type LogEntry struct {
 	Reason     string
 	CreatedAt  time.Time
 }
+
+// PostLabel names a post in the moderation log: post by @ana in “Title”.
+func PostLabel(handle, threadTitle string) string {
+	return "post by @" + handle + " in “" + threadTitle + "”"
+}
+
+// Changes describes for the moderation log what u changes of a user whose fields were
+// old: "role member → moderator; signature changed". It is empty when nothing changes.
+func (u *UserUpdate) Changes(old UserUpdate) string {
+	var changes []string
+	if old.Role != u.Role {
+		changes = append(changes, "role "+string(old.Role)+" → "+string(u.Role))
+	}
+	if old.Badge != u.Badge {
+		changes = append(changes, "badge “"+old.Badge+"” → “"+u.Badge+"”")
+	}
+	if old.Signature != u.Signature {
+		changes = append(changes, "signature changed")
+	}
+	return strings.Join(changes, "; ")
+}

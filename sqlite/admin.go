@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -21,17 +20,8 @@ func (s *Store) UpdateUser(ctx context.Context, in parley.UserUpdate, a parley.A
 		if err != nil {
 			return nil, notFound(err, "There is no user %d.", in.UserID)
 		}
-		var changes []string
-		if old.Role != in.Role {
-			changes = append(changes, "role "+string(old.Role)+" → "+string(in.Role))
-		}
-		if old.Badge != in.Badge {
-			changes = append(changes, "badge “"+old.Badge+"” → “"+in.Badge+"”")
-		}
-		if old.Signature != in.Signature {
-			changes = append(changes, "signature changed")
-		}
-		if len(changes) == 0 {
+		changes := in.Changes(old)
+		if changes == "" {
 			return nil, nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, badge = ?, signature = ?, signature_html = ? WHERE id = ?`,
@@ -39,7 +29,7 @@ func (s *Store) UpdateUser(ctx context.Context, in parley.UserUpdate, a parley.A
 			return nil, err
 		}
 		return &parley.LogEntry{Action: parley.LogUserUpdated, TargetKind: "user", TargetID: in.UserID,
-			Target: "@" + handle, Detail: strings.Join(changes, "; ")}, nil
+			Target: "@" + handle, Detail: changes}, nil
 	})
 	if err != nil {
 		return parley.User{}, err

@@ -115,12 +115,9 @@ func (s *Store) DismissFlags(ctx context.Context, postID int64, a parley.Audit) 
 			return nil, parley.Errorf(parley.EConflict, "Post %d has no open flags; another moderator may have handled them.", postID)
 		}
 		return &parley.LogEntry{Action: parley.LogFlagsDismissed, TargetKind: "post", TargetID: postID,
-			Target: postLabel(handle, title), Detail: plural(n, "flag")}, nil
+			Target: parley.PostLabel(handle, title), Detail: plural(n, "flag")}, nil
 	})
 }
-
-// postLabel names a post in the log.
-func postLabel(handle, title string) string { return "post by @" + handle + " in “" + title + "”" }
 
 func plural(n int64, noun string) string {
 	if n == 1 {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parley-forum/parley/schema"
 )
 
 // TestMigrationsArrivingOutOfOrder applies 1 and 3, then a binary that also knows 2: the
@@ -18,19 +20,19 @@ func TestMigrationsArrivingOutOfOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	one := migration{1, "0001_a", "CREATE TABLE a (x INTEGER)"}
-	two := migration{2, "0002_b", "CREATE TABLE b (x INTEGER)"}
-	three := migration{3, "0003_c", "CREATE TABLE c (x INTEGER)"}
-	if err := migrateTo(ctx, db, []migration{one, three}); err != nil {
+	one := schema.Migration{Version: 1, Name: "0001_a", SQL: "CREATE TABLE a (x INTEGER)"}
+	two := schema.Migration{Version: 2, Name: "0002_b", SQL: "CREATE TABLE b (x INTEGER)"}
+	three := schema.Migration{Version: 3, Name: "0003_c", SQL: "CREATE TABLE c (x INTEGER)"}
+	if err := migrateTo(ctx, db, []schema.Migration{one, three}); err != nil {
 		t.Fatal(err)
 	}
-	if err := migrateTo(ctx, db, []migration{one, two, three}); err != nil {
+	if err := migrateTo(ctx, db, []schema.Migration{one, two, three}); err != nil {
 		t.Fatalf("applying the late migration: %v", err)
 	}
 	if _, err := db.ExecContext(ctx, "INSERT INTO b VALUES (1)"); err != nil {
 		t.Errorf("the late migration was not applied: %v", err)
 	}
-	if err := migrateTo(ctx, db, []migration{one, two}); err == nil || !strings.Contains(err.Error(), "upgrade parley") {
+	if err := migrateTo(ctx, db, []schema.Migration{one, two}); err == nil || !strings.Contains(err.Error(), "upgrade parley") {
 		t.Errorf("a binary without migration 3: %v, want a refusal", err)
 	}
 }

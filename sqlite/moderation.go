@@ -396,7 +396,7 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 			return nil, err
 		}
 		return &parley.LogEntry{Action: pick(hidden, parley.LogPostHidden, parley.LogPostRestored), TargetKind: "post",
-			TargetID: postID, Target: postLabel(handle, t.title), Detail: detail}, nil
+			TargetID: postID, Target: parley.PostLabel(handle, t.title), Detail: detail}, nil
 	})
 }
 

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -42,10 +41,6 @@ import (
 const (
 	// maxSimilar caps SimilarThreads' limit: the composer shows a short list.
 	maxSimilar = 10
-	// maxSearchWords bounds the words a search looks up, the first ones written: a title
-	// rarely has more that tell it apart, and text pasted into the title box must not cost
-	// more than a title.
-	maxSearchWords = 8
 	// searchPostings is how many index entries a search reads, shared among its words.
 	searchPostings = 2000
 	// maxRescored is how many threads a search may score again from their titles, read
@@ -56,22 +51,6 @@ const (
 
 // rebuildSearch fills the title search index from the threads table, all at once.
 const rebuildSearch = `INSERT INTO threads_fts (threads_fts) VALUES ('rebuild')`
-
-// stopWords are left out of searches: they occur in most titles and say nothing about the
-// subject. The fragments of contractions ("can't" is "can" and "t") are among them.
-var stopWords = wordSet(`a about after am an and any are as at be been before but by can could
-	d did do does doing don didn doesn for from get got had has have how i if in into is isn it
-	its just ll m me my no not of on or our re s should so some t than that the their then there
-	these this to too use using ve was wasn we were what when where which while who why will
-	with won would wouldn you your`)
-
-func wordSet(words string) map[string]bool {
-	set := map[string]bool{}
-	for _, w := range strings.Fields(words) {
-		set[w] = true
-	}
-	return set
-}
 
 // searchWord is one word of a search and what reading its newest threads told.
 type searchWord struct {
@@ -94,7 +73,7 @@ type candidate struct {
 // with text, best first.
 func (s *Store) SimilarThreads(ctx context.Context, text string, limit int) ([]parley.Thread, error) {
 	limit = min(limit, maxSimilar)
-	found := searchWords(text)
+	found := parley.SearchWords(text)
 	if limit <= 0 || len(found) == 0 {
 		return nil, nil
 	}
@@ -235,7 +214,7 @@ func (s *Store) completeScores(ctx context.Context, cands []candidate, batch []i
 func cutOffWeight(id int64, title string, words []searchWord) float64 {
 	var seen uint64 // bit i: words[i] counted
 	var sum float64
-	for f := range strings.FieldsFuncSeq(title, notWordRune) {
+	for f := range strings.FieldsFuncSeq(title, parley.NotWordRune) {
 		for i, w := range words {
 			if id < w.cutoff && seen&(1<<i) == 0 && strings.EqualFold(f, w.word) {
 				seen |= 1 << i
@@ -278,30 +257,6 @@ func candidateIDs(cands []candidate) string {
 		list = strconv.AppendInt(list, c.id, 10)
 	}
 	return string(append(list, ']'))
-}
-
-// searchWords splits text into the words a search looks for, as the index's tokenizer cuts
-// titles: runs of letters, digits and underscores. They are lower-cased, and stop words,
-// repeats and words of underscores alone are left out; at most maxSearchWords are kept.
-func searchWords(text string) []string {
-	var words []string
-	for w := range strings.FieldsFuncSeq(text, notWordRune) {
-		w = strings.ToLower(w)
-		if stopWords[w] || strings.Trim(w, "_") == "" || slices.Contains(words, w) {
-			continue
-		}
-		if words = append(words, w); len(words) == maxSearchWords {
-			break
-		}
-	}
-	return words
-}
-
-// notWordRune reports whether r separates words, as in the unicode61 tokenizer with '_'
-// added to the token characters: letters, combining marks, numbers, private-use characters
-// and '_' do not.
-func notWordRune(r rune) bool {
-	return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r) && r != '_' && !unicode.Is(unicode.Co, r)
 }
 
 // ftsString quotes a word as an FTS5 string, so that any query syntax in it (AND, NEAR, *,

@@ -14,8 +14,14 @@ func tempDir() (string, error) {
 	return sharedDir, err
 }
 
+// afterTests holds what undoes state shared by the package's tests, run once they end.
+var afterTests []func()
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	for _, f := range afterTests {
+		f()
+	}
 	if sharedDir != "" {
 		os.RemoveAll(sharedDir)
 	}

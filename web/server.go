@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	parley "github.com/parley-forum/parley"
@@ -163,7 +164,20 @@ func (s *Server) Close() {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(s.withSession(mux)))))
+	return s.recoverPanics(s.observe(securityHeaders(s.plainText(http.NewCrossOriginProtection().Handler(s.withSession(mux))))))
+}
+
+// plainText refuses a URL holding a NUL byte or bytes that are not UTF-8: no page has such
+// an address, and some databases (PostgreSQL) cannot even compare them with what they hold.
+// Forms are cleaned as they are read, in readForm.
+func (s *Server) plainText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isPlainText(r.URL.Path) || !plainQuery(r.URL.Query()) {
+			s.renderError(w, r, parley.NotFound("There is no page at this address."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // absolute turns a site path into an absolute URL on the public address.
@@ -174,4 +188,13 @@ func (s *Server) absolute(path string) string {
 		return u.String()
 	}
 	return u.ResolveReference(ref).String()
+}
+
+func plainQuery(q url.Values) bool {
+	for k, vs := range q {
+		if !isPlainText(k) || slices.ContainsFunc(vs, func(v string) bool { return !isPlainText(v) }) {
+			return false
+		}
+	}
+	return true
 }

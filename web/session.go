@@ -8,7 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
@@ -171,6 +173,8 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request, files bool) (*
 		up.remove()
 		return nil, parley.Errorf(parley.EInvalid, "The form could not be read.")
 	}
+	cleanValues(r.PostForm)
+	cleanValues(r.Form)
 	c, err := r.Cookie(csrfCookie)
 	field := r.PostForm.Get("csrf")
 	if err != nil || field == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(field)) != 1 {
@@ -199,3 +203,18 @@ func safeNext(next string) string {
 	}
 	return next
 }
+
+// cleanValues drops NUL bytes from what a form sent and replaces bytes that are not UTF-8,
+// since what is written must be text every database can store; browsers send neither.
+func cleanValues(values url.Values) {
+	for _, vs := range values {
+		for i, v := range vs {
+			if !isPlainText(v) {
+				vs[i] = strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "")
+			}
+		}
+	}
+}
+
+// isPlainText reports whether s is UTF-8 without NUL bytes.
+func isPlainText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }

@@ -7,23 +7,27 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/postgres/pgtest"
 	"github.com/parley-forum/parley/sqlite"
 	"github.com/parley-forum/parley/views"
 	"github.com/parley-forum/parley/web"
 )
 
-// testSite is the whole site served over a real loopback listener, on a real SQLite file.
+// testSite is the whole site served over a real loopback listener, on a real SQLite file,
+// or a real PostgreSQL database when PARLEY_TEST_STORE=postgres (see TestOnPostgres).
 type testSite struct {
 	URL    string
-	Store  *sqlite.Store
+	Store  siteStore
 	Views  *views.Counter
 	Server *web.Server
 }
@@ -71,9 +75,32 @@ func newSiteWith(t testing.TB, cfg demo.Config, wcfg web.Config) *testSite {
 	return s
 }
 
+// siteStore is what a test site runs on: any store that also answers readiness probes.
+type siteStore interface {
+	parley.Store
+	Ping(context.Context) error
+}
+
+// testStoreVar chooses the database the package's sites run on: "postgres" for a fresh
+// schema of the PostgreSQL test database (package pgtest), else SQLite.
+const testStoreVar = "PARLEY_TEST_STORE"
+
+// openStore opens a test site's empty store: at path for SQLite, in a new schema for
+// PostgreSQL. cleanup (nil for the shared site, which lasts as long as the tests) receives
+// what closes and removes it.
+func openStore(path string, cleanup func(func())) (siteStore, error) {
+	if os.Getenv(testStoreVar) == "postgres" {
+		if cleanup == nil {
+			cleanup = func(f func()) { afterTests = append(afterTests, f) }
+		}
+		return pgtest.Open(nil, cleanup)
+	}
+	return sqlite.Open(context.Background(), path, sqlite.Options{})
+}
+
 func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func())) (*testSite, error) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, path, sqlite.Options{})
+	store, err := openStore(path, cleanup)
 	if err != nil {
 		return nil, err
 	}

@@ -112,12 +112,15 @@ func plantXSS(t *testing.T, site *testSite, payloads []xssPayload) *xssFixture {
 	subtopic := itoa(firstSubtopic(t, site).ID)
 	browsers := make([]*browser, len(payloads))
 	for i, p := range payloads {
-		tag, err := site.Store.CreateTag(ctx, parley.NewTag{Slug: xssTagSlug(i), Name: xssFit(p.text, parley.MaxName), Description: p.text})
+		// What goes into the store directly is cleaned as forms clean it: no database
+		// stores NUL bytes, and no form passes them on.
+		text := strings.ReplaceAll(p.text, "\x00", "")
+		tag, err := site.Store.CreateTag(ctx, parley.NewTag{Slug: xssTagSlug(i), Name: xssFit(text, parley.MaxName), Description: text})
 		if err != nil {
 			t.Fatalf("%s: create tag: %v", p.name, err)
 		}
-		signature := xssFit(p.text, parley.MaxSignature)
-		u, err := site.Store.CreateUser(ctx, parley.NewUser{Handle: xssHandle(i), DisplayName: xssFit(p.text, parley.MaxName),
+		signature := xssFit(text, parley.MaxSignature)
+		u, err := site.Store.CreateUser(ctx, parley.NewUser{Handle: xssHandle(i), DisplayName: xssFit(text, parley.MaxName),
 			Signature: signature, SignatureHTML: md.Render(signature)})
 		if err != nil {
 			t.Fatalf("%s: create user: %v", p.name, err)
@@ -187,7 +190,7 @@ func plantModeration(t *testing.T, site *testSite, f *xssFixture) *browser {
 		t.Fatal(err)
 	}
 	for i, p := range f.payloads {
-		reason := xssFit(p.text, parley.MaxReason)
+		reason := xssFit(strings.ReplaceAll(p.text, "\x00", ""), parley.MaxReason)
 		reporter := f.users[(i+1)%len(f.users)]
 		if _, err := site.Store.FlagPost(ctx, parley.NewFlag{PostID: f.openers[i].ID, ReporterID: reporter.ID, Reason: parley.FlagOther, Note: reason}); err != nil {
 			t.Fatalf("%s: flag: %v", p.name, err)

@@ -131,12 +131,16 @@ func (f *flags) parse(args []string) error {
 
 // common are the settings every command that opens the database shares.
 type common struct {
-	Data     string
-	LogLevel string
+	Data string
+	// DatabaseURL, when set, names a PostgreSQL database to use instead of the SQLite file
+	// in Data; Data still holds the attached files.
+	DatabaseURL string
+	LogLevel    string
 }
 
 func (c *common) register(f *flags) {
 	f.String(&c.Data, "data", "./data", "folder for the database and uploaded files")
+	f.String(&c.DatabaseURL, "database-url", "", "PostgreSQL database to use instead of SQLite, e.g. postgres://parley@db.internal/parley")
 	f.String(&c.LogLevel, "log-level", "info", "least severe log level written: debug, info, warn or error")
 }
 

@@ -10,7 +10,6 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
-	"github.com/parley-forum/parley/sqlite"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -39,9 +38,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		return err
 	}
-	store, err := sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
+	store, err := c.open(ctx)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", c.dbPath(), err)
+		return err
 	}
 	defer store.Close()
 	start := time.Now()
@@ -49,12 +48,12 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	fmt.Fprintf(stdout, "Built %d threads, %d posts and %d users into %s in %s.\n",
-		cfg.Threads, cfg.Posts, cfg.Users, c.dbPath(), time.Since(start).Round(time.Second/10))
+		cfg.Threads, cfg.Posts, cfg.Users, c.database(), time.Since(start).Round(time.Second/10))
 	return nil
 }
 
 // seedDemo fills an empty store with the small demo forum and leaves a non-empty one alone.
-func seedDemo(ctx context.Context, store *sqlite.Store, progress io.Writer) error {
+func seedDemo(ctx context.Context, store parley.Store, progress io.Writer) error {
 	err := buildDemo(ctx, store, smallDemo, progress)
 	if parley.ErrorCode(err) == parley.EConflict {
 		return nil // the forum has content already
@@ -62,7 +61,7 @@ func seedDemo(ctx context.Context, store *sqlite.Store, progress io.Writer) erro
 	return err
 }
 
-func buildDemo(ctx context.Context, store *sqlite.Store, cfg demo.Config, progress io.Writer) error {
+func buildDemo(ctx context.Context, store parley.Store, cfg demo.Config, progress io.Writer) error {
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-
-	"github.com/parley-forum/parley/sqlite"
 )
 
 // runMigrate applies the embedded migrations; serve does the same at start, so this is for
@@ -17,15 +15,15 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	store, err := sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
+	store, err := c.open(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate %s: %w", c.dbPath(), err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	defer store.Close()
 	v, err := store.SchemaVersion(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s is at schema version %d.\n", c.dbPath(), v)
+	fmt.Fprintf(stdout, "%s is at schema version %d.\n", c.database(), v)
 	return nil
 }

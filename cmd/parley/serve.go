@@ -15,7 +15,8 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/cache"
-	"github.com/parley-forum/parley/sqlite"
+	"github.com/parley-forum/parley/events"
+	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/views"
 	"github.com/parley-forum/parley/web"
 )
@@ -35,9 +36,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, err := sqlite.Open(ctx, cfg.dbPath(), sqlite.Options{})
+	store, err := cfg.open(ctx)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.dbPath(), err)
+		return err
 	}
 	defer store.Close()
 	if cfg.Demo {
@@ -57,7 +58,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // serve answers requests until ctx ends, then shuts down in order: stop accepting, let
 // in-flight requests finish, write the views they counted, close the database.
-func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
 	var reads parley.Store = store
 	var lists *cache.Store
 	if cfg.CacheTTL > 0 {
@@ -75,9 +76,17 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	if err != nil {
 		return err
 	}
-	site, err := web.New(web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
+	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
 		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments,
-		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists)}, reads, counter, store, log)
+		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists)}
+	if pg, ok := store.(*postgres.Store); ok {
+		bus, err := crossNode(ctx, pg, &wcfg, log)
+		if err != nil {
+			return err
+		}
+		defer bus.Close()
+	}
+	site, err := web.New(wcfg, reads, counter, store, log)
 	if err != nil {
 		return err
 	}
@@ -93,7 +102,7 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 	srv.RegisterOnShutdown(site.EndStreams) // live streams would hold shutdown for its whole grace
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "Parley is serving %s at http://%s\n", cfg.dbPath(), ln.Addr())
+	fmt.Fprintf(stdout, "Parley is serving %s at http://%s\n", cfg.database(), ln.Addr())
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.base.String())
 
 	select {
@@ -115,7 +124,7 @@ func serve(ctx context.Context, cfg *serveConfig, store *sqlite.Store, ln net.Li
 
 // sweepSessions deletes expired sessions every hour, so the table holds live ones only.
 // Expired sessions are refused whether swept or not; sweeping only reclaims the space.
-func sweepSessions(ctx context.Context, store *sqlite.Store, log *slog.Logger) {
+func sweepSessions(ctx context.Context, store database, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -139,4 +148,20 @@ func listCache(c *cache.Store) interface{ Clear() } {
 		return nil
 	}
 	return c
+}
+
+// crossNode sets a node on PostgreSQL up to run beside others: events go through the
+// database to every node, /readyz reports the listener, and /metrics the pool and events.
+func crossNode(ctx context.Context, pg *postgres.Store, wcfg *web.Config, log *slog.Logger) (*events.Postgres, error) {
+	listenCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	bus, err := events.NewPostgres(listenCtx, pg.Pool(), log)
+	if err != nil {
+		return nil, err
+	}
+	wcfg.Events = bus
+	wcfg.Checks = append(wcfg.Checks, web.Check{Name: "events", Ping: bus.Ping})
+	wcfg.Collectors = append(wcfg.Collectors, bus.Collectors()...)
+	wcfg.Collectors = append(wcfg.Collectors, pg.Collectors()...)
+	return bus, nil
 }

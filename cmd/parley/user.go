@@ -11,7 +11,6 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
-	"github.com/parley-forum/parley/sqlite"
 	"golang.org/x/term"
 )
 
@@ -85,9 +84,9 @@ func runUserCreate(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 
-	store, err := sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
+	store, err := c.open(ctx)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", c.dbPath(), err)
+		return err
 	}
 	defer store.Close()
 	created, err := store.CreateAccount(ctx, u, email, hash)

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/postgres"
+	"github.com/parley-forum/parley/sqlite"
+)
+
+// database is what the commands need of a store beyond parley.Store; both the SQLite and
+// the PostgreSQL store have it.
+type database interface {
+	parley.Store
+	// Ping checks that the database answers, for /readyz.
+	Ping(ctx context.Context) error
+	// DeleteExpiredSessions sweeps expired sessions; serve calls it every hour.
+	DeleteExpiredSessions(ctx context.Context) (int64, error)
+	// SchemaVersion is the newest migration applied.
+	SchemaVersion(ctx context.Context) (int, error)
+}
+
+var (
+	_ database = (*sqlite.Store)(nil)
+	_ database = (*postgres.Store)(nil)
+)
+
+// open opens the database the settings name, bringing its schema up to date: PostgreSQL
+// when --database-url is set, else the SQLite file in the data folder.
+func (c *common) open(ctx context.Context) (database, error) {
+	var db database
+	var err error
+	if c.DatabaseURL != "" {
+		db, err = postgres.Open(ctx, c.DatabaseURL, postgres.Options{})
+	} else {
+		db, err = sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", c.database(), err)
+	}
+	return db, nil
+}
+
+// database names the database for messages and logs, without a password.
+func (c *common) database() string {
+	if c.DatabaseURL == "" {
+		return c.dbPath()
+	}
+	if u, err := url.Parse(c.DatabaseURL); err == nil && u.Scheme != "" {
+		return u.Redacted()
+	}
+	return "at the PostgreSQL --database-url"
+}

@@ -1,0 +1,54 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	parley "github.com/parley-forum/parley"
+)
+
+const attachmentColumns = `id, post_id, name, content_type, size, sha256, width, height, lines, created_at`
+
+func scanAttachment(row pgx.Row) (parley.Attachment, error) {
+	var a parley.Attachment
+	var created int64
+	err := row.Scan(&a.ID, &a.PostID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Width, &a.Height, &a.Lines, &created)
+	a.CreatedAt = parley.FromMillis(created)
+	return a, err
+}
+
+// Attachment returns one attachment's record.
+func (s *Store) Attachment(ctx context.Context, id int64) (parley.Attachment, error) {
+	a, err := scanAttachment(s.pool.QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1`, id))
+	return a, notFound(err, "There is no attachment %d.", id)
+}
+
+// insertAttachments records a new post's files, in order.
+func insertAttachments(ctx context.Context, tx pgx.Tx, postID int64, files []parley.File, now int64) error {
+	for _, f := range files {
+		if _, err := tx.Exec(ctx, `INSERT INTO attachments (post_id, name, content_type, size, sha256, width, height, lines, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, postID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withAttachments fills in the posts' attachments with one query, however many posts.
+func (s *Store) withAttachments(ctx context.Context, posts []parley.Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*parley.Post, len(posts))
+	ids := make([]int64, len(posts))
+	for i := range posts {
+		byID[posts[i].ID], ids[i] = &posts[i], posts[i].ID
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE post_id = ANY($1) ORDER BY post_id, id`, ids)
+	found, err := collect(rows, err, func(row pgx.CollectableRow) (parley.Attachment, error) { return scanAttachment(row) })
+	for _, a := range found {
+		p := byID[a.PostID]
+		p.Attachments = append(p.Attachments, a)
+	}
+	return err
+}

@@ -1,0 +1,242 @@
+// Package postgres stores the forum in PostgreSQL through pgx, for operators who run
+// several app nodes in front of one database. It passes the same conformance suite as the
+// SQLite store (package storetest) and keeps the same schema design and sort keys, so that
+// cursors mean the same on both.
+//
+// The store keeps nothing in memory that another node's writes could make wrong for long:
+// the forum's structure and the tag names are cached for at most a few seconds (topicsTTL,
+// tagsTTL); everything else is read from the database every time.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	parley "github.com/parley-forum/parley"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Store is a parley.Store on a PostgreSQL database.
+type Store struct {
+	pool *pgxpool.Pool
+	now  parley.Clock
+
+	tagsMu sync.RWMutex
+	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
+	tagsAt time.Time
+
+	topicsMu sync.Mutex
+	topics   []parley.Topic // the forum's structure, read at topicsAt
+	topicsAt time.Time
+}
+
+var _ parley.Store = (*Store)(nil)
+
+// Options tune a Store; the zero value is right for serving.
+type Options struct {
+	// Clock replaces time.Now, for tests.
+	Clock parley.Clock
+	// Schema, when set, is the schema the store's tables live in (the connection's
+	// search_path), which must exist; tests give each store a schema of its own.
+	Schema string
+	// MaxConns sizes the pool; 0 means the URL's pool_max_conns when it has one, else
+	// DefaultMaxConns.
+	MaxConns int32
+}
+
+// DefaultMaxConns sizes the connection pool when neither Options nor the URL do: four
+// connections per CPU the process may use, at most 32. A page runs one to three short
+// queries, one at a time, and a query spends much of its time in the database or on the
+// network rather than on this process's CPUs, so four per CPU keeps the CPUs busy; more
+// would only queue inside PostgreSQL, where each connection costs a backend process and
+// its memory, and several app nodes share the server's max_connections (100 by default).
+func DefaultMaxConns() int32 { return int32(min(4*runtime.GOMAXPROCS(0), 32)) }
+
+// Open connects to the database at url (postgres://user@host:port/db?…, or the key=value
+// form) and brings its schema up to date. The URL may set pgxpool's pool_ parameters
+// (pool_max_conns, pool_max_conn_idle_time, …).
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	switch {
+	case opts.MaxConns > 0:
+		cfg.MaxConns = opts.MaxConns
+	case !strings.Contains(url, "pool_max_conns"):
+		cfg.MaxConns = DefaultMaxConns()
+	}
+	if opts.Schema != "" {
+		cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{pool: pool, now: opts.Clock}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Pool is the store's connection pool, for what works beside the store on the same
+// database (notifications between nodes, for one).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Close closes the pool, waiting for connections in use to be returned.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping checks that the database answers, for readiness probes.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// maxAttempts bounds how often a transaction is tried when PostgreSQL aborts it as a
+// deadlock victim or a serialization failure. The store's transactions take row locks in
+// one order (threads before their list entries, tags by id), so these are rare; a retry is
+// the remedy PostgreSQL's documentation gives for them.
+const maxAttempts = 3
+
+// inTx runs fn in one transaction, committing when it returns nil. The clock is read once
+// per attempt, so every row the transaction writes carries the same time.
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx, now int64) error) error {
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+			return fn(tx, parley.Millis(s.now()))
+		})
+		if attempt < maxAttempts && retryable(err) {
+			continue
+		}
+		if notText(err) {
+			return parley.Invalid("", "The text holds a NUL character or bytes that are not UTF-8, which cannot be stored.")
+		}
+		return err
+	}
+}
+
+// queryer is what the find helpers need: the pool or a transaction.
+type queryer interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// collect reads every row of a query with fn; a query's error passes through, so that
+// running a query and reading its rows is one call.
+func collect[T any](rows pgx.Rows, err error, fn pgx.RowToFunc[T]) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, fn)
+}
+
+// PostgreSQL error codes the store acts on.
+const (
+	codeUniqueViolation      = "23505"
+	codeForeignKeyViolation  = "23503"
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
+	// codeNotText: a NUL byte or bytes that are not UTF-8, which PostgreSQL text refuses.
+	codeNotText = "22021"
+)
+
+// pgCode returns the SQLSTATE of a PostgreSQL error, or "".
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+func isUniqueViolation(err error) bool     { return pgCode(err) == codeUniqueViolation }
+func isForeignKeyViolation(err error) bool { return pgCode(err) == codeForeignKeyViolation }
+
+func notText(err error) bool { return pgCode(err) == codeNotText }
+
+func retryable(err error) bool {
+	c := pgCode(err)
+	return c == codeSerializationFailure || c == codeDeadlockDetected
+}
+
+// violated names the constraint or unique index a violation broke.
+func violated(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.ConstraintName
+	}
+	return ""
+}
+
+// notFound turns pgx.ErrNoRows into the domain's not-found error; a key that is not text
+// (a NUL byte) names nothing stored either.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, pgx.ErrNoRows) || notText(err) {
+		return parley.NotFound(format, args...)
+	}
+	return err
+}
+
+// nullInt is n, or NULL for 0.
+func nullInt(n int64) *int64 {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
+// execOne runs a statement that must change at least one row, or returns missing.
+func execOne(ctx context.Context, q queryer, missing error, query string, args ...any) error {
+	tag, err := q.Exec(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return missing
+	}
+	return nil
+}
+
+// pick returns yes when cond holds, else no.
+func pick[T any](cond bool, yes, no T) T {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// Collectors are the pool's figures for /metrics: connections in use, idle and at most,
+// and how often and how long requests waited for one, which says whether the pool is sized
+// right.
+func (s *Store) Collectors() []prometheus.Collector {
+	stat := func(f func(*pgxpool.Stat) float64) func() float64 {
+		return func() float64 { return f(s.pool.Stat()) }
+	}
+	gauge := func(name, help string, f func(*pgxpool.Stat) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, stat(f))
+	}
+	counter := func(name, help string, f func(*pgxpool.Stat) float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, stat(f))
+	}
+	return []prometheus.Collector{
+		gauge("parley_db_pool_connections_in_use", "Database connections running a query.", func(st *pgxpool.Stat) float64 { return float64(st.AcquiredConns()) }),
+		gauge("parley_db_pool_connections_idle", "Database connections open and idle.", func(st *pgxpool.Stat) float64 { return float64(st.IdleConns()) }),
+		gauge("parley_db_pool_connections_max", "The most database connections the pool opens.", func(st *pgxpool.Stat) float64 { return float64(st.MaxConns()) }),
+		counter("parley_db_pool_waits_total", "Times a request waited for a free database connection.", func(st *pgxpool.Stat) float64 { return float64(st.EmptyAcquireCount()) }),
+		counter("parley_db_pool_wait_seconds_total", "Time requests spent waiting for a free database connection.", func(st *pgxpool.Stat) float64 { return st.AcquireDuration().Seconds() }),
+	}
+}

@@ -1,0 +1,278 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	parley "github.com/parley-forum/parley"
+)
+
+const postColumns = `p.id, p.thread_id, p.original, p.body, p.html, p.created_at, coalesce(p.edited_at, 0), p.revision,
+	p.boost_count, p.staff_recommended, p.hidden_at IS NOT NULL, u.id, u.handle, u.display_name, u.role, u.badge, u.signature_html`
+
+func scanPost(row pgx.Row) (parley.Post, error) {
+	var p parley.Post
+	var created, edited int64
+	err := row.Scan(&p.ID, &p.ThreadID, &p.Original, &p.Body, &p.HTML, &created, &edited, &p.Revision,
+		&p.BoostCount, &p.StaffRecommended, &p.Hidden, &p.Author.ID, &p.Author.Handle, &p.Author.DisplayName,
+		&p.Author.Role, &p.Author.Badge, &p.Author.SignatureHTML)
+	p.CreatedAt = parley.FromMillis(created)
+	if edited != 0 {
+		p.EditedAt = parley.FromMillis(edited)
+	}
+	return p, err
+}
+
+// Posts returns a thread's posts in order, after post id after, at most limit.
+func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]parley.Post, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.thread_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`, threadID, after, limit)
+	posts, err := collect(rows, err, func(row pgx.CollectableRow) (parley.Post, error) { return scanPost(row) })
+	if err != nil {
+		return nil, err
+	}
+	return posts, s.withAttachments(ctx, posts)
+}
+
+// Post returns one post with its attachments.
+func (s *Store) Post(ctx context.Context, id int64) (parley.Post, error) {
+	p, err := findPost(ctx, s.pool, id)
+	if err != nil {
+		return p, err
+	}
+	posts := []parley.Post{p}
+	err = s.withAttachments(ctx, posts)
+	return posts[0], err
+}
+
+func findPost(ctx context.Context, q queryer, id int64) (parley.Post, error) {
+	p, err := scanPost(q.QueryRow(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1`, id))
+	return p, notFound(err, "There is no post %d.", id)
+}
+
+// Revisions returns every version of a post, oldest first, the current one last.
+func (s *Store) Revisions(ctx context.Context, postID int64) ([]parley.Revision, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT r.number, r.body, r.created_at, r.summary, u.id, u.handle, u.display_name, u.role, u.badge
+		FROM revisions r JOIN users u ON u.id = r.editor_id WHERE r.post_id = $1
+		UNION ALL
+		SELECT p.revision, p.body, coalesce(p.edited_at, p.created_at), p.edit_summary, u.id, u.handle, u.display_name, u.role, u.badge
+		FROM posts p JOIN users u ON u.id = coalesce(p.editor_id, p.author_id) WHERE p.id = $1
+		ORDER BY 1`, postID)
+	revs, err := collect(rows, err, func(row pgx.CollectableRow) (parley.Revision, error) {
+		r := parley.Revision{PostID: postID}
+		var created int64
+		err := row.Scan(&r.Number, &r.Body, &created, &r.Summary, &r.Editor.ID, &r.Editor.Handle,
+			&r.Editor.DisplayName, &r.Editor.Role, &r.Editor.Badge)
+		r.CreatedAt = parley.FromMillis(created)
+		return r, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(revs) == 0 {
+		return nil, parley.NotFound("There is no post %d.", postID)
+	}
+	return revs, nil
+}
+
+// findAuthor returns the user who is about to write.
+func findAuthor(ctx context.Context, q queryer, id int64) (parley.Author, error) {
+	var a parley.Author
+	err := q.QueryRow(ctx, `SELECT id, handle, display_name, role, badge FROM users WHERE id = $1`, id).
+		Scan(&a.ID, &a.Handle, &a.DisplayName, &a.Role, &a.Badge)
+	return a, notFound(err, "There is no user %d.", id)
+}
+
+func insertPost(ctx context.Context, tx pgx.Tx, threadID, authorID int64, original bool, body, html string, now int64) (int64, error) {
+	var id int64
+	if err := tx.QueryRow(ctx, `INSERT INTO posts (thread_id, author_id, original, body, html, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, threadID, authorID, original, body, html, now).Scan(&id); err != nil {
+		return 0, err
+	}
+	_, err := tx.Exec(ctx, `UPDATE users SET post_count = post_count + 1 WHERE id = $1`, authorID)
+	return id, err
+}
+
+// CreateReply adds a reply and moves its thread up the activity lists. The thread's row is
+// locked first (FOR UPDATE), so that concurrent replies count one after the other and a
+// lock taken by a moderator in between is seen.
+func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Post, error) {
+	if err := in.Validate(); err != nil {
+		return parley.Post{}, err
+	}
+	var postID int64
+	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+		var locked, deleted bool
+		err := tx.QueryRow(ctx, `SELECT locked, deleted_at IS NOT NULL FROM threads WHERE id = $1 FOR UPDATE`, in.ThreadID).Scan(&locked, &deleted)
+		if err != nil || deleted {
+			return notFound(pick(deleted, pgx.ErrNoRows, err), "There is no thread %d.", in.ThreadID)
+		}
+		if locked {
+			return parley.Errorf(parley.EConflict, "This thread is locked: it takes no new replies.")
+		}
+		author, err := findAuthor(ctx, tx, in.AuthorID)
+		if err != nil {
+			return err
+		}
+		if postID, err = insertPost(ctx, tx, in.ThreadID, author.ID, false, in.Body, in.HTML, now); err != nil {
+			return err
+		}
+		if err := insertAttachments(ctx, tx, postID, in.Attachments, now); err != nil {
+			return err
+		}
+		staff := author.Role.IsStaff()
+		if _, err := tx.Exec(ctx, `UPDATE threads SET reply_count = reply_count + 1, last_activity_at = $1,
+			staff_replied = staff_replied OR $2 WHERE id = $3`, now, staff, in.ThreadID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE thread_listings SET reply_count = reply_count + 1, last_activity_at = $1,
+			staff_replied = staff_replied OR $2 WHERE thread_id = $3`, now, staff, in.ThreadID)
+		return err
+	})
+	if err != nil {
+		return parley.Post{}, err
+	}
+	return s.Post(ctx, postID)
+}
+
+// EditPost replaces a post's body and keeps the version it replaces as a revision.
+func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, error) {
+	if err := in.Validate(); err != nil {
+		return parley.Post{}, err
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+		if _, err := findAuthor(ctx, tx, in.EditorID); err != nil {
+			return err
+		}
+		// Locking the post first makes two edits at once take turns: each keeps the
+		// version the other wrote.
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM posts WHERE id = $1 FOR UPDATE`, in.PostID).Scan(&one); err != nil {
+			return notFound(err, "There is no post %d.", in.PostID)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO revisions (post_id, number, body, editor_id, created_at, summary)
+			SELECT id, revision, body, coalesce(editor_id, author_id), coalesce(edited_at, created_at), edit_summary
+			FROM posts WHERE id = $1`, in.PostID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE posts SET body = $1, html = $2, revision = revision + 1, editor_id = $3,
+			edited_at = $4, edit_summary = $5 WHERE id = $6`, in.Body, in.HTML, in.EditorID, now, in.Summary, in.PostID)
+		return err
+	})
+	if err != nil {
+		return parley.Post{}, err
+	}
+	return s.Post(ctx, in.PostID)
+}
+
+// SetBoost records or removes a boost and keeps the post's, and for an original post the
+// thread's, boost counts equal to the boost rows, in the same transaction. The count is
+// changed by one UPDATE that adds the change, which holds the post's row until commit, so
+// concurrent boosts add up and copy their totals to the thread in the order they counted.
+func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error) {
+	var count int64
+	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+		var threadID, authorID int64
+		var original bool
+		err := tx.QueryRow(ctx, `SELECT thread_id, author_id, original FROM posts WHERE id = $1`, postID).
+			Scan(&threadID, &authorID, &original)
+		if err != nil {
+			return notFound(err, "There is no post %d.", postID)
+		}
+		if authorID == userID {
+			return parley.Invalid("boost", "You cannot boost your own post.")
+		}
+		if _, err := findAuthor(ctx, tx, userID); err != nil {
+			return err
+		}
+		var tag interface{ RowsAffected() int64 }
+		if on {
+			tag, err = tx.Exec(ctx, `INSERT INTO boosts (post_id, user_id, created_at) VALUES ($1, $2, $3)
+				ON CONFLICT DO NOTHING`, postID, userID, now)
+		} else {
+			tag, err = tx.Exec(ctx, `DELETE FROM boosts WHERE post_id = $1 AND user_id = $2`, postID, userID)
+		}
+		if err != nil {
+			return err
+		}
+		delta := pick(on, tag.RowsAffected(), -tag.RowsAffected())
+		if err := tx.QueryRow(ctx, `UPDATE posts SET boost_count = boost_count + $1 WHERE id = $2 RETURNING boost_count`,
+			delta, postID).Scan(&count); err != nil {
+			return err
+		}
+		if !original || delta == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE threads SET boost_count = $1 WHERE id = $2`, count, threadID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE thread_listings SET boost_count = $1 WHERE thread_id = $2`, count, threadID)
+		return err
+	})
+	return count, err
+}
+
+// BoostedPosts reports which of postIDs the user has boosted, with one query however many.
+func (s *Store) BoostedPosts(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(postIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT post_id FROM boosts WHERE user_id = $1 AND post_id = ANY($2)`, userID, postIDs)
+	ids, err := collect(rows, err, pgx.RowTo[int64])
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
+
+// AcceptAnswer marks a reply as the thread's accepted answer, or clears it for postID 0.
+func (s *Store) AcceptAnswer(ctx context.Context, threadID, postID int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx, _ int64) error {
+		if postID != 0 {
+			if err := checkReply(ctx, tx, threadID, postID); err != nil {
+				return err
+			}
+		}
+		err := execOne(ctx, tx, parley.NotFound("There is no thread %d.", threadID),
+			`UPDATE threads SET accepted_post_id = $1 WHERE id = $2`, nullInt(postID), threadID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE thread_listings SET answered = $1 WHERE thread_id = $2`, postID != 0, threadID)
+		return err
+	})
+}
+
+// SetRecommended marks or unmarks a reply as recommended by staff.
+func (s *Store) SetRecommended(ctx context.Context, postID int64, on bool) error {
+	return s.inTx(ctx, func(tx pgx.Tx, _ int64) error {
+		var threadID int64
+		if err := tx.QueryRow(ctx, `SELECT thread_id FROM posts WHERE id = $1`, postID).Scan(&threadID); err != nil {
+			return notFound(err, "There is no post %d.", postID)
+		}
+		if err := checkReply(ctx, tx, threadID, postID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE posts SET staff_recommended = $1 WHERE id = $2`, on, postID)
+		return err
+	})
+}
+
+// checkReply makes sure postID is a reply (not the original post) in thread threadID.
+func checkReply(ctx context.Context, q queryer, threadID, postID int64) error {
+	var inThread int64
+	var original bool
+	err := q.QueryRow(ctx, `SELECT thread_id, original FROM posts WHERE id = $1`, postID).Scan(&inThread, &original)
+	if err != nil {
+		return notFound(err, "There is no post %d.", postID)
+	}
+	if inThread != threadID {
+		return parley.Invalid("post", "Post %d is not part of thread %d.", postID, threadID)
+	}
+	if original {
+		return parley.Invalid("post", "Only a reply can be an answer, not the question itself.")
+	}
+	return nil
+}

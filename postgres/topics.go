@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	parley "github.com/parley-forum/parley"
+)
+
+// topicsTTL bounds how long a node may show the forum's structure (and its subtopics'
+// thread counts) after another node changed it; changes made through this store are seen
+// at once.
+const topicsTTL = 5 * time.Second
+
+// Topics returns every topic with its subtopics, in display order. The structure is read on
+// every page and changes rarely, so it is cached; callers must not modify what it returns.
+func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
+	s.topicsMu.Lock()
+	defer s.topicsMu.Unlock()
+	if s.topics != nil && time.Since(s.topicsAt) < topicsTTL {
+		return s.topics, nil
+	}
+	topics, err := s.loadTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.topics, s.topicsAt = topics, time.Now()
+	return topics, nil
+}
+
+// forgetTopics drops the cached structure after a change.
+func (s *Store) forgetTopics() {
+	s.topicsMu.Lock()
+	s.topics = nil
+	s.topicsMu.Unlock()
+}
+
+func (s *Store) loadTopics(ctx context.Context) ([]parley.Topic, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, slug, name, description, position FROM topics ORDER BY position, id`)
+	topics, err := collect(rows, err, func(row pgx.CollectableRow) (parley.Topic, error) {
+		var t parley.Topic
+		err := row.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Position)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	subs, err := findSubtopics(ctx, s.pool, 0)
+	if err != nil {
+		return nil, err
+	}
+	for i := range topics {
+		for _, sub := range subs {
+			if sub.TopicID == topics[i].ID {
+				topics[i].Subtopics = append(topics[i].Subtopics, sub)
+			}
+		}
+	}
+	if topics == nil {
+		topics = []parley.Topic{}
+	}
+	return topics, nil
+}
+
+// TopicBySlug returns one topic with its subtopics.
+func (s *Store) TopicBySlug(ctx context.Context, slug string) (parley.Topic, error) {
+	topics, err := s.Topics(ctx)
+	if err != nil {
+		return parley.Topic{}, err
+	}
+	for _, t := range topics {
+		if t.Slug == slug {
+			return t, nil
+		}
+	}
+	return parley.Topic{}, parley.NotFound("There is no topic %q.", slug)
+}
+
+// findSubtopics returns the subtopics of one topic, or of every topic when topicID is 0.
+func findSubtopics(ctx context.Context, q queryer, topicID int64) ([]parley.Subtopic, error) {
+	rows, err := q.Query(ctx, `SELECT id, topic_id, slug, name, description, position, thread_count
+		FROM subtopics WHERE $1 = 0 OR topic_id = $1 ORDER BY position, id`, topicID)
+	return collect(rows, err, func(row pgx.CollectableRow) (parley.Subtopic, error) {
+		var s parley.Subtopic
+		err := row.Scan(&s.ID, &s.TopicID, &s.Slug, &s.Name, &s.Description, &s.Position, &s.ThreadCount)
+		return s, err
+	})
+}
+
+// CreateTopic adds a topic; its slug must be unused.
+func (s *Store) CreateTopic(ctx context.Context, in parley.NewTopic) (parley.Topic, error) {
+	if err := parley.ValidateName(in.Slug, in.Name); err != nil {
+		return parley.Topic{}, err
+	}
+	t := parley.Topic{Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
+	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+		err := tx.QueryRow(ctx, `INSERT INTO topics (slug, name, description, position) VALUES ($1, $2, $3, $4) RETURNING id`,
+			in.Slug, in.Name, in.Description, in.Position).Scan(&t.ID)
+		if isUniqueViolation(err) {
+			return parley.Errorf(parley.EConflict, "A topic with the address %q exists already.", in.Slug)
+		}
+		if err != nil {
+			return err
+		}
+		return logCreation(ctx, tx, in.By, parley.LogTopicCreated, "topic", t.ID, in.Name, now)
+	})
+	s.forgetTopics()
+	return t, err
+}
+
+// CreateSubtopic adds a subtopic to a topic; its slug must be unused within the topic.
+func (s *Store) CreateSubtopic(ctx context.Context, in parley.NewSubtopic) (parley.Subtopic, error) {
+	if err := parley.ValidateName(in.Slug, in.Name); err != nil {
+		return parley.Subtopic{}, err
+	}
+	sub := parley.Subtopic{TopicID: in.TopicID, Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
+	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM topics WHERE id = $1`, in.TopicID).Scan(&one); err != nil {
+			return notFound(err, "There is no topic %d.", in.TopicID)
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO subtopics (topic_id, slug, name, description, position) VALUES ($1, $2, $3, $4, $5)
+			RETURNING id`, in.TopicID, in.Slug, in.Name, in.Description, in.Position).Scan(&sub.ID)
+		if isUniqueViolation(err) {
+			return parley.Errorf(parley.EConflict, "This topic has a subtopic with the address %q already.", in.Slug)
+		}
+		if err != nil {
+			return err
+		}
+		return logCreation(ctx, tx, in.By, parley.LogSubtopicCreated, "subtopic", sub.ID, in.Name, now)
+	})
+	s.forgetTopics()
+	return sub, err
+}
+
+// subtopicTopic returns the topic a subtopic belongs to.
+func subtopicTopic(ctx context.Context, q queryer, subtopicID int64) (int64, error) {
+	var topicID int64
+	err := q.QueryRow(ctx, `SELECT topic_id FROM subtopics WHERE id = $1`, subtopicID).Scan(&topicID)
+	return topicID, notFound(err, "There is no subtopic %d.", subtopicID)
+}
