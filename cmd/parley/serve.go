@@ -13,7 +13,6 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
-	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/cache"
 	"github.com/parley-forum/parley/events"
 	"github.com/parley-forum/parley/postgres"
@@ -72,7 +71,7 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 	flushed.Go(func() { sweepSessions(counterCtx, store, log) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
-	blobs, err := blob.NewDir(cfg.blobPath())
+	blobs, err := cfg.openBlobs(store)
 	if err != nil {
 		return err
 	}
