@@ -15,14 +15,14 @@ import (
 	"github.com/parley-forum/parley/storetest"
 )
 
-// mustNodes opens n stores on one database schema, as n app nodes would, all reading time
-// from clock.
-func mustNodes(t *testing.T, n int, clock *storetest.Clock) []*postgres.Store {
+// mustNodes opens a store on one database schema for each clock, as app nodes would, each
+// reading time from its clock.
+func mustNodes(t *testing.T, clocks ...*storetest.Clock) []*postgres.Store {
 	t.Helper()
 	url := pgtest.MustURL(t)
 	var nodes []*postgres.Store
-	for range n {
-		s, err := postgres.Open(t.Context(), url, postgres.Options{Clock: clock.Now, MaxConns: 8})
+	for _, c := range clocks {
+		s, err := postgres.Open(t.Context(), url, postgres.Options{Clock: c.Now, MaxConns: 8})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +48,7 @@ func expect(t *testing.T, l auth.Limiter, key string, want ...bool) {
 
 func TestLimiterSharedByNodes(t *testing.T) {
 	clock := storetest.NewClock()
-	nodes := mustNodes(t, 2, clock)
+	nodes := mustNodes(t, clock, clock)
 	a := nodes[0].Limiter("login", time.Minute, 3)
 	b := nodes[1].Limiter("login", time.Minute, 3)
 	expect(t, a, "ana", true, true)
@@ -61,7 +61,7 @@ func TestLimiterSharedByNodes(t *testing.T) {
 
 func TestLimiterRefills(t *testing.T) {
 	clock := storetest.NewClock()
-	s := mustNodes(t, 1, clock)[0]
+	s := mustNodes(t, clock)[0]
 	l := s.Limiter("post", time.Minute, 2)
 	expect(t, l, "ana", true, true, false)
 	clock.Advance(59 * time.Second)
@@ -80,7 +80,7 @@ func TestLimiterRefills(t *testing.T) {
 // its whole burst, as if never seen.
 func TestLimiterSweep(t *testing.T) {
 	clock := storetest.NewClock()
-	s := mustNodes(t, 1, clock)[0]
+	s := mustNodes(t, clock)[0]
 	l := s.Limiter("post", time.Minute, 2)
 	expect(t, l, "ana", true, true) // full again in two minutes
 	expect(t, l, "bob", true)       // in one
@@ -108,16 +108,8 @@ func TestLimiterSweep(t *testing.T) {
 func TestLimiterClockBehind(t *testing.T) {
 	ahead, behind := storetest.NewClock(), storetest.NewClock()
 	ahead.Advance(time.Minute)
-	url := pgtest.MustURL(t)
-	var ls []auth.Limiter
-	for _, c := range []*storetest.Clock{ahead, behind} {
-		s, err := postgres.Open(t.Context(), url, postgres.Options{Clock: c.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		ls = append(ls, s.Limiter("login", time.Minute, 1))
-	}
+	nodes := mustNodes(t, ahead, behind)
+	ls := []auth.Limiter{nodes[0].Limiter("login", time.Minute, 1), nodes[1].Limiter("login", time.Minute, 1)}
 	expect(t, ls[0], "ana", true)
 	expect(t, ls[1], "ana", false)
 	behind.Advance(time.Minute) // level with the bucket: still nothing refilled
@@ -130,7 +122,7 @@ func TestLimiterClockBehind(t *testing.T) {
 // the burst is allowed.
 func TestLimiterConcurrent(t *testing.T) {
 	clock := storetest.NewClock()
-	nodes := mustNodes(t, 2, clock)
+	nodes := mustNodes(t, clock, clock)
 	const burst, keys = 7, 3
 	var allowed [keys]atomic.Int64
 	var wg sync.WaitGroup
