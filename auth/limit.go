@@ -1,24 +1,48 @@
 package auth
 
 import (
+	"context"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// maxKeys bounds a Limiter's memory: about 200 bytes a key, so 20 MB at most.
+// Limiter is a token bucket per key (a client address, a handle): each key may act burst
+// times at once, then once per every. Implementations are safe for concurrent use.
+type Limiter interface {
+	// Allow reports whether key may act now, and counts the event if so. An error means
+	// the limit could not be checked (its database did not answer); the caller decides
+	// whether to let the event through.
+	Allow(ctx context.Context, key string) (bool, error)
+}
+
+// Limits makes the limiters of a node. A name tells limiters apart where they share
+// storage, so that each has its own buckets; every and burst are as in NewMemoryLimiter.
+type Limits interface {
+	Limiter(name string, every time.Duration, burst int) Limiter
+}
+
+// InMemory makes limiters held in this process, right for a single node: several nodes
+// with limiters of their own would each allow the whole budget.
+type InMemory struct{}
+
+// Limiter returns a new MemoryLimiter; the name is not needed, as nothing is shared.
+func (InMemory) Limiter(_ string, every time.Duration, burst int) Limiter {
+	return NewMemoryLimiter(every, burst)
+}
+
+// maxKeys bounds a MemoryLimiter's memory: about 200 bytes a key, so 20 MB at most.
 const maxKeys = 100_000
 
-// Limiter is a token bucket per key (a client address, a handle): each key may act burst
-// times at once, then once per every. It is safe for concurrent use, and its memory stays
-// bounded however many keys it sees.
+// MemoryLimiter is a Limiter in this process's memory, which stays bounded however many
+// keys it sees.
 //
 // A key idle for burst×every has a full bucket again, exactly as if it had never been seen,
 // so the limiter forgets it then; a sweep does so at most once per that window. When
 // maxKeys keys are all active, keys not yet known share one overflow bucket until the next
 // sweep: limits degrade to one shared limit for newcomers rather than lapsing for anyone.
-type Limiter struct {
+type MemoryLimiter struct {
 	limit   rate.Limit
 	burst   int
 	window  time.Duration
@@ -35,14 +59,14 @@ type bucket struct {
 	seen time.Time
 }
 
-// NewLimiter returns a limiter that allows each key burst events at once and one more per
-// every after that. every must be positive; a burst below 1 counts as 1.
-func NewLimiter(every time.Duration, burst int) *Limiter {
+// NewMemoryLimiter returns a limiter that allows each key burst events at once and one more
+// per every after that. every must be positive; a burst below 1 counts as 1.
+func NewMemoryLimiter(every time.Duration, burst int) *MemoryLimiter {
 	if every <= 0 {
-		panic("auth.NewLimiter: every must be positive")
+		panic("auth.NewMemoryLimiter: every must be positive")
 	}
 	burst = max(burst, 1)
-	return &Limiter{
+	return &MemoryLimiter{
 		limit:    rate.Every(every),
 		burst:    burst,
 		window:   every * time.Duration(burst),
@@ -52,12 +76,14 @@ func NewLimiter(every time.Duration, burst int) *Limiter {
 	}
 }
 
-// Allow reports whether key may act now, and counts the event if so.
-func (l *Limiter) Allow(key string) bool { return l.AllowAt(key, time.Now()) }
+// Allow reports whether key may act now, and counts the event if so; it never fails.
+func (l *MemoryLimiter) Allow(_ context.Context, key string) (bool, error) {
+	return l.AllowAt(key, time.Now()), nil
+}
 
 // AllowAt is Allow at a given time, for tests that move their own clock. Times must not go
 // backwards by more than the limiter's window.
-func (l *Limiter) AllowAt(key string, now time.Time) bool {
+func (l *MemoryLimiter) AllowAt(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) >= l.window {
@@ -76,7 +102,7 @@ func (l *Limiter) AllowAt(key string, now time.Time) bool {
 }
 
 // sweep forgets the keys idle for a whole window, whose buckets are full again.
-func (l *Limiter) sweep(now time.Time) {
+func (l *MemoryLimiter) sweep(now time.Time) {
 	for k, b := range l.keys {
 		if now.Sub(b.seen) >= l.window {
 			delete(l.keys, k)
@@ -86,7 +112,7 @@ func (l *Limiter) sweep(now time.Time) {
 }
 
 // Len returns how many keys the limiter remembers.
-func (l *Limiter) Len() int {
+func (l *MemoryLimiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.keys)

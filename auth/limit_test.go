@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -10,7 +11,7 @@ import (
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func TestLimiterBurstThenRefuses(t *testing.T) {
-	l := NewLimiter(time.Minute, 3)
+	l := NewMemoryLimiter(time.Minute, 3)
 	for i := range 3 {
 		if !l.AllowAt("ana", t0) {
 			t.Fatalf("event %d of the burst refused", i+1)
@@ -25,7 +26,7 @@ func TestLimiterBurstThenRefuses(t *testing.T) {
 }
 
 func TestLimiterRefills(t *testing.T) {
-	l := NewLimiter(time.Minute, 2)
+	l := NewMemoryLimiter(time.Minute, 2)
 	l.AllowAt("ana", t0)
 	l.AllowAt("ana", t0)
 	at := t0.Add(time.Minute)
@@ -47,7 +48,7 @@ func TestLimiterRefills(t *testing.T) {
 }
 
 func TestLimiterKeysIndependent(t *testing.T) {
-	l := NewLimiter(time.Minute, 1)
+	l := NewMemoryLimiter(time.Minute, 1)
 	if !l.AllowAt("ana", t0) || l.AllowAt("ana", t0) {
 		t.Fatal("ana: want one event then a refusal")
 	}
@@ -57,7 +58,7 @@ func TestLimiterKeysIndependent(t *testing.T) {
 }
 
 func TestLimiterForgetsIdleKeys(t *testing.T) {
-	l := NewLimiter(time.Second, 10) // window: 10 s
+	l := NewMemoryLimiter(time.Second, 10) // window: 10 s
 	for i := range 1000 {
 		l.AllowAt(fmt.Sprint("key", i), t0)
 	}
@@ -71,7 +72,7 @@ func TestLimiterForgetsIdleKeys(t *testing.T) {
 }
 
 func TestLimiterBounded(t *testing.T) {
-	l := NewLimiter(time.Minute, 2)
+	l := NewMemoryLimiter(time.Minute, 2)
 	l.maxKeys = 100
 	for i := range 1000 {
 		l.AllowAt(fmt.Sprint("key", i), t0.Add(time.Duration(i)*time.Millisecond))
@@ -105,7 +106,7 @@ func TestLimiterBounded(t *testing.T) {
 }
 
 func TestLimiterConcurrent(t *testing.T) {
-	l := NewLimiter(time.Hour, 5)
+	l := NewMemoryLimiter(time.Hour, 5)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	allowed := map[string]int{}
@@ -113,7 +114,7 @@ func TestLimiterConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range 200 {
 				key := fmt.Sprint("key", (g+i)%4)
-				if l.Allow(key) {
+				if ok, _ := l.Allow(context.Background(), key); ok {
 					mu.Lock()
 					allowed[key]++
 					mu.Unlock()

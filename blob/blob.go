@@ -50,7 +50,8 @@ func ValidKey(key string) bool {
 	return true
 }
 
-func checkKey(key string) error {
+// CheckKey refuses, with an EInvalid error, a key that could not name a content.
+func CheckKey(key string) error {
 	if !ValidKey(key) {
 		return parley.Errorf(parley.EInvalid, "A file key is 64 lower-case hex digits.")
 	}

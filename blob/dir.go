@@ -37,7 +37,7 @@ func (d *Dir) file(key string) string { return filepath.Join(d.path, key[:2], ke
 // and syncs it, and only then renames it into place: a reader never sees part of a
 // content, and a crash leaves at most a temporary file behind.
 func (d *Dir) Put(ctx context.Context, key string, r io.Reader) error {
-	if err := checkKey(key); err != nil {
+	if err := CheckKey(key); err != nil {
 		return err
 	}
 	final := d.file(key)
@@ -79,7 +79,7 @@ func writeChecked(f *os.File, r io.Reader, key string) error {
 
 // Open opens the content's file.
 func (d *Dir) Open(_ context.Context, key string) (io.ReadSeekCloser, error) {
-	if err := checkKey(key); err != nil {
+	if err := CheckKey(key); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(d.file(key))
@@ -91,7 +91,7 @@ func (d *Dir) Open(_ context.Context, key string) (io.ReadSeekCloser, error) {
 
 // Delete removes the content's file.
 func (d *Dir) Delete(_ context.Context, key string) error {
-	if err := checkKey(key); err != nil {
+	if err := CheckKey(key); err != nil {
 		return err
 	}
 	if err := os.Remove(d.file(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {

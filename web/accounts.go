@@ -56,7 +56,7 @@ func (s *Server) handleSignup() http.Handler {
 		}
 		// Counted after validation, so a typo costs nothing, but before the password hash,
 		// the step that costs the server.
-		if !s.limits.signup.Allow(clientIP(r)) {
+		if !s.allow(r.Context(), s.limits.signup, clientIP(r)) {
 			s.fail(w, r, "signup", v, parley.Errorf(parley.ETooMany, "Too many sign-ups from your network. Try again in an hour."))
 			return
 		}
@@ -98,7 +98,7 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		v.Handle, v.Next = strings.TrimSpace(r.PostForm.Get("handle")), safeNext(r.PostForm.Get("next"))
 		password := r.PostForm.Get("password")
-		if !s.limits.loginIP.Allow(clientIP(r)) || !s.limits.loginAccount.Allow(strings.ToLower(v.Handle)) {
+		if !s.allow(r.Context(), s.limits.loginIP, clientIP(r)) || !s.allow(r.Context(), s.limits.loginAccount, strings.ToLower(v.Handle)) {
 			s.fail(w, r, "login", v, parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again."))
 			return
 		}
@@ -177,7 +177,7 @@ func (s *Server) handlePassword() http.Handler {
 			return
 		}
 		me := viewerFrom(r.Context())
-		if !s.limits.loginAccount.Allow(strings.ToLower(me.User.Handle)) {
+		if !s.allow(r.Context(), s.limits.loginAccount, strings.ToLower(me.User.Handle)) {
 			s.fail(w, r, "password", v, parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again."))
 			return
 		}

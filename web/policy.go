@@ -103,7 +103,7 @@ func (s *Server) checkPosting(r *http.Request, me *viewer, a action, what string
 	if err := permit(&me.User, a, 0, "post"); err != nil {
 		return err
 	}
-	if !s.limits.post.Allow(strconv.FormatInt(me.User.ID, 10)) || !s.limits.postIP.Allow(clientIP(r)) {
+	if !s.allow(r.Context(), s.limits.post, strconv.FormatInt(me.User.ID, 10)) || !s.allow(r.Context(), s.limits.postIP, clientIP(r)) {
 		return parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then %s.", what)
 	}
 	return nil

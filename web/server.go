@@ -48,6 +48,9 @@ type Config struct {
 	Checks []Check
 	// Collectors add figures to /metrics, such as the database pool's.
 	Collectors []prometheus.Collector
+	// Limits makes the rate limiters; nil means in this process's memory, right for a
+	// single node. Nodes that share a database share their limits through it.
+	Limits auth.Limits
 	// Blobs holds attached files; it is required.
 	Blobs blob.Store
 	// MaxAttachmentSize and MaxAttachments bound the files of one post: bytes per file
@@ -90,26 +93,59 @@ type Server struct {
 	now      func() time.Time
 }
 
-// limits slow down guessing and mass sign-ups. They are per node; shared limits for several
-// nodes belong in the database.
+// limits slow down guessing and mass sign-ups. Where they are kept is Config.Limits's
+// choice: this node's memory, or the database that several nodes share.
+//
+// When a limit cannot be checked (its database does not answer), the limits that guard
+// passwords and accounts refuse, since letting guesses through unchecked is exactly what
+// an attacker who can slow the database would want, and the sign-in or sign-up behind them
+// needs that database anyway. The posting and upload limits let the event through: they
+// are a brake on members' floods, not a guard, and refusing a member's post because a
+// counter was not read would turn a counter's trouble into an outage of writing.
 type limits struct {
-	signup       *auth.Limiter // per address
-	loginIP      *auth.Limiter // per address
-	loginAccount *auth.Limiter // per handle, whatever the address
-	post         *auth.Limiter // new threads and replies, per account
-	postIP       *auth.Limiter // new threads and replies, per address, whoever is signed in
-	upload       *auth.Limiter // files stored, per account
+	signup       limit // per address
+	loginIP      limit // per address
+	loginAccount limit // per handle, whatever the address
+	post         limit // new threads and replies, per account
+	postIP       limit // new threads and replies, per address, whoever is signed in
+	upload       limit // files stored, per account
 }
 
-func newLimits(addressPosts int) limits {
-	return limits{
-		signup:       auth.NewLimiter(20*time.Minute, 3),
-		loginIP:      auth.NewLimiter(6*time.Second, 10),
-		loginAccount: auth.NewLimiter(12*time.Second, 5),
-		post:         auth.NewLimiter(20*time.Second, 6),
-		postIP:       auth.NewLimiter(2*time.Second, addressPosts),
-		upload:       auth.NewLimiter(30*time.Second, 30),
+// limit is one rate limit, with what to answer when it cannot be checked.
+type limit struct {
+	auth.Limiter
+	name     string
+	failOpen bool
+}
+
+func newLimits(l auth.Limits, addressPosts int) limits {
+	guard := func(name string, every time.Duration, burst int) limit {
+		return limit{Limiter: l.Limiter(name, every, burst), name: name}
 	}
+	brake := func(name string, every time.Duration, burst int) limit {
+		return limit{Limiter: l.Limiter(name, every, burst), name: name, failOpen: true}
+	}
+	return limits{
+		signup:       guard("signup", 20*time.Minute, 3),
+		loginIP:      guard("login-address", 6*time.Second, 10),
+		loginAccount: guard("login-account", 12*time.Second, 5),
+		post:         brake("post", 20*time.Second, 6),
+		postIP:       brake("post-address", 2*time.Second, addressPosts),
+		upload:       brake("upload", 30*time.Second, 30),
+	}
+}
+
+// allow reports whether key may act now under l, counting the event if so; when l cannot
+// be checked, it logs why and answers as l was set to.
+func (s *Server) allow(ctx context.Context, l limit, key string) bool {
+	ok, err := l.Allow(ctx, key)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("rate limit not checked", "limit", l.name, "let_through", l.failOpen, "err", err)
+		}
+		return l.failOpen
+	}
+	return ok
 }
 
 // New builds the server and checks its templates and assets, so that a broken template
@@ -123,6 +159,9 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	if cfg.AddressPosts == 0 {
 		cfg.AddressPosts = 30
+	}
+	if cfg.Limits == nil {
+		cfg.Limits = auth.InMemory{}
 	}
 	if cfg.Blobs == nil {
 		return nil, errors.New("web: no blob store for attachments")
@@ -146,7 +185,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 		cfg.Events = events.NewLocal()
 	}
 	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
+		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
 		now: time.Now}
 	ch, unfollow := s.events.Subscribe()
 	s.unfollow = unfollow

@@ -17,6 +17,7 @@ import (
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/postgres/pgtest"
 	"github.com/parley-forum/parley/sqlite"
 	"github.com/parley-forum/parley/views"
@@ -99,26 +100,43 @@ func openStore(path string, cleanup func(func())) (siteStore, error) {
 }
 
 func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func())) (*testSite, error) {
-	ctx := context.Background()
 	store, err := openStore(path, cleanup)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Now.IsZero() {
-		cfg.Now = time.Now()
-	}
-	w, err := store.Bulk(ctx)
-	if err != nil {
+	if err := fill(store, cfg); err != nil {
 		return nil, err
 	}
-	if err := demo.Generate(ctx, cfg, markdown.New(), w, nil); err != nil {
-		return nil, err
+	if pg, ok := store.(*postgres.Store); ok && wcfg.Blobs == nil {
+		wcfg.Blobs = pg.Blobs() // as parley serve keeps files on PostgreSQL
 	}
 	if wcfg.Blobs == nil {
 		if wcfg.Blobs, err = blob.NewDir(filepath.Join(filepath.Dir(path), "blobs")); err != nil {
 			return nil, err
 		}
 	}
+	if cleanup != nil {
+		cleanup(func() { store.Close() })
+	}
+	return serveStore(store, wcfg, cleanup)
+}
+
+// fill writes a forum generated from cfg into an empty store.
+func fill(store parley.Store, cfg demo.Config) error {
+	ctx := context.Background()
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	w, err := store.Bulk(ctx)
+	if err != nil {
+		return err
+	}
+	return demo.Generate(ctx, cfg, markdown.New(), w, nil)
+}
+
+// serveStore serves a site on a store that is already filled, as one more node would;
+// cleanup, when not nil, receives what stops it, but the store stays open.
+func serveStore(store siteStore, wcfg web.Config, cleanup func(func())) (*testSite, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	counter := views.New(store, time.Hour, log)
 	srv := httptest.NewUnstartedServer(nil)
@@ -131,7 +149,7 @@ func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func(
 	srv.Config.Handler = site.Handler()
 	srv.Start()
 	if cleanup != nil {
-		cleanup(func() { site.Close(); srv.Close(); store.Close() })
+		cleanup(func() { site.Close(); srv.Close() })
 	}
 	return &testSite{URL: srv.URL, Store: store, Views: counter, Server: site}, nil
 }

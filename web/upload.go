@@ -218,7 +218,7 @@ func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parl
 	if err != nil {
 		return f, err
 	}
-	if !s.limits.upload.Allow(strconv.FormatInt(me.User.ID, 10)) {
+	if !s.allow(ctx, s.limits.upload, strconv.FormatInt(me.User.ID, 10)) {
 		return f, parley.Invalid("attachments", "%s was not taken: you are sending files faster than the forum allows. Wait a minute, then choose it again.", f.Name)
 	}
 	if _, err := sent.tmp.Seek(0, io.SeekStart); err != nil {

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parley-forum/parley/postgres"
 )
 
 // flags wraps a FlagSet so that every flag takes its default from PARLEY_<NAME> when that
@@ -172,7 +174,10 @@ type serveConfig struct {
 	// MaxAttachmentSize and MaxAttachments bound the files of one post.
 	MaxAttachmentSize int64
 	MaxAttachments    int
-	base              *url.URL
+	// Blobs is where attached files live: "database" (PostgreSQL only, the default there)
+	// or "folder" (Data's blobs/, the default on SQLite).
+	Blobs string
+	base  *url.URL
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -187,6 +192,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.Int(&c.NewAccountLinks, "new-account-links", 2, "links to other sites a post from a new account may carry")
 	f.Size(&c.MaxAttachmentSize, "max-attachment-size", 5<<20, "largest file a post may carry")
 	f.Int(&c.MaxAttachments, "max-attachments", 5, "most files a post may carry")
+	f.String(&c.Blobs, "blobs", "", "where attached files live: database (PostgreSQL only) or folder (default database with --database-url, else folder)")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}
@@ -219,7 +225,32 @@ func (c *serveConfig) validate() error {
 	if c.MaxAttachments < 1 || c.MaxAttachments > 20 {
 		return fmt.Errorf("--max-attachments (PARLEY_MAX_ATTACHMENTS) %d: use 1 up to 20", c.MaxAttachments)
 	}
-	return nil
+	return c.validateBlobs()
+}
+
+// validateBlobs settles where files live: in the database when there is a PostgreSQL one,
+// so that every node serves every file, else in the data folder.
+func (c *serveConfig) validateBlobs() error {
+	if c.Blobs == "" {
+		c.Blobs = "folder"
+		if c.DatabaseURL != "" {
+			c.Blobs = "database"
+		}
+	}
+	switch c.Blobs {
+	case "folder":
+		return nil
+	case "database":
+		if c.DatabaseURL == "" {
+			return errors.New("--blobs (PARLEY_BLOBS) database: needs a PostgreSQL --database-url; on SQLite files live in the folder")
+		}
+		if c.MaxAttachmentSize > postgres.MaxBlobSize {
+			return fmt.Errorf("--max-attachment-size (PARLEY_MAX_ATTACHMENT_SIZE) %s: at most %s while files live in the database (--blobs database)",
+				formatSize(c.MaxAttachmentSize), formatSize(postgres.MaxBlobSize))
+		}
+		return nil
+	}
+	return fmt.Errorf("--blobs (PARLEY_BLOBS) %q: use database or folder", c.Blobs)
 }
 
 // version is the module version the binary was built from, with its commit when known.

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,8 +18,8 @@ import (
 func TestPostgresDatabase(t *testing.T) {
 	t.Parallel()
 	t.Run("serve --demo seeds an empty database", func(t *testing.T) {
-		dbURL := pgtest.MustURL(t)
-		srv := startServer(t, env("PARLEY_DATABASE_URL", dbURL), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", t.TempDir())
+		dbURL, data := pgtest.MustURL(t), t.TempDir()
+		srv := startServer(t, env("PARLEY_DATABASE_URL", dbURL), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", data)
 		for _, path := range []string{"/", "/threads/1", "/readyz"} {
 			if res := srv.get(t, path, ""); res.StatusCode != http.StatusOK {
 				t.Errorf("GET %s: %d, want 200", path, res.StatusCode)
@@ -27,6 +30,9 @@ func TestPostgresDatabase(t *testing.T) {
 		}
 		if err := srv.shutdown(t); err != nil {
 			t.Fatalf("run after shutdown: %v\nstderr:\n%s", err, srv.stderr)
+		}
+		if _, err := os.Stat(filepath.Join(data, "blobs")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a node on PostgreSQL made a blobs folder (%v); its files live in the database", err)
 		}
 		store, err := postgres.Open(t.Context(), dbURL, postgres.Options{})
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
-	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/cache"
 	"github.com/parley-forum/parley/events"
 	"github.com/parley-forum/parley/postgres"
@@ -69,10 +68,10 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 	counter := views.New(reads, viewWindow, log)
 	var flushed sync.WaitGroup
 	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
-	flushed.Go(func() { sweepSessions(counterCtx, store, log) })
+	flushed.Go(func() { sweep(counterCtx, "expired sessions", store.DeleteExpiredSessions, log) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
-	blobs, err := blob.NewDir(cfg.blobPath())
+	blobs, err := cfg.openBlobs(store)
 	if err != nil {
 		return err
 	}
@@ -85,6 +84,7 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 			return err
 		}
 		defer bus.Close()
+		flushed.Go(func() { sweep(counterCtx, "full rate-limit buckets", pg.DeleteFullRateLimits, log) })
 	}
 	site, err := web.New(wcfg, reads, counter, store, log)
 	if err != nil {
@@ -122,16 +122,17 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 	return nil
 }
 
-// sweepSessions deletes expired sessions every hour, so the table holds live ones only.
-// Expired sessions are refused whether swept or not; sweeping only reclaims the space.
-func sweepSessions(ctx context.Context, store database, log *slog.Logger) {
+// sweep deletes what has lapsed every hour (expired sessions, rate-limit buckets full
+// again), so that tables hold live rows only. Lapsed rows are ignored whether swept or
+// not; sweeping only reclaims the space.
+func sweep(ctx context.Context, what string, del func(context.Context) (int64, error), log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		if n, err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Error("sweep sessions", "err", err)
+		if n, err := del(ctx); err != nil && ctx.Err() == nil {
+			log.Error("sweep "+what, "err", err)
 		} else if n > 0 {
-			log.Info("swept expired sessions", "count", n)
+			log.Info("swept "+what, "count", n)
 		}
 		select {
 		case <-ctx.Done():
@@ -151,7 +152,8 @@ func listCache(c *cache.Store) interface{ Clear() } {
 }
 
 // crossNode sets a node on PostgreSQL up to run beside others: events go through the
-// database to every node, /readyz reports the listener, and /metrics the pool and events.
+// database to every node, rate limits are counted there for all nodes together, /readyz
+// reports the listener, and /metrics the pool and events.
 func crossNode(ctx context.Context, pg *postgres.Store, wcfg *web.Config, log *slog.Logger) (*events.Postgres, error) {
 	listenCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -160,6 +162,7 @@ func crossNode(ctx context.Context, pg *postgres.Store, wcfg *web.Config, log *s
 		return nil, err
 	}
 	wcfg.Events = bus
+	wcfg.Limits = pg
 	wcfg.Checks = append(wcfg.Checks, web.Check{Name: "events", Ping: bus.Ping})
 	wcfg.Collectors = append(wcfg.Collectors, bus.Collectors()...)
 	wcfg.Collectors = append(wcfg.Collectors, pg.Collectors()...)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/sqlite"
 )
@@ -41,6 +42,15 @@ func (c *common) open(ctx context.Context) (database, error) {
 		return nil, fmt.Errorf("open database %s: %w", c.database(), err)
 	}
 	return db, nil
+}
+
+// openBlobs opens the store of attached files that --blobs chose: the database's, or the
+// folder in the data folder.
+func (c *serveConfig) openBlobs(db database) (blob.Store, error) {
+	if pg, ok := db.(*postgres.Store); ok && c.Blobs == "database" {
+		return pg.Blobs(), nil
+	}
+	return blob.NewDir(c.blobPath())
 }
 
 // database names the database for messages and logs, without a password.
