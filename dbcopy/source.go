@@ -1,8 +1,10 @@
 package dbcopy
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -24,6 +26,9 @@ type source interface {
 	tables(ctx context.Context) (map[string][]string, error)
 	count(ctx context.Context, table string) (int64, error)
 	rows(ctx context.Context, table string, columns []string) (rowReader, error)
+	// migrations returns the migrations this parley's store of the source's kind applies,
+	// and the command that applies them to the source.
+	migrations() (all []schema.Migration, migrate string, err error)
 	close() error
 }
 
@@ -49,30 +54,66 @@ func isPostgres(from string) bool {
 // and no other. The source is not migrated: a copy never writes to it, and upgrading a
 // forum's schema is the operator's step, with parley migrate.
 func openSource(ctx context.Context, from string) (source, error) {
+	var src source
+	var err error
 	if isPostgres(from) {
-		return openPostgres(ctx, from)
+		src, err = openPostgres(ctx, from)
+	} else {
+		src, err = openSQLite(ctx, from)
 	}
-	return openSQLite(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMigrations(ctx, src); err != nil {
+		src.close()
+		return nil, err
+	}
+	return src, nil
 }
 
-// checkMigrations refuses a source whose schema is not the one this parley would make:
-// the store's migrations all, of which it has applied those listed.
-func checkMigrations(all []schema.Migration, applied []int, name, migrate string) error {
+// checkMigrations refuses a source whose schema is not the one this parley would make.
+func checkMigrations(ctx context.Context, src source) error {
+	all, migrate, err := src.migrations()
+	if err != nil {
+		return err
+	}
+	var applied []int
+	rows, err := src.rows(ctx, "schema_migrations", []string{"version"})
+	if err == nil {
+		for rows.Next() {
+			var vals []any
+			if vals, err = rows.Values(); err != nil {
+				break
+			}
+			var v any
+			if v, err = normalise(kindInt, vals[0]); err != nil || v == nil {
+				err = cmp.Or(err, errors.New("a NULL schema_migrations.version"))
+				break
+			}
+			applied = append(applied, int(v.(int64)))
+		}
+		rows.Close()
+		err = cmp.Or(err, rows.Err())
+	}
+	if err != nil {
+		return fmt.Errorf("--from does not hold a parley forum: %w", err)
+	}
 	pending, err := schema.Pending(all, applied)
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("--from: %w", err)
 	}
 	if len(pending) > 0 {
-		return fmt.Errorf("%s lacks %d of this parley's migrations (the first is %s): run %s first",
-			name, len(pending), pending[0].Name, migrate)
+		return fmt.Errorf("--from lacks %d of this parley's migrations (the first is %s): run %s first",
+			len(pending), pending[0].Name, migrate)
 	}
 	return nil
 }
 
 // sqliteSource reads a SQLite file in one read transaction.
 type sqliteSource struct {
-	db *sql.DB
-	tx *sql.Tx
+	db   *sql.DB
+	tx   *sql.Tx
+	path string
 }
 
 func openSQLite(ctx context.Context, path string) (source, error) {
@@ -99,36 +140,12 @@ func openSQLite(ctx context.Context, path string) (source, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &sqliteSource{db: db, tx: tx}
-	if err := s.checkMigrations(ctx, path); err != nil {
-		s.close()
-		return nil, err
-	}
-	return s, nil
+	return &sqliteSource{db: db, tx: tx, path: path}, nil
 }
 
-func (s *sqliteSource) checkMigrations(ctx context.Context, path string) error {
+func (s *sqliteSource) migrations() ([]schema.Migration, string, error) {
 	all, err := sqlite.Migrations()
-	if err != nil {
-		return err
-	}
-	rows, err := s.tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		return fmt.Errorf("%s is not a parley database (%w)", path, err)
-	}
-	defer rows.Close()
-	var applied []int
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return err
-		}
-		applied = append(applied, v)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return checkMigrations(all, applied, path, "parley migrate --data "+filepath.Dir(path))
+	return all, "parley migrate --data " + filepath.Dir(s.path), err
 }
 
 func (s *sqliteSource) tables(ctx context.Context) (map[string][]string, error) {
@@ -196,6 +213,7 @@ func (r *sqlRows) Close() { r.Rows.Close() }
 type postgresSource struct {
 	conn *pgx.Conn
 	tx   pgx.Tx
+	url  string
 }
 
 func openPostgres(ctx context.Context, url string) (source, error) {
@@ -208,25 +226,12 @@ func openPostgres(ctx context.Context, url string) (source, error) {
 		conn.Close(ctx)
 		return nil, err
 	}
-	s := &postgresSource{conn: conn, tx: tx}
-	if err := s.checkMigrations(ctx, url); err != nil {
-		s.close()
-		return nil, err
-	}
-	return s, nil
+	return &postgresSource{conn: conn, tx: tx, url: url}, nil
 }
 
-func (s *postgresSource) checkMigrations(ctx context.Context, url string) error {
+func (s *postgresSource) migrations() ([]schema.Migration, string, error) {
 	all, err := postgres.Migrations()
-	if err != nil {
-		return err
-	}
-	rows, _ := s.tx.Query(ctx, `SELECT version FROM schema_migrations`)
-	applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
-		return fmt.Errorf("%s is not a parley database (%w)", redact(url), err)
-	}
-	return checkMigrations(all, applied, redact(url), "parley migrate --database-url "+redact(url))
+	return all, "parley migrate --database-url " + redact(s.url), err
 }
 
 func (s *postgresSource) tables(ctx context.Context) (map[string][]string, error) {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"reflect"
@@ -206,9 +205,10 @@ func samePage(t *testing.T, a, b *server, path string) {
 	t.Helper()
 	var bodyA, bodyB []byte
 	for range 2 {
-		var codeA, codeB int
-		codeA, bodyA = fetch(t, a.URL+path)
-		codeB, bodyB = fetch(t, b.URL+path)
+		var resA, resB *http.Response
+		resA, bodyA = a.fetch(t, path, "")
+		resB, bodyB = b.fetch(t, path, "")
+		codeA, codeB := resA.StatusCode, resB.StatusCode
 		if codeA != codeB {
 			t.Errorf("GET %s: %d from SQLite, %d from PostgreSQL", path, codeA, codeB)
 			return
@@ -228,18 +228,4 @@ func samePage(t *testing.T, a, b *server, path string) {
 		}
 	}
 	t.Errorf("GET %s: %d lines from SQLite, %d from PostgreSQL", path, len(la), len(lb))
-}
-
-func fetch(t *testing.T, url string) (int, []byte) {
-	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, body
 }
