@@ -16,10 +16,8 @@ type bulkWriter struct {
 	conn *pgxpool.Conn
 	tx   pgx.Tx
 	// deferred holds the statements that make again the secondary indexes and foreign keys
-	// of the tables a load fills: they are dropped while it runs and made at the end.
-	// Building an index once from sorted input is several times faster than keeping it
-	// up to date row by row, and a foreign key checked once by a join is faster than a
-	// trigger per row.
+	// of the tables a load fills: they are dropped while it runs and made at the end
+	// (DeferIndexes).
 	deferred []string
 
 	// Batches of threads are written by one goroutine while the caller generates the
@@ -70,7 +68,19 @@ func (w *bulkWriter) start(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", q, err)
 		}
 	}
-	rows, err := w.tx.Query(ctx, `
+	deferred, err := DeferIndexes(ctx, w.tx, bulkTables)
+	w.deferred = deferred
+	return err
+}
+
+// DeferIndexes drops the secondary indexes and the foreign keys of tables, in the current
+// schema, for a load in tx, and returns the statements that make them again, to run in tx
+// once the rows are in. Building an index once from all its rows is several times faster
+// than keeping it up to date row by row, and a foreign key added to full tables is checked
+// by one join rather than a trigger per row. Primary keys and unique indexes stay: they
+// are what a load may not break, and they are checked as rows arrive.
+func DeferIndexes(ctx context.Context, tx pgx.Tx, tables []string) ([]string, error) {
+	rows, err := tx.Query(ctx, `
 		SELECT format('DROP INDEX %I', ic.relname), pg_get_indexdef(i.indexrelid)
 		FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 		WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)
@@ -79,19 +89,20 @@ func (w *bulkWriter) start(ctx context.Context) error {
 		SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', c.relname, k.conname),
 		       format('ALTER TABLE %I ADD CONSTRAINT %I %s', c.relname, k.conname, pg_get_constraintdef(k.oid))
 		FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-		WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)`, bulkTables)
+		WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)`, tables)
 	type ddl struct{ Drop, Create string }
 	found, err := collect(rows, err, pgx.RowToStructByPos[ddl])
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var rebuild []string
 	for _, d := range found {
-		if _, err := w.tx.Exec(ctx, d.Drop); err != nil {
-			return fmt.Errorf("%s: %w", d.Drop, err)
+		if _, err := tx.Exec(ctx, d.Drop); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Drop, err)
 		}
-		w.deferred = append(w.deferred, d.Create)
+		rebuild = append(rebuild, d.Create)
 	}
-	return nil
+	return rebuild, nil
 }
 
 // abandon rolls the load back and hands the connection back.

@@ -14,8 +14,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+// Migrations returns the store's migrations, in order: what a database of this version of
+// parley has applied, for checking another database against it.
+func Migrations() ([]schema.Migration, error) { return schema.Read(migrationFiles, "migrations") }
+
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	all, err := schema.Read(migrationFiles, "migrations")
+	all, err := Migrations()
 	if err != nil {
 		return err
 	}

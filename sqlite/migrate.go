@@ -13,11 +13,15 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+// Migrations returns the store's migrations, in order: what a database of this version of
+// parley has applied, for checking another database against it.
+func Migrations() ([]schema.Migration, error) { return schema.Read(migrationFiles, "migrations") }
+
 // migrate applies every migration the database has not seen (schema.Pending: applied by
 // set, a newer database refused), in order, each in its own transaction together with its
 // record in schema_migrations.
 func migrate(ctx context.Context, db *sql.DB) error {
-	all, err := schema.Read(migrationFiles, "migrations")
+	all, err := Migrations()
 	if err != nil {
 		return err
 	}

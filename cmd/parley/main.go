@@ -1,5 +1,5 @@
 // Command parley runs a developer Q&A forum: parley serve, parley demo, parley migrate,
-// parley user, parley version.
+// parley copy, parley user, parley version.
 package main
 
 import (
@@ -26,11 +26,13 @@ Commands:
   serve     serve the forum over HTTP
   demo      fill an empty database with a generated demo forum
   migrate   bring the database schema up to date
+  copy      copy a whole forum into PostgreSQL: parley copy --from ./data --to postgres://…
   user      create an account, e.g. the first admin: parley user create --role admin …
   version   print the version
 
 Run "parley <command> -h" for a command's flags. Every flag can also be set with an
-environment variable named PARLEY_ and the flag's name in capitals, e.g. PARLEY_ADDR.
+environment variable named PARLEY_ and the flag's name in capitals, e.g. PARLEY_ADDR,
+but for copy --replace, which is given on the command line each time.
 `
 
 // run is the whole program, with its environment passed in so that tests can run it.
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDemo(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "copy":
+		return runCopy(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
 		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "version":

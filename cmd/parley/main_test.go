@@ -134,6 +134,13 @@ func (s *server) shutdown(t *testing.T) error {
 
 func (s *server) get(t *testing.T, path, userAgent string) *http.Response {
 	t.Helper()
+	res, _ := s.fetch(t, path, userAgent)
+	return res
+}
+
+// fetch is get that returns the body as well.
+func (s *server) fetch(t *testing.T, path, userAgent string) (*http.Response, []byte) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -145,9 +152,12 @@ func (s *server) get(t *testing.T, path, userAgent string) *http.Response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
 }
 
 // viewCount reads a thread's stored view count straight from the database file.
