@@ -41,8 +41,9 @@ type rowReader interface {
 }
 
 // ignored are tables no copy carries: each store records its own migrations, and the
-// target has applied its own before the copy.
-var ignored = map[string]bool{"schema_migrations": true}
+// target has applied its own before the copy; rate-limit buckets only slow the next few
+// requests, and starting them full is what a restart does anyway.
+var ignored = map[string]bool{"schema_migrations": true, "rate_limits": true}
 
 // isPostgres reports whether from names a PostgreSQL database rather than a SQLite file.
 func isPostgres(from string) bool {
@@ -168,15 +169,23 @@ func (s *sqliteSource) tables(ctx context.Context) (map[string][]string, error) 
 			out[table] = append(out[table], column)
 		}
 	}
+	out["blobs"] = blobColumns
 	return out, rows.Err()
 }
 
 func (s *sqliteSource) count(ctx context.Context, table string) (n int64, err error) {
-	err = s.tx.QueryRowContext(ctx, `SELECT count(*) FROM `+quote(table)).Scan(&n)
+	query := `SELECT count(*) FROM ` + quote(table)
+	if table == "blobs" {
+		query = `SELECT count(DISTINCT sha256) FROM attachments`
+	}
+	err = s.tx.QueryRowContext(ctx, query).Scan(&n)
 	return n, err
 }
 
 func (s *sqliteSource) rows(ctx context.Context, table string, columns []string) (rowReader, error) {
+	if table == "blobs" {
+		return s.blobRows(ctx, columns)
+	}
 	rows, err := s.tx.QueryContext(ctx, `SELECT `+quoteAll(columns)+` FROM `+quote(table))
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/postgres/pgtest"
 	"github.com/parley-forum/parley/sqlite"
@@ -77,8 +79,15 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	must(s.SetPinned(ctx, f.pinned, nil, true, by))
 	must(s.SetLocked(ctx, f.pinned, true, by))
 	must(s.SuspendUser(ctx, 3, time.Now().Add(72*time.Hour), by))
+	// The file goes where a SQLite forum keeps it, the data folder's blobs/; on PostgreSQL
+	// the copy puts it in the blobs table.
+	content := "first\nsecond"
+	key := fmt.Sprintf("%x", sha256.Sum256([]byte(content)))
+	files, err := blob.NewDir(filepath.Join(dir, "blobs"))
+	must(err)
+	must(files.Put(ctx, key, strings.NewReader(content)))
 	reply, err := s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Body: "The log:", HTML: "<p>The log:</p>",
-		Attachments: []parley.File{{Name: "crash.log", ContentType: parley.TypeText, Size: 12, SHA256: strings.Repeat("ab", 32), Lines: 2}}})
+		Attachments: []parley.File{{Name: "crash.log", ContentType: parley.TypeText, Size: int64(len(content)), SHA256: key, Lines: 2}}})
 	must(err)
 	f.attachment = reply.Attachments[0].ID
 	return f
@@ -178,6 +187,9 @@ func TestCopyCommand(t *testing.T) {
 		for _, tag := range tags[:8] {
 			paths = append(paths, "/tags/"+tag.Slug)
 		}
+		// The file's page shows its lines, read from the folder on one side and from the
+		// database on the other.
+		paths = append(paths, fmt.Sprint("/attachments/", f.attachment), fmt.Sprint("/attachments/", f.attachment, "/crash.log"))
 		for _, path := range paths {
 			samePage(t, a, b, path)
 		}
@@ -194,6 +206,27 @@ func TestCopyCommand(t *testing.T) {
 		}
 		if _, err := dst.Thread(ctx, 201); parley.ErrorCode(err) != parley.ENotFound {
 			t.Errorf("the thread made after the first copy: %v, want it gone after --replace", err)
+		}
+	})
+
+	t.Run("a missing attached file stops the copy", func(t *testing.T) {
+		a, err := src.Attachment(ctx, f.attachment)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := blob.NewDir(filepath.Join(dir, "blobs"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := files.Delete(ctx, a.SHA256); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = runCmd(t, env(), "copy", "--from", dir, "--to", to, "--replace")
+		if err == nil || !strings.Contains(err.Error(), a.SHA256) {
+			t.Fatalf("copy without the file: %v, want an error naming it", err)
+		}
+		if _, err := dst.Attachment(ctx, f.attachment); err != nil {
+			t.Errorf("the refused copy changed the target: %v", err)
 		}
 	})
 }
