@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parley-forum/parley/cache"
 	"runtime"
 	"strings"
 	"sync"
@@ -33,9 +34,7 @@ type Store struct {
 	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
 	tagsAt time.Time
 
-	topicsMu sync.Mutex
-	topics   []parley.Topic // the forum's structure, read at topicsAt
-	topicsAt time.Time
+	topics cache.Value[[]parley.Topic] // the forum's structure
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -81,7 +80,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, now: opts.Clock}
+	s := &Store{pool: pool, now: opts.Clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL}}
 	if s.now == nil {
 		s.now = time.Now
 	}

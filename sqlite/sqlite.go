@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/parley-forum/parley/cache"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,9 +31,7 @@ type Store struct {
 	tagsMu sync.RWMutex
 	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
 
-	topicsMu sync.Mutex
-	topics   []parley.Topic // the forum's structure, read at topicsAt
-	topicsAt time.Time
+	topics cache.Value[[]parley.Topic] // the forum's structure
 
 	// stmts caches prepared read statements by their SQL: parsing a query costs about
 	// as much as running one of the list queries, and the set of queries is small and fixed.
@@ -56,7 +55,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	s := &Store{path: path, now: opts.Clock}
+	s := &Store{path: path, now: opts.Clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL}}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -16,25 +16,11 @@ const topicsTTL = 5 * time.Second
 // Topics returns every topic with its subtopics, in display order. The structure is read on
 // every page and changes rarely, so it is cached; callers must not modify what it returns.
 func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
-	s.topicsMu.Lock()
-	defer s.topicsMu.Unlock()
-	if s.topics != nil && time.Since(s.topicsAt) < topicsTTL {
-		return s.topics, nil
-	}
-	topics, err := s.loadTopics(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.topics, s.topicsAt = topics, time.Now()
-	return topics, nil
+	return s.topics.Get(func() ([]parley.Topic, error) { return s.loadTopics(ctx) })
 }
 
 // forgetTopics drops the cached structure after a change.
-func (s *Store) forgetTopics() {
-	s.topicsMu.Lock()
-	s.topics = nil
-	s.topicsMu.Unlock()
-}
+func (s *Store) forgetTopics() { s.topics.Forget() }
 
 func (s *Store) loadTopics(ctx context.Context) ([]parley.Topic, error) {
 	rows, err := s.query(ctx, `SELECT id, slug, name, description, position FROM topics ORDER BY position, id`)
