@@ -132,6 +132,11 @@ type stream struct {
 
 func startStream(w http.ResponseWriter) (*stream, error) {
 	st := &stream{w: w, rc: http.NewResponseController(w)}
+	// The server's read timeout suits requests, not a stream that stays open: left set, it
+	// would end the stream when it fell due. A reader who left is found by the next write.
+	if err := st.rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return nil, err
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
