@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/auth"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
 	"github.com/schollz/progressbar/v3"
@@ -53,13 +56,35 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // seedDemo fills an empty store with the small demo forum and leaves a non-empty one alone.
-func seedDemo(ctx context.Context, store parley.Store, progress io.Writer) error {
+// A forum it fills gets an admin account with a fresh random password, printed to out, so
+// that whoever tries the demo can moderate and manage it too.
+func seedDemo(ctx context.Context, store parley.Store, out, progress io.Writer) error {
 	err := buildDemo(ctx, store, smallDemo, progress)
 	if parley.ErrorCode(err) == parley.EConflict {
 		return nil // the forum has content already
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	password := demoPassword()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	_, err = store.CreateAccount(ctx, parley.NewUser{Handle: demoAdmin, DisplayName: "Demo Admin", Role: parley.RoleAdmin},
+		demoAdmin+"@demo.invalid", hash)
+	if err != nil {
+		return fmt.Errorf("create the demo admin: %w", err)
+	}
+	fmt.Fprintf(out, "Demo forum built. Sign in as %s with the password %s to moderate and manage it.\n", demoAdmin, password)
+	return nil
 }
+
+// demoAdmin is the handle of the demo forum's admin account.
+const demoAdmin = "demo_admin"
+
+// demoPassword is 16 letters and digits (80 bits) from crypto/rand, never the same twice.
+func demoPassword() string { return strings.ToLower(rand.Text()[:16]) }
 
 func buildDemo(ctx context.Context, store parley.Store, cfg demo.Config, progress io.Writer) error {
 	if cfg.Now.IsZero() {

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,6 +66,7 @@ func runCmd(t *testing.T, getenv func(string) string, args ...string) (stdout, s
 // server is "parley serve" running in the background.
 type server struct {
 	URL    string // http://ADDR, as the program announced it
+	stdout *syncBuffer
 	stderr *syncBuffer
 	stop   context.CancelFunc
 	done   chan error
@@ -78,7 +81,7 @@ var servedLine = regexp.MustCompile(`^Parley is serving .* at (http://\S+)$`)
 func startServer(t *testing.T, getenv func(string) string, args ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
+	s := &server{stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	pr, pw := io.Pipe()
 	go func() {
 		err := run(ctx, args, getenv, strings.NewReader(""), pw, s.stderr)
@@ -89,6 +92,7 @@ func startServer(t *testing.T, getenv func(string) string, args ...string) *serv
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
+			s.stdout.Write([]byte(sc.Text() + "\n"))
 			if m := servedLine.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case announced <- m[1]:
@@ -192,6 +196,15 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		if res := srv.get(t, "/threads/5", ua); res.StatusCode != http.StatusOK {
 			t.Fatalf("GET /threads/5 as %s: %d", ua, res.StatusCode)
 		}
+	}
+
+	// The demo's admin signs in with the password serve printed.
+	m := regexp.MustCompile(`Sign in as (\S+) with the password (\S+) `).FindStringSubmatch(srv.stdout.String())
+	if m == nil {
+		t.Fatalf("serve --demo printed no admin account:\n%s", srv.stdout)
+	}
+	if status := signIn(t, srv.URL, m[1], m[2]); status != http.StatusSeeOther {
+		t.Errorf("signing in as the demo admin answered %d", status)
 	}
 
 	if err := srv.shutdown(t); err != nil {
@@ -371,4 +384,29 @@ func TestMigrateCommand(t *testing.T) {
 		}
 		first = m[1]
 	}
+}
+
+// signIn submits the sign-in form and returns the status it answered.
+func signIn(t *testing.T, base, handle, password string) int {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	u, _ := url.Parse(base)
+	var csrf string
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name == "parley_csrf" {
+			csrf = ck.Value
+		}
+	}
+	res, err = c.PostForm(base+"/login", url.Values{"csrf": {csrf}, "handle": {handle}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
 }

@@ -41,7 +41,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer store.Close()
 	if cfg.Demo {
-		if err := seedDemo(ctx, store, stderr); err != nil {
+		if err := seedDemo(ctx, store, stdout, stderr); err != nil {
 			return err
 		}
 	}
