@@ -172,3 +172,19 @@ type PostRecord struct {
 
 // Clock returns the current time. Stores take one so that tests can fix it.
 type Clock func() time.Time
+
+// readPrimaryKey marks a context whose reads must see every write made so far.
+type readPrimaryKey struct{}
+
+// ReadPrimary returns a context whose reads a store with read replicas sends to the
+// primary: a reader who has just written must see the write, which a replica may not yet
+// have.
+func ReadPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readPrimaryKey{}, true)
+}
+
+// ReadsPrimary reports whether ctx asks for reads from the primary.
+func ReadsPrimary(ctx context.Context) bool {
+	v, _ := ctx.Value(readPrimaryKey{}).(bool)
+	return v
+}

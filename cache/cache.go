@@ -47,8 +47,12 @@ func New(store parley.Store, ttl time.Duration) *Store {
 }
 
 // cached returns the value for k, reading it with load when it is missing or too old.
-// Errors are not cached.
-func cached[T any](s *Store, k key, load func() (T, error)) (T, error) {
+// Errors are not cached. A read that must see the latest writes (parley.ReadsPrimary)
+// goes past the cache, which may hold what a replica returned before those writes.
+func cached[T any](ctx context.Context, s *Store, k key, load func() (T, error)) (T, error) {
+	if parley.ReadsPrimary(ctx) {
+		return load()
+	}
 	now := time.Now()
 	s.mu.Lock()
 	e, ok := s.entries[k]
@@ -83,17 +87,17 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 	if q.After != nil {
 		k.after = *q.After
 	}
-	return cached(s, k, func() (parley.ThreadPage, error) { return s.Store.Threads(ctx, q) })
+	return cached(ctx, s, k, func() (parley.ThreadPage, error) { return s.Store.Threads(ctx, q) })
 }
 
 // PinnedThreads returns a list's pinned threads, from memory when recent.
 func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Thread, error) {
-	return cached(s, key{kind: "pinned", scope: sc}, func() ([]parley.Thread, error) { return s.Store.PinnedThreads(ctx, sc) })
+	return cached(ctx, s, key{kind: "pinned", scope: sc}, func() ([]parley.Thread, error) { return s.Store.PinnedThreads(ctx, sc) })
 }
 
 // TagBySlug returns a tag, from memory when recent.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (parley.Tag, error) {
-	return cached(s, key{kind: "tag", slug: slug}, func() (parley.Tag, error) { return s.Store.TagBySlug(ctx, slug) })
+	return cached(ctx, s, key{kind: "tag", slug: slug}, func() (parley.Tag, error) { return s.Store.TagBySlug(ctx, slug) })
 }
 
 // Every write clears the cache once it is done, whether or not it succeeded: clearing is

@@ -34,7 +34,7 @@ func (s *Store) UpdateUser(ctx context.Context, in parley.UserUpdate, a parley.A
 	if err != nil {
 		return parley.User{}, err
 	}
-	return s.UserByID(ctx, in.UserID)
+	return s.UserByID(parley.ReadPrimary(ctx), in.UserID)
 }
 
 // UpdateTopic renames, re-describes or reorders a topic.
@@ -91,7 +91,7 @@ func (s *Store) UpdateTag(ctx context.Context, id int64, in parley.NewTag, a par
 	if err != nil {
 		return parley.Tag{}, err
 	}
-	return s.TagBySlug(ctx, in.Slug)
+	return s.TagBySlug(parley.ReadPrimary(ctx), in.Slug)
 }
 
 // renamed applies an update to a topic, subtopic or tag (kind; its table is kind+"s") and

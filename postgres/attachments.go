@@ -19,7 +19,7 @@ func scanAttachment(row pgx.Row) (parley.Attachment, error) {
 
 // Attachment returns one attachment's record.
 func (s *Store) Attachment(ctx context.Context, id int64) (parley.Attachment, error) {
-	a, err := scanAttachment(s.pool.QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1`, id))
+	a, err := scanAttachment(s.reader(ctx).QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1`, id))
 	return a, notFound(err, "There is no attachment %d.", id)
 }
 
@@ -44,7 +44,7 @@ func (s *Store) withAttachments(ctx context.Context, posts []parley.Post) error 
 	for i := range posts {
 		byID[posts[i].ID], ids[i] = &posts[i], posts[i].ID
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE post_id = ANY($1) ORDER BY post_id, id`, ids)
+	rows, err := s.reader(ctx).Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE post_id = ANY($1) ORDER BY post_id, id`, ids)
 	found, err := collect(rows, err, func(row pgx.CollectableRow) (parley.Attachment, error) { return scanAttachment(row) })
 	for _, a := range found {
 		p := byID[a.PostID]

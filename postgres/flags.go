@@ -55,7 +55,7 @@ func (s *Store) FlagQueue(ctx context.Context, limit int) ([]parley.FlaggedPost,
 func (s *Store) flaggedPost(ctx context.Context, postID int64) (parley.FlaggedPost, error) {
 	var e parley.FlaggedPost
 	var err error
-	if e.Post, err = s.Post(ctx, postID); err != nil {
+	if e.Post, err = s.Post(parley.ReadPrimary(ctx), postID); err != nil {
 		return e, err
 	}
 	if err := s.pool.QueryRow(ctx, `SELECT title FROM threads WHERE id = $1`, e.Post.ThreadID).Scan(&e.ThreadTitle); err != nil {

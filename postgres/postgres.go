@@ -28,7 +28,9 @@ import (
 // Store is a parley.Store on a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
-	now  parley.Clock
+	// replica, when set, serves the list and thread reads; see reader.
+	replica *pgxpool.Pool
+	now     parley.Clock
 
 	tagsMu sync.RWMutex
 	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
@@ -49,6 +51,10 @@ type Options struct {
 	// MaxConns sizes the pool; 0 means the URL's pool_max_conns when it has one, else
 	// DefaultMaxConns.
 	MaxConns int32
+	// ReadURL, when set, names a read replica of the database: list, thread, post, tag and
+	// profile reads go there, unless their context asks for the primary
+	// (parley.ReadPrimary). Writes, sessions and moderators' reads stay on the primary.
+	ReadURL string
 }
 
 // DefaultMaxConns sizes the connection pool when neither Options nor the URL do: four
@@ -88,21 +94,69 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	if opts.ReadURL != "" {
+		if s.replica, err = openReplica(ctx, opts.ReadURL, cfg); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("read replica URL: %w", err)
+		}
+	}
 	return s, nil
+}
+
+// openReplica connects to a read replica with the primary's pool settings; it is not
+// migrated (a replica follows the primary's schema) and must answer at once.
+func openReplica(ctx context.Context, url string, primary *pgxpool.Config) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = primary.MaxConns
+	if sp, ok := primary.ConnConfig.RuntimeParams["search_path"]; ok {
+		if _, set := cfg.ConnConfig.RuntimeParams["search_path"]; !set {
+			cfg.ConnConfig.RuntimeParams["search_path"] = sp
+		}
+	}
+	replica, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err == nil {
+		if err = replica.Ping(ctx); err != nil {
+			replica.Close()
+		}
+	}
+	return replica, err
+}
+
+// reader is the pool for a list, thread or profile read: the replica, if there is one,
+// unless ctx asks for the primary.
+func (s *Store) reader(ctx context.Context) *pgxpool.Pool {
+	if s.replica == nil || parley.ReadsPrimary(ctx) {
+		return s.pool
+	}
+	return s.replica
 }
 
 // Pool is the store's connection pool, for what works beside the store on the same
 // database (notifications between nodes, for one).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// Close closes the pool, waiting for connections in use to be returned.
+// Close closes the pools, waiting for connections in use to be returned.
 func (s *Store) Close() error {
 	s.pool.Close()
+	if s.replica != nil {
+		s.replica.Close()
+	}
 	return nil
 }
 
-// Ping checks that the database answers, for readiness probes.
-func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+// Ping checks that the database, and the replica if there is one, answer, for readiness
+// probes.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.replica != nil {
+		if err := s.replica.Ping(ctx); err != nil {
+			return fmt.Errorf("read replica: %w", err)
+		}
+	}
+	return s.pool.Ping(ctx)
+}
 
 // maxAttempts bounds how often a transaction is tried when PostgreSQL aborts it as a
 // deadlock victim or a serialization failure. The store's transactions take row locks in

@@ -25,7 +25,7 @@ func scanPost(row pgx.Row) (parley.Post, error) {
 
 // Posts returns a thread's posts in order, after post id after, at most limit.
 func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]parley.Post, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
+	rows, err := s.reader(ctx).Query(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
 		WHERE p.thread_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`, threadID, after, limit)
 	posts, err := collect(rows, err, func(row pgx.CollectableRow) (parley.Post, error) { return scanPost(row) })
 	if err != nil {
@@ -36,7 +36,7 @@ func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]
 
 // Post returns one post with its attachments.
 func (s *Store) Post(ctx context.Context, id int64) (parley.Post, error) {
-	p, err := findPost(ctx, s.pool, id)
+	p, err := findPost(ctx, s.reader(ctx), id)
 	if err != nil {
 		return p, err
 	}
@@ -52,7 +52,7 @@ func findPost(ctx context.Context, q queryer, id int64) (parley.Post, error) {
 
 // Revisions returns every version of a post, oldest first, the current one last.
 func (s *Store) Revisions(ctx context.Context, postID int64) ([]parley.Revision, error) {
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.reader(ctx).Query(ctx, `
 		SELECT r.number, r.body, r.created_at, r.summary, u.id, u.handle, u.display_name, u.role, u.badge
 		FROM revisions r JOIN users u ON u.id = r.editor_id WHERE r.post_id = $1
 		UNION ALL
@@ -133,7 +133,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 	if err != nil {
 		return parley.Post{}, err
 	}
-	return s.Post(ctx, postID)
+	return s.Post(parley.ReadPrimary(ctx), postID)
 }
 
 // EditPost replaces a post's body and keeps the version it replaces as a revision.
@@ -163,7 +163,7 @@ func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, 
 	if err != nil {
 		return parley.Post{}, err
 	}
-	return s.Post(ctx, in.PostID)
+	return s.Post(parley.ReadPrimary(ctx), in.PostID)
 }
 
 // SetBoost records or removes a boost and keeps the post's, and for an original post the
@@ -219,7 +219,7 @@ func (s *Store) BoostedPosts(ctx context.Context, userID int64, postIDs []int64)
 	if len(postIDs) == 0 {
 		return out, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT post_id FROM boosts WHERE user_id = $1 AND post_id = ANY($2)`, userID, postIDs)
+	rows, err := s.reader(ctx).Query(ctx, `SELECT post_id FROM boosts WHERE user_id = $1 AND post_id = ANY($2)`, userID, postIDs)
 	ids, err := collect(rows, err, pgx.RowTo[int64])
 	for _, id := range ids {
 		out[id] = true

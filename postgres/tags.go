@@ -27,7 +27,7 @@ func (s *Store) Tags(ctx context.Context) ([]parley.Tag, error) {
 
 // TagBySlug returns one tag.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (parley.Tag, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, slug, name, description, thread_count FROM tags WHERE slug = $1`, slug)
+	rows, err := s.reader(ctx).Query(ctx, `SELECT id, slug, name, description, thread_count FROM tags WHERE slug = $1`, slug)
 	if err != nil {
 		return parley.Tag{}, err
 	}

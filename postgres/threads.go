@@ -99,7 +99,7 @@ func (s *Store) queryThreads(ctx context.Context, query string, args ...any) ([]
 		t      parley.Thread
 		tagIDs []int64
 	}
-	rows, err := s.pool.Query(ctx, query, args...)
+	rows, err := s.reader(ctx).Query(ctx, query, args...)
 	found, err := collect(rows, err, func(r pgx.CollectableRow) (row, error) {
 		var x row
 		t := &x.t
@@ -158,11 +158,11 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 	if err != nil {
 		return parley.Thread{}, parley.Post{}, err
 	}
-	t, err := s.Thread(ctx, threadID)
+	t, err := s.Thread(parley.ReadPrimary(ctx), threadID)
 	if err != nil {
 		return t, parley.Post{}, err
 	}
-	p, err := s.Post(ctx, postID)
+	p, err := s.Post(parley.ReadPrimary(ctx), postID)
 	return t, p, err
 }
 

@@ -24,13 +24,13 @@ func scanUser(row pgx.Row) (parley.User, error) {
 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id int64) (parley.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(s.reader(ctx).QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	return u, notFound(err, "There is no user %d.", id)
 }
 
 // UserByHandle returns one user; handles match without regard to case.
 func (s *Store) UserByHandle(ctx context.Context, handle string) (parley.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE lower(handle) = lower($1)`, handle))
+	u, err := scanUser(s.reader(ctx).QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE lower(handle) = lower($1)`, handle))
 	return u, notFound(err, "There is no user %q.", handle)
 }
 
@@ -57,7 +57,7 @@ func (s *Store) CreateUser(ctx context.Context, in parley.NewUser) (parley.User,
 // the newest when before is 0. Time, not id, orders them, since imported and bulk-loaded
 // posts need not have ids in the order they were written.
 func (s *Store) UserPosts(ctx context.Context, userID, before int64, limit int) ([]parley.UserPost, error) {
-	rows, err := s.pool.Query(ctx, `SELECT p.id, p.thread_id, t.title, p.original, p.created_at, p.boost_count
+	rows, err := s.reader(ctx).Query(ctx, `SELECT p.id, p.thread_id, t.title, p.original, p.created_at, p.boost_count
 		FROM posts p JOIN threads t ON t.id = p.thread_id
 		WHERE p.author_id = $1 AND p.hidden_at IS NULL AND t.deleted_at IS NULL
 		  AND ($2 = 0 OR (p.created_at, p.id) < (SELECT created_at, id FROM posts WHERE id = $2))

@@ -206,6 +206,7 @@ func (s *Server) runStream(ctx context.Context, st *stream, wake <-chan struct{}
 // for it, with the buttons the reader may use.
 func (s *Server) handleThreadLive() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(parley.ReadPrimary(r.Context())) // woken by a write a replica may not have yet
 		id, err := pathID(r, "thread")
 		if err != nil {
 			s.renderError(w, r, err)
@@ -269,6 +270,7 @@ func (s *Server) sendReplies(r *http.Request, st *stream, t parley.Thread, after
 // or tag:ID) after thread id after, newest last, each as its id and title.
 func (s *Server) handleListLive() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(parley.ReadPrimary(r.Context()))
 		sc, err := parseLiveList(r.URL.Query().Get("list"))
 		if err != nil {
 			s.renderError(w, r, err)

@@ -44,6 +44,10 @@ type Config struct {
 	// ListCache, when the store caches list reads, is cleared on every event, so that a
 	// change made on another node shows here at once.
 	ListCache interface{ Clear() }
+	// FreshReads, when the store reads from a replica, is how long after a write the
+	// writer's reads go to the primary, so that they see what they wrote; 0 when there is
+	// no replica.
+	FreshReads time.Duration
 	// Checks are dependencies besides the database that /readyz reports on.
 	Checks []Check
 	// Collectors add figures to /metrics, such as the database pool's.
@@ -203,7 +207,7 @@ func (s *Server) Close() {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.observe(securityHeaders(s.plainText(http.NewCrossOriginProtection().Handler(s.withSession(mux))))))
+	return s.recoverPanics(s.observe(securityHeaders(s.plainText(http.NewCrossOriginProtection().Handler(s.readYourWrites(s.withSession(mux)))))))
 }
 
 // plainText refuses a URL holding a NUL byte or bytes that are not UTF-8: no page has such

@@ -218,3 +218,29 @@ func cleanValues(values url.Values) {
 
 // isPlainText reports whether s is UTF-8 without NUL bytes.
 func isPlainText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// freshCookie marks a browser that has just sent a form: while it lasts (Config.FreshReads)
+// its reads go to the primary database, which has its write, rather than to a replica,
+// which may not have it yet.
+const freshCookie = "parley_fresh"
+
+// readYourWrites sends the reads of a request that writes, and of the requests of a browser
+// that has just written, to the primary database. With no replica it does nothing.
+func (s *Server) readYourWrites(next http.Handler) http.Handler {
+	if s.cfg.FreshReads <= 0 {
+		return next
+	}
+	maxAge := int((s.cfg.FreshReads + time.Second - 1) / time.Second)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := r.Cookie(freshCookie)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			http.SetCookie(w, &http.Cookie{Name: freshCookie, Value: "1", Path: "/", MaxAge: maxAge,
+				HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+			err = nil
+		}
+		if err == nil {
+			r = r.WithContext(parley.ReadPrimary(r.Context()))
+		}
+		next.ServeHTTP(w, r)
+	})
+}

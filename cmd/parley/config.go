@@ -137,12 +137,16 @@ type common struct {
 	// DatabaseURL, when set, names a PostgreSQL database to use instead of the SQLite file
 	// in Data; Data still holds the attached files.
 	DatabaseURL string
-	LogLevel    string
+	// DatabaseReadURL, when set, names a read replica of DatabaseURL for list and thread
+	// reads.
+	DatabaseReadURL string
+	LogLevel        string
 }
 
 func (c *common) register(f *flags) {
 	f.String(&c.Data, "data", "./data", "folder for the database and uploaded files")
 	f.String(&c.DatabaseURL, "database-url", "", "PostgreSQL database to use instead of SQLite, e.g. postgres://parley@db.internal/parley")
+	f.String(&c.DatabaseReadURL, "database-read-url", "", "a read replica of --database-url for list and thread reads")
 	f.String(&c.LogLevel, "log-level", "info", "least severe log level written: debug, info, warn or error")
 }
 

@@ -314,3 +314,49 @@ func (s *liveStream) nextID(t *testing.T) string {
 	t.Fatalf("the stream ended: %v", s.lines.Err())
 	return ""
 }
+
+// TestReadReplica runs a node with --database-read-url naming a replica that has not caught
+// up (a second database with the same demo forum, which never receives the node's writes):
+// a reply posted through the node shows on the writer's next page, read from the primary,
+// while a reader without that fresh write reads the replica.
+func TestReadReplica(t *testing.T) {
+	t.Parallel()
+	primary, replica := pgtest.MustURL(t), pgtest.MustURL(t)
+	for _, db := range []string{primary, replica} {
+		if _, _, err := runCmd(t, env(), "demo", "--threads", "30", "--posts", "120", "--users", "20", "--database-url", db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := startNode(t, primary, "--database-read-url", replica)
+	store, err := postgres.Open(context.Background(), primary, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	writer := member(t, store, "writer")
+	body := "Only the primary has this reply."
+	id, err := reply(writer, n.URL, 3, body)
+	if err != nil {
+		t.Fatalf("reply: %v\n%s", err, n.stderr)
+	}
+	page := func(c *http.Client) string {
+		t.Helper()
+		res, err := c.Get(n.URL + "/threads/3")
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /threads/3: %v %v", res, err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	if !strings.Contains(page(writer), body) {
+		t.Errorf("the writer's next page lacks reply %d: it should read the primary", id)
+	}
+	if strings.Contains(page(newClient(t)), body) {
+		t.Error("a reader who wrote nothing sees the reply: reads should go to the replica")
+	}
+	res, err := http.Get(n.URL + "/readyz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("/readyz with a replica: %v %v", res, err)
+	}
+}

@@ -24,6 +24,9 @@ const (
 	viewWindow    = time.Hour       // a reader's repeat views of a thread within this count once
 	viewFlush     = 2 * time.Second // how often counted views are written
 	shutdownGrace = 20 * time.Second
+	// freshReads is how long a browser that wrote reads from the primary rather than the
+	// replica: replication on a healthy network trails by well under a second.
+	freshReads = 5 * time.Second
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -78,6 +81,9 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
 		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments,
 		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists)}
+	if cfg.DatabaseReadURL != "" {
+		wcfg.FreshReads = freshReads
+	}
 	if pg, ok := store.(*postgres.Store); ok {
 		bus, err := crossNode(ctx, pg, &wcfg, log)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 
@@ -33,9 +34,12 @@ var (
 func (c *common) open(ctx context.Context) (database, error) {
 	var db database
 	var err error
-	if c.DatabaseURL != "" {
-		db, err = postgres.Open(ctx, c.DatabaseURL, postgres.Options{})
-	} else {
+	switch {
+	case c.DatabaseURL != "":
+		db, err = postgres.Open(ctx, c.DatabaseURL, postgres.Options{ReadURL: c.DatabaseReadURL})
+	case c.DatabaseReadURL != "":
+		return nil, errors.New("--database-read-url (PARLEY_DATABASE_READ_URL) names a replica of a PostgreSQL --database-url; there is none")
+	default:
 		db, err = sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
 	}
 	if err != nil {
