@@ -2,6 +2,8 @@ package parley
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -201,6 +203,48 @@ type LogEntry struct {
 // PostLabel names a post in the moderation log: post by @ana in “Title”.
 func PostLabel(handle, threadTitle string) string {
 	return "post by @" + handle + " in “" + threadTitle + "”"
+}
+
+// Words the moderation log records, the same for every store.
+
+// MovedDetail is a move's detail: "from Networking to Core OS".
+func MovedDetail(from, to string) string { return "from " + from + " to " + to }
+
+// RetaggedDetail is a retag's detail: "tags Network, TLS → Network".
+func RetaggedDetail(from, to string) string { return "tags " + from + " → " + to }
+
+// SuspendedDetail is a suspension's detail: "until 2 Jan 2027 15:04 UTC".
+func SuspendedDetail(until time.Time) string {
+	return "until " + until.UTC().Format("2 Jan 2006 15:04 MST")
+}
+
+// RenamedDetail is a rename's detail.
+func RenamedDetail(name string) string { return "renamed to “" + name + "”" }
+
+// DismissedDetail counts the flags a dismissal closed: "1 flag", "3 flags".
+func DismissedDetail(n int64) string {
+	if n == 1 {
+		return "1 flag"
+	}
+	return strconv.FormatInt(n, 10) + " flags"
+}
+
+// AcceptedCleared is the detail of hiding a thread's accepted answer.
+const AcceptedCleared = "it was the accepted answer, which is now cleared"
+
+// TagChanges returns the tags a retag from old to tags adds and removes.
+func TagChanges(old, tags []int64) (added, removed []int64) {
+	for _, id := range tags {
+		if !slices.Contains(old, id) {
+			added = append(added, id)
+		}
+	}
+	for _, id := range old {
+		if !slices.Contains(tags, id) {
+			removed = append(removed, id)
+		}
+	}
+	return added, removed
 }
 
 // Changes describes for the moderation log what u changes of a user whose fields were

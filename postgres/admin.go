@@ -110,7 +110,7 @@ func renamed(ctx context.Context, tx pgx.Tx, kind string, id int64, action, upda
 	}
 	e := &parley.LogEntry{Action: action, TargetKind: kind, TargetID: id, Target: oldName}
 	if newName := args[1].(string); newName != oldName {
-		e.Detail = "renamed to “" + newName + "”"
+		e.Detail = parley.RenamedDetail(newName)
 	}
 	return e, nil
 }

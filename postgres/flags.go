@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	parley "github.com/parley-forum/parley"
@@ -93,15 +92,8 @@ func (s *Store) DismissFlags(ctx context.Context, postID int64, a parley.Audit) 
 			return nil, parley.Errorf(parley.EConflict, "Post %d has no open flags; another moderator may have handled them.", postID)
 		}
 		return &parley.LogEntry{Action: parley.LogFlagsDismissed, TargetKind: "post", TargetID: postID,
-			Target: parley.PostLabel(handle, title), Detail: plural(n, "flag")}, nil
+			Target: parley.PostLabel(handle, title), Detail: parley.DismissedDetail(n)}, nil
 	})
-}
-
-func plural(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.FormatInt(n, 10) + " " + noun + "s"
 }
 
 // ModerationLog returns log entries, newest first.

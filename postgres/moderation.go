@@ -181,7 +181,7 @@ func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a pa
 		}
 		oldName, _ := scopeName(ctx, tx, from)
 		newName, err := scopeName(ctx, tx, to)
-		return t.entry(parley.LogThreadMoved, "from "+strings.TrimPrefix(oldName, "in ")+" to "+strings.TrimPrefix(newName, "in ")), err
+		return t.entry(parley.LogThreadMoved, parley.MovedDetail(strings.TrimPrefix(oldName, "in "), strings.TrimPrefix(newName, "in "))), err
 	})
 }
 
@@ -209,7 +209,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		if err := checkTags(ctx, tx, tagIDs); err != nil {
 			return nil, err
 		}
-		added, removed := difference(tagIDs, t.tagIDs), difference(t.tagIDs, tagIDs)
+		added, removed := parley.TagChanges(t.tagIDs, tagIDs)
 		if len(added) == 0 && len(removed) == 0 {
 			return nil, nil
 		}
@@ -241,7 +241,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		if _, err := tx.Exec(ctx, `UPDATE threads SET tag_ids = $1 WHERE id = $2`, tagIDs, threadID); err != nil {
 			return nil, err
 		}
-		return t.entry(parley.LogThreadRetagged, "tags "+tagNames(ctx, tx, t.tagIDs)+" → "+tagNames(ctx, tx, tagIDs)), nil
+		return t.entry(parley.LogThreadRetagged, parley.RetaggedDetail(tagNames(ctx, tx, t.tagIDs), tagNames(ctx, tx, tagIDs))), nil
 	})
 }
 
@@ -254,17 +254,6 @@ func tagNames(ctx context.Context, tx pgx.Tx, ids []int64) string {
 		return ""
 	}
 	return strings.Join(names, ", ")
-}
-
-// difference returns the ids in a that are not in b.
-func difference(a, b []int64) []int64 {
-	var out []int64
-	for _, id := range a {
-		if !slices.Contains(b, id) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // SetThreadDeleted deletes or restores a thread. Deleting parks its list entries and takes
@@ -369,7 +358,7 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 				return nil, err
 			}
 			if tag.RowsAffected() > 0 {
-				detail = "it was the accepted answer, which is now cleared"
+				detail = parley.AcceptedCleared
 			}
 			if err := resolveFlags(ctx, tx, `post_id = $4`, postID, a.ActorID, "acted", now); err != nil {
 				return nil, err
@@ -433,7 +422,7 @@ func (s *Store) SuspendUser(ctx context.Context, userID int64, until time.Time, 
 		}
 		e := &parley.LogEntry{Action: parley.LogUserUnsuspended, TargetKind: "user", TargetID: userID, Target: "@" + handle}
 		if ms != 0 {
-			e.Action, e.Detail = parley.LogUserSuspended, "until "+until.UTC().Format("2 Jan 2006 15:04 MST")
+			e.Action, e.Detail = parley.LogUserSuspended, parley.SuspendedDetail(until)
 			err := resolveFlags(ctx, tx, `post_id IN (SELECT id FROM posts WHERE author_id = $4)`, userID, a.ActorID, "acted", now)
 			return e, err
 		}

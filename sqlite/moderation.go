@@ -171,7 +171,7 @@ func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a pa
 		}
 		oldName, _ := scopeName(ctx, tx, from)
 		newName, err := scopeName(ctx, tx, to)
-		return t.entry(parley.LogThreadMoved, "from "+strings.TrimPrefix(oldName, "in ")+" to "+strings.TrimPrefix(newName, "in ")), err
+		return t.entry(parley.LogThreadMoved, parley.MovedDetail(strings.TrimPrefix(oldName, "in "), strings.TrimPrefix(newName, "in "))), err
 	})
 }
 
@@ -196,7 +196,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 			return nil, err
 		}
 		old := splitIDs(t.tagIDs)
-		added, removed := difference(tagIDs, old), difference(old, tagIDs)
+		added, removed := parley.TagChanges(old, tagIDs)
 		if len(added) == 0 && len(removed) == 0 {
 			return nil, nil
 		}
@@ -213,7 +213,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		if _, err := tx.ExecContext(ctx, `UPDATE threads SET tag_ids = ? WHERE id = ?`, joinIDs(tagIDs), threadID); err != nil {
 			return nil, err
 		}
-		return t.entry(parley.LogThreadRetagged, "tags "+tagNames(ctx, tx, old)+" → "+tagNames(ctx, tx, tagIDs)), nil
+		return t.entry(parley.LogThreadRetagged, parley.RetaggedDetail(tagNames(ctx, tx, old), tagNames(ctx, tx, tagIDs))), nil
 	})
 }
 
@@ -262,26 +262,6 @@ func splitIDs(s string) []int64 {
 		out = append(out, id)
 	}
 	return out
-}
-
-// difference returns the ids in a that are not in b.
-func difference(a, b []int64) []int64 {
-	var out []int64
-	for _, id := range a {
-		if !contains(b, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-func contains(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // SetThreadDeleted deletes or restores a thread. Deleting parks its list entries and takes
@@ -386,7 +366,7 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 				return nil, err
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
-				detail = "it was the accepted answer, which is now cleared"
+				detail = parley.AcceptedCleared
 			}
 			if err := resolveFlags(ctx, tx, `post_id = ?`, postID, a.ActorID, "acted", now); err != nil {
 				return nil, err
@@ -450,7 +430,7 @@ func (s *Store) SuspendUser(ctx context.Context, userID int64, until time.Time, 
 		}
 		e := &parley.LogEntry{Action: parley.LogUserUnsuspended, TargetKind: "user", TargetID: userID, Target: "@" + handle}
 		if ms != 0 {
-			e.Action, e.Detail = parley.LogUserSuspended, "until "+until.UTC().Format("2 Jan 2006 15:04 MST")
+			e.Action, e.Detail = parley.LogUserSuspended, parley.SuspendedDetail(until)
 			err := resolveFlags(ctx, tx, `post_id IN (SELECT id FROM posts WHERE author_id = ?)`, userID, a.ActorID, "acted", now)
 			return e, err
 		}
