@@ -71,23 +71,21 @@ func (t threadState) entry(action, detail string) *parley.LogEntry {
 	return &parley.LogEntry{Action: action, TargetKind: "thread", TargetID: t.id, Target: t.title, Detail: detail}
 }
 
-// live refuses changes to a deleted thread other than restoring it: they would touch list
-// entries it does not have.
-func (t threadState) live() error {
-	if t.deleted {
-		return parley.Errorf(parley.EConflict, "Thread %d is deleted; restore it first.", t.id)
+// loadLiveThread is loadThread for changes other than restoring: a deleted thread refuses
+// them, since they would touch list entries it does not have.
+func loadLiveThread(ctx context.Context, tx pgx.Tx, id int64) (threadState, error) {
+	t, err := loadThread(ctx, tx, id)
+	if err == nil && t.deleted {
+		err = parley.Errorf(parley.EConflict, "Thread %d is deleted; restore it first.", t.id)
 	}
-	return nil
+	return t, err
 }
 
 // SetLocked locks or unlocks a thread against replies.
 func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool, a parley.Audit) error {
 	return s.logged(ctx, a, func(tx pgx.Tx, _ int64) (*parley.LogEntry, error) {
-		t, err := loadThread(ctx, tx, threadID)
+		t, err := loadLiveThread(ctx, tx, threadID)
 		if err != nil || t.locked == on {
-			return nil, err
-		}
-		if err := t.live(); err != nil {
 			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE threads SET locked = $1 WHERE id = $2`, on, threadID); err != nil {
@@ -100,11 +98,8 @@ func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool, a parley
 // SetPinned pins or unpins a thread in one list, or in all of its lists when sc is nil.
 func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope, on bool, a parley.Audit) error {
 	return s.logged(ctx, a, func(tx pgx.Tx, _ int64) (*parley.LogEntry, error) {
-		t, err := loadThread(ctx, tx, threadID)
+		t, err := loadLiveThread(ctx, tx, threadID)
 		if err != nil {
-			return nil, err
-		}
-		if err := t.live(); err != nil {
 			return nil, err
 		}
 		scope, detail := any(nil), "in every list"
@@ -148,11 +143,8 @@ func scopeName(ctx context.Context, q queryer, sc parley.Scope) (string, error) 
 func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a parley.Audit) error {
 	defer s.forgetTopics() // subtopic thread counts change
 	return s.logged(ctx, a, func(tx pgx.Tx, _ int64) (*parley.LogEntry, error) {
-		t, err := loadThread(ctx, tx, threadID)
+		t, err := loadLiveThread(ctx, tx, threadID)
 		if err != nil || t.subtopicID == subtopicID {
-			return nil, err
-		}
-		if err := t.live(); err != nil {
 			return nil, err
 		}
 		topicID, err := subtopicTopic(ctx, tx, subtopicID)
@@ -199,11 +191,8 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		return err
 	}
 	return s.logged(ctx, a, func(tx pgx.Tx, _ int64) (*parley.LogEntry, error) {
-		t, err := loadThread(ctx, tx, threadID)
+		t, err := loadLiveThread(ctx, tx, threadID)
 		if err != nil {
-			return nil, err
-		}
-		if err := t.live(); err != nil {
 			return nil, err
 		}
 		if err := checkTags(ctx, tx, tagIDs); err != nil {
@@ -334,15 +323,12 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 		if original {
 			return nil, parley.Invalid("post", "A question cannot be hidden on its own; delete its thread instead.")
 		}
-		t, err := loadThread(ctx, tx, threadID)
+		t, err := loadLiveThread(ctx, tx, threadID)
 		if err != nil {
 			return nil, err
 		}
 		// Read again now that the thread is locked: another moderator may have just done it.
 		if err := tx.QueryRow(ctx, `SELECT hidden_at IS NOT NULL FROM posts WHERE id = $1`, postID).Scan(&isHidden); err != nil || isHidden == hidden {
-			return nil, err
-		}
-		if err := t.live(); err != nil {
 			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE posts SET hidden_at = $1 WHERE id = $2`, nullInt(pick(hidden, now, 0)), postID); err != nil {
