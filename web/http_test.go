@@ -370,3 +370,17 @@ func TestProblemDetails(t *testing.T) {
 		}
 	}
 }
+
+// TestURLsThatAreNotText answers addresses holding a NUL byte or bytes that are not UTF-8,
+// in the path or the query, as naming nothing: no store is asked to compare them.
+func TestURLsThatAreNotText(t *testing.T) {
+	site := sharedSite(t)
+	for _, path := range []string{"/tags/net%00work", "/users/%ff%fe", "/threads?sort=%00", "/tags/network?after=%c3%28"} {
+		if res, _ := site.get(t, path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, res.StatusCode)
+		}
+	}
+	if res, _ := site.get(t, "/tags/network?sort=newest"); res.StatusCode != http.StatusOK {
+		t.Errorf("a plain query: %d", res.StatusCode)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	parley "github.com/parley-forum/parley"
@@ -215,7 +216,7 @@ func (s *Server) Handler() http.Handler {
 // Forms are cleaned as they are read, in readForm.
 func (s *Server) plainText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isPlainText(r.URL.Path) || !plainQuery(r.URL.Query()) {
+		if !isPlainText(r.URL.Path) || !plainQuery(r.URL.RawQuery) {
 			s.renderError(w, r, parley.NotFound("There is no page at this address."))
 			return
 		}
@@ -233,7 +234,14 @@ func (s *Server) absolute(path string) string {
 	return u.ResolveReference(ref).String()
 }
 
-func plainQuery(q url.Values) bool {
+// plainQuery reports whether every name and value of a query is plain text. Only an
+// escape can hide a NUL or a bad byte in a query that is itself plain, so most queries need
+// no parsing here.
+func plainQuery(raw string) bool {
+	if !strings.Contains(raw, "%") {
+		return isPlainText(raw)
+	}
+	q, _ := url.ParseQuery(raw)
 	for k, vs := range q {
 		if !isPlainText(k) || slices.ContainsFunc(vs, func(v string) bool { return !isPlainText(v) }) {
 			return false
