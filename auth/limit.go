@@ -15,6 +15,11 @@ type Limiter interface {
 	// the limit could not be checked (its database did not answer); the caller decides
 	// whether to let the event through.
 	Allow(ctx context.Context, key string) (bool, error)
+	// Tokens returns how many events key may have now, without counting one: the burst
+	// for a key never seen (or idle long enough to be full again), less than 1 when Allow
+	// would refuse. It lets a caller count only some events (failures) yet check before
+	// each; an error is as for Allow.
+	Tokens(ctx context.Context, key string) (float64, error)
 }
 
 // Limits makes the limiters of a node. A name tells limiters apart where they share
@@ -99,6 +104,25 @@ func (l *MemoryLimiter) AllowAt(key string, now time.Time) bool {
 	}
 	b.seen = now
 	return b.lim.AllowN(now, 1)
+}
+
+// Tokens returns how many events key may have now, without counting one; it never fails.
+func (l *MemoryLimiter) Tokens(_ context.Context, key string) (float64, error) {
+	return l.TokensAt(key, time.Now()), nil
+}
+
+// TokensAt is Tokens at a given time. It remembers no key: a key not yet known holds the
+// whole burst, or, while newcomers share the overflow bucket, what that bucket holds.
+func (l *MemoryLimiter) TokensAt(key string, now time.Time) float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.keys[key]; ok {
+		return b.lim.TokensAt(now)
+	}
+	if len(l.keys) >= l.maxKeys {
+		return l.overflow.TokensAt(now)
+	}
+	return float64(l.burst)
 }
 
 // sweep forgets the keys idle for a whole window, whose buckets are full again.

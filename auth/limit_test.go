@@ -129,3 +129,45 @@ func TestLimiterConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestLimiterTokens reads a bucket without spending from it: a key never seen holds the
+// whole burst, and the count follows what Allow spends and time refills.
+func TestLimiterTokens(t *testing.T) {
+	l := NewMemoryLimiter(time.Minute, 3)
+	if got := l.TokensAt("ana", t0); got != 3 {
+		t.Fatalf("a key never seen holds %v tokens, want the burst, 3", got)
+	}
+	for range 5 {
+		l.TokensAt("ana", t0) // reading spends nothing
+	}
+	l.AllowAt("ana", t0)
+	l.AllowAt("ana", t0)
+	if got := l.TokensAt("ana", t0); got != 1 {
+		t.Fatalf("after two events %v tokens, want 1", got)
+	}
+	if got := l.TokensAt("ana", t0.Add(30*time.Second)); got != 1.5 {
+		t.Fatalf("half a minute later %v tokens, want 1.5", got)
+	}
+	if got := l.TokensAt("ana", t0.Add(time.Hour)); got != 3 {
+		t.Fatalf("an hour later %v tokens, want the burst, 3", got)
+	}
+	if n := l.Len(); n != 1 {
+		t.Errorf("%d keys remembered, want 1: reading must not remember keys", n)
+	}
+	ctx := context.Background()
+	if got, err := l.Tokens(ctx, "bob"); got != 3 || err != nil {
+		t.Errorf("Tokens(bob) = %v, %v; want 3", got, err)
+	}
+}
+
+// TestLimiterTokensWhenFull: while newcomers share the overflow bucket, a key not yet known
+// reads that bucket, which is what Allow would spend from.
+func TestLimiterTokensWhenFull(t *testing.T) {
+	l := NewMemoryLimiter(time.Minute, 2)
+	l.maxKeys = 1
+	l.AllowAt("ana", t0)
+	l.AllowAt("bob", t0) // the overflow bucket
+	if got := l.TokensAt("carol", t0); got != 1 {
+		t.Errorf("a newcomer while full reads %v tokens, want the overflow bucket's 1", got)
+	}
+}

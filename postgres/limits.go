@@ -65,6 +65,20 @@ func (l *limiter) Allow(ctx context.Context, key string) (bool, error) {
 	return err == nil, err
 }
 
+// tokensSQL reads a bucket's tokens at $5 without changing it; with the same arguments
+// as allowSQL, so that one formula, refilled, serves both.
+const tokensSQL = `SELECT ` + refilled + ` FROM rate_limits AS r WHERE r.limiter = $1 AND r.key = $2`
+
+// Tokens reads key's bucket without counting an event: the burst when it has none.
+func (l *limiter) Tokens(ctx context.Context, key string) (float64, error) {
+	var n float64
+	err := l.s.pool.QueryRow(ctx, tokensSQL, l.name, limitKey(key), l.burst, l.every, parley.Millis(l.s.now())).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return l.burst, nil
+	}
+	return n, err
+}
+
 // limitKey keeps a key storable as text and short enough for the primary key's index: a
 // key past 128 bytes, or one that is not text (a handle typed into the sign-in form can be
 // anything), is replaced by its SHA-256.

@@ -157,3 +157,45 @@ func TestLimiterOddKeys(t *testing.T) {
 		expect(t, l, key, true, false)
 	}
 }
+
+// tokens reads a bucket through l, failing the test on an error.
+func tokens(t *testing.T, l auth.Limiter, key string) float64 {
+	t.Helper()
+	n, err := l.Tokens(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestLimiterTokens reads a shared bucket without spending from it, through either node.
+func TestLimiterTokens(t *testing.T) {
+	clock := storetest.NewClock()
+	nodes := mustNodes(t, clock, clock)
+	a := nodes[0].Limiter("login", time.Minute, 3)
+	b := nodes[1].Limiter("login", time.Minute, 3)
+	if got := tokens(t, a, "ana"); got != 3 {
+		t.Fatalf("a key never seen holds %v tokens, want the burst, 3", got)
+	}
+	expect(t, a, "ana", true, true)
+	for range 3 {
+		if got := tokens(t, b, "ana"); got != 1 {
+			t.Fatalf("after two events the other node reads %v tokens, want 1", got)
+		}
+	}
+	expect(t, b, "ana", true, false) // reading spent nothing
+	clock.Advance(30 * time.Second)
+	if got := tokens(t, a, "ana"); got != 0.5 {
+		t.Errorf("half a minute later %v tokens, want 0.5", got)
+	}
+	clock.Advance(time.Hour)
+	if got := tokens(t, a, "ana"); got != 3 {
+		t.Errorf("an hour later %v tokens, want the burst, 3", got)
+	}
+	if got := tokens(t, nodes[0].Limiter("signup", time.Minute, 2), "ana"); got != 2 {
+		t.Errorf("another limiter's bucket for the same key holds %v, want its own burst, 2", got)
+	}
+	if got := tokens(t, a, strings.Repeat("ana", 5000)); got != 3 {
+		t.Errorf("a long key never seen holds %v, want 3", got)
+	}
+}

@@ -78,6 +78,10 @@ func (brokenLimits) Allow(context.Context, string) (bool, error) {
 	return false, errors.New("connection refused")
 }
 
+func (brokenLimits) Tokens(context.Context, string) (float64, error) {
+	return 0, errors.New("connection refused")
+}
+
 // TestLimitsThatCannotBeChecked: sign-in and sign-up are refused while their limits cannot
 // be counted, posting goes on.
 func TestLimitsThatCannotBeChecked(t *testing.T) {
