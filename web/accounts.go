@@ -98,12 +98,13 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		v.Handle, v.Next = strings.TrimSpace(r.PostForm.Get("handle")), safeNext(r.PostForm.Get("next"))
 		password := r.PostForm.Get("password")
-		if !s.allow(r.Context(), s.limits.loginIP, clientIP(r)) || !s.allow(r.Context(), s.limits.loginAccount, strings.ToLower(v.Handle)) {
-			s.fail(w, r, "login", v, parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again."))
+		if !s.signInAllowed(r, v.Handle) {
+			s.fail(w, r, "login", v, errTooManySignIns)
 			return
 		}
 		userID, err := s.checkCredentials(r, v.Handle, password)
 		if err != nil {
+			s.signInFailed(r, v.Handle, err)
 			s.fail(w, r, "login", v, err)
 			return
 		}
@@ -114,6 +115,57 @@ func (s *Server) handleLogin() http.Handler {
 		http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	})
 }
+
+var errTooManySignIns = parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again.")
+
+// signInAllowed reports whether a password may be tried for handle from the request's
+// address now. Guessing must stay slow, yet strangers must not be able to lock an owner
+// out by failing on purpose, so three limits share the work:
+//
+//   - per address, every attempt (loginIP): one machine cannot spray passwords over many
+//     accounts, and since it counts before the password is checked, it also bounds how
+//     many guesses a burst of concurrent requests gets past the failure counts below,
+//     which are read before and counted after;
+//   - per account and address, failures (loginPair): one machine gets 20 wrong passwords
+//     for an account, then one per half hour. A bucket that is not full also means "this
+//     address has failed for this account lately", for up to half an hour per failure;
+//   - per account, failures from any address (loginAccount), which guards against many
+//     machines guessing together, but applies only to addresses that have failed for the
+//     account lately. A correct password from an address that has not failed goes
+//     through while strangers exhaust the account's budget, so they cannot lock its owner
+//     out; an owner who has mistyped from an address under attack waits as they do.
+//
+// What remains: each address that has not failed for an account lately gets one guess
+// at it outside the account's budget, so a botnet of N addresses gets about N guesses per
+// account per half hour beyond it, each also held to its address's limit. Closing that
+// would need to know an owner's device (a cookie from an earlier sign-in), not only an
+// address. Unknown handles are counted alike, so limits tell nothing about which exist.
+func (s *Server) signInAllowed(r *http.Request, handle string) bool {
+	ctx, addr := r.Context(), clientIP(r)
+	if !s.allow(ctx, s.limits.loginIP, addr) {
+		return false
+	}
+	pair := s.tokens(ctx, s.limits.loginPair, pairKey(handle, addr))
+	if pair < 1 {
+		return false
+	}
+	failedHere := pair < float64(s.limits.loginPair.burst)
+	return !failedHere || s.tokens(ctx, s.limits.loginAccount, strings.ToLower(handle)) >= 1
+}
+
+// signInFailed counts a wrong password for handle from the request's address, after err
+// came from checkCredentials; other errors (the database's) count nothing.
+func (s *Server) signInFailed(r *http.Request, handle string, err error) {
+	if !errors.Is(err, errBadCredentials) {
+		return
+	}
+	ctx := r.Context()
+	s.allow(ctx, s.limits.loginPair, pairKey(handle, clientIP(r)))
+	s.allow(ctx, s.limits.loginAccount, strings.ToLower(handle))
+}
+
+// pairKey names an account as tried from one address, for loginPair.
+func pairKey(handle, addr string) string { return strings.ToLower(handle) + " " + addr }
 
 // checkCredentials returns the user a handle and password belong to. An unknown handle
 // costs the same time as a wrong password.
@@ -177,11 +229,12 @@ func (s *Server) handlePassword() http.Handler {
 			return
 		}
 		me := viewerFrom(r.Context())
-		if !s.allow(r.Context(), s.limits.loginAccount, strings.ToLower(me.User.Handle)) {
-			s.fail(w, r, "password", v, parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again."))
+		if !s.signInAllowed(r, me.User.Handle) {
+			s.fail(w, r, "password", v, errTooManySignIns)
 			return
 		}
 		if _, err := s.checkCredentials(r, me.User.Handle, r.PostForm.Get("current")); err != nil {
+			s.signInFailed(r, me.User.Handle, err)
 			if errors.Is(err, errBadCredentials) {
 				err = parley.Invalid("current", "That is not your current password.")
 			}

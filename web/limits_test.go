@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -99,5 +101,88 @@ func TestLimitsThatCannotBeChecked(t *testing.T) {
 	c := sessionClient(t, site, u)
 	if got := try(t, c, site.URL, http.MethodPost, threadPath(2)+"/replies", map[string][]string{"body": {"Still here."}}); got != allow {
 		t.Errorf("a reply: %s, want it posted", got)
+	}
+}
+
+// from makes the browser's requests come from ip, a loopback address such as 127.0.0.2,
+// so that a test can act as several machines: the site sees ip as the client's address.
+func (b *browser) from(ip string) *browser {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	tr := &http.Transport{DialContext: d.DialContext}
+	b.t.Cleanup(tr.CloseIdleConnections)
+	b.c.Transport = tr
+	return b
+}
+
+// Addresses the lockout tests act from: a stranger guessing, and the account's owner.
+const (
+	strangerAddr = "127.0.0.2"
+	ownerAddr    = "127.0.0.3"
+)
+
+// signInFrom submits the sign-in form for ana_dev from ip and returns the status.
+func signInFrom(t *testing.T, site *testSite, ip, password string) int {
+	t.Helper()
+	res, _ := newBrowser(t, site).from(ip).submit("/login", map[string]string{"handle": "ana_dev", "password": password})
+	return res.StatusCode
+}
+
+// checkStrangersCannotLockOut: many wrong passwords for ana_dev from one address slow that
+// address down, but ana's right password from another address still signs in; the
+// stranger stays slowed, and wrong passwords from ana's address are limited too. The
+// stranger uses site a, the owner site b: one site, or two nodes sharing their limits.
+func checkStrangersCannotLockOut(t *testing.T, a, b *testSite) {
+	newBrowser(t, a).submit("/signup", ana)
+	var last int
+	for i := range 12 {
+		last = signInFrom(t, a, strangerAddr, fmt.Sprintf("wrong guess %d", i))
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("the stranger's 12th wrong password in a row answered %d, want 429", last)
+	}
+	if got := signInFrom(t, b, ownerAddr, ana["password"]); got != http.StatusSeeOther {
+		t.Fatalf("ana's right password from her own address, while a stranger guesses: %d, want 303", got)
+	}
+	if got := signInFrom(t, a, strangerAddr, ana["password"]); got != http.StatusTooManyRequests {
+		t.Errorf("the stranger's address right after its guesses, even with the right password: %d, want 429", got)
+	}
+	if got := signInFrom(t, b, ownerAddr, "a wrong one"); got != http.StatusUnauthorized {
+		t.Errorf("a first wrong password from ana's address: %d, want 401", got)
+	}
+	if got := signInFrom(t, b, ownerAddr, "another wrong one"); got != http.StatusTooManyRequests {
+		t.Errorf("a second wrong password from ana's address while the account is under guessing: %d, want 429", got)
+	}
+}
+
+func TestStrangersCannotLockAnAccountOut(t *testing.T) {
+	site := newSite(t, tinyForum)
+	checkStrangersCannotLockOut(t, site, site)
+}
+
+func TestStrangersCannotLockAnAccountOutOfNodes(t *testing.T) {
+	nodes := twoNodes(t)
+	checkStrangersCannotLockOut(t, nodes[0], nodes[1])
+}
+
+// TestPasswordChangeLimits: the password form's guesses at the current password meet the
+// sign-in limits, and a stranger's guesses do not stop the owner changing it.
+func TestPasswordChangeLimits(t *testing.T) {
+	site := newSite(t, tinyForum)
+	owner := newBrowser(t, site).from(ownerAddr)
+	owner.submit("/signup", ana)
+	for i := range 8 {
+		signInFrom(t, site, strangerAddr, fmt.Sprintf("wrong guess %d", i))
+	}
+	res, _ := owner.submit("/account/password", map[string]string{"current": ana["password"], "password": "a brand new secret"})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the owner changing her password while a stranger guesses: %d, want 303", res.StatusCode)
+	}
+	var statuses []int
+	for i := range 7 {
+		res, _ := owner.submit("/account/password", map[string]string{"current": fmt.Sprintf("not it %d", i), "password": "yet another secret"})
+		statuses = append(statuses, res.StatusCode)
+	}
+	if statuses[0] != http.StatusBadRequest || statuses[len(statuses)-1] != http.StatusTooManyRequests {
+		t.Errorf("wrong current passwords in a row answered %v, want 400 first and 429 at last", statuses)
 	}
 }

@@ -109,31 +109,35 @@ type Server struct {
 // counter was not read would turn a counter's trouble into an outage of writing.
 type limits struct {
 	signup       limit // per address
-	loginIP      limit // per address
-	loginAccount limit // per handle, whatever the address
+	loginIP      limit // sign-in attempts per address
+	loginPair    limit // failed sign-ins per account and address
+	loginAccount limit // failed sign-ins per account, from any address; see signInAllowed
 	post         limit // new threads and replies, per account
 	postIP       limit // new threads and replies, per address, whoever is signed in
 	upload       limit // files stored, per account
 }
 
-// limit is one rate limit, with what to answer when it cannot be checked.
+// limit is one rate limit, with its rate and what to answer when it cannot be checked.
 type limit struct {
 	auth.Limiter
 	name     string
+	every    time.Duration
+	burst    int
 	failOpen bool
 }
 
 func newLimits(l auth.Limits, addressPosts int) limits {
 	guard := func(name string, every time.Duration, burst int) limit {
-		return limit{Limiter: l.Limiter(name, every, burst), name: name}
+		return limit{Limiter: l.Limiter(name, every, burst), name: name, every: every, burst: burst}
 	}
 	brake := func(name string, every time.Duration, burst int) limit {
-		return limit{Limiter: l.Limiter(name, every, burst), name: name, failOpen: true}
+		return limit{Limiter: l.Limiter(name, every, burst), name: name, every: every, burst: burst, failOpen: true}
 	}
 	return limits{
 		signup:       guard("signup", 20*time.Minute, 3),
 		loginIP:      guard("login-address", 6*time.Second, 10),
-		loginAccount: guard("login-account", 12*time.Second, 5),
+		loginPair:    guard("login-failed-pair", 30*time.Minute, 20),
+		loginAccount: guard("login-failed-account", 12*time.Second, 5),
 		post:         brake("post", 20*time.Second, 6),
 		postIP:       brake("post-address", 2*time.Second, addressPosts),
 		upload:       brake("upload", 30*time.Second, 30),
@@ -151,6 +155,22 @@ func (s *Server) allow(ctx context.Context, l limit, key string) bool {
 		return l.failOpen
 	}
 	return ok
+}
+
+// tokens is how many events key may have now under l, without counting one; when l cannot
+// be checked, it logs why and answers as l was set to: a whole burst, or none.
+func (s *Server) tokens(ctx context.Context, l limit, key string) float64 {
+	n, err := l.Tokens(ctx, key)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("rate limit not checked", "limit", l.name, "let_through", l.failOpen, "err", err)
+		}
+		if l.failOpen {
+			return float64(l.burst)
+		}
+		return 0
+	}
+	return n
 }
 
 // New builds the server and checks its templates and assets, so that a broken template
