@@ -196,12 +196,31 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 }
 
 // safeNext keeps a post-sign-in destination only when it is a path on this site, so the
-// sign-in form cannot be used to send people elsewhere.
+// sign-in form cannot be used to send people elsewhere; anything else becomes "/".
+//
+// It judges next as a browser will read it in a Location header, not as written: the
+// WHATWG URL parser drops tabs and newlines anywhere and reads \ as / in http(s) URLs, so
+// "/\t/evil.example" and "/\\evil.example" both reach //evil.example, another host. What is
+// kept must then be one leading / not followed by another, and parse with no scheme and no
+// host. The cleaned form is returned, so what the browser receives is what was judged.
 func safeNext(next string) string {
-	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+	cleaned := strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, next)
+	if !strings.HasPrefix(cleaned, "/") || strings.HasPrefix(cleaned, "//") {
 		return "/"
 	}
-	return next
+	u, err := url.Parse(cleaned)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	return cleaned
 }
 
 // cleanValues drops NUL bytes from what a form sent and replaces bytes that are not UTF-8,
