@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -54,10 +55,15 @@ func (s *Server) handleSignup() http.Handler {
 			s.fail(w, r, "signup", v, err)
 			return
 		}
-		// Counted after validation, so a typo costs nothing, but before the password hash,
-		// the step that costs the server.
+		if err := s.handleFree(r.Context(), in.Handle); err != nil {
+			s.fail(w, r, "signup", v, err)
+			return
+		}
+		// Counted after validation and the handle, so a typo or a taken handle costs
+		// nothing, but before the password hash, the step that costs the server, and before
+		// the email is tried, so that each probe of an email costs an attempt.
 		if !s.allow(r.Context(), s.limits.signup, clientIP(r)) {
-			s.fail(w, r, "signup", v, parley.Errorf(parley.ETooMany, "Too many sign-ups from your network. Try again in an hour."))
+			s.fail(w, r, "signup", v, parley.Errorf(parley.ETooMany, "Too many sign-ups from your network. Try again in %s.", spell(s.limits.signup.every)))
 			return
 		}
 		hash, err := auth.HashPassword(in.Password)
@@ -67,7 +73,7 @@ func (s *Server) handleSignup() http.Handler {
 		}
 		u, err := s.store.CreateAccount(r.Context(), parley.NewUser{Handle: in.Handle, DisplayName: in.DisplayName}, in.Email, hash)
 		if err != nil {
-			s.fail(w, r, "signup", v, err)
+			s.fail(w, r, "signup", v, hideTakenEmail(err))
 			return
 		}
 		if err := s.startSession(w, r, u.ID); err != nil {
@@ -77,6 +83,33 @@ func (s *Server) handleSignup() http.Handler {
 		s.log.Info("signed up", "user", u.ID, "handle", u.Handle)
 		http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	})
+}
+
+// handleFree returns an error for the handle field when an account has the handle already.
+// Handles are public (every profile shows one), so saying so tells nothing private and
+// costs no sign-up attempt. A handle taken between this and the insert is caught there.
+func (s *Server) handleFree(ctx context.Context, handle string) error {
+	_, err := s.store.UserByHandle(ctx, handle)
+	switch {
+	case errors.Is(err, parley.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	return parley.Invalid("handle", "The handle %q is taken; choose another.", handle)
+}
+
+// hideTakenEmail rewords the store's answer to an email that another account has, which a
+// stranger could otherwise use to learn who has an account. Without proof that the address
+// is the typist's (a mail to it), the form cannot help refusing it; it can say no more than
+// that it cannot be used, and handleSignup charges every such try to the address's
+// sign-up limit. Other errors pass unchanged.
+func hideTakenEmail(err error) error {
+	var e *parley.Error
+	if errors.As(err, &e) && e.Code == parley.EInvalid && e.Field == "email" {
+		return parley.Invalid("email", "This email address cannot be used to sign up here. Use another one.")
+	}
+	return err
 }
 
 func (s *Server) handleLoginForm() http.Handler {

@@ -403,3 +403,55 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	}
 	return u
 }
+
+// signUpFrom submits the sign-up form from ip with ana's details but this handle and email.
+func signUpFrom(t *testing.T, site *testSite, ip, handle, email string) (*http.Response, *html.Node) {
+	t.Helper()
+	fields := map[string]string{"handle": handle, "display_name": "Someone", "email": email, "password": ana["password"]}
+	return newBrowser(t, site).from(ip).submit("/signup", fields)
+}
+
+// TestSignUpTakenHandleCostsNothing: handles are public, so a taken one is said plainly and
+// costs no sign-up attempt: after many, the same address still signs up.
+func TestSignUpTakenHandleCostsNothing(t *testing.T) {
+	site := newSite(t, tinyForum)
+	newBrowser(t, site).submit("/signup", ana)
+	const ip = "127.0.0.4"
+	for i := range 5 {
+		res, doc := signUpFrom(t, site, ip, "Ana_Dev", fmt.Sprintf("fresh%d@example.com", i))
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(fieldError(doc, "handle"), "taken") {
+			t.Fatalf("taken handle, try %d: %d, handle message %q; want 400 saying it is taken", i+1, res.StatusCode, fieldError(doc, "handle"))
+		}
+	}
+	if res, doc := signUpFrom(t, site, ip, "fresh_handle", "fresh@example.com"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a sign-up after five taken handles: %d (%s), want 303", res.StatusCode, textOf(doc))
+	}
+}
+
+// TestSignUpTakenEmailIsCounted: whether an email has an account is private, so each try
+// with a taken one costs a sign-up attempt, and the answer does not say that it has one.
+// The limit's answer names the limit's own window.
+func TestSignUpTakenEmailIsCounted(t *testing.T) {
+	site := newSite(t, tinyForum)
+	newBrowser(t, site).submit("/signup", ana)
+	const ip = "127.0.0.5"
+	for i := range 3 {
+		res, doc := signUpFrom(t, site, ip, fmt.Sprintf("prober_%d", i), "ANA@example.com")
+		msg := fieldError(doc, "email")
+		if res.StatusCode != http.StatusBadRequest || msg == "" {
+			t.Fatalf("taken email, try %d: %d, email message %q; want 400 with a message beside the field", i+1, res.StatusCode, msg)
+		}
+		for _, tell := range []string{"belongs", "another account", "registered", "taken", "already", "exists"} {
+			if strings.Contains(strings.ToLower(msg), tell) {
+				t.Errorf("the taken email's message %q says %q", msg, tell)
+			}
+		}
+	}
+	res, doc := signUpFrom(t, site, ip, "prober_ok", "prober@example.com")
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a fourth sign-up from the address: %d, want 429", res.StatusCode)
+	}
+	if msg := textOf(find(doc, func(n *html.Node) bool { return attr(n, "class") == "form-problem" })); !strings.Contains(msg, "Try again in 20 minutes.") {
+		t.Errorf("the limit says %q, want it to name its window: Try again in 20 minutes.", msg)
+	}
+}

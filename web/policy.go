@@ -85,13 +85,16 @@ func (s *Server) checkLinks(u *parley.User, html string) error {
 	return nil
 }
 
-// spell writes a configured period the way a message to a person says it: "24 hours".
+// spell writes a configured period the way a message to a person says it: "24 hours",
+// "20 minutes".
 func spell(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
 		return plural(int64(d/(24*time.Hour)), "day")
 	case d >= time.Hour && d%time.Hour == 0:
 		return plural(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return plural(int64(d/time.Minute), "minute")
 	}
 	return d.String()
 }
