@@ -149,6 +149,26 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// TestMetricsForSignedInRequests: a request with a session is counted under its route
+// pattern like any other, not as unmatched.
+func TestMetricsForSignedInRequests(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b := signedIn(t, site, "metered")
+	before := scrape(t, site)
+	for range 2 {
+		if res, _ := b.get("/threads/2"); res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /threads/2 signed in: %d", res.StatusCode)
+		}
+	}
+	after := scrape(t, site)
+	if got := requests(after, "GET /threads/{id}", "200") - requests(before, "GET /threads/{id}", "200"); got != 2 {
+		t.Errorf(`parley_http_requests_total{route="GET /threads/{id}",code="200"} rose by %v for two signed-in reads, want 2`, got)
+	}
+	if got := requests(after, "unmatched", "200") - requests(before, "unmatched", "200"); got != 0 {
+		t.Errorf(`parley_http_requests_total{route="unmatched",code="200"} rose by %v, want 0`, got)
+	}
+}
+
 // csp parses a Content-Security-Policy into its directives.
 func csp(header string) map[string][]string {
 	out := map[string][]string{}

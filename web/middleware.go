@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"log/slog"
 	"net"
@@ -73,18 +74,25 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return nil, nil, errors.New("hijacking not supported")
 }
 
+// routeNote carries the route pattern the mux matched out to observe. observe cannot read
+// it from its own request: the layers between them (withSession, readYourWrites) hand
+// copies of the request inward, and the mux sets the pattern on the copy it receives.
+type routeNote struct{ pattern string }
+
+type routeNoteKey struct{}
+
 // observe logs every request and counts it by route pattern (not by raw path, which would
-// give every thread its own time series).
+// give every thread its own time series); a request refused before the mux, or matching
+// no route, counts as "unmatched".
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		note := &routeNote{pattern: "unmatched"}
+		r = r.WithContext(context.WithValue(r.Context(), routeNoteKey{}, note))
 		next.ServeHTTP(sw, r)
 		took := time.Since(start)
-		route := r.Pattern
-		if route == "" {
-			route = "unmatched"
-		}
+		route := note.pattern
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
@@ -93,6 +101,17 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), levelFor(sw.status), "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
 			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes), slog.Duration("took", took))
+	})
+}
+
+// notePattern serves a request through mux and writes the pattern it matched into
+// observe's note; it is the innermost layer, the one that sees the mux's request.
+func notePattern(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if note, ok := r.Context().Value(routeNoteKey{}).(*routeNote); ok && r.Pattern != "" {
+			note.pattern = r.Pattern
+		}
 	})
 }
 
