@@ -22,6 +22,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/demo"
+	"github.com/parley-forum/parley/web"
 )
 
 // tinyForum is for tests that write or break their private site.
@@ -69,10 +70,19 @@ var (
 	labelPair  = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"`)
 )
 
-// scrape reads /metrics into samples by metric name.
+// metricsToken is the token the metrics tests' sites take for /metrics (metricsSite).
+const metricsToken = "scraper-token-0123456789"
+
+// metricsSite is a private site whose /metrics answers to metricsToken.
+func metricsSite(t testing.TB) *testSite {
+	t.Helper()
+	return newSiteWith(t, tinyForum, web.Config{MetricsToken: metricsToken})
+}
+
+// scrape reads /metrics into samples by metric name, with the token of metricsSite.
 func scrape(t testing.TB, site *testSite) map[string][]sample {
 	t.Helper()
-	res, body := site.do(t, "GET", "/metrics")
+	res, body := site.do(t, "GET", "/metrics", "Authorization", "Bearer "+metricsToken)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", res.StatusCode)
 	}
@@ -107,7 +117,7 @@ func requests(metrics map[string][]sample, route, code string) float64 {
 }
 
 func TestMetrics(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := metricsSite(t)
 	before := scrape(t, site)
 	for range 3 {
 		site.do(t, "GET", "/tags/network")
@@ -149,10 +159,51 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// TestMetricsNeedTheToken: /metrics on the site's address answers only a bearer of the
+// configured token, and without one configured it is not there at all; health and
+// readiness stay open to every prober.
+func TestMetricsNeedTheToken(t *testing.T) {
+	site := metricsSite(t)
+	for _, c := range []struct {
+		name   string
+		header []string
+		status int
+	}{
+		{"no token", nil, http.StatusUnauthorized},
+		{"wrong token", []string{"Authorization", "Bearer not-the-token-at-all"}, http.StatusUnauthorized},
+		{"token as Basic", []string{"Authorization", "Basic " + metricsToken}, http.StatusUnauthorized},
+		{"token with more after it", []string{"Authorization", "Bearer " + metricsToken + "x"}, http.StatusUnauthorized},
+		{"the token", []string{"Authorization", "Bearer " + metricsToken}, http.StatusOK},
+		{"the token, scheme in lower case", []string{"Authorization", "bearer " + metricsToken}, http.StatusOK},
+	} {
+		res, body := site.do(t, "GET", "/metrics", c.header...)
+		if res.StatusCode != c.status {
+			t.Errorf("%s: %d, want %d", c.name, res.StatusCode, c.status)
+		}
+		if shows := bytes.Contains(body, []byte("parley_http_requests_total")); shows != (c.status == http.StatusOK) {
+			t.Errorf("%s: the answer shows the metrics: %t", c.name, shows)
+		}
+		if c.status == http.StatusUnauthorized && !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("%s: WWW-Authenticate %q, want a Bearer challenge", c.name, res.Header.Get("WWW-Authenticate"))
+		}
+	}
+	open := newSite(t, tinyForum) // no token configured: metrics are not served here
+	for _, header := range [][]string{nil, {"Authorization", "Bearer "}, {"Authorization", "Bearer " + metricsToken}} {
+		if res, body := open.do(t, "GET", "/metrics", header...); res.StatusCode != http.StatusNotFound || bytes.Contains(body, []byte("parley_http")) {
+			t.Errorf("/metrics without a configured token, header %q: %d, want 404", header, res.StatusCode)
+		}
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if res, _ := open.do(t, "GET", path); res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d, want 200 without any token", path, res.StatusCode)
+		}
+	}
+}
+
 // TestMetricsForSignedInRequests: a request with a session is counted under its route
 // pattern like any other, not as unmatched.
 func TestMetricsForSignedInRequests(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := metricsSite(t)
 	b := signedIn(t, site, "metered")
 	before := scrape(t, site)
 	for range 2 {

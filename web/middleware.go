@@ -3,15 +3,20 @@ package web
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	parley "github.com/parley-forum/parley"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // metrics are the Prometheus figures the site exports, on their own registry so that tests
@@ -39,6 +44,35 @@ func newMetrics(extra ...prometheus.Collector) *metrics {
 	reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(extra...)
 	return m
+}
+
+// MetricsHandler serves the Prometheus figures to anyone who reaches it, for an address
+// only operators reach (parley serve's --metrics-addr). The site's own /metrics is
+// handleMetrics.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{})
+}
+
+// handleMetrics serves the figures on the site's public address only to a bearer of
+// Config.MetricsToken: they tell which pages are served, how often and how slowly, which
+// is not for everyone. Without a token configured it answers as if there were no page.
+func (s *Server) handleMetrics() http.Handler {
+	metrics := s.MetricsHandler()
+	want := sha256.Sum256([]byte(s.cfg.MetricsToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.MetricsToken == "" {
+			s.renderError(w, r, parley.NotFound("There is no page at this address."))
+			return
+		}
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		got := sha256.Sum256([]byte(token)) // compared as hashes: equal lengths, constant time
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			s.renderError(w, r, parley.Errorf(parley.EUnauthorized, "The metrics need the metrics token."))
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
 }
 
 // statusWriter remembers the status and size of a response for logs and metrics.

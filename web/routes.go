@@ -1,10 +1,6 @@
 package web
 
-import (
-	"net/http"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-)
+import "net/http"
 
 // route is one URL pattern the site answers and who may use it.
 type route struct {
@@ -91,7 +87,7 @@ func (s *Server) routeTable() []route {
 		{"GET /favicon.ico", s.assets.redirect("favicon.svg"), false},
 		{"GET /healthz", handleHealth(), false},
 		{"GET /readyz", s.handleReady(), false},
-		{"GET /metrics", promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{}), false},
+		{"GET /metrics", s.handleMetrics(), false},
 		{"/", s.handleNotFound(), false},
 	}
 }

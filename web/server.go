@@ -53,6 +53,11 @@ type Config struct {
 	Checks []Check
 	// Collectors add figures to /metrics, such as the database pool's.
 	Collectors []prometheus.Collector
+	// MetricsToken, when set, lets /metrics on the site's address answer requests that
+	// carry it as a bearer token (Authorization: Bearer …). When empty, the site's
+	// /metrics answers 404, and the figures are for MetricsHandler to serve on an
+	// address only operators reach.
+	MetricsToken string
 	// Limits makes the rate limiters; nil means in this process's memory, right for a
 	// single node. Nodes that share a database share their limits through it.
 	Limits auth.Limits
