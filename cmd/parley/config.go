@@ -181,7 +181,12 @@ type serveConfig struct {
 	// Blobs is where attached files live: "database" (PostgreSQL only, the default there)
 	// or "folder" (Data's blobs/, the default on SQLite).
 	Blobs string
-	base  *url.URL
+	// MetricsAddr, when set, is an address serving /metrics alone, for operators; the
+	// site's address then serves no metrics. MetricsToken, when set instead, lets the
+	// site's /metrics answer a bearer of it. With neither, no address serves metrics.
+	MetricsAddr  string
+	MetricsToken string
+	base         *url.URL
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -197,6 +202,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.Size(&c.MaxAttachmentSize, "max-attachment-size", 5<<20, "largest file a post may carry")
 	f.Int(&c.MaxAttachments, "max-attachments", 5, "most files a post may carry")
 	f.String(&c.Blobs, "blobs", "", "where attached files live: database (PostgreSQL only) or folder (default database with --database-url, else folder)")
+	f.String(&c.MetricsAddr, "metrics-addr", "", "address serving /metrics alone, for operators (default none)")
+	f.String(&c.MetricsToken, "metrics-token", "", "bearer token that /metrics on --addr asks for (default none: not served on --addr)")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}
@@ -229,7 +236,29 @@ func (c *serveConfig) validate() error {
 	if c.MaxAttachments < 1 || c.MaxAttachments > 20 {
 		return fmt.Errorf("--max-attachments (PARLEY_MAX_ATTACHMENTS) %d: use 1 up to 20", c.MaxAttachments)
 	}
+	if err := c.validateMetrics(); err != nil {
+		return err
+	}
 	return c.validateBlobs()
+}
+
+// minMetricsToken is the shortest metrics token taken: nothing slows guesses at it.
+const minMetricsToken = 16
+
+// validateMetrics checks where metrics are served: apart, by token on the site, or nowhere.
+func (c *serveConfig) validateMetrics() error {
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr (PARLEY_METRICS_ADDR) %q: want host:port, e.g. 127.0.0.1:9090", c.MetricsAddr)
+		}
+		if c.MetricsToken != "" {
+			return errors.New("--metrics-token (PARLEY_METRICS_TOKEN) is for serving metrics on --addr; with --metrics-addr they are served only there, so set one or the other")
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < minMetricsToken {
+		return fmt.Errorf("--metrics-token (PARLEY_METRICS_TOKEN): use at least %d characters, e.g. from openssl rand -hex 16", minMetricsToken)
+	}
+	return nil
 }
 
 // validateBlobs settles where files live: in the database when there is a PostgreSQL one,

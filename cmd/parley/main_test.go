@@ -283,6 +283,10 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		{"files in SQLite", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "database"}, "--blobs"},
 		{"files in the database too large", env("PARLEY_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
 			[]string{"serve", "--addr", "127.0.0.1:0", "--max-attachment-size", "50MB"}, "--max-attachment-size"},
+		{"bad --metrics-addr", env(), []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "9090"}, "--metrics-addr"},
+		{"short PARLEY_METRICS_TOKEN", env("PARLEY_METRICS_TOKEN", "secret"), []string{"serve", "--addr", "127.0.0.1:0"}, "PARLEY_METRICS_TOKEN"},
+		{"metrics both apart and by token", env(), []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
+			"--metrics-token", "a-long-enough-metrics-token"}, "--metrics-token"},
 		{"bad --log-level", env(), []string{"serve", "--addr", "127.0.0.1:0", "--log-level", "loud"}, "--log-level"},
 		{"unknown flag", env(), []string{"serve", "--port", "80"}, "-port"},
 		{"unknown command", env(), []string{"frobnicate"}, `unknown command "frobnicate"`},
@@ -310,6 +314,75 @@ func TestFlagsAndEnvironment(t *testing.T) {
 			t.Fatalf("parley version printed %q, %v", out, err)
 		}
 	})
+}
+
+// metricsLine is what serve prints when it serves metrics on an address of their own.
+var metricsLine = regexp.MustCompile(`(?m)^Metrics are served at (http://\S+/metrics)$`)
+
+// getStatus fetches url with the given Authorization header ("" for none) and returns the
+// status and body.
+func getStatus(t *testing.T, url, authorization string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(body)
+}
+
+// TestMetricsServedApart: with --metrics-addr the figures are served there, counting the
+// site's requests, and not on the site's address, where health and readiness stay open.
+func TestMetricsServedApart(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, env(), "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--metrics-addr", "127.0.0.1:0")
+	m := metricsLine.FindStringSubmatch(srv.stdout.String())
+	if m == nil {
+		t.Fatalf("serve --metrics-addr printed no metrics address:\n%s", srv.stdout)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if status, _ := getStatus(t, srv.URL+path, ""); status != http.StatusOK {
+			t.Errorf("GET %s on the site's address: %d, want 200", path, status)
+		}
+	}
+	if status, body := getStatus(t, srv.URL+"/metrics", ""); status != http.StatusNotFound || strings.Contains(body, "parley_http") {
+		t.Errorf("GET /metrics on the site's address: %d, want 404 and no figures", status)
+	}
+	status, body := getStatus(t, m[1], "")
+	if status != http.StatusOK || !strings.Contains(body, `parley_http_requests_total{code="200",method="GET",route="GET /healthz"}`) {
+		t.Errorf("GET %s: %d, want 200 with the site's requests counted:\n%.2000s", m[1], status, body)
+	}
+	if status, _ := getStatus(t, strings.TrimSuffix(m[1], "/metrics")+"/threads", ""); status != http.StatusNotFound {
+		t.Errorf("the metrics address serves the site's pages: %d, want 404", status)
+	}
+	if err := srv.shutdown(t); err != nil {
+		t.Fatalf("run after shutdown: %v\nstderr:\n%s", err, srv.stderr)
+	}
+}
+
+// TestMetricsByToken: with PARLEY_METRICS_TOKEN the site's /metrics answers only a bearer
+// of the token.
+func TestMetricsByToken(t *testing.T) {
+	t.Parallel()
+	const token = "a-long-enough-metrics-token"
+	srv := startServer(t, env("PARLEY_METRICS_TOKEN", token), "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
+	if status, _ := getStatus(t, srv.URL+"/metrics", ""); status != http.StatusUnauthorized {
+		t.Errorf("GET /metrics without the token: %d, want 401", status)
+	}
+	if status, body := getStatus(t, srv.URL+"/metrics", "Bearer "+token); status != http.StatusOK || !strings.Contains(body, "parley_http_requests_total") {
+		t.Errorf("GET /metrics with the token: %d, want 200 and the figures", status)
+	}
 }
 
 func TestParseSize(t *testing.T) {

@@ -55,12 +55,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if getenv(envName("base-url")) == "" && cfg.BaseURL == "http://"+cfg.Addr {
 		cfg.base = &url.URL{Scheme: "http", Host: ln.Addr().String()} // the port the system chose for :0
 	}
-	return serve(ctx, cfg, store, ln, log, stdout)
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr %s: %w", cfg.MetricsAddr, err)
+		}
+		defer metricsLn.Close() // for a return before it serves; closing twice is harmless
+	}
+	return serve(ctx, cfg, store, ln, metricsLn, log, stdout)
 }
 
 // serve answers requests until ctx ends, then shuts down in order: stop accepting, let
-// in-flight requests finish, write the views they counted, close the database.
-func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listener, log *slog.Logger, stdout io.Writer) error {
+// in-flight requests finish, write the views they counted, close the database. metricsLn,
+// when not nil, serves /metrics alone.
+func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn net.Listener, log *slog.Logger, stdout io.Writer) error {
 	var reads parley.Store = store
 	var lists *cache.Store
 	if cfg.CacheTTL > 0 {
@@ -80,7 +89,8 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 	}
 	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
 		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments,
-		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists)}
+		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists),
+		MetricsToken: cfg.MetricsToken}
 	if cfg.DatabaseReadURL != "" {
 		wcfg.FreshReads = freshReads
 	}
@@ -106,8 +116,14 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(site.EndStreams) // live streams would hold shutdown for its whole grace
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	if metricsLn != nil {
+		metricsSrv := metricsServer(site, log)
+		defer metricsSrv.Close() // after the site's shutdown, so its last requests are counted
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+		fmt.Fprintf(stdout, "Metrics are served at http://%s/metrics\n", metricsLn.Addr())
+	}
 	fmt.Fprintf(stdout, "Parley is serving %s at http://%s\n", cfg.database(), ln.Addr())
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.base.String())
 
@@ -126,6 +142,18 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 	flushed.Wait()
 	log.Info("stopped", "views_unwritten", counter.Pending())
 	return nil
+}
+
+// metricsServer serves the site's /metrics alone, for an address only operators reach.
+func metricsServer(site *web.Server, log *slog.Logger) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", site.MetricsHandler())
+	return &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // sweep deletes what has lapsed every hour (expired sessions, rate-limit buckets full
