@@ -269,6 +269,25 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// TestStrictTransportSecurity: a site whose public URL is https tells browsers to use
+// https for a year on every answer; one served over plain http says nothing, as browsers
+// ignore the header there. No preload (a decision for the domain's owner, hard to undo)
+// and no includeSubDomains (the forum may share its domain with sites still on http).
+func TestStrictTransportSecurity(t *testing.T) {
+	secure := newSiteWith(t, tinyForum, web.Config{BaseURL: mustURL(t, "https://forum.example")})
+	plain := sharedSite(t)
+	for _, path := range []string{"/", "/threads/2", "/tags/no-such-tag", "/login", "/healthz"} {
+		res, _ := secure.do(t, "GET", path)
+		if got := res.Header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
+			t.Errorf("GET %s on an https site: Strict-Transport-Security %q, want max-age=31536000", path, got)
+		}
+		res, _ = plain.do(t, "GET", path)
+		if got := res.Header.Values("Strict-Transport-Security"); len(got) != 0 {
+			t.Errorf("GET %s on an http site: Strict-Transport-Security %q, want none", path, got)
+		}
+	}
+}
+
 // TestPagesNeedNoInlineCode: the policy allows no inline script or style, so a page that
 // carried any would be broken in the browser. JSON-LD is data, not script, and may stay.
 func TestPagesNeedNoInlineCode(t *testing.T) {

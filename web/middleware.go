@@ -170,9 +170,20 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-func securityHeaders(next http.Handler) http.Handler {
+// strictTransport tells browsers to reach the site only over https for a year, once they
+// have seen it there. Not includeSubDomains: the forum's domain may hold other sites still
+// served over http, which it must not break; not preload, which is the domain owner's
+// choice and slow to undo.
+const strictTransport = "max-age=31536000"
+
+// securityHeaders sets the headers every answer carries; Strict-Transport-Security only
+// when the site is served over https, as browsers ignore it over http anyway.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if s.secure(r) {
+			h.Set("Strict-Transport-Security", strictTransport)
+		}
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -233,7 +233,7 @@ func (s *Server) Close() {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.observe(securityHeaders(s.plainText(http.NewCrossOriginProtection().Handler(s.readYourWrites(s.withSession(notePattern(mux))))))))
+	return s.recoverPanics(s.observe(s.securityHeaders(s.plainText(http.NewCrossOriginProtection().Handler(s.readYourWrites(s.withSession(notePattern(mux))))))))
 }
 
 // plainText refuses a URL holding a NUL byte or bytes that are not UTF-8: no page has such

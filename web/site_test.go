@@ -66,7 +66,7 @@ func newSite(t testing.TB, cfg demo.Config) *testSite {
 	return newSiteWith(t, cfg, web.Config{})
 }
 
-// newSiteWith is newSite with web settings; the base URL is filled in.
+// newSiteWith is newSite with web settings; the base URL is filled in unless given.
 func newSiteWith(t testing.TB, cfg demo.Config, wcfg web.Config) *testSite {
 	t.Helper()
 	s, err := startSite(filepath.Join(t.TempDir(), "parley.db"), cfg, wcfg, t.Cleanup)
@@ -141,7 +141,10 @@ func serveStore(store siteStore, wcfg web.Config, cleanup func(func())) (*testSi
 	counter := views.New(store, time.Hour, log)
 	srv := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
-	wcfg.BaseURL, wcfg.SiteName = base, "Parley"
+	if wcfg.BaseURL == nil {
+		wcfg.BaseURL = base
+	}
+	wcfg.SiteName = "Parley"
 	site, err := web.New(wcfg, store, counter, store, log)
 	if err != nil {
 		return nil, err
