@@ -15,10 +15,11 @@ type Limiter interface {
 	// the limit could not be checked (its database did not answer); the caller decides
 	// whether to let the event through.
 	Allow(ctx context.Context, key string) (bool, error)
-	// Tokens returns how many events key may have now, without counting one: the burst
-	// for a key never seen (or idle long enough to be full again), less than 1 when Allow
-	// would refuse. It lets a caller count only some events (failures) yet check before
-	// each; an error is as for Allow.
+	// Tokens returns how many events key may have now, without counting one: less than 1
+	// when Allow would refuse, the burst for a key the limiter does not hold (never seen,
+	// idle long enough to be full again, or one a MemoryLimiter could not remember). It
+	// lets a caller count only some events (failures) yet check before each; an error is
+	// as for Allow.
 	Tokens(ctx context.Context, key string) (float64, error)
 }
 
@@ -111,16 +112,16 @@ func (l *MemoryLimiter) Tokens(_ context.Context, key string) (float64, error) {
 	return l.TokensAt(key, time.Now()), nil
 }
 
-// TokensAt is Tokens at a given time. It remembers no key: a key not yet known holds the
-// whole burst, or, while newcomers share the overflow bucket, what that bucket holds.
+// TokensAt is Tokens at a given time. It remembers no key, and a key it does not hold
+// holds the whole burst, even while newcomers share the overflow bucket: what the limiter
+// could not remember it has forgotten. Reading the overflow bucket instead would let a
+// flood of failures, once it fills the limiter, make every newcomer look as if it had
+// failed too.
 func (l *MemoryLimiter) TokensAt(key string, now time.Time) float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b, ok := l.keys[key]; ok {
 		return b.lim.TokensAt(now)
-	}
-	if len(l.keys) >= l.maxKeys {
-		return l.overflow.TokensAt(now)
 	}
 	return float64(l.burst)
 }

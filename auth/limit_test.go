@@ -160,14 +160,19 @@ func TestLimiterTokens(t *testing.T) {
 	}
 }
 
-// TestLimiterTokensWhenFull: while newcomers share the overflow bucket, a key not yet known
-// reads that bucket, which is what Allow would spend from.
+// TestLimiterTokensWhenFull: while newcomers share the overflow bucket, a key the limiter
+// does not hold reads as full, even once the overflow bucket is spent: it is forgotten,
+// not taken for one that spent it.
 func TestLimiterTokensWhenFull(t *testing.T) {
 	l := NewMemoryLimiter(time.Minute, 2)
 	l.maxKeys = 1
 	l.AllowAt("ana", t0)
 	l.AllowAt("bob", t0) // the overflow bucket
-	if got := l.TokensAt("carol", t0); got != 1 {
-		t.Errorf("a newcomer while full reads %v tokens, want the overflow bucket's 1", got)
+	l.AllowAt("bob", t0)
+	if got := l.TokensAt("carol", t0); got != 2 {
+		t.Errorf("a newcomer while full reads %v tokens, want the burst, 2", got)
+	}
+	if got := l.TokensAt("ana", t0); got != 1 {
+		t.Errorf("a known key while full reads %v tokens, want its own 1", got)
 	}
 }

@@ -149,6 +149,7 @@ func (s *Server) handleLogin() http.Handler {
 	})
 }
 
+// errTooManySignIns is the answer when signInAllowed refuses.
 var errTooManySignIns = parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again.")
 
 // signInAllowed reports whether a password may be tried for handle from the request's
@@ -159,9 +160,9 @@ var errTooManySignIns = parley.Errorf(parley.ETooMany, "Too many attempts. Wait 
 //     accounts, and since it counts before the password is checked, it also bounds how
 //     many guesses a burst of concurrent requests gets past the failure counts below,
 //     which are read before and counted after;
-//   - per account and address, failures (loginPair): one machine gets 20 wrong passwords
-//     for an account, then one per half hour. A bucket that is not full also means "this
-//     address has failed for this account lately", for up to half an hour per failure;
+//   - per account and address, failures (loginPair): one machine gets 10 wrong passwords
+//     for an account, then one per 10 minutes. A bucket that is not full also means
+//     "this address has failed for this account lately": for 10 minutes per failure;
 //   - per account, failures from any address (loginAccount), which guards against many
 //     machines guessing together, but applies only to addresses that have failed for the
 //     account lately. A correct password from an address that has not failed goes
@@ -170,9 +171,12 @@ var errTooManySignIns = parley.Errorf(parley.ETooMany, "Too many attempts. Wait 
 //
 // What remains: each address that has not failed for an account lately gets one guess
 // at it outside the account's budget, so a botnet of N addresses gets about N guesses per
-// account per half hour beyond it, each also held to its address's limit. Closing that
-// would need to know an owner's device (a cookie from an earlier sign-in), not only an
-// address. Unknown handles are counted alike, so limits tell nothing about which exist.
+// account per 10 minutes beyond it, each also held to its address's limit. A longer
+// memory would cut that, but in memory (one node) the limiter holds at most 100,000 keys
+// and forgets what it cannot hold, so the memory is kept short enough that filling it
+// takes about a hundred addresses at their full sign-in rate. Closing the gap would need
+// an owner's device (a cookie from an earlier sign-in), not only an address. Unknown
+// handles are counted alike, so the limits tell nothing about which exist.
 func (s *Server) signInAllowed(r *http.Request, handle string) bool {
 	ctx, addr := r.Context(), clientIP(r)
 	if !s.allow(ctx, s.limits.loginIP, addr) {

@@ -141,7 +141,7 @@ func newLimits(l auth.Limits, addressPosts int) limits {
 	return limits{
 		signup:       guard("signup", 20*time.Minute, 3),
 		loginIP:      guard("login-address", 6*time.Second, 10),
-		loginPair:    guard("login-failed-pair", 30*time.Minute, 20),
+		loginPair:    guard("login-failed-pair", 10*time.Minute, 10),
 		loginAccount: guard("login-failed-account", 12*time.Second, 5),
 		post:         brake("post", 20*time.Second, 6),
 		postIP:       brake("post-address", 2*time.Second, addressPosts),
