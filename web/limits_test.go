@@ -11,7 +11,9 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/postgres/pgtest"
+	"github.com/parley-forum/parley/storetest"
 	"github.com/parley-forum/parley/web"
 )
 
@@ -19,13 +21,21 @@ import (
 // balancer, set up as parley serve sets up nodes on PostgreSQL: limits and files in the
 // database.
 func twoNodes(t *testing.T) [2]*testSite {
+	return twoNodesWith(t, nil)
+}
+
+// twoNodesWith is twoNodes with the nodes' limits kept in limits (nil: the forum's store).
+func twoNodesWith(t *testing.T, limits *postgres.Store) [2]*testSite {
 	store := pgtest.MustOpen(t, nil)
 	if err := fill(store, tinyForum); err != nil {
 		t.Fatal(err)
 	}
+	if limits == nil {
+		limits = store
+	}
 	var nodes [2]*testSite
 	for i := range nodes {
-		n, err := serveStore(store, web.Config{Limits: store, Blobs: store.Blobs()}, t.Cleanup)
+		n, err := serveStore(store, web.Config{Limits: limits, Blobs: store.Blobs()}, t.Cleanup)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,20 +164,42 @@ func checkStrangersCannotLockOut(t *testing.T, a, b *testSite) {
 	}
 }
 
+// frozenLimits are limits in this process's memory whose clock stands still, so that no
+// bucket refills while a test runs, however slowly passwords hash on a busy machine.
+type frozenLimits struct{ at time.Time }
+
+func (f frozenLimits) Limiter(_ string, every time.Duration, burst int) auth.Limiter {
+	return frozenLimiter{auth.NewMemoryLimiter(every, burst), f.at}
+}
+
+type frozenLimiter struct {
+	l  *auth.MemoryLimiter
+	at time.Time
+}
+
+func (f frozenLimiter) Allow(_ context.Context, key string) (bool, error) {
+	return f.l.AllowAt(key, f.at), nil
+}
+
+func (f frozenLimiter) Tokens(_ context.Context, key string) (float64, error) {
+	return f.l.TokensAt(key, f.at), nil
+}
+
 func TestStrangersCannotLockAnAccountOut(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := newSiteWith(t, tinyForum, web.Config{Limits: frozenLimits{time.Now()}})
 	checkStrangersCannotLockOut(t, site, site)
 }
 
 func TestStrangersCannotLockAnAccountOutOfNodes(t *testing.T) {
-	nodes := twoNodes(t)
+	// The nodes share limits in a database of their own whose clock stands still.
+	nodes := twoNodesWith(t, pgtest.MustOpen(t, storetest.NewClock().Now))
 	checkStrangersCannotLockOut(t, nodes[0], nodes[1])
 }
 
 // TestPasswordChangeLimits: the password form's guesses at the current password meet the
 // sign-in limits, and a stranger's guesses do not stop the owner changing it.
 func TestPasswordChangeLimits(t *testing.T) {
-	site := newSite(t, tinyForum)
+	site := newSiteWith(t, tinyForum, web.Config{Limits: frozenLimits{time.Now()}})
 	owner := newBrowser(t, site).from(ownerAddr)
 	owner.submit("/signup", ana)
 	for i := range 8 {
