@@ -90,6 +90,7 @@ type Server struct {
 	assets  *assets
 	metrics *metrics
 	cache   *pageCache
+	diffs   *diffCache
 	limits  limits
 	events  events.Bus
 	live    *liveHub
@@ -190,7 +191,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 		cfg.Events = events.NewLocal()
 	}
 	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
+		cache: newPageCache(cfg.PageTTL), diffs: newDiffCache(maxDiffBytes), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
 		now: time.Now}
 	ch, unfollow := s.events.Subscribe()
 	s.unfollow = unfollow

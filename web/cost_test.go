@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/web"
+	"golang.org/x/net/html"
+)
+
+// storeEdits stores the given versions of thread 1's original post after its first one,
+// straight through the store, and returns the post.
+func storeEdits(t *testing.T, site *testSite, bodies ...string) parley.Post {
+	t.Helper()
+	ctx := context.Background()
+	posts, err := site.Store.Posts(ctx, 1, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := posts[0]
+	for _, b := range bodies {
+		if _, err := site.Store.EditPost(ctx, parley.PostEdit{PostID: p.ID, EditorID: p.Author.ID, Body: b, HTML: "<p>edited</p>"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// TestRevisionsIgnoreUnknownParameters: query parameters the history does not read neither
+// miss the page cache nor add pages or diffs to the caches; the two versions compared do.
+func TestRevisionsIgnoreUnknownParameters(t *testing.T) {
+	site := newSiteWith(t, tinyForum, web.Config{PageTTL: time.Hour})
+	p := storeEdits(t, site, "The second version.", "The third version.")
+	base := "/posts/" + itoa(p.ID) + "/revisions"
+	for i := range 50 {
+		if res, _ := site.get(t, fmt.Sprintf("%s?x=%d&from=2&utm_source=%d", base, i, i*7)); res.StatusCode != http.StatusOK {
+			t.Fatalf("request %d: %d", i, res.StatusCode)
+		}
+	}
+	if n := site.Server.CachedPages(); n != 1 {
+		t.Errorf("50 requests for one comparison with random parameters left %d cached pages, want 1", n)
+	}
+	if kept, computed := site.Server.Diffs(); kept != 1 || computed != 1 {
+		t.Errorf("50 requests for one comparison: %d diffs kept and %d computed, want 1 and 1", kept, computed)
+	}
+	site.get(t, base+"?to=3&from=1")
+	site.get(t, base+"?from=1&to=3&y=z")
+	if n := site.Server.CachedPages(); n != 2 {
+		t.Errorf("after another comparison, asked for twice in two orders: %d cached pages, want 2", n)
+	}
+	if kept, computed := site.Server.Diffs(); kept != 2 || computed != 2 {
+		t.Errorf("after another comparison: %d diffs kept and %d computed, want 2 and 2", kept, computed)
+	}
+}
+
+// TestRevisionsDiffComputedOncePerPair: without a page cache, every request renders the page
+// afresh, but the diff of a pair of versions is computed once.
+func TestRevisionsDiffComputedOncePerPair(t *testing.T) {
+	site := newSite(t, tinyForum)
+	p := storeEdits(t, site, "The second version.")
+	for i := range 5 {
+		site.get(t, fmt.Sprintf("/posts/%d/revisions?n=%d", p.ID, i))
+	}
+	if _, computed := site.Server.Diffs(); computed != 1 {
+		t.Errorf("five requests for one pair computed %d diffs, want 1", computed)
+	}
+}
+
+// hugeBody is a post of 8,000 short lines, each within the post size limit, that shares
+// almost no line with another written from a different seed.
+func hugeBody(seed uint32) string {
+	words := strings.Fields("go if or do a b c x y n")
+	var s strings.Builder
+	for range 8000 {
+		seed = seed*1664525 + 1013904223
+		s.WriteString(words[seed>>16%10] + " " + words[seed>>20%10] + "\n")
+	}
+	return s.String()
+}
+
+// TestHugeRevisionDiff: two versions too different to compare word by word are shown with
+// a note saying how they are compared.
+func TestHugeRevisionDiff(t *testing.T) {
+	site := newSite(t, tinyForum)
+	p := storeEdits(t, site, hugeBody(1), hugeBody(2))
+	res, body := site.get(t, fmt.Sprintf("/posts/%d/revisions", p.ID)) // the last two versions
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the history of two huge versions: %d", res.StatusCode)
+	}
+	doc := mustParseHTML(t, body)
+	note := find(doc, func(n *html.Node) bool { return attr(n, "class") == "diff-note" })
+	if note == nil || !strings.Contains(textOf(note), "too much to compare word by word") {
+		t.Error("the history of two huge versions does not say they are shown whole")
+	}
+}
+
+// TestPageCacheKeysOnParametersRead: a list page is kept once whatever other parameters
+// come with the ones it reads, and in whatever order; pages of routes the cache does not
+// answer are not kept at all.
+func TestPageCacheKeysOnParametersRead(t *testing.T) {
+	site := newSiteWith(t, tinyForum, web.Config{PageTTL: time.Hour})
+	for _, path := range []string{"/tags/network?sort=newest&filter=answered", "/tags/network?filter=answered&sort=newest",
+		"/tags/network?sort=newest&filter=answered&ref=mail", "/tags/network?utm=1&sort=newest&filter=answered&sort=replies"} {
+		if res, _ := site.get(t, path); res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+	}
+	if n := site.Server.CachedPages(); n != 1 {
+		t.Errorf("one list asked for with its parameters in other orders and beside others: %d cached pages, want 1", n)
+	}
+	site.get(t, "/tags/network?sort=replies")
+	for i := range 5 {
+		site.get(t, fmt.Sprintf("/search?q=socket&x=%d", i))
+	}
+	if n := site.Server.CachedPages(); n != 2 {
+		t.Errorf("after another sort and five searches: %d cached pages, want 2", n)
+	}
+}
