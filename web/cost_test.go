@@ -121,3 +121,68 @@ func TestPageCacheKeysOnParametersRead(t *testing.T) {
 		t.Errorf("after another sort and five searches: %d cached pages, want 2", n)
 	}
 }
+
+// formProblem is the message a form page shows above the form.
+func formProblem(doc *html.Node) string {
+	if p := find(doc, func(n *html.Node) bool { return attr(n, "class") == "form-problem" }); p != nil {
+		return textOf(p)
+	}
+	return ""
+}
+
+// typedBody is what a form page's body field holds.
+func typedBody(doc *html.Node) string {
+	if ta := byID(doc, "body"); ta != nil {
+		return textOf(ta)
+	}
+	return ""
+}
+
+// TestEditsAreRateLimited: saving edits counts against the posting limits; an edit refused
+// for speed answers 429 and keeps what was typed.
+func TestEditsAreRateLimited(t *testing.T) {
+	site := newSiteWith(t, tinyForum, web.Config{AddressPosts: 2})
+	author, _ := signedInWithRole(t, site, "author", parley.RoleMember)
+	_, op := askAs(t, site, author, "How do I keep a TLS session alive?")
+	edit := "/posts/" + itoa(op.ID) + "/edit"
+	if res, _ := author.submit(edit, map[string]string{"body": "The second version.", "action": "save"}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("an edit within the limit: %d", res.StatusCode)
+	}
+	res, doc := author.submit(edit, map[string]string{"body": "The third version.", "summary": "again", "action": "save"})
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(formProblem(doc), "faster than the forum allows") {
+		t.Errorf("a third write from one address at once: %d %q, want 429 and why", res.StatusCode, formProblem(doc))
+	}
+	if typedBody(doc) != "The third version." || inputValue(doc, "summary") != "again" {
+		t.Error("the refused edit is not kept in the form")
+	}
+	if revs, err := site.Store.Revisions(context.Background(), op.ID); err != nil || len(revs) != 2 {
+		t.Errorf("%d revisions (%v), want 2: the refused edit is not stored", len(revs), err)
+	}
+}
+
+// TestPreviewsAreRateLimited: previews of a question and of an edit count against limits of
+// their own, as large as the posting limits, and answer 429 keeping what was typed; they
+// leave the posting limits alone.
+func TestPreviewsAreRateLimited(t *testing.T) {
+	site := newSiteWith(t, tinyForum, web.Config{AddressPosts: 2})
+	b, _ := signedInWithRole(t, site, "drafter", parley.RoleMember)
+	draft := map[string]string{"title": "How do I cancel an NWConnection?", "subtopic": itoa(firstSubtopic(t, site).ID),
+		"tags": "network", "body": "My draft.", "action": "preview"}
+	for i := range 2 {
+		if res, _ := b.submit("/ask", draft); res.StatusCode != http.StatusOK {
+			t.Fatalf("preview %d within the limit: %d", i+1, res.StatusCode)
+		}
+	}
+	res, doc := b.submit("/ask", draft)
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(formProblem(doc), "faster than the forum allows") {
+		t.Errorf("a third preview from one address at once: %d %q, want 429 and why", res.StatusCode, formProblem(doc))
+	}
+	if inputValue(doc, "title") != draft["title"] || typedBody(doc) != draft["body"] {
+		t.Error("the refused preview does not keep the question")
+	}
+	_, op := askAs(t, site, b, "How do I keep a TLS session alive?")
+	res, doc = b.submit("/posts/"+itoa(op.ID)+"/edit", map[string]string{"body": "An edited draft.", "action": "preview"})
+	if res.StatusCode != http.StatusTooManyRequests || typedBody(doc) != "An edited draft." {
+		t.Errorf("an edit's preview past the limit: %d, want 429 keeping the text", res.StatusCode)
+	}
+}

@@ -103,8 +103,21 @@ func (s *Server) checkPosting(r *http.Request, me *viewer, a action, what string
 	if err := permit(&me.User, a, 0, "post"); err != nil {
 		return err
 	}
-	if !s.allow(r.Context(), s.limits.post, strconv.FormatInt(me.User.ID, 10)) || !s.allow(r.Context(), s.limits.postIP, clientIP(r)) {
-		return parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then %s.", what)
+	return s.checkPace(r, me, false, what)
+}
+
+// checkPace holds back a signed-in user who writes, or asks for previews, faster than the
+// limits per account and per address allow. Saving an edit counts as posting; previews,
+// which render a post without storing it, count against limits of their own of the same
+// size, so that previewing a draft leaves the posting limits alone. what completes "Wait a
+// minute, then …".
+func (s *Server) checkPace(r *http.Request, me *viewer, preview bool, what string) error {
+	account, address, doing := s.limits.post, s.limits.postIP, "posting"
+	if preview {
+		account, address, doing = s.limits.preview, s.limits.previewIP, "asking for previews"
+	}
+	if !s.allow(r.Context(), account, strconv.FormatInt(me.User.ID, 10)) || !s.allow(r.Context(), address, clientIP(r)) {
+		return parley.Errorf(parley.ETooMany, "You are %s faster than the forum allows. Wait a minute, then %s.", doing, what)
 	}
 	return nil
 }
