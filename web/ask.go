@@ -123,8 +123,7 @@ func (s *Server) handleAsk() http.Handler {
 			s.askFailed(w, r, v, err)
 			return
 		}
-		in.HTML = s.cfg.Markdown.Render(in.Body)
-		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
 			s.askFailed(w, r, v, err)
 			return
 		}

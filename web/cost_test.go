@@ -131,9 +131,12 @@ func formProblem(doc *html.Node) string {
 }
 
 // typedBody is what a form page's body field holds.
-func typedBody(doc *html.Node) string {
-	if ta := byID(doc, "body"); ta != nil {
-		return textOf(ta)
+func typedBody(doc *html.Node) string { return typedIn(doc, "body") }
+
+// typedIn is what the text area with the id holds, exactly.
+func typedIn(doc *html.Node, id string) string {
+	if ta := byID(doc, id); ta != nil {
+		return rawText(ta, nil)
 	}
 	return ""
 }
@@ -184,5 +187,55 @@ func TestPreviewsAreRateLimited(t *testing.T) {
 	res, doc = b.submit("/posts/"+itoa(op.ID)+"/edit", map[string]string{"body": "An edited draft.", "action": "preview"})
 	if res.StatusCode != http.StatusTooManyRequests || typedBody(doc) != "An edited draft." {
 		t.Errorf("an edit's preview past the limit: %d, want 429 keeping the text", res.StatusCode)
+	}
+}
+
+// TestSwellingMarkdownRefused: a question, a reply or an edit whose quotes and lists nest
+// past the limit, or whose HTML would pass the size limit, is refused as invalid with a
+// message beside the text, which is kept.
+func TestSwellingMarkdownRefused(t *testing.T) {
+	site := newSite(t, tinyForum)
+	b, _ := signedInWithRole(t, site, "writer", parley.RoleMember)
+	_, op := askAs(t, site, b, "How do I keep a TLS session alive?")
+	quotes := strings.Repeat(">", parley.MaxBody)
+	unit := strings.Repeat(">", parley.MaxDepth) + " a\n\n"
+	swelling := strings.Repeat(unit, parley.MaxBody/len(unit)) // within the limits of depth and length
+	const deep, large = "nested at most 32 levels deep", "KB as a web page"
+	for _, c := range []struct {
+		name, body, says string
+		send             func(body string) (*http.Response, *html.Node)
+		error, kept      func(doc *html.Node) string
+	}{
+		{"a question of 50,000 quotes", quotes, deep, func(body string) (*http.Response, *html.Node) {
+			return b.submit("/ask", map[string]string{"title": "Fifty thousand quotes", "subtopic": itoa(firstSubtopic(t, site).ID), "tags": "network", "body": body, "action": "post"})
+		}, func(doc *html.Node) string { return fieldError(doc, "body") }, typedBody},
+		{"a reply of 50,000 quotes", quotes, deep, func(body string) (*http.Response, *html.Node) {
+			return b.submitTo(threadPath(op.ThreadID), threadPath(op.ThreadID)+"/replies", map[string]string{"body": body})
+		}, func(doc *html.Node) string { return textOf(byID(doc, "reply-error")) }, func(doc *html.Node) string { return typedIn(doc, "reply-body") }},
+		{"an edit of 50,000 quotes", quotes, deep, func(body string) (*http.Response, *html.Node) {
+			return b.submit("/posts/"+itoa(op.ID)+"/edit", map[string]string{"body": body, "action": "save"})
+		}, func(doc *html.Node) string { return fieldError(doc, "body") }, typedBody},
+		{"a reply that renders too large", swelling, large, func(body string) (*http.Response, *html.Node) {
+			return b.submitTo(threadPath(op.ThreadID), threadPath(op.ThreadID)+"/replies", map[string]string{"body": body})
+		}, func(doc *html.Node) string { return textOf(byID(doc, "reply-error")) }, func(doc *html.Node) string { return typedIn(doc, "reply-body") }},
+		{"an edit's preview that renders too large", swelling, large, func(body string) (*http.Response, *html.Node) {
+			return b.submit("/posts/"+itoa(op.ID)+"/edit", map[string]string{"body": body, "action": "preview"})
+		}, func(doc *html.Node) string { return fieldError(doc, "body") }, typedBody},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, doc := c.send(c.body)
+			if res.StatusCode != http.StatusBadRequest {
+				t.Fatalf("%d, want 400", res.StatusCode)
+			}
+			if got := c.error(doc); !strings.Contains(got, c.says) {
+				t.Errorf("the form says %q, want a message with %q", got, c.says)
+			}
+			if got := c.kept(doc); got != c.body {
+				t.Errorf("the text is not kept in the form: %d bytes %q…, want %d", len(got), got[:min(len(got), 80)], len(c.body))
+			}
+		})
+	}
+	if posts, err := site.Store.Posts(context.Background(), op.ThreadID, 0, 10); err != nil || len(posts) != 1 || posts[0].Body != op.Body {
+		t.Errorf("after the refusals the thread holds %d posts (%v), want the question as asked", len(posts), err)
 	}
 }

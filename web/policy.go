@@ -85,6 +85,17 @@ func (s *Server) checkLinks(u *parley.User, html string) error {
 	return nil
 }
 
+// renderPost renders a post's Markdown as it will be stored and shown, refusing HTML that
+// is too large or too deeply nested to show (parley.ValidateHTML) or that links out more
+// than the writer may yet (checkLinks).
+func (s *Server) renderPost(u *parley.User, body string) (string, error) {
+	html := s.cfg.Markdown.Render(body)
+	if err := parley.ValidateHTML(html); err != nil {
+		return "", err
+	}
+	return html, s.checkLinks(u, html)
+}
+
 // spell writes a configured period the way a message to a person says it: "24 hours".
 func spell(d time.Duration) string {
 	switch {

@@ -106,8 +106,7 @@ func (s *Server) handleEdit() http.Handler {
 			s.editFailed(w, r, v, err)
 			return
 		}
-		in.HTML = s.cfg.Markdown.Render(in.Body)
-		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
 			s.editFailed(w, r, v, err)
 			return
 		}
