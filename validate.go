@@ -136,6 +136,9 @@ func validateBody(body string) error {
 	if n := utf8.RuneCountInString(body); n > MaxBody {
 		return Invalid("body", "A post has at most %d characters; this one has %d.", MaxBody, n)
 	}
+	if d := markedDepth(body); d > MaxDepth {
+		return tooDeep(d)
+	}
 	return nil
 }
 

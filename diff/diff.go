@@ -4,6 +4,7 @@ package diff
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -33,6 +34,29 @@ type Part struct {
 	Changes []Change
 }
 
+// Diff is the changes between two versions of a post.
+type Diff struct {
+	Parts []Part
+	// ByLines is set when some changed prose is shown as whole lines removed and added,
+	// not word by word: the versions differ too much to compare word by word within the
+	// bounds that keep one diff's cost small (see Markdown).
+	ByLines bool
+}
+
+// Bounds on one diff's work, whatever the versions: the revision history is public, so a
+// stranger can ask for the diff of any two versions of any post.
+const (
+	// MaxWordUnits is the most words, spaces and marks a changed stretch of prose may hold,
+	// both versions together, to be compared word by word; a larger one is shown line by
+	// line. A word diff costs up to the product of the two sides' lengths, and at this
+	// size it takes a few milliseconds.
+	MaxWordUnits = 4000
+	// Budget is the time the line diff and every word diff share. diffmatchpatch stops
+	// looking for a short diff at its deadline and returns a correct longer one; what is
+	// left to compare after it is shown line by line.
+	Budget = 100 * time.Millisecond
+)
+
 // Markdown returns the changes that turn the Markdown source a into b: word by word in prose,
 // and whole lines inside code blocks, where a changed line reads best removed and added whole
 // with its indentation intact.
@@ -47,13 +71,14 @@ type Part struct {
 //
 // Cost: the line diff is Myers' O((N+M)·D) for N and M lines and D changed lines, then each
 // changed prose stretch costs the same in its words: a 2,000-line log with a few edited lines
-// takes about a millisecond, and the same log with every line changed (D = N) about 25 ms,
-// where diffmatchpatch's deadline would cap anything worse.
-func Markdown(a, b string) []Part {
+// takes about a millisecond, and the same log with every line changed (D = N) about 25 ms.
+// Worse cases are cut short by MaxWordUnits and Budget, and the result says so (ByLines).
+func Markdown(a, b string) Diff {
 	la, lb := lines(a), lines(b)
-	var out parts
+	out := parts{deadline: time.Now().Add(Budget)}
 	i, j := 0, 0
-	runs := edits(keys(la), keys(lb), false)
+	runs, ok := edits(keys(la), keys(lb), false, out.deadline)
+	out.byLines = !ok
 	for k := 0; k < len(runs); {
 		if runs[k].op == Equal {
 			for _, l := range la[i : i+runs[k].n] {
@@ -75,15 +100,23 @@ func Markdown(a, b string) []Part {
 		}
 		out.replace(old, cur)
 	}
-	return out
+	return Diff{Parts: out.done(), ByLines: out.byLines}
 }
 
-// Words returns the word-level changes that turn a into b.
+// Words returns the word-level changes that turn a into b, taking up to Budget to find
+// few of them.
 func Words(a, b string) []Change {
-	ta, tb := token.FindAllString(a, -1), token.FindAllString(b, -1)
+	changes, _ := words(token.FindAllString(a, -1), token.FindAllString(b, -1), time.Now().Add(Budget))
+	return changes
+}
+
+// words returns the changes that turn the units ta into tb, and whether they were found
+// before the deadline.
+func words(ta, tb []string, deadline time.Time) ([]Change, bool) {
 	var changes []Change
 	i, j := 0, 0
-	for _, r := range edits(ta, tb, true) {
+	runs, ok := edits(ta, tb, true, deadline)
+	for _, r := range runs {
 		var text string
 		if r.op == Insert {
 			text = strings.Join(tb[j:j+r.n], "")
@@ -97,7 +130,7 @@ func Words(a, b string) []Change {
 		}
 		changes = append(changes, Change{Op: r.op, Text: text})
 	}
-	return changes
+	return changes, ok
 }
 
 // token matches a word, a run of spaces, or one other character: the units a reader sees
@@ -114,10 +147,18 @@ type run struct {
 
 // edits returns the runs that turn the units of a into those of b, in order: Equal and Delete
 // runs consume a, Equal and Insert runs consume b. Each distinct unit is mapped to one rune so
-// that diffmatchpatch's character diff (Myers' algorithm, with a deadline that bounds the
-// worst case) works on whole units. semantic asks for its cleanup that folds short
-// coincidental matches into the edits around them, which reads better in prose than in code.
-func edits(a, b []string, semantic bool) []run {
+// that diffmatchpatch's character diff (Myers' algorithm) works on whole units. semantic asks
+// for its cleanup that folds short coincidental matches into the edits around them, which
+// reads better in prose than in code.
+//
+// diffmatchpatch gives up looking for the shortest diff at the deadline and answers a longer
+// one that is still right; ok reports whether the deadline was met. Past the deadline already,
+// the answer is all of a removed and all of b added.
+func edits(a, b []string, semantic bool, deadline time.Time) (runs []run, ok bool) {
+	left := time.Until(deadline)
+	if left <= 0 { // diffmatchpatch reads a timeout of 0 as none at all
+		return wholesale(len(a), len(b)), false
+	}
 	codes := map[string]rune{}
 	encode := func(units []string) []rune {
 		out := make([]rune, len(units))
@@ -135,13 +176,26 @@ func edits(a, b []string, semantic bool) []run {
 	}
 	ra, rb := encode(a), encode(b)
 	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = left
 	diffs := dmp.DiffMainRunes(ra, rb, false)
 	if semantic {
 		diffs = dmp.DiffCleanupSemantic(diffs)
 	}
-	runs := make([]run, 0, len(diffs))
+	runs = make([]run, 0, len(diffs))
 	for _, d := range diffs {
 		runs = append(runs, run{op: ops[d.Type], n: utf8.RuneCountInString(d.Text)})
+	}
+	return runs, time.Now().Before(deadline)
+}
+
+// wholesale is the diff that removes n units and adds m.
+func wholesale(n, m int) []run {
+	var runs []run
+	if n > 0 {
+		runs = append(runs, run{Delete, n})
+	}
+	if m > 0 {
+		runs = append(runs, run{Insert, m})
 	}
 	return runs
 }
@@ -153,24 +207,51 @@ var ops = map[diffmatchpatch.Operation]Op{
 }
 
 // parts builds Markdown's result, starting a new Part whenever prose turns to code or back.
-type parts []Part
+type parts struct {
+	list []Part
+	// text gathers the last Change's text, which in prose may grow by many lines: joining
+	// them one by one would copy the run again for every line.
+	text     strings.Builder
+	deadline time.Time // for every word diff
+	byLines  bool      // some changed prose was shown line by line
+}
 
 func (ps *parts) add(code bool, op Op, text string) {
-	if n := len(*ps); n == 0 || (*ps)[n-1].Code != code {
-		*ps = append(*ps, Part{Code: code})
+	if n := len(ps.list); n == 0 || ps.list[n-1].Code != code {
+		ps.flush()
+		ps.list = append(ps.list, Part{Code: code})
 	}
-	p := &(*ps)[len(*ps)-1]
+	p := &ps.list[len(ps.list)-1]
 	if n := len(p.Changes); !code && n > 0 && p.Changes[n-1].Op == op {
-		p.Changes[n-1].Text += text
+		ps.text.WriteString(text)
 		return
 	}
-	p.Changes = append(p.Changes, Change{Op: op, Text: text})
+	ps.flush()
+	p.Changes = append(p.Changes, Change{Op: op})
+	ps.text.WriteString(text)
+}
+
+// flush gives the last Change the text gathered for it.
+func (ps *parts) flush() {
+	if len(ps.list) == 0 || len(ps.list[len(ps.list)-1].Changes) == 0 {
+		return
+	}
+	cs := ps.list[len(ps.list)-1].Changes
+	cs[len(cs)-1].Text = ps.text.String()
+	ps.text.Reset()
+}
+
+// done returns the parts built.
+func (ps *parts) done() []Part {
+	ps.flush()
+	return ps.list
 }
 
 // replace shows the lines old giving way to the lines cur, between two unchanged lines.
 // Each side is cut into stretches of prose and of code; stretches of the same kind are
 // paired (prose compared word by word, code removed then added line by line), and a
 // stretch with no partner, such as a code block added whole, is shown removed or added.
+// Prose too long to compare word by word within the bounds is removed and added whole too.
 func (ps *parts) replace(old, cur []line) {
 	os, cs := stretches(old), stretches(cur)
 	for len(os) > 0 || len(cs) > 0 {
@@ -180,9 +261,7 @@ func (ps *parts) replace(old, cur []line) {
 				ps.lines(Delete, os[0])
 				ps.lines(Insert, cs[0])
 			} else {
-				for _, c := range Words(join(os[0]), join(cs[0])) {
-					ps.add(false, c.Op, c.Text)
-				}
+				ps.prose(os[0], cs[0])
 			}
 			os, cs = os[1:], cs[1:]
 		case len(cs) == 0 || len(os) >= len(cs):
@@ -193,6 +272,24 @@ func (ps *parts) replace(old, cur []line) {
 			cs = cs[1:]
 		}
 	}
+}
+
+// prose shows the prose lines old giving way to cur, word by word if the bounds allow.
+func (ps *parts) prose(old, cur []line) {
+	// Cutting more units than the bound allows would be work for nothing.
+	ta, tb := token.FindAllString(join(old), MaxWordUnits+1), token.FindAllString(join(cur), MaxWordUnits+1)
+	if len(ta)+len(tb) <= MaxWordUnits {
+		changes, ok := words(ta, tb, ps.deadline)
+		if ok {
+			for _, c := range changes {
+				ps.add(false, c.Op, c.Text)
+			}
+			return
+		}
+	}
+	ps.byLines = true
+	ps.lines(Delete, old)
+	ps.lines(Insert, cur)
 }
 
 func (ps *parts) lines(op Op, ls []line) {

@@ -246,7 +246,7 @@ func TestMarkdown(t *testing.T) {
 			[]diff.Part{prose(eq("the quick "), del("brown"), ins("red"), eq(" fox"))}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := diff.Markdown(c.a, c.b)
+			got := diff.Markdown(c.a, c.b).Parts
 			checkParts(t, c.a, c.b, got)
 			if !slices.EqualFunc(got, c.want, func(x, y diff.Part) bool { return x.Code == y.Code && slices.Equal(x.Changes, y.Changes) }) {
 				t.Errorf("Markdown(%q, %q)\n got %s\nwant %s", c.a, c.b, show(got), show(c.want))
@@ -280,7 +280,7 @@ func TestMarkdownFindsCodeBlocks(t *testing.T) {
 		{"CRLF", "a\r\n```\r\nx\r\n```\r\nb\r\n", []string{"```\r\nx\r\n```\r\n"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			parts := diff.Markdown(c.text, c.text)
+			parts := diff.Markdown(c.text, c.text).Parts
 			checkParts(t, c.text, c.text, parts)
 			var code []string
 			for _, p := range parts {
@@ -307,7 +307,7 @@ func TestMarkdownRebuildsBothVersions(t *testing.T) {
 		"Intro\n\n```go\nfunc f() {}\n```\n\nOutro\n", "Intro\r\n\r\n~~~\r\nx\r\n~~~\r\n", "- a\n\n    b\n\n```\nc\n```\n"}
 	for _, a := range texts {
 		for _, b := range texts {
-			checkParts(t, a, b, diff.Markdown(a, b))
+			checkParts(t, a, b, diff.Markdown(a, b).Parts)
 		}
 	}
 }
@@ -335,5 +335,62 @@ func BenchmarkMarkdownLongLog(b *testing.B) {
 	b.SetBytes(int64(len(a) + len(c)))
 	for b.Loop() {
 		diff.Markdown(a, c)
+	}
+}
+
+// worstBodies are two posts of 8,000 short lines each, each within the post size limit,
+// written apart from each other from a small vocabulary: almost every line differs, yet
+// words keep matching, so the line diff and the word diff of the long changed stretches
+// both meet their worst case.
+func worstBodies() (a, b string) {
+	words := strings.Fields("go if or do a b c x y n")
+	write := func(seed uint32) string {
+		var s strings.Builder
+		for range 8000 {
+			for k := range 2 {
+				seed = seed*1664525 + 1013904223
+				if k > 0 {
+					s.WriteString(" ")
+				}
+				s.WriteString(words[seed>>16%10])
+			}
+			s.WriteString("\n")
+		}
+		return s.String()
+	}
+	return write(1), write(2)
+}
+
+// BenchmarkMarkdownWorstCase: two 8,000-line bodies with nearly every line changed.
+func BenchmarkMarkdownWorstCase(b *testing.B) {
+	x, y := worstBodies()
+	b.SetBytes(int64(len(x) + len(y)))
+	for b.Loop() {
+		diff.Markdown(x, y)
+	}
+}
+
+// TestMarkdownBoundsItsWork: versions too different to compare word by word within the
+// bounds come out line by line, say so, and still rebuild both versions; an ordinary edit
+// is still compared word by word.
+func TestMarkdownBoundsItsWork(t *testing.T) {
+	long := func(word string) string { return strings.Repeat(word+" ", diff.MaxWordUnits) + "\n" }
+	huge1, huge2 := worstBodies()
+	for _, c := range []struct {
+		name    string
+		a, b    string
+		byLines bool
+	}{
+		{"a one-word fix", "The quick fox\n\njumps.\n", "The quick brown fox\n\njumps.\n", false},
+		{"a long paragraph rewritten", "Intro\n\n" + long("alpha"), "Intro\n\n" + long("beta"), true},
+		{"8,000 lines rewritten", huge1, huge2, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := diff.Markdown(c.a, c.b)
+			if d.ByLines != c.byLines {
+				t.Errorf("ByLines = %v, want %v", d.ByLines, c.byLines)
+			}
+			checkParts(t, c.a, c.b, d.Parts)
+		})
 	}
 }

@@ -113,18 +113,23 @@ func (s *Server) handleAsk() http.Handler {
 			s.showPage(w, r, "ask", v, http.StatusBadRequest)
 			return
 		}
-		in.HTML = s.cfg.Markdown.Render(in.Body)
-		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+		preview := f.Get("action") == "preview"
+		if preview {
+			err = s.checkPace(r, me, true, "preview again: your question is kept below")
+		} else {
+			err = s.checkPosting(r, me, actAsk, "post again: your question is kept below")
+		}
+		if err != nil {
 			s.askFailed(w, r, v, err)
 			return
 		}
-		if f.Get("action") == "preview" {
+		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
+			s.askFailed(w, r, v, err)
+			return
+		}
+		if preview {
 			v.Preview = template.HTML(in.HTML)
 			s.showPage(w, r, "ask", v, http.StatusOK)
-			return
-		}
-		if err := s.checkPosting(r, me, actAsk, "post again: your question is kept below"); err != nil {
-			s.askFailed(w, r, v, err)
 			return
 		}
 		t, _, err := s.store.CreateThread(r.Context(), in)

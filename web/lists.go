@@ -23,6 +23,9 @@ type listParams struct {
 	After  *parley.Cursor
 }
 
+// listQuery names the query parameters parseListParams reads.
+var listQuery = []string{"sort", "filter", "after"}
+
 func parseListParams(r *http.Request) (listParams, error) {
 	q := r.URL.Query()
 	var p listParams

@@ -1,16 +1,19 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
 
-// pageCache keeps rendered pages and feeds for a moment, by URL. A popular list is asked
-// for many times a second and the same bytes answer all of those requests, so rendering it
-// once per moment instead of once per request takes the template work off the hot path.
-// Only the responses every reader gets alike are kept: GET and HEAD without a session or
-// credentials. A nil *pageCache keeps nothing.
+// pageCache keeps rendered pages and feeds for a moment, by path and the query parameters
+// the page reads (see cacheable). A popular list is asked for many times a second and the
+// same bytes answer all of those requests, so rendering it once per moment instead of once
+// per request takes the template work off the hot path. Only the responses every reader
+// gets alike are kept: GET and HEAD without a session or credentials, on the routes marked
+// cacheable. A nil *pageCache keeps nothing.
 type pageCache struct {
 	ttl time.Duration
 
@@ -39,6 +42,9 @@ func (c *pageCache) accepts(r *http.Request) bool {
 	if c == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		return false
 	}
+	if _, ok := r.Context().Value(pageKey{}).(string); !ok {
+		return false // not a cacheable route
+	}
 	if r.Header.Get("Authorization") != "" {
 		return false
 	}
@@ -52,7 +58,7 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	c.mu.Lock()
-	e, ok := c.entries[r.URL.RequestURI()]
+	e, ok := c.entries[keyOf(r)]
 	c.mu.Unlock()
 	if !ok || time.Since(e.at) >= c.ttl {
 		return false
@@ -70,7 +76,7 @@ func (c *pageCache) put(r *http.Request, p *rendered) {
 	if len(c.entries) >= maxPages {
 		clear(c.entries)
 	}
-	c.entries[r.URL.RequestURI()] = cachedPage{at: time.Now(), page: p}
+	c.entries[keyOf(r)] = cachedPage{at: time.Now(), page: p}
 }
 
 // clear forgets every page, after a write made through this server.
@@ -83,15 +89,50 @@ func (c *pageCache) clear() {
 	c.mu.Unlock()
 }
 
-// cached wraps a handler so that a fresh cached copy answers first.
-func (s *Server) cached(h http.Handler) http.Handler {
+// size is how many pages the cache holds.
+func (c *pageCache) size() int {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+// pageKey is the request context's key for the page cache's key of a cacheable request.
+type pageKey struct{}
+
+func keyOf(r *http.Request) string {
+	k, _ := r.Context().Value(pageKey{}).(string)
+	return k
+}
+
+// cacheable lets the page cache answer and keep h's pages. params names every query
+// parameter h reads, as its first value (url.Values.Get): a page is kept under its path and
+// those parameters alone, in one order, so that parameters the page ignores (a tracking
+// tag, or random ones sent to miss the cache) neither miss the cache nor add entries to it.
+func (s *Server) cacheable(h http.Handler, params ...string) http.Handler {
 	if s.cache == nil {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q, kept := r.URL.Query(), url.Values{}
+		for _, p := range params {
+			if v := q.Get(p); v != "" {
+				kept.Set(p, v)
+			}
+		}
+		key := r.URL.EscapedPath() + "?" + kept.Encode() // Encode sorts by name
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), pageKey{}, key)))
+	})
+}
+
+// cached is cacheable, with a fresh cached copy answering before h is asked.
+func (s *Server) cached(h http.Handler, params ...string) http.Handler {
+	return s.cacheable(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cache.serve(w, r) {
 			return
 		}
 		h.ServeHTTP(w, r)
-	})
+	}), params...)
 }

@@ -85,6 +85,17 @@ func (s *Server) checkLinks(u *parley.User, html string) error {
 	return nil
 }
 
+// renderPost renders a post's Markdown as it will be stored and shown, refusing HTML that
+// is too large or too deeply nested to show (parley.ValidateHTML) or that links out more
+// than the writer may yet (checkLinks).
+func (s *Server) renderPost(u *parley.User, body string) (string, error) {
+	html := s.cfg.Markdown.Render(body)
+	if err := parley.ValidateHTML(html); err != nil {
+		return "", err
+	}
+	return html, s.checkLinks(u, html)
+}
+
 // spell writes a configured period the way a message to a person says it: "24 hours",
 // "20 minutes".
 func spell(d time.Duration) string {
@@ -106,8 +117,21 @@ func (s *Server) checkPosting(r *http.Request, me *viewer, a action, what string
 	if err := permit(&me.User, a, 0, "post"); err != nil {
 		return err
 	}
-	if !s.allow(r.Context(), s.limits.post, strconv.FormatInt(me.User.ID, 10)) || !s.allow(r.Context(), s.limits.postIP, clientIP(r)) {
-		return parley.Errorf(parley.ETooMany, "You are posting faster than the forum allows. Wait a minute, then %s.", what)
+	return s.checkPace(r, me, false, what)
+}
+
+// checkPace holds back a signed-in user who writes, or asks for previews, faster than the
+// limits per account and per address allow. Saving an edit counts as posting; previews,
+// which render a post without storing it, count against limits of their own of the same
+// size, so that previewing a draft leaves the posting limits alone. what completes "Wait a
+// minute, then …".
+func (s *Server) checkPace(r *http.Request, me *viewer, preview bool, what string) error {
+	account, address, doing := s.limits.post, s.limits.postIP, "posting"
+	if preview {
+		account, address, doing = s.limits.preview, s.limits.previewIP, "asking for previews"
+	}
+	if !s.allow(r.Context(), account, strconv.FormatInt(me.User.ID, 10)) || !s.allow(r.Context(), address, clientIP(r)) {
+		return parley.Errorf(parley.ETooMany, "You are %s faster than the forum allows. Wait a minute, then %s.", doing, what)
 	}
 	return nil
 }

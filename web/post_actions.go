@@ -97,12 +97,20 @@ func (s *Server) handleEdit() http.Handler {
 			s.editFailed(w, r, v, err)
 			return
 		}
-		in.HTML = s.cfg.Markdown.Render(in.Body)
-		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+		preview := r.PostForm.Get("action") == "preview"
+		then := "save your edit again: it is kept below"
+		if preview {
+			then = "preview again: your edit is kept below"
+		}
+		if err := s.checkPace(r, me, preview, then); err != nil {
 			s.editFailed(w, r, v, err)
 			return
 		}
-		if r.PostForm.Get("action") == "preview" {
+		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
+			s.editFailed(w, r, v, err)
+			return
+		}
+		if preview {
 			v.Preview = template.HTML(in.HTML)
 			s.showPage(w, r, "edit", v, http.StatusOK)
 			return

@@ -44,8 +44,7 @@ func (s *Server) handleReply() http.Handler {
 			s.replyFailed(w, r, in, err)
 			return
 		}
-		in.HTML = s.cfg.Markdown.Render(in.Body)
-		if err := s.checkLinks(&me.User, in.HTML); err != nil {
+		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
 			s.replyFailed(w, r, in, err)
 			return
 		}

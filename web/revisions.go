@@ -16,8 +16,8 @@ type revisionsView struct {
 	ThreadURL string
 	Revisions []parley.Revision
 	From, To  parley.Revision
-	Parts     []diff.Part // prose word by word, code blocks line by line
-	HasCode   bool        // some part is code, so the legend explains the line markers
+	Diff      diff.Diff // prose word by word, code blocks line by line
+	HasCode   bool      // some part is code, so the legend explains the line markers
 }
 
 func (s *Server) handleRevisions() http.Handler {
@@ -45,8 +45,10 @@ func (s *Server) handleRevisions() http.Handler {
 		v := &revisionsView{page: s.newPage(r, "Revision history"), Post: post, Revisions: revs,
 			ThreadURL: threadLink(post.ThreadID) + "#post-" + strconv.FormatInt(post.ID, 10),
 			From:      revs[from-1], To: revs[to-1]}
-		v.Parts = diff.Markdown(v.From.Body, v.To.Body)
-		v.HasCode = slices.ContainsFunc(v.Parts, func(p diff.Part) bool { return p.Code })
+		v.Diff = s.diffs.get(diffKey{post: id, from: from, to: to}, func() diff.Diff {
+			return diff.Markdown(v.From.Body, v.To.Body)
+		})
+		v.HasCode = slices.ContainsFunc(v.Diff.Parts, func(p diff.Part) bool { return p.Code })
 		v.Crumbs = []crumb{{Name: "Thread", URL: v.ThreadURL}}
 		s.html(w, r, "revisions", v, revs[len(revs)-1].CreatedAt)
 	})

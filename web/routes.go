@@ -12,28 +12,28 @@ type route struct {
 }
 
 // routeTable lists every URL the site answers; it follows the URL table in DESIGN.md §3.
-// Pages and feeds that every reader sees alike go through s.cached; the thread page checks
-// the cache itself, after counting the view. A list URL with .rss or .atom appended answers
+// Pages and feeds that every reader sees alike go through s.cached, naming the query
+// parameters they read; the thread page checks the cache itself, after counting the view. A list URL with .rss or .atom appended answers
 // the same list as a feed: the handlers for {tag}, {subtopic} and {id} see the suffix.
 func (s *Server) routeTable() []route {
 	return []route{
 		{"GET /{$}", s.cached(s.handleHome()), false},
-		{"GET /threads", s.cached(s.handleAllThreads(formatHTML)), false},
-		{"GET /threads.rss", s.cached(s.handleAllThreads(formatRSS)), false},
-		{"GET /threads.atom", s.cached(s.handleAllThreads(formatAtom)), false},
-		{"GET /threads/{id}", s.handleThread(), false},
+		{"GET /threads", s.cached(s.handleAllThreads(formatHTML), listQuery...), false},
+		{"GET /threads.rss", s.cached(s.handleAllThreads(formatRSS), listQuery...), false},
+		{"GET /threads.atom", s.cached(s.handleAllThreads(formatAtom), listQuery...), false},
+		{"GET /threads/{id}", s.cacheable(s.handleThread(), "after"), false},
 		{"GET /threads/{id}/{slug}", s.handleThreadSlug(), false},
-		{"GET /posts/{id}/revisions", s.cached(s.handleRevisions()), false},
+		{"GET /posts/{id}/revisions", s.cached(s.handleRevisions(), "from", "to"), false},
 		{"GET /threads/{id}/live", s.handleThreadLive(), false},
 		{"GET /live", s.handleListLive(), false},
 		{"GET /attachments/{id}", s.handleAttachmentView(), false},
 		{"GET /attachments/{id}/{name}", s.handleAttachment(), false},
 
-		{"GET /topics/{topic}", s.cached(s.handleTopic()), false},
-		{"GET /topics/{topic}/{subtopic}", s.cached(s.handleSubtopic()), false},
+		{"GET /topics/{topic}", s.cached(s.handleTopic(), listQuery...), false},
+		{"GET /topics/{topic}/{subtopic}", s.cached(s.handleSubtopic(), listQuery...), false},
 		{"GET /tags", s.cached(s.handleTagIndex()), false},
-		{"GET /tags/{tag}", s.cached(s.handleTag()), false},
-		{"GET /users/{handle}", s.cached(s.handleUser()), false},
+		{"GET /tags/{tag}", s.cached(s.handleTag(), listQuery...), false},
+		{"GET /users/{handle}", s.cached(s.handleUser(), "before"), false},
 
 		{"GET /ask", s.handleAskForm(), true},
 		{"GET /ask/similar", s.handleSimilar(), false},

@@ -35,9 +35,10 @@ type Config struct {
 	// nothing back; parley serve's defaults are 24 hours and 2 links.
 	NewAccountPeriod time.Duration
 	NewAccountLinks  int
-	// AddressPosts is how many threads and replies one network address may post at once
-	// before it is slowed to one every two seconds, whoever is signed in: it stops one
-	// machine posting through many fresh accounts. Zero means 30.
+	// AddressPosts is how many threads, replies and edits one network address may post at
+	// once before it is slowed to one every two seconds, whoever is signed in: it stops one
+	// machine posting through many fresh accounts. Previews have a limit of the same size
+	// of their own. Zero means 30.
 	AddressPosts int
 	// Events carries changes between this node's parts and, when it crosses processes,
 	// between nodes; nil means a bus within this process, right for a single node.
@@ -95,6 +96,7 @@ type Server struct {
 	assets  *assets
 	metrics *metrics
 	cache   *pageCache
+	diffs   *diffCache
 	limits  limits
 	events  events.Bus
 	live    *liveHub
@@ -117,8 +119,10 @@ type limits struct {
 	loginIP      limit // sign-in attempts per address
 	loginPair    limit // failed sign-ins per account and address
 	loginAccount limit // failed sign-ins per account, from any address; see signInAllowed
-	post         limit // new threads and replies, per account
-	postIP       limit // new threads and replies, per address, whoever is signed in
+	post         limit // new threads, replies and edits, per account
+	postIP       limit // new threads, replies and edits, per address, whoever is signed in
+	preview      limit // previews, per account
+	previewIP    limit // previews, per address, whoever is signed in
 	upload       limit // files stored, per account
 }
 
@@ -145,6 +149,8 @@ func newLimits(l auth.Limits, addressPosts int) limits {
 		loginAccount: guard("login-failed-account", 12*time.Second, 5),
 		post:         brake("post", 20*time.Second, 6),
 		postIP:       brake("post-address", 2*time.Second, addressPosts),
+		preview:      brake("preview", 20*time.Second, 6),
+		previewIP:    brake("preview-address", 2*time.Second, addressPosts),
 		upload:       brake("upload", 30*time.Second, 30),
 	}
 }
@@ -215,7 +221,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 		cfg.Events = events.NewLocal()
 	}
 	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
+		cache: newPageCache(cfg.PageTTL), diffs: newDiffCache(maxDiffBytes), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
 		now: time.Now}
 	ch, unfollow := s.events.Subscribe()
 	s.unfollow = unfollow
