@@ -134,7 +134,14 @@ func (s *Server) receiveFile(part *multipart.Part, up *upload) error {
 // inspected again there, so nothing the browser says about it is believed but its name.
 // Knowing a digest gives no more than knowing the content: whoever could name a stored
 // content by its digest could have sent that content itself.
-func (s *Server) takeFiles(ctx context.Context, me *viewer, keep []string, up *upload) ([]parley.File, []string, error) {
+//
+// Whether the user may take action a (ask or reply) at all is checked first, so that an
+// account that may not post (a suspended one) stores nothing, not even through previews;
+// that refusal is the error returned.
+func (s *Server) takeFiles(ctx context.Context, me *viewer, a action, keep []string, up *upload) ([]parley.File, []string, error) {
+	if err := permit(&me.User, a, 0, "post"); err != nil {
+		return nil, nil, err
+	}
 	problems := up.problems
 	var files []parley.File
 	seen := map[string]bool{}
