@@ -69,7 +69,7 @@ func testAttachmentsInvalid(t *testing.T, e *env) {
 	badKey.SHA256 = "../../etc/passwd"
 	textAsTxt := file("a.log", "x")
 	textAsTxt.Name = "a.html"
-	for _, bad := range []parley.File{svg, badKey, textAsTxt, {}, image("huge.png", parley.MaxImageSide+1, 1),
+	for _, bad := range []parley.File{svg, badKey, textAsTxt, {}, image("huge.png", parley.MaxImageSide+1, 1), image("bomb.png", 8000, 8000),
 		{Name: "dir/a.log", ContentType: parley.TypeText, Size: 1, SHA256: file("a", "a").SHA256, Lines: 1}} {
 		_, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question with a bad file", SubtopicID: f.sub.ID,
 			TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Body: "Body", Attachments: []parley.File{file("ok.log", "ok"), bad}})
