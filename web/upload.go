@@ -265,7 +265,9 @@ func (s *Server) keptFile(ctx context.Context, value string) (parley.File, error
 }
 
 // storeFile inspects a sent file and, when the forum takes it, stores its content. Each
-// file stored counts against the sender's upload rate.
+// file stored counts against the sender's upload rate and daily budget, and is recorded
+// before it is stored (see parley.UploadStore), so that it is collected if no post comes
+// to carry it.
 func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parley.File, error) {
 	f, err := attachment.Inspect(sent.name, sent.tmp)
 	if err != nil {
@@ -273,6 +275,14 @@ func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parl
 	}
 	if !s.allow(ctx, s.limits.upload, strconv.FormatInt(me.User.ID, 10)) {
 		return f, parley.Invalid("attachments", "%s was not taken: you are sending files faster than the forum allows. Wait a minute, then choose it again.", f.Name)
+	}
+	err = s.store.RecordUpload(ctx, parley.NewUpload{UserID: me.User.ID, SHA256: f.SHA256, Size: f.Size}, s.cfg.MaxUploadBytesPerDay)
+	if parley.ErrorCode(err) == parley.ETooMany {
+		return f, parley.Invalid("attachments", "%s was not taken: an account may send %s of files in 24 hours, and this file would take yours past that. Files already taken stay; send this one later.",
+			f.Name, formatSize(s.cfg.MaxUploadBytesPerDay))
+	}
+	if err != nil {
+		return f, err
 	}
 	if _, err := sent.tmp.Seek(0, io.SeekStart); err != nil {
 		return f, err
