@@ -13,6 +13,7 @@ import (
 type Store interface {
 	AccountStore
 	ModerationStore
+	UploadStore
 
 	// Topics returns every topic with its subtopics, in display order.
 	Topics(ctx context.Context) ([]Topic, error)
@@ -52,7 +53,8 @@ type Store interface {
 	CreateUser(ctx context.Context, u NewUser) (User, error)
 	// CreateThread stores a thread and its original post with its attachments. The
 	// attachments' contents must be in the blob store already: a failure then leaves at
-	// most a content nothing refers to, never a record without its content.
+	// most a content nothing refers to, never a record without its content. Each content
+	// must be held (see UploadStore): a file that is not is refused with NotHeld.
 	CreateThread(ctx context.Context, t NewThread) (Thread, Post, error)
 	// CreateReply adds a reply with its attachments, stored first as for CreateThread. It
 	// fails with EConflict on a locked thread.

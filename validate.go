@@ -22,6 +22,10 @@ const (
 	// MaxImageSide bounds an image's width and height in pixels: a small file can claim
 	// a huge image, and every reader's browser would have to decode it.
 	MaxImageSide = 16384
+	// MaxImagePixels bounds an image's area: a browser holds about four bytes a pixel once
+	// it decodes one, so 40 megapixels (a large camera's photo) costs a reader 160 MB, while
+	// the sides alone would allow 268 megapixels, over 1 GB, in a file of a few hundred KB.
+	MaxImagePixels = 40_000_000
 )
 
 var (
@@ -166,6 +170,8 @@ func (f *File) Validate() error {
 		return Invalid("attachments", "%s: its digest is not a SHA-256 in hex.", f.Name)
 	case f.IsImage() && (f.Width <= 0 || f.Height <= 0 || f.Width > MaxImageSide || f.Height > MaxImageSide):
 		return Invalid("attachments", "%s: an image is 1 to %d pixels wide and high.", f.Name, MaxImageSide)
+	case f.IsImage() && int64(f.Width)*int64(f.Height) > MaxImagePixels:
+		return Invalid("attachments", "%s: an image has at most %d megapixels.", f.Name, MaxImagePixels/1_000_000)
 	case !f.IsImage() && (f.Lines <= 0 || !slices.Contains(TextExtensions, strings.ToLower(path.Ext(f.Name)))):
 		return Invalid("attachments", "%s: a text file has lines and a name ending in %s.", f.Name, strings.Join(TextExtensions, ", "))
 	}

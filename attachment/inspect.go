@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -88,6 +89,10 @@ func readImage(f parley.File, kind imageType, r io.ReadSeeker) (parley.File, err
 	}
 	if w <= 0 || h <= 0 || w > parley.MaxImageSide || h > parley.MaxImageSide {
 		return f, parley.Invalid("attachments", "%s is %d×%d pixels; images may be at most %d pixels wide and high.", f.Name, w, h, parley.MaxImageSide)
+	}
+	if pixels := int64(w) * int64(h); pixels > parley.MaxImagePixels {
+		return f, parley.Invalid("attachments", "%s is %d×%d pixels, %s megapixels; images may have at most %d megapixels.",
+			f.Name, w, h, strconv.FormatFloat(float64(pixels)/1e6, 'f', 1, 64), parley.MaxImagePixels/1_000_000)
 	}
 	f.ContentType, f.Width, f.Height = kind.contentType, w, h
 	return f, nil

@@ -3,6 +3,8 @@ package attachment_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -119,6 +121,71 @@ func TestInspect(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestInspectRefusesImageBombs sends small files whose headers claim images far larger in
+// area than a browser should be made to decode, though each side is within the limit: one
+// of each format, their headers written over those of real tiny images.
+func TestInspectRefusesImageBombs(t *testing.T) {
+	const side = 8000 // 64 megapixels, each side under MaxImageSide
+	tiny := func(enc func(io.Writer, image.Image) error) []byte {
+		var b bytes.Buffer
+		if err := enc(&b, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	pngBomb := tiny(png.Encode)
+	binary.BigEndian.PutUint32(pngBomb[16:], side) // IHDR: width, height, then its CRC
+	binary.BigEndian.PutUint32(pngBomb[20:], parley.MaxImageSide)
+	binary.BigEndian.PutUint32(pngBomb[29:], crc32.ChecksumIEEE(pngBomb[12:29]))
+	gifBomb := tiny(func(w io.Writer, m image.Image) error { return gif.Encode(w, m, nil) })
+	binary.LittleEndian.PutUint16(gifBomb[6:], side) // the logical screen
+	binary.LittleEndian.PutUint16(gifBomb[8:], side)
+	jpegBomb := tiny(func(w io.Writer, m image.Image) error { return jpeg.Encode(w, m, nil) })
+	sof := bytes.Index(jpegBomb, []byte{0xff, 0xc0})
+	binary.BigEndian.PutUint16(jpegBomb[sof+5:], side) // after the length and precision: height, width
+	binary.BigEndian.PutUint16(jpegBomb[sof+7:], side)
+	webpBomb := append([]byte("RIFF\x24\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x10\x00\x00\x00"), 0x3f, 0x1f, 0x00, 0x3f, 0x1f, 0x00, 0, 0)
+
+	for _, tc := range []struct {
+		file    string
+		content []byte
+		size    string
+	}{
+		{"bomb.png", pngBomb, "8000×16384"},
+		{"bomb.gif", gifBomb, "8000×8000"},
+		{"bomb.jpg", jpegBomb, "8000×8000"},
+		{"bomb.webp", webpBomb, "8000×8000"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			if len(tc.content) > 2<<10 {
+				t.Fatalf("the bomb is %d bytes; it should be tiny", len(tc.content))
+			}
+			f, err := attachment.Inspect(tc.file, bytes.NewReader(tc.content))
+			want := tc.file + " is " + tc.size + " pixels"
+			if parley.ErrorCode(err) != parley.EInvalid || !strings.Contains(parley.ErrorMessage(err), want) ||
+				!strings.Contains(parley.ErrorMessage(err), "40 megapixels") {
+				t.Fatalf("got %+v, %v; want refused with %q and the limit", f, err, want)
+			}
+		})
+	}
+	// An image at the limit is taken, and the store takes what Inspect takes.
+	atLimit := tiny(png.Encode)
+	binary.BigEndian.PutUint32(atLimit[16:], 5000)
+	binary.BigEndian.PutUint32(atLimit[20:], 8000)
+	binary.BigEndian.PutUint32(atLimit[29:], crc32.ChecksumIEEE(atLimit[12:29]))
+	f, err := attachment.Inspect("large.png", bytes.NewReader(atLimit))
+	if err != nil || f.Width != 5000 || f.Height != 8000 {
+		t.Fatalf("a 40-megapixel image: %+v, %v", f, err)
+	}
+	if err := f.Validate(); err != nil {
+		t.Errorf("the store would refuse what Inspect accepts: %v", err)
+	}
+	f.Width = 8000
+	if err := f.Validate(); parley.ErrorCode(err) != parley.EInvalid {
+		t.Errorf("a record of a 64-megapixel image: %v, want refused", err)
 	}
 }
 

@@ -24,8 +24,11 @@ func (s *Store) Attachment(ctx context.Context, id int64) (parley.Attachment, er
 	return a, notFound(err, "There is no attachment %d.", id)
 }
 
-// insertAttachments records a new post's files, in order.
+// insertAttachments records a new post's files, in order, once each is found held.
 func insertAttachments(ctx context.Context, tx *sql.Tx, postID int64, files []parley.File, now int64) error {
+	if err := checkHeld(ctx, tx, files); err != nil {
+		return err
+	}
 	for _, f := range files {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (post_id, name, content_type, size, sha256, width, height, lines, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, postID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, now); err != nil {

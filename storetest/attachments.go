@@ -23,6 +23,7 @@ func image(name string, w, h int) parley.File {
 func testAttachments(t *testing.T, e *env) {
 	f := e.forum()
 	shot, log := image("shot.png", 640, 480), file("crash.log", "EXC_BAD_ACCESS\n")
+	e.uploaded(f.asker, shot, log)
 	th, op, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "Crashes when the view appears", SubtopicID: f.sub.ID,
 		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Body: "See the log.", Attachments: []parley.File{shot, log}})
 	must(t, err)
@@ -69,7 +70,7 @@ func testAttachmentsInvalid(t *testing.T, e *env) {
 	badKey.SHA256 = "../../etc/passwd"
 	textAsTxt := file("a.log", "x")
 	textAsTxt.Name = "a.html"
-	for _, bad := range []parley.File{svg, badKey, textAsTxt, {}, image("huge.png", parley.MaxImageSide+1, 1),
+	for _, bad := range []parley.File{svg, badKey, textAsTxt, {}, image("huge.png", parley.MaxImageSide+1, 1), image("bomb.png", 8000, 8000),
 		{Name: "dir/a.log", ContentType: parley.TypeText, Size: 1, SHA256: file("a", "a").SHA256, Lines: 1}} {
 		_, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question with a bad file", SubtopicID: f.sub.ID,
 			TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Body: "Body", Attachments: []parley.File{file("ok.log", "ok"), bad}})
@@ -77,6 +78,7 @@ func testAttachmentsInvalid(t *testing.T, e *env) {
 		_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Body", Attachments: []parley.File{bad}})
 		wantCode(t, err, parley.EInvalid)
 	}
+	e.uploaded(f.answerer, file("ok.log", "ok"))
 	must(t, e.s.SetLocked(e.ctx, th.ID, true, f.by("")))
 	_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Body", Attachments: []parley.File{file("ok.log", "ok")}})
 	wantCode(t, err, parley.EConflict)

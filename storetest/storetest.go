@@ -78,6 +78,9 @@ func Run(t *testing.T, open Opener) {
 		"LoggedCreation":      testLoggedCreation,
 		"Attachments":         testAttachments,
 		"AttachmentsInvalid":  testAttachmentsInvalid,
+		"UploadBudget":        testUploadBudget,
+		"CollectUploads":      testCollectUploads,
+		"CollectUploadsRace":  testCollectUploadsRace,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

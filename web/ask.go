@@ -95,9 +95,9 @@ func (s *Server) handleAsk() http.Handler {
 		if tagErr != nil {
 			v.Errors["tags"] = parley.ErrorMessage(tagErr)
 		}
-		files, problems, err := s.takeFiles(r.Context(), me, f["keep"], up)
+		files, problems, err := s.takeFiles(r.Context(), me, actAsk, f["keep"], up)
 		if err != nil {
-			s.renderError(w, r, err)
+			s.askFailed(w, r, v, err)
 			return
 		}
 		in.Attachments = files

@@ -26,7 +26,7 @@ func (s *Server) handleReply() http.Handler {
 		defer up.remove()
 		me := viewerFrom(r.Context())
 		in := parley.NewReply{ThreadID: id, AuthorID: me.User.ID, Body: r.PostForm.Get("body")}
-		files, problems, err := s.takeFiles(r.Context(), me, r.PostForm["keep"], up)
+		files, problems, err := s.takeFiles(r.Context(), me, actReply, r.PostForm["keep"], up)
 		if err != nil {
 			s.renderError(w, r, err)
 			return

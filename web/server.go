@@ -68,6 +68,9 @@ type Config struct {
 	// and files per post. Zero means 5 MB and 5.
 	MaxAttachmentSize int64
 	MaxAttachments    int
+	// MaxUploadBytesPerDay is how many bytes of files one account may send in any 24
+	// hours (parley.UploadGrace), whether posted or not. Zero means 100 MB.
+	MaxUploadBytesPerDay int64
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -207,6 +210,9 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	if cfg.MaxAttachments == 0 {
 		cfg.MaxAttachments = 5
+	}
+	if cfg.MaxUploadBytesPerDay == 0 {
+		cfg.MaxUploadBytesPerDay = 100 << 20
 	}
 	a, err := loadAssets()
 	if err != nil {

@@ -87,20 +87,20 @@ type siteStore interface {
 const testStoreVar = "PARLEY_TEST_STORE"
 
 // openStore opens a test site's empty store: at path for SQLite, in a new schema for
-// PostgreSQL. cleanup (nil for the shared site, which lasts as long as the tests) receives
-// what closes and removes it.
-func openStore(path string, cleanup func(func())) (siteStore, error) {
+// PostgreSQL, reading time from clock (nil for the system's). cleanup (nil for the shared
+// site, which lasts as long as the tests) receives what closes and removes it.
+func openStore(path string, clock parley.Clock, cleanup func(func())) (siteStore, error) {
 	if os.Getenv(testStoreVar) == "postgres" {
 		if cleanup == nil {
 			cleanup = func(f func()) { afterTests = append(afterTests, f) }
 		}
-		return pgtest.Open(nil, cleanup)
+		return pgtest.Open(clock, cleanup)
 	}
-	return sqlite.Open(context.Background(), path, sqlite.Options{})
+	return sqlite.Open(context.Background(), path, sqlite.Options{Clock: clock})
 }
 
 func startSite(path string, cfg demo.Config, wcfg web.Config, cleanup func(func())) (*testSite, error) {
-	store, err := openStore(path, cleanup)
+	store, err := openStore(path, nil, cleanup)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -65,7 +66,8 @@ func (s *Server) readMultipart(r *http.Request, up *upload, files bool) error {
 		if err != nil {
 			return err
 		}
-		if part.FileName() == "" {
+		field, file := partNames(part)
+		if file == "" {
 			v, err := io.ReadAll(io.LimitReader(part, fieldBytes+1))
 			if err != nil {
 				return err
@@ -73,24 +75,68 @@ func (s *Server) readMultipart(r *http.Request, up *upload, files bool) error {
 			if fieldBytes -= int64(len(v)); fieldBytes < 0 {
 				return &http.MaxBytesError{Limit: maxFormBytes}
 			}
-			r.PostForm.Add(part.FormName(), string(v))
+			r.PostForm.Add(field, string(v))
 			continue
 		}
-		if !files || part.FormName() != "attachments" {
+		if !files || field != "attachments" {
 			if _, err := io.Copy(io.Discard, part); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := s.receiveFile(part, up); err != nil {
+		if err := s.receiveFile(part, file, up); err != nil {
 			return err
 		}
 	}
 }
 
-// receiveFile keeps one sent file in a temporary file, or notes why it was not kept.
-func (s *Server) receiveFile(part *multipart.Part, up *upload) error {
-	name, max := parley.CleanFileName(part.FileName()), s.cfg.MaxAttachmentSize
+// partNames returns a part's field name and, for a file, the name it was sent with.
+//
+// Go's parser gives neither when the header breaks the quoting rules, as a raw quote in
+// a file name does (filename="a"b.log"); the file would then be read as a nameless field
+// and lost without a word. Such a header is read leniently instead, each parameter's value
+// running to the next "; name=" or "; filename=". Browsers escape a quote and line breaks
+// in file names as %22, %0D and %0A (the HTML standard's form encoding), which are turned
+// back here; the name is cleaned when the file is inspected.
+func partNames(part *multipart.Part) (field, file string) {
+	field, file = part.FormName(), part.FileName()
+	if field == "" && file == "" {
+		field, file = looseDisposition(part.Header.Get("Content-Disposition"))
+	}
+	return field, browserEscapes.Replace(file)
+}
+
+var (
+	dispositionParam = regexp.MustCompile(`(?i);\s*(name|filename)=`)
+	browserEscapes   = strings.NewReplacer("%22", `"`, "%0D", "\r", "%0A", "\n", "%0d", "\r", "%0a", "\n")
+)
+
+// looseDisposition reads the name and filename of a Content-Disposition header that
+// mime.ParseMediaType refuses.
+func looseDisposition(h string) (field, file string) {
+	found := dispositionParam.FindAllStringSubmatchIndex(h, -1)
+	for i, at := range found {
+		end := len(h)
+		if i+1 < len(found) {
+			end = found[i+1][0]
+		}
+		v := strings.TrimSpace(h[at[1]:end])
+		if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+			v = v[1 : len(v)-1]
+		}
+		if strings.EqualFold(h[at[2]:at[3]], "name") {
+			field = v
+		} else {
+			file = v
+		}
+	}
+	return field, file
+}
+
+// receiveFile keeps one sent file, sent as sentName, in a temporary file, or notes why it
+// was not kept.
+func (s *Server) receiveFile(part *multipart.Part, sentName string, up *upload) error {
+	name, max := parley.CleanFileName(sentName), s.cfg.MaxAttachmentSize
 	if len(up.files) >= s.cfg.MaxAttachments {
 		up.extra = append(up.extra, name)
 		_, err := io.Copy(io.Discard, part)
@@ -121,7 +167,7 @@ func (s *Server) receiveFile(part *multipart.Part, up *upload) error {
 		up.problems = append(up.problems, fmt.Sprintf("%s is %s; a file may be at most %s.", name, formatSize(n), formatSize(max)))
 		return nil
 	}
-	up.files = append(up.files, sentFile{name: part.FileName(), tmp: tmp})
+	up.files = append(up.files, sentFile{name: sentName, tmp: tmp})
 	return nil
 }
 
@@ -134,7 +180,14 @@ func (s *Server) receiveFile(part *multipart.Part, up *upload) error {
 // inspected again there, so nothing the browser says about it is believed but its name.
 // Knowing a digest gives no more than knowing the content: whoever could name a stored
 // content by its digest could have sent that content itself.
-func (s *Server) takeFiles(ctx context.Context, me *viewer, keep []string, up *upload) ([]parley.File, []string, error) {
+//
+// Whether the user may take action a (ask or reply) at all is checked first, so that an
+// account that may not post (a suspended one) stores nothing, not even through previews;
+// that refusal is the error returned.
+func (s *Server) takeFiles(ctx context.Context, me *viewer, a action, keep []string, up *upload) ([]parley.File, []string, error) {
+	if err := permit(&me.User, a, 0, "post"); err != nil {
+		return nil, nil, err
+	}
 	problems := up.problems
 	var files []parley.File
 	seen := map[string]bool{}
@@ -212,7 +265,9 @@ func (s *Server) keptFile(ctx context.Context, value string) (parley.File, error
 }
 
 // storeFile inspects a sent file and, when the forum takes it, stores its content. Each
-// file stored counts against the sender's upload rate.
+// file stored counts against the sender's upload rate and daily budget, and is recorded
+// before it is stored (see parley.UploadStore), so that it is collected if no post comes
+// to carry it.
 func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parley.File, error) {
 	f, err := attachment.Inspect(sent.name, sent.tmp)
 	if err != nil {
@@ -220,6 +275,14 @@ func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parl
 	}
 	if !s.allow(ctx, s.limits.upload, strconv.FormatInt(me.User.ID, 10)) {
 		return f, parley.Invalid("attachments", "%s was not taken: you are sending files faster than the forum allows. Wait a minute, then choose it again.", f.Name)
+	}
+	err = s.store.RecordUpload(ctx, parley.NewUpload{UserID: me.User.ID, SHA256: f.SHA256, Size: f.Size}, s.cfg.MaxUploadBytesPerDay)
+	if parley.ErrorCode(err) == parley.ETooMany {
+		return f, parley.Invalid("attachments", "%s was not taken: an account may send %s of files in 24 hours, and this file would take yours past that. Files already taken stay; send this one later.",
+			f.Name, formatSize(s.cfg.MaxUploadBytesPerDay))
+	}
+	if err != nil {
+		return f, err
 	}
 	if _, err := sent.tmp.Seek(0, io.SeekStart); err != nil {
 		return f, err

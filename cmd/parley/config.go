@@ -178,6 +178,8 @@ type serveConfig struct {
 	// MaxAttachmentSize and MaxAttachments bound the files of one post.
 	MaxAttachmentSize int64
 	MaxAttachments    int
+	// MaxUploadBytesPerDay is how many bytes of files an account may send in 24 hours.
+	MaxUploadBytesPerDay int64
 	// Blobs is where attached files live: "database" (PostgreSQL only, the default there)
 	// or "folder" (Data's blobs/, the default on SQLite).
 	Blobs string
@@ -201,6 +203,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.Int(&c.NewAccountLinks, "new-account-links", 2, "links to other sites a post from a new account may carry")
 	f.Size(&c.MaxAttachmentSize, "max-attachment-size", 5<<20, "largest file a post may carry")
 	f.Int(&c.MaxAttachments, "max-attachments", 5, "most files a post may carry")
+	f.Size(&c.MaxUploadBytesPerDay, "max-upload-bytes-per-day", 100<<20, "bytes of files an account may send in 24 hours, posted or not")
 	f.String(&c.Blobs, "blobs", "", "where attached files live: database (PostgreSQL only) or folder (default database with --database-url, else folder)")
 	f.String(&c.MetricsAddr, "metrics-addr", "", "address serving /metrics alone, for operators (default none)")
 	f.String(&c.MetricsToken, "metrics-token", "", "bearer token that /metrics on --addr asks for (default none: not served on --addr)")
@@ -235,6 +238,11 @@ func (c *serveConfig) validate() error {
 	}
 	if c.MaxAttachments < 1 || c.MaxAttachments > 20 {
 		return fmt.Errorf("--max-attachments (PARLEY_MAX_ATTACHMENTS) %d: use 1 up to 20", c.MaxAttachments)
+	}
+	// A budget below the largest file would refuse that file every day.
+	if c.MaxUploadBytesPerDay < c.MaxAttachmentSize {
+		return fmt.Errorf("--max-upload-bytes-per-day (PARLEY_MAX_UPLOAD_BYTES_PER_DAY) %s: use at least --max-attachment-size, %s",
+			formatSize(c.MaxUploadBytesPerDay), formatSize(c.MaxAttachmentSize))
 	}
 	if err := c.validateMetrics(); err != nil {
 		return err

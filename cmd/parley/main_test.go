@@ -279,6 +279,8 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		{"bad --max-attachment-size", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-attachment-size", "5 GiB"}, "-max-attachment-size"},
 		{"no --max-attachments", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-attachments", "0"}, "--max-attachments"},
 		{"too many PARLEY_MAX_ATTACHMENTS", env("PARLEY_MAX_ATTACHMENTS", "50"), []string{"serve", "--addr", "127.0.0.1:0"}, "PARLEY_MAX_ATTACHMENTS"},
+		{"bad PARLEY_MAX_UPLOAD_BYTES_PER_DAY", env("PARLEY_MAX_UPLOAD_BYTES_PER_DAY", "lots"), []string{"serve"}, "PARLEY_MAX_UPLOAD_BYTES_PER_DAY"},
+		{"--max-upload-bytes-per-day below one file", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-upload-bytes-per-day", "1MB"}, "--max-upload-bytes-per-day"},
 		{"bad --blobs", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "s3"}, "--blobs"},
 		{"files in SQLite", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "database"}, "--blobs"},
 		{"files in the database too large", env("PARLEY_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),

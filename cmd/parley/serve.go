@@ -80,15 +80,16 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 	counter := views.New(reads, viewWindow, log)
 	var flushed sync.WaitGroup
 	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
-	flushed.Go(func() { sweep(counterCtx, "expired sessions", store.DeleteExpiredSessions, log) })
 	defer func() { stopCounter(); flushed.Wait() }()
 
 	blobs, err := cfg.openBlobs(store)
 	if err != nil {
 		return err
 	}
+	sweeps := []sweep{{"expired sessions", store.DeleteExpiredSessions},
+		{"unposted files", func(ctx context.Context) (int64, error) { return store.CollectUploads(ctx, blobs.Delete) }}}
 	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
-		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments,
+		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments, MaxUploadBytesPerDay: cfg.MaxUploadBytesPerDay,
 		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists),
 		MetricsToken: cfg.MetricsToken}
 	if cfg.DatabaseReadURL != "" {
@@ -100,7 +101,11 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 			return err
 		}
 		defer bus.Close()
-		flushed.Go(func() { sweep(counterCtx, "full rate-limit buckets", pg.DeleteFullRateLimits, log) })
+		sweeps = append(sweeps, sweep{"full rate-limit buckets", pg.DeleteFullRateLimits})
+	}
+	for _, sw := range sweeps {
+		sw.run(ctx, log)
+		flushed.Go(func() { sw.hourly(counterCtx, log) })
 	}
 	site, err := web.New(wcfg, reads, counter, store, log)
 	if err != nil {
@@ -156,22 +161,34 @@ func metricsServer(site *web.Server, log *slog.Logger) *http.Server {
 	}
 }
 
-// sweep deletes what has lapsed every hour (expired sessions, rate-limit buckets full
-// again), so that tables hold live rows only. Lapsed rows are ignored whether swept or
-// not; sweeping only reclaims the space.
-func sweep(ctx context.Context, what string, del func(context.Context) (int64, error), log *slog.Logger) {
+// sweep deletes what has lapsed (expired sessions, rate-limit buckets full again, files no
+// post came to carry), so that tables and the blob store hold live things only. Lapsed rows
+// are ignored whether swept or not; sweeping reclaims the space. serve sweeps once before
+// it serves, then every hour; several nodes may sweep at once.
+type sweep struct {
+	what string
+	del  func(context.Context) (int64, error)
+}
+
+// run sweeps once and logs what it deleted, or why it could not.
+func (s sweep) run(ctx context.Context, log *slog.Logger) {
+	if n, err := s.del(ctx); err != nil && ctx.Err() == nil {
+		log.Error("sweep "+s.what, "err", err)
+	} else if n > 0 {
+		log.Info("swept "+s.what, "count", n)
+	}
+}
+
+// hourly sweeps every hour until ctx ends.
+func (s sweep) hourly(ctx context.Context, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		if n, err := del(ctx); err != nil && ctx.Err() == nil {
-			log.Error("sweep "+what, "err", err)
-		} else if n > 0 {
-			log.Info("swept "+what, "count", n)
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			s.run(ctx, log)
 		}
 	}
 }
