@@ -62,6 +62,11 @@ type Config struct {
 	// and files per post. Zero means 5 MB and 5.
 	MaxAttachmentSize int64
 	MaxAttachments    int
+	// LiveStreamsPerAddress and LiveStreams cap the live-update streams open at once: from
+	// one client address, and on this node. Zero means 20 (a reader with many tabs) and
+	// 5,000 (each holds a file descriptor; keep it under the process's limit).
+	LiveStreamsPerAddress int
+	LiveStreams           int
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -177,6 +182,12 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	if cfg.MaxAttachments == 0 {
 		cfg.MaxAttachments = 5
 	}
+	if cfg.LiveStreamsPerAddress == 0 {
+		cfg.LiveStreamsPerAddress = 20
+	}
+	if cfg.LiveStreams == 0 {
+		cfg.LiveStreams = 5000
+	}
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -190,7 +201,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 		cfg.Events = events.NewLocal()
 	}
 	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
+		cache: newPageCache(cfg.PageTTL), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(cfg.LiveStreamsPerAddress, cfg.LiveStreams),
 		now: time.Now}
 	ch, unfollow := s.events.Subscribe()
 	s.unfollow = unfollow

@@ -71,7 +71,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var status = document.getElementById("live-status");
   if (wrap) {
     var list = wrap.querySelector("ol.posts");
-    new EventSource(wrap.dataset.livePosts).addEventListener("reply", function (event) {
+    follow(wrap.dataset.livePosts, "reply", function (event) {
       if (!list || document.getElementById("post-" + event.lastEventId)) return;
       list.insertAdjacentHTML("beforeend", event.data);
       var article = list.lastElementChild && list.lastElementChild.querySelector("article");
@@ -81,7 +81,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var news = document.querySelector("[data-live-list]");
   if (news) {
     var count = 0;
-    new EventSource(news.dataset.liveList).addEventListener("thread", function () {
+    follow(news.dataset.liveList, "thread", function () {
       count++;
       var link = news.querySelector("a") || news.appendChild(document.createElement("a"));
       link.href = location.pathname + location.search;
@@ -89,3 +89,29 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 });
+
+// follow hands each event called name from the stream at url to handle. After a dropped
+// connection the browser reconnects by itself, as the stream's retry field says. A refusal
+// (429 when one address holds too many streams, 503 when the server does) makes the
+// browser give up for good: then this tries again itself, no sooner than the refusal's
+// Retry-After (a minute), and twice as long after each further refusal, up to an hour,
+// spread at random so that refused pages do not come back all at once.
+function follow(url, name, handle) {
+  var wait = 60000, lastId = "";
+  function open() {
+    var target = new URL(url, location.href);
+    if (lastId) target.searchParams.set("after", lastId);
+    var source = new EventSource(target.href);
+    source.addEventListener("open", function () { wait = 60000; });
+    source.addEventListener(name, function (event) {
+      lastId = event.lastEventId;
+      handle(event);
+    });
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) return; // the browser is reconnecting
+      setTimeout(open, wait * (1 + Math.random()));
+      wait = Math.min(wait * 2, 3600000);
+    });
+  }
+  open();
+}

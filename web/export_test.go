@@ -1,0 +1,19 @@
+package web
+
+import "context"
+
+// WaitForStreams waits until at most n live streams are open on s, or ctx ends: what a
+// test that closes a stream waits for before it counts on the slot being free.
+func (s *Server) WaitForStreams(ctx context.Context, n int) error {
+	for {
+		open, ended := s.live.streams()
+		if open <= n {
+			return nil
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
