@@ -218,8 +218,21 @@ func (s *Server) handleAllThreads(f format) http.Handler {
 	})
 }
 
-func (s *Server) handleTag() http.Handler {
+// lowerCaseSlugs sends a list address typed with capitals (/tags/NETWORK.rss) for good to
+// the same address in lower case, query and all: slugs are lower case, and one address per
+// list keeps links, feeds and search engines on the one that works.
+func lowerCaseSlugs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lower := strings.ToLower(r.URL.Path); lower != r.URL.Path {
+			http.Redirect(w, r, (&url.URL{Path: lower, RawQuery: r.URL.RawQuery}).String(), http.StatusMovedPermanently)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleTag() http.Handler {
+	return lowerCaseSlugs(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug, f := feedName(r.PathValue("tag"))
 		tag, err := s.store.TagBySlug(r.Context(), slug)
 		if err != nil {
@@ -228,11 +241,11 @@ func (s *Server) handleTag() http.Handler {
 		}
 		s.serveList(w, r, f, listSpec{scope: parley.Scope{Kind: parley.ScopeTag, ID: tag.ID}, path: "/tags/" + tag.Slug,
 			title: tag.Name, intro: tag.Description, crumbs: []crumb{{Name: "Tags", URL: "/tags"}}})
-	})
+	}))
 }
 
 func (s *Server) handleTopic() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return lowerCaseSlugs(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug, f := feedName(r.PathValue("topic"))
 		topic, err := s.store.TopicBySlug(r.Context(), slug)
 		if err != nil {
@@ -246,11 +259,11 @@ func (s *Server) handleTopic() http.Handler {
 				URL: spec.path + "/" + sub.Slug, ThreadCount: sub.ThreadCount})
 		}
 		s.serveList(w, r, f, spec)
-	})
+	}))
 }
 
 func (s *Server) handleSubtopic() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return lowerCaseSlugs(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug, f := feedName(r.PathValue("subtopic"))
 		topic, err := s.store.TopicBySlug(r.Context(), r.PathValue("topic"))
 		if err != nil {
@@ -267,7 +280,7 @@ func (s *Server) handleSubtopic() http.Handler {
 			}
 		}
 		s.renderError(w, r, parley.NotFound("There is no subtopic %q in %s.", slug, topic.Name))
-	})
+	}))
 }
 
 // tagIndexView lists every tag.
