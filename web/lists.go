@@ -82,10 +82,12 @@ type listView struct {
 	Pinned    []parley.Thread
 	Threads   []parley.Thread
 	NextURL   string
-	FirstURL  string
-	FeedRSS   string
-	FeedAtom  string
-	Filtered  bool
+	// FirstURL leads back to the first page from a page reached by a cursor, and is set on
+	// no other: an empty page with it is a list that ended, without it an empty list.
+	FirstURL string
+	FeedRSS  string
+	FeedAtom string
+	Filtered bool
 	// Live is where the first page follows the threads started after it was shown.
 	Live string
 }

@@ -1,8 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
+
+	parley "github.com/parley-forum/parley"
+	"golang.org/x/net/html"
 )
 
 // TestSlugsInAnotherCaseRedirect checks that a tag, topic or subtopic address typed in
@@ -29,5 +34,50 @@ func TestSlugsInAnotherCaseRedirect(t *testing.T) {
 	}
 	if res, _ := site.get(t, "/tags/NO-SUCH-TAG"); res.StatusCode != http.StatusMovedPermanently {
 		t.Errorf("an unknown tag in capitals answered %d: a redirect, then a 404, as in lower case", res.StatusCode)
+	}
+}
+
+// emptyNote is the paragraph a list page shows in place of threads, "" when it shows some.
+func emptyNote(t *testing.T, site *testSite, path string) (text string, links []string) {
+	t.Helper()
+	res, body := site.get(t, path)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s answered %d", path, res.StatusCode)
+	}
+	p := find(mustParseHTML(t, body), func(n *html.Node) bool { return n.Data == "p" && hasClass(n, "empty") })
+	if p == nil {
+		return "", nil
+	}
+	for _, a := range findAll(p, func(n *html.Node) bool { return n.Data == "a" }) {
+		links = append(links, attr(a, "href"))
+	}
+	return textOf(p), links
+}
+
+// TestListPastItsEnd checks that a reader who follows a page link past a list's last thread
+// is told the list has ended and led back to its first page, while a list that holds no
+// thread at all still says so.
+func TestListPastItsEnd(t *testing.T) {
+	site := newSite(t, tinyForum)
+	if _, err := site.Store.CreateTag(context.Background(), parley.NewTag{Slug: "quiet", Name: "Quiet", Description: "Nothing yet."}); err != nil {
+		t.Fatal(err)
+	}
+	past := parley.Cursor{Sort: parley.SortNewest, Key: 1, ID: 1}.String() // older than every thread
+	for _, c := range []struct{ path, want, first string }{
+		{"/tags/network?sort=newest&after=" + past, "This list has ended", "/tags/network?sort=newest"},
+		{"/threads?sort=newest&filter=answered&after=" + past, "This list has ended", "/threads?filter=answered&sort=newest"},
+		{"/tags/quiet?sort=newest&after=" + past, "This list has ended", "/tags/quiet?sort=newest"},
+		{"/tags/quiet", "No threads here yet.", ""},
+	} {
+		text, links := emptyNote(t, site, c.path)
+		if !strings.Contains(text, c.want) {
+			t.Errorf("GET %s says %q, want %q", c.path, text, c.want)
+		}
+		if c.first != "" && (len(links) != 1 || links[0] != c.first) {
+			t.Errorf("GET %s links to %q, want the first page %q", c.path, links, c.first)
+		}
+	}
+	if text, _ := emptyNote(t, site, "/tags/network"); text != "" {
+		t.Errorf("the first page of a tag with threads says %q", text)
 	}
 }
