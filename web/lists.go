@@ -97,8 +97,41 @@ type option struct {
 	Selected     bool
 }
 
+// pageNumberParams are how other forums ask for a page by number. Lists here page by
+// keyset cursors (?after=, in each page's "Next page" link), so no number names a page.
+var pageNumberParams = []string{"page", "offset"}
+
+// answerPageNumber answers a list URL that asks for a page by number, and reports whether it
+// did. ?page=1 names the first page, so it is sent there for good. Any other number is
+// refused (400) with how lists page and a link to the first page: showing the first page at
+// a page-2 address, as lists once did, let readers and crawlers believe they had read on.
+// Other parameters a list does not know (utm_source and the like, which feed readers and
+// mail add) are still ignored: they ask for nothing a reader would miss.
+func (s *Server) answerPageNumber(w http.ResponseWriter, r *http.Request) bool {
+	q := r.URL.Query()
+	if !slices.ContainsFunc(pageNumberParams, q.Has) {
+		return false
+	}
+	firstPage := q.Get("page") == "1" && !q.Has("offset")
+	for _, name := range pageNumberParams {
+		q.Del(name)
+	}
+	q.Del("after")
+	first := withQuery(r.URL.Path, q.Encode())
+	if firstPage {
+		http.Redirect(w, r, first, http.StatusMovedPermanently)
+		return true
+	}
+	s.renderErrorLinking(w, r, parley.Invalid("page", "Lists have no page numbers: each page ends with a “Next page” link to the threads after it."),
+		crumb{Name: "Go to the first page of this list", URL: first})
+	return true
+}
+
 // serveList answers a list URL as a page or a feed, from the same query.
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, f format, spec listSpec) {
+	if s.answerPageNumber(w, r) {
+		return
+	}
 	params, err := parseListParams(r)
 	if err != nil {
 		s.renderError(w, r, err)

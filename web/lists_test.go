@@ -81,3 +81,41 @@ func TestListPastItsEnd(t *testing.T) {
 		t.Errorf("the first page of a tag with threads says %q", text)
 	}
 }
+
+// TestListPageNumbers checks the answer to ?page=N, which other forums use and which lists
+// here do not know, since they page by cursors: the first page for 1, a page saying how to
+// page for any other number, and no change for parameters that are none of the list's.
+func TestListPageNumbers(t *testing.T) {
+	site := sharedSite(t)
+	for _, c := range []struct{ path, want string }{
+		{"/tags/network?page=1", "/tags/network"},
+		{"/tags/network?sort=views&page=1", "/tags/network?sort=views"},
+		{"/threads.rss?page=1&filter=answered", "/threads.rss?filter=answered"},
+	} {
+		res, _ := site.get(t, c.path)
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != c.want {
+			t.Errorf("GET %s answered %d to %q, want 301 to %q", c.path, res.StatusCode, res.Header.Get("Location"), c.want)
+		}
+	}
+	for _, c := range []struct{ path, first string }{
+		{"/tags/network?page=2", "/tags/network"},
+		{"/topics/app-system-services/networking?sort=views&page=40", "/topics/app-system-services/networking?sort=views"},
+		{"/threads?offset=60&filter=answered", "/threads?filter=answered"},
+		{"/threads?page=next", "/threads"},
+	} {
+		res, body := site.get(t, c.path)
+		doc := mustParseHTML(t, body)
+		msg := ""
+		if p := find(doc, func(n *html.Node) bool { return hasClass(n, "error-message") }); p != nil {
+			msg = textOf(p)
+		}
+		first := find(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == c.first })
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(msg, "Next page") || first == nil {
+			t.Errorf("GET %s answered %d saying %q, linking to the first page: %v; want 400, how lists page and a link to %s",
+				c.path, res.StatusCode, msg, first != nil, c.first)
+		}
+	}
+	if res, _ := site.get(t, "/tags/network?utm_source=feed&ref=x"); res.StatusCode != http.StatusOK {
+		t.Errorf("a list with parameters of no meaning to it answered %d", res.StatusCode)
+	}
+}
