@@ -57,11 +57,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 
 // seedDemo fills an empty store with the small demo forum and leaves a non-empty one alone.
 // A forum it fills gets an admin account with a fresh random password, printed to out, so
-// that whoever tries the demo can moderate and manage it too.
-func seedDemo(ctx context.Context, store parley.Store, out, progress io.Writer) error {
+// that whoever tries the demo can moderate and manage it too. For a forum filled before,
+// whose admin's password was printed then, it prints how to make an admin: makeAdmin.
+func seedDemo(ctx context.Context, store parley.Store, out, progress io.Writer, makeAdmin string) error {
 	err := buildDemo(ctx, store, smallDemo, progress)
 	if parley.ErrorCode(err) == parley.EConflict {
-		return nil // the forum has content already
+		fmt.Fprintf(out, "The database holds a forum already, so no demo admin was made now (its password was printed when the demo was built). "+
+			"To make an admin, give a password on standard input to:\n  %s\n", makeAdmin)
+		return nil
 	}
 	if err != nil {
 		return err

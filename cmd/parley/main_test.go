@@ -410,3 +410,74 @@ func signIn(t *testing.T, base, handle, password string) int {
 	res.Body.Close()
 	return res.StatusCode
 }
+
+// TestServeDemoOnABuiltForumSaysHowToMakeAnAdmin starts serve --demo a second time on the
+// same folder, where the demo admin's password was printed once and is not again, and runs
+// the command it prints instead to make an admin, who then signs in.
+func TestServeDemoOnABuiltForumSaysHowToMakeAnAdmin(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "a data folder")
+	first := startServer(t, env(), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", dir)
+	if err := first.shutdown(t); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, env(), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", dir)
+	out := srv.stdout.String()
+	_, cmd, found := strings.Cut(out, "parley user create ")
+	cmd, _, _ = strings.Cut(cmd, "\n")
+	if !found || !strings.Contains(cmd, "--role admin") {
+		t.Fatalf("serve --demo on a built forum printed no way to make an admin:\n%s", out)
+	}
+	args, err := shellWords(cmd)
+	if err != nil {
+		t.Fatalf("%v in %q", err, cmd)
+	}
+	if _, err := runInput(t, "a long admin password\n", append([]string{"user", "create"}, args...)...); err != nil {
+		t.Fatalf("parley user create %s: %v", cmd, err)
+	}
+	handle := args[slices.Index(args, "--handle")+1]
+	if status := signIn(t, srv.URL, handle, "a long admin password"); status != http.StatusSeeOther {
+		t.Errorf("signing in as the admin made as serve said answered %d", status)
+	}
+}
+
+// shellWords splits a command line as a POSIX shell would, for words that are plain or in
+// single quotes.
+func shellWords(line string) ([]string, error) {
+	var words []string
+	var word strings.Builder
+	inWord, quoted := false, false
+	for _, r := range line {
+		switch {
+		case r == '\'':
+			quoted, inWord = !quoted, true
+		case r == ' ' && !quoted:
+			if inWord {
+				words = append(words, word.String())
+			}
+			word.Reset()
+			inWord = false
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		return nil, errors.New("an unclosed quote")
+	}
+	if inWord {
+		words = append(words, word.String())
+	}
+	return words, nil
+}
+
+// TestMakeAdminCommandHidesPasswords checks the printed command for a PostgreSQL forum:
+// it names the database, but not the password in its URL.
+func TestMakeAdminCommandHidesPasswords(t *testing.T) {
+	c := common{Data: "./data", DatabaseURL: "postgres://parley:s3cret@db.internal/parley?sslmode=disable"}
+	got := c.makeAdminCommand()
+	args, err := shellWords(strings.TrimPrefix(got, "parley "))
+	if err != nil || strings.Contains(got, "s3cret") || !slices.Contains(args, "postgres://parley:xxxxx@db.internal/parley?sslmode=disable") {
+		t.Errorf("the command is %q (%v), want the database URL without its password", got, err)
+	}
+}
