@@ -74,6 +74,7 @@ document.addEventListener("DOMContentLoaded", function () {
     follow(wrap.dataset.livePosts, "reply", function (event) {
       if (!list || document.getElementById("post-" + event.lastEventId)) return;
       list.insertAdjacentHTML("beforeend", event.data);
+      addCopyButtons(list.lastElementChild);
       var article = list.lastElementChild && list.lastElementChild.querySelector("article");
       if (status && article) status.textContent = "New: " + article.getAttribute("aria-label");
     });
@@ -114,4 +115,47 @@ function follow(url, name, handle) {
     });
   }
   open();
+}
+
+// Code blocks get a Copy button that puts the code on the clipboard and says so, to the
+// eye on the button and to screen readers through a polite live region. Without
+// JavaScript, or without the Clipboard API, a code block is plain text to select and copy.
+document.addEventListener("DOMContentLoaded", function () { addCopyButtons(document); });
+
+function addCopyButtons(root) {
+  if (!navigator.clipboard || !root) return;
+  var status = document.getElementById("copy-status");
+  if (!status) {
+    status = document.body.appendChild(document.createElement("p"));
+    status.id = "copy-status";
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+  }
+  root.querySelectorAll(".post-body pre").forEach(function (pre) {
+    if (pre.parentNode.classList.contains("code-block")) return;
+    var block = document.createElement("div");
+    block.className = "code-block";
+    pre.parentNode.insertBefore(block, pre);
+    block.appendChild(pre);
+    var button = block.appendChild(document.createElement("button"));
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy the code");
+    var timer;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(pre.textContent).then(function () {
+        say("Copied", "Code copied to the clipboard");
+      }, function () {
+        say("Copy failed", "The code could not be copied; select it and copy it instead");
+      });
+    });
+    function say(label, announcement) {
+      button.textContent = label;
+      status.textContent = "";
+      status.textContent = announcement;
+      clearTimeout(timer);
+      timer = setTimeout(function () { button.textContent = "Copy"; }, 3000);
+    }
+  });
 }
