@@ -10,11 +10,30 @@ import (
 	"golang.org/x/net/html"
 )
 
+// redirect is a path and where it must send a reader for good.
+type redirect struct{ path, to string }
+
+// checkRedirects asks for each path, which must answer 301 to its target, which must
+// answer 200.
+func checkRedirects(t *testing.T, site *testSite, redirects []redirect) {
+	t.Helper()
+	for _, c := range redirects {
+		res, _ := site.get(t, c.path)
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != c.to {
+			t.Errorf("GET %s answered %d to %q, want 301 to %q", c.path, res.StatusCode, res.Header.Get("Location"), c.to)
+			continue
+		}
+		if res, _ := site.get(t, c.to); res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s (redirected from %s) answered %d", c.to, c.path, res.StatusCode)
+		}
+	}
+}
+
 // TestSlugsInAnotherCaseRedirect checks that a tag, topic or subtopic address typed in
 // capitals is sent, for good, to the address in lower case, with its feed suffix and query.
 func TestSlugsInAnotherCaseRedirect(t *testing.T) {
 	site := sharedSite(t)
-	for _, c := range []struct{ path, want string }{
+	checkRedirects(t, site, []redirect{
 		{"/tags/NETWORK", "/tags/network"},
 		{"/tags/Network.rss?sort=newest", "/tags/network.rss?sort=newest"},
 		{"/tags/NETWORK.atom?filter=answered&sort=views", "/tags/network.atom?filter=answered&sort=views"},
@@ -22,16 +41,7 @@ func TestSlugsInAnotherCaseRedirect(t *testing.T) {
 		{"/topics/APP-SYSTEM-SERVICES.RSS", "/topics/app-system-services.rss"},
 		{"/topics/app-system-services/Networking?sort=replies", "/topics/app-system-services/networking?sort=replies"},
 		{"/topics/App-System-Services/NETWORKING.atom", "/topics/app-system-services/networking.atom"},
-	} {
-		res, _ := site.get(t, c.path)
-		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != c.want {
-			t.Errorf("GET %s answered %d to %q, want 301 to %q", c.path, res.StatusCode, res.Header.Get("Location"), c.want)
-			continue
-		}
-		if res, _ := site.get(t, c.want); res.StatusCode != http.StatusOK {
-			t.Errorf("GET %s (redirected from %s) answered %d", c.want, c.path, res.StatusCode)
-		}
-	}
+	})
 	if res, _ := site.get(t, "/tags/NO-SUCH-TAG"); res.StatusCode != http.StatusMovedPermanently {
 		t.Errorf("an unknown tag in capitals answered %d: a redirect, then a 404, as in lower case", res.StatusCode)
 	}
@@ -87,16 +97,11 @@ func TestListPastItsEnd(t *testing.T) {
 // page for any other number, and no change for parameters that are none of the list's.
 func TestListPageNumbers(t *testing.T) {
 	site := sharedSite(t)
-	for _, c := range []struct{ path, want string }{
+	checkRedirects(t, site, []redirect{
 		{"/tags/network?page=1", "/tags/network"},
 		{"/tags/network?sort=views&page=1", "/tags/network?sort=views"},
 		{"/threads.rss?page=1&filter=answered", "/threads.rss?filter=answered"},
-	} {
-		res, _ := site.get(t, c.path)
-		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != c.want {
-			t.Errorf("GET %s answered %d to %q, want 301 to %q", c.path, res.StatusCode, res.Header.Get("Location"), c.want)
-		}
-	}
+	})
 	for _, c := range []struct{ path, first string }{
 		{"/tags/network?page=2", "/tags/network"},
 		{"/topics/app-system-services/networking?sort=views&page=40", "/topics/app-system-services/networking?sort=views"},
