@@ -178,6 +178,9 @@ type serveConfig struct {
 	// MaxAttachmentSize and MaxAttachments bound the files of one post.
 	MaxAttachmentSize int64
 	MaxAttachments    int
+	// LiveStreamsPerAddress caps the live-update streams one client address holds open;
+	// behind a proxy every reader has the proxy's address, so raise it there.
+	LiveStreamsPerAddress int
 	// Blobs is where attached files live: "database" (PostgreSQL only, the default there)
 	// or "folder" (Data's blobs/, the default on SQLite).
 	Blobs string
@@ -196,6 +199,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.Int(&c.NewAccountLinks, "new-account-links", 2, "links to other sites a post from a new account may carry")
 	f.Size(&c.MaxAttachmentSize, "max-attachment-size", 5<<20, "largest file a post may carry")
 	f.Int(&c.MaxAttachments, "max-attachments", 5, "most files a post may carry")
+	f.Int(&c.LiveStreamsPerAddress, "live-streams-per-address", 20, "live-update streams one client address may hold open")
 	f.String(&c.Blobs, "blobs", "", "where attached files live: database (PostgreSQL only) or folder (default database with --database-url, else folder)")
 	if err := f.parse(args); err != nil {
 		return nil, err
@@ -228,6 +232,9 @@ func (c *serveConfig) validate() error {
 	}
 	if c.MaxAttachments < 1 || c.MaxAttachments > 20 {
 		return fmt.Errorf("--max-attachments (PARLEY_MAX_ATTACHMENTS) %d: use 1 up to 20", c.MaxAttachments)
+	}
+	if c.LiveStreamsPerAddress < 1 {
+		return fmt.Errorf("--live-streams-per-address (PARLEY_LIVE_STREAMS_PER_ADDRESS) %d: use 1 or more", c.LiveStreamsPerAddress)
 	}
 	return c.validateBlobs()
 }

@@ -279,6 +279,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		{"bad --max-attachment-size", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-attachment-size", "5 GiB"}, "-max-attachment-size"},
 		{"no --max-attachments", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-attachments", "0"}, "--max-attachments"},
 		{"too many PARLEY_MAX_ATTACHMENTS", env("PARLEY_MAX_ATTACHMENTS", "50"), []string{"serve", "--addr", "127.0.0.1:0"}, "PARLEY_MAX_ATTACHMENTS"},
+		{"no --live-streams-per-address", env(), []string{"serve", "--addr", "127.0.0.1:0", "--live-streams-per-address", "0"}, "--live-streams-per-address"},
 		{"bad --blobs", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "s3"}, "--blobs"},
 		{"files in SQLite", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "database"}, "--blobs"},
 		{"files in the database too large", env("PARLEY_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
@@ -479,5 +480,29 @@ func TestMakeAdminCommandHidesPasswords(t *testing.T) {
 	args, err := shellWords(strings.TrimPrefix(got, "parley "))
 	if err != nil || strings.Contains(got, "s3cret") || !slices.Contains(args, "postgres://parley:xxxxx@db.internal/parley?sslmode=disable") {
 		t.Errorf("the command is %q (%v), want the database URL without its password", got, err)
+	}
+}
+
+// TestServeCapsLiveStreamsPerAddress serves with --live-streams-per-address 1, as a test of
+// the flag: a second stream from the same address is refused while the first is open.
+func TestServeCapsLiveStreamsPerAddress(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, env(), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--live-streams-per-address", "1")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/live?list=all", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Body.Close()
+	if first.StatusCode != http.StatusOK {
+		t.Fatalf("the first stream answered %d", first.StatusCode)
+	}
+	if res := srv.get(t, "/threads/1/live", ""); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a second stream from the address answered %d, want 429", res.StatusCode)
 	}
 }

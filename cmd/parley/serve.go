@@ -107,7 +107,7 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln net.Listene
 		return err
 	}
 	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
-		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments,
+		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments, LiveStreamsPerAddress: cfg.LiveStreamsPerAddress,
 		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists)}
 	if cfg.DatabaseReadURL != "" {
 		wcfg.FreshReads = freshReads
