@@ -424,7 +424,7 @@ func newBar(w io.Writer, total int64) *progressbar.ProgressBar {
 	if w == nil {
 		w = io.Discard
 	}
-	return progressbar.NewOptions64(total,
+	bar := progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
@@ -434,4 +434,8 @@ func newBar(w io.Writer, total int64) *progressbar.ProgressBar {
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionClearOnFinish(),
 	)
+	// Counting nought starts the bar's rate window now: left to the first rows counted, the
+	// window would start then and hold those rows too, showing a first rate far too high.
+	bar.Add(0)
+	return bar
 }

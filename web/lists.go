@@ -85,10 +85,12 @@ type listView struct {
 	Pinned    []parley.Thread
 	Threads   []parley.Thread
 	NextURL   string
-	FirstURL  string
-	FeedRSS   string
-	FeedAtom  string
-	Filtered  bool
+	// FirstURL leads back to the first page from a page reached by a cursor, and is set on
+	// no other: an empty page with it is a list that ended, without it an empty list.
+	FirstURL string
+	FeedRSS  string
+	FeedAtom string
+	Filtered bool
 	// Live is where the first page follows the threads started after it was shown.
 	Live string
 }
@@ -98,8 +100,41 @@ type option struct {
 	Selected     bool
 }
 
+// pageNumberParams are how other forums ask for a page by number. Lists here page by
+// keyset cursors (?after=, in each page's "Next page" link), so no number names a page.
+var pageNumberParams = []string{"page", "offset"}
+
+// answerPageNumber answers a list URL that asks for a page by number, and reports whether it
+// did. ?page=1 names the first page, so it is sent there for good. Any other number is
+// refused (400) with how lists page and a link to the first page: showing the first page at
+// a page-2 address, as lists once did, let readers and crawlers believe they had read on.
+// Other parameters a list does not know (utm_source and the like, which feed readers and
+// mail add) are still ignored: they ask for nothing a reader would miss.
+func (s *Server) answerPageNumber(w http.ResponseWriter, r *http.Request) bool {
+	q := r.URL.Query()
+	if !slices.ContainsFunc(pageNumberParams, q.Has) {
+		return false
+	}
+	firstPage := q.Get("page") == "1" && !q.Has("offset")
+	for _, name := range pageNumberParams {
+		q.Del(name)
+	}
+	q.Del("after")
+	first := withQuery(r.URL.Path, q.Encode())
+	if firstPage {
+		http.Redirect(w, r, first, http.StatusMovedPermanently)
+		return true
+	}
+	s.renderErrorLinking(w, r, parley.Invalid("page", "Lists have no page numbers: each page ends with a “Next page” link to the threads after it."),
+		crumb{Name: "Go to the first page of this list", URL: first})
+	return true
+}
+
 // serveList answers a list URL as a page or a feed, from the same query.
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, f format, spec listSpec) {
+	if s.answerPageNumber(w, r) {
+		return
+	}
 	params, err := parseListParams(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -221,8 +256,21 @@ func (s *Server) handleAllThreads(f format) http.Handler {
 	})
 }
 
-func (s *Server) handleTag() http.Handler {
+// lowerCaseSlugs sends a list address typed with capitals (/tags/NETWORK.rss) for good to
+// the same address in lower case, query and all: slugs are lower case, and one address per
+// list keeps links, feeds and search engines on the one that works.
+func lowerCaseSlugs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lower := strings.ToLower(r.URL.Path); lower != r.URL.Path {
+			http.Redirect(w, r, (&url.URL{Path: lower, RawQuery: r.URL.RawQuery}).String(), http.StatusMovedPermanently)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleTag() http.Handler {
+	return lowerCaseSlugs(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug, f := feedName(r.PathValue("tag"))
 		tag, err := s.store.TagBySlug(r.Context(), slug)
 		if err != nil {
@@ -231,11 +279,11 @@ func (s *Server) handleTag() http.Handler {
 		}
 		s.serveList(w, r, f, listSpec{scope: parley.Scope{Kind: parley.ScopeTag, ID: tag.ID}, path: "/tags/" + tag.Slug,
 			title: tag.Name, intro: tag.Description, crumbs: []crumb{{Name: "Tags", URL: "/tags"}}})
-	})
+	}))
 }
 
 func (s *Server) handleTopic() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return lowerCaseSlugs(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug, f := feedName(r.PathValue("topic"))
 		topic, err := s.store.TopicBySlug(r.Context(), slug)
 		if err != nil {
@@ -249,11 +297,11 @@ func (s *Server) handleTopic() http.Handler {
 				URL: spec.path + "/" + sub.Slug, ThreadCount: sub.ThreadCount})
 		}
 		s.serveList(w, r, f, spec)
-	})
+	}))
 }
 
 func (s *Server) handleSubtopic() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return lowerCaseSlugs(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug, f := feedName(r.PathValue("subtopic"))
 		topic, err := s.store.TopicBySlug(r.Context(), r.PathValue("topic"))
 		if err != nil {
@@ -270,7 +318,7 @@ func (s *Server) handleSubtopic() http.Handler {
 			}
 		}
 		s.renderError(w, r, parley.NotFound("There is no subtopic %q in %s.", slug, topic.Name))
-	})
+	}))
 }
 
 // tagIndexView lists every tag.

@@ -29,6 +29,9 @@ const (
 	liveWriteTimeout = 30 * time.Second
 	// liveBatch bounds what one look at the store sends.
 	liveBatch = 50
+	// liveRetryAfter is when a refused stream may try again: long enough that a page
+	// refused for being one of too many does not add to the load it was refused for.
+	liveRetryAfter = 60 * time.Second
 )
 
 // liveHub wakes the streams watching a thread or a list when an event concerns them.
@@ -37,12 +40,73 @@ type liveHub struct {
 	threads map[int64]map[chan struct{}]struct{}
 	lists   map[int64]map[chan struct{}]struct{}
 	closing chan struct{} // closed when the server shuts down, ending every stream
-	close   sync.Once
+
+	close sync.Once
+
+	// Every open stream holds a connection, a goroutine and a file descriptor for as long
+	// as its reader likes, so they are counted, per client address and in all, and refused
+	// past perAddress and most.
+	perAddress, most int
+	open             map[string]int
+	total            int
+	ended            chan struct{} // closed, and replaced, each time a stream ends
 }
 
-func newLiveHub() *liveHub {
+func newLiveHub(perAddress, most int) *liveHub {
 	return &liveHub{threads: map[int64]map[chan struct{}]struct{}{}, lists: map[int64]map[chan struct{}]struct{}{},
-		closing: make(chan struct{})}
+		closing: make(chan struct{}), perAddress: perAddress, most: most, open: map[string]int{}, ended: make(chan struct{})}
+}
+
+// admit counts a new stream from addr and returns what ends it, or, past a cap, the
+// status that refuses it: 429 when addr holds its share already, 503 when this node holds
+// all it takes.
+func (h *liveHub) admit(addr string) (end func(), refused int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case h.open[addr] >= h.perAddress:
+		return nil, http.StatusTooManyRequests
+	case h.total >= h.most:
+		return nil, http.StatusServiceUnavailable
+	}
+	h.open[addr]++
+	h.total++
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.open[addr]--; h.open[addr] == 0 {
+			delete(h.open, addr)
+		}
+		h.total--
+		close(h.ended)
+		h.ended = make(chan struct{})
+	}, 0
+}
+
+// streams is how many streams are open, and a channel closed when one of them ends.
+func (h *liveHub) streams() (int, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.total, h.ended
+}
+
+// admitStream counts the request's stream, or answers it with the refusal and returns
+// false. The refusal is a short text, not an error page: its reader is a script, and a
+// browser's EventSource gives up on any answer but 200 (app.js then waits before trying
+// again, at least Retry-After).
+func (s *Server) admitStream(w http.ResponseWriter, r *http.Request) (end func(), ok bool) {
+	end, refused := s.live.admit(clientIP(r))
+	if refused == 0 {
+		return end, true
+	}
+	msg := "Too many live updates are open from your address; close some pages and try again later."
+	if refused == http.StatusServiceUnavailable {
+		msg = "This server follows as many live updates as it can; try again later."
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(liveRetryAfter/time.Second)))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, msg, refused)
+	return nil, false
 }
 
 // watch registers a wake-up channel for key in m until stop is called.
@@ -206,6 +270,11 @@ func (s *Server) runStream(ctx context.Context, st *stream, wake <-chan struct{}
 // for it, with the buttons the reader may use.
 func (s *Server) handleThreadLive() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		end, ok := s.admitStream(w, r)
+		if !ok {
+			return
+		}
+		defer end()
 		r = r.WithContext(parley.ReadPrimary(r.Context())) // woken by a write a replica may not have yet
 		id, err := pathID(r, "thread")
 		if err != nil {
@@ -270,6 +339,11 @@ func (s *Server) sendReplies(r *http.Request, st *stream, t parley.Thread, after
 // or tag:ID) after thread id after, newest last, each as its id and title.
 func (s *Server) handleListLive() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		end, ok := s.admitStream(w, r)
+		if !ok {
+			return
+		}
+		defer end()
 		r = r.WithContext(parley.ReadPrimary(r.Context()))
 		sc, err := parseLiveList(r.URL.Query().Get("list"))
 		if err != nil {

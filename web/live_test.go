@@ -3,6 +3,8 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
 )
 
@@ -143,6 +146,69 @@ func TestListPageStreamsNewThreads(t *testing.T) {
 	if res, _ := reader.get("/live?list=nonsense"); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("following an unknown list answered %d, want 400", res.StatusCode)
 	}
+}
+
+// clientFrom is an HTTP client whose connections come from ip, one of loopback's many
+// addresses, so that a test can be several readers at once.
+func clientFrom(t *testing.T, ip string) *http.Client {
+	t.Helper()
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	tr := &http.Transport{DialContext: dialer.DialContext}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+// refusedStream asks for a stream that must be refused with status, and checks that the
+// refusal says when to come back and why.
+func refusedStream(t *testing.T, c *http.Client, url string, status int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // ends a stream that was wrongly let open
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body []byte
+	if res.StatusCode != http.StatusOK {
+		body, _ = io.ReadAll(res.Body)
+	}
+	if res.StatusCode != status || res.Header.Get("Retry-After") == "" ||
+		!strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") || !strings.Contains(string(body), "try again later") {
+		t.Errorf("GET %s answered %d, Retry-After %q, %q: %q; want %d with Retry-After and a reason",
+			url, res.StatusCode, res.Header.Get("Retry-After"), res.Header.Get("Content-Type"), body, status)
+	}
+}
+
+func TestLiveStreamsAreCapped(t *testing.T) {
+	site := newSiteWith(t, tinyForum, web.Config{LiveStreamsPerAddress: 3, LiveStreams: 5})
+	here, there, elsewhere := clientFrom(t, "127.0.0.1"), clientFrom(t, "127.0.0.2"), clientFrom(t, "127.0.0.3")
+	paths := []string{"/live?list=all", threadPath(1) + "/live"}
+
+	var mine []*sseStream
+	for i := range 3 {
+		mine = append(mine, openStream(t, here, site.URL, paths[i%2], ""))
+	}
+	refusedStream(t, here, site.URL+paths[0], http.StatusTooManyRequests)
+	refusedStream(t, here, site.URL+paths[1], http.StatusTooManyRequests)
+	// Another address still gets its streams, up to what the node takes in all.
+	openStream(t, there, site.URL, paths[0], "")
+	openStream(t, there, site.URL, paths[1], "")
+	refusedStream(t, elsewhere, site.URL+paths[0], http.StatusServiceUnavailable)
+
+	// A stream closed gives its slot back, to its own address first of all.
+	mine[0].close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := site.Server.WaitForStreams(ctx, 4); err != nil {
+		t.Fatalf("the closed stream was still counted: %v", err)
+	}
+	openStream(t, here, site.URL, paths[0], "")
+	refusedStream(t, elsewhere, site.URL+paths[1], http.StatusServiceUnavailable)
 }
 
 // TestLiveRepliesInTheBrowser opens a thread in Chromium, posts a reply from elsewhere and

@@ -151,6 +151,7 @@ type errorPage struct {
 	page
 	Status  int
 	Message string
+	Instead crumb // where to go instead, when there is a better place than the front page
 }
 
 // ago says how long ago t was, in the coarse words a reader wants in a list.

@@ -133,6 +133,12 @@ func statusFor(err error) int {
 // application/problem+json for API clients. Internal errors are logged with their detail,
 // which is never shown.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	s.renderErrorLinking(w, r, err, crumb{})
+}
+
+// renderErrorLinking is renderError with a link, on the HTML page, to where the reader may
+// go instead.
+func (s *Server) renderErrorLinking(w http.ResponseWriter, r *http.Request, err error, instead crumb) {
 	status := statusFor(err)
 	if status >= 500 {
 		s.log.Error("internal error", "path", r.URL.Path, "err", err)
@@ -142,7 +148,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		writeProblem(w, status, msg)
 		return
 	}
-	page := errorPage{page: s.newPage(r, http.StatusText(status)), Status: status, Message: msg}
+	page := errorPage{page: s.newPage(r, http.StatusText(status)), Status: status, Message: msg, Instead: instead}
 	body, renderErr := s.pages.render("error", &page)
 	if renderErr != nil {
 		s.log.Error("render error page", "err", renderErr)

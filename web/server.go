@@ -71,6 +71,11 @@ type Config struct {
 	// MaxUploadBytesPerDay is how many bytes of files one account may send in any 24
 	// hours (parley.UploadGrace), whether posted or not. Zero means 100 MB.
 	MaxUploadBytesPerDay int64
+	// LiveStreamsPerAddress and LiveStreams cap the live-update streams open at once: from
+	// one client address, and on this node. Zero means 20 (a reader with many tabs) and
+	// 5,000 (each holds a file descriptor; keep it under the process's limit).
+	LiveStreamsPerAddress int
+	LiveStreams           int
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -214,6 +219,12 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	if cfg.MaxUploadBytesPerDay == 0 {
 		cfg.MaxUploadBytesPerDay = 100 << 20
 	}
+	if cfg.LiveStreamsPerAddress == 0 {
+		cfg.LiveStreamsPerAddress = 20
+	}
+	if cfg.LiveStreams == 0 {
+		cfg.LiveStreams = 5000
+	}
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -227,7 +238,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 		cfg.Events = events.NewLocal()
 	}
 	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
-		cache: newPageCache(cfg.PageTTL), diffs: newDiffCache(maxDiffBytes), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(),
+		cache: newPageCache(cfg.PageTTL), diffs: newDiffCache(maxDiffBytes), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(cfg.LiveStreamsPerAddress, cfg.LiveStreams),
 		now: time.Now}
 	ch, unfollow := s.events.Subscribe()
 	s.unfollow = unfollow

@@ -180,6 +180,9 @@ type serveConfig struct {
 	MaxAttachments    int
 	// MaxUploadBytesPerDay is how many bytes of files an account may send in 24 hours.
 	MaxUploadBytesPerDay int64
+	// LiveStreamsPerAddress caps the live-update streams one client address holds open;
+	// behind a proxy every reader has the proxy's address, so raise it there.
+	LiveStreamsPerAddress int
 	// Blobs is where attached files live: "database" (PostgreSQL only, the default there)
 	// or "folder" (Data's blobs/, the default on SQLite).
 	Blobs string
@@ -204,6 +207,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.Size(&c.MaxAttachmentSize, "max-attachment-size", 5<<20, "largest file a post may carry")
 	f.Int(&c.MaxAttachments, "max-attachments", 5, "most files a post may carry")
 	f.Size(&c.MaxUploadBytesPerDay, "max-upload-bytes-per-day", 100<<20, "bytes of files an account may send in 24 hours, posted or not")
+	f.Int(&c.LiveStreamsPerAddress, "live-streams-per-address", 20, "live-update streams one client address may hold open")
 	f.String(&c.Blobs, "blobs", "", "where attached files live: database (PostgreSQL only) or folder (default database with --database-url, else folder)")
 	f.String(&c.MetricsAddr, "metrics-addr", "", "address serving /metrics alone, for operators (default none)")
 	f.String(&c.MetricsToken, "metrics-token", "", "bearer token that /metrics on --addr asks for (default none: not served on --addr)")
@@ -246,6 +250,9 @@ func (c *serveConfig) validate() error {
 	}
 	if err := c.validateMetrics(); err != nil {
 		return err
+	}
+	if c.LiveStreamsPerAddress < 1 {
+		return fmt.Errorf("--live-streams-per-address (PARLEY_LIVE_STREAMS_PER_ADDRESS) %d: use 1 or more", c.LiveStreamsPerAddress)
 	}
 	return c.validateBlobs()
 }

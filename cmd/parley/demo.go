@@ -57,11 +57,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 
 // seedDemo fills an empty store with the small demo forum and leaves a non-empty one alone.
 // A forum it fills gets an admin account with a fresh random password, printed to out, so
-// that whoever tries the demo can moderate and manage it too.
-func seedDemo(ctx context.Context, store parley.Store, out, progress io.Writer) error {
+// that whoever tries the demo can moderate and manage it too. For a forum filled before,
+// whose admin's password was printed then, it prints how to make an admin: makeAdmin.
+func seedDemo(ctx context.Context, store parley.Store, out, progress io.Writer, makeAdmin string) error {
 	err := buildDemo(ctx, store, smallDemo, progress)
 	if parley.ErrorCode(err) == parley.EConflict {
-		return nil // the forum has content already
+		fmt.Fprintf(out, "The database holds a forum already, so no demo admin was made now (its password was printed when the demo was built). "+
+			"To make an admin, give a password on standard input to:\n  %s\n", makeAdmin)
+		return nil
 	}
 	if err != nil {
 		return err
@@ -79,6 +82,11 @@ func seedDemo(ctx context.Context, store parley.Store, out, progress io.Writer) 
 	fmt.Fprintf(out, "Demo forum built. Sign in as %s with the password %s to moderate and manage it.\n", demoAdmin, password)
 	return nil
 }
+
+// startBar draws bar at nought, which starts its clock and its rate's first window before
+// the first batch of work is counted. Left to the first count, the bar started both then
+// and showed that batch over the instant since: millions of items a second.
+func startBar(bar *progressbar.ProgressBar) { bar.Add(0) }
 
 // demoAdmin is the handle of the demo forum's admin account.
 const demoAdmin = "demo_admin"
@@ -104,6 +112,7 @@ func buildDemo(ctx context.Context, store parley.Store, cfg demo.Config, progres
 		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
+	startBar(bar)
 	err = demo.Generate(ctx, cfg, markdown.New(), w, func(done int) { bar.Set(done) })
 	bar.Finish()
 	if err != nil {

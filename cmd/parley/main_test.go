@@ -281,6 +281,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		{"too many PARLEY_MAX_ATTACHMENTS", env("PARLEY_MAX_ATTACHMENTS", "50"), []string{"serve", "--addr", "127.0.0.1:0"}, "PARLEY_MAX_ATTACHMENTS"},
 		{"bad PARLEY_MAX_UPLOAD_BYTES_PER_DAY", env("PARLEY_MAX_UPLOAD_BYTES_PER_DAY", "lots"), []string{"serve"}, "PARLEY_MAX_UPLOAD_BYTES_PER_DAY"},
 		{"--max-upload-bytes-per-day below one file", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-upload-bytes-per-day", "1MB"}, "--max-upload-bytes-per-day"},
+		{"no --live-streams-per-address", env(), []string{"serve", "--addr", "127.0.0.1:0", "--live-streams-per-address", "0"}, "--live-streams-per-address"},
 		{"bad --blobs", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "s3"}, "--blobs"},
 		{"files in SQLite", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "database"}, "--blobs"},
 		{"files in the database too large", env("PARLEY_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
@@ -484,4 +485,99 @@ func signIn(t *testing.T, base, handle, password string) int {
 	}
 	res.Body.Close()
 	return res.StatusCode
+}
+
+// TestServeDemoOnABuiltForumSaysHowToMakeAnAdmin starts serve --demo a second time on the
+// same folder, where the demo admin's password was printed once and is not again, and runs
+// the command it prints instead to make an admin, who then signs in.
+func TestServeDemoOnABuiltForumSaysHowToMakeAnAdmin(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "a data folder")
+	first := startServer(t, env(), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", dir)
+	if err := first.shutdown(t); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, env(), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", dir)
+	out := srv.stdout.String()
+	_, cmd, found := strings.Cut(out, "parley user create ")
+	cmd, _, _ = strings.Cut(cmd, "\n")
+	if !found || !strings.Contains(cmd, "--role admin") {
+		t.Fatalf("serve --demo on a built forum printed no way to make an admin:\n%s", out)
+	}
+	args, err := shellWords(cmd)
+	if err != nil {
+		t.Fatalf("%v in %q", err, cmd)
+	}
+	if _, err := runInput(t, "a long admin password\n", append([]string{"user", "create"}, args...)...); err != nil {
+		t.Fatalf("parley user create %s: %v", cmd, err)
+	}
+	handle := args[slices.Index(args, "--handle")+1]
+	if status := signIn(t, srv.URL, handle, "a long admin password"); status != http.StatusSeeOther {
+		t.Errorf("signing in as the admin made as serve said answered %d", status)
+	}
+}
+
+// shellWords splits a command line as a POSIX shell would, for words that are plain or in
+// single quotes.
+func shellWords(line string) ([]string, error) {
+	var words []string
+	var word strings.Builder
+	inWord, quoted := false, false
+	for _, r := range line {
+		switch {
+		case r == '\'':
+			quoted, inWord = !quoted, true
+		case r == ' ' && !quoted:
+			if inWord {
+				words = append(words, word.String())
+			}
+			word.Reset()
+			inWord = false
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		return nil, errors.New("an unclosed quote")
+	}
+	if inWord {
+		words = append(words, word.String())
+	}
+	return words, nil
+}
+
+// TestMakeAdminCommandHidesPasswords checks the printed command for a PostgreSQL forum:
+// it names the database, but not the password in its URL.
+func TestMakeAdminCommandHidesPasswords(t *testing.T) {
+	c := common{Data: "./data", DatabaseURL: "postgres://parley:s3cret@db.internal/parley?sslmode=disable"}
+	got := c.makeAdminCommand()
+	args, err := shellWords(strings.TrimPrefix(got, "parley "))
+	if err != nil || strings.Contains(got, "s3cret") || !slices.Contains(args, "postgres://parley:xxxxx@db.internal/parley?sslmode=disable") {
+		t.Errorf("the command is %q (%v), want the database URL without its password", got, err)
+	}
+}
+
+// TestServeCapsLiveStreamsPerAddress serves with --live-streams-per-address 1, as a test of
+// the flag: a second stream from the same address is refused while the first is open.
+func TestServeCapsLiveStreamsPerAddress(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, env(), "serve", "--demo", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--live-streams-per-address", "1")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/live?list=all", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Body.Close()
+	if first.StatusCode != http.StatusOK {
+		t.Fatalf("the first stream answered %d", first.StatusCode)
+	}
+	if res := srv.get(t, "/threads/1/live", ""); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a second stream from the address answered %d, want 429", res.StatusCode)
+	}
 }

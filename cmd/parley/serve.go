@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,7 +45,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer store.Close()
 	if cfg.Demo {
-		if err := seedDemo(ctx, store, stdout, stderr); err != nil {
+		if err := seedDemo(ctx, store, stdout, stderr, cfg.makeAdminCommand()); err != nil {
 			return err
 		}
 	}
@@ -64,6 +65,33 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer metricsLn.Close() // for a return before it serves; closing twice is harmless
 	}
 	return serve(ctx, cfg, store, ln, metricsLn, log, stdout)
+}
+
+// makeAdminCommand is the command that makes an admin account in the database c names,
+// with an example handle, name and e-mail address. A password in a database URL is hidden,
+// since the command is printed.
+func (c *common) makeAdminCommand() string {
+	where := "--data " + shellQuote(c.Data)
+	if c.DatabaseURL != "" {
+		shown := c.DatabaseURL
+		if u, err := url.Parse(c.DatabaseURL); err == nil {
+			shown = u.Redacted()
+		}
+		where = "--database-url " + shellQuote(shown)
+	}
+	return "parley user create " + where + " --handle ana --name Ana --email ana@example.com --role admin"
+}
+
+// shellQuote makes s one word for a POSIX shell: as it is when it is plain, else in single
+// quotes.
+func shellQuote(s string) string {
+	plain := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:@=+,", r))
+	}) < 0
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // serve answers requests until ctx ends, then shuts down in order: stop accepting, let
@@ -90,7 +118,8 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 		{"unposted files", func(ctx context.Context) (int64, error) { return store.CollectUploads(ctx, blobs.Delete) }}}
 	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
 		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments, MaxUploadBytesPerDay: cfg.MaxUploadBytesPerDay,
-		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists),
+		LiveStreamsPerAddress: cfg.LiveStreamsPerAddress,
+		NewAccountPeriod:      cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists),
 		MetricsToken: cfg.MetricsToken}
 	if cfg.DatabaseReadURL != "" {
 		wcfg.FreshReads = freshReads

@@ -71,9 +71,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var status = document.getElementById("live-status");
   if (wrap) {
     var list = wrap.querySelector("ol.posts");
-    new EventSource(wrap.dataset.livePosts).addEventListener("reply", function (event) {
+    follow(wrap.dataset.livePosts, "reply", function (event) {
       if (!list || document.getElementById("post-" + event.lastEventId)) return;
       list.insertAdjacentHTML("beforeend", event.data);
+      addCopyButtons(list.lastElementChild);
       var article = list.lastElementChild && list.lastElementChild.querySelector("article");
       if (status && article) status.textContent = "New: " + article.getAttribute("aria-label");
     });
@@ -81,7 +82,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var news = document.querySelector("[data-live-list]");
   if (news) {
     var count = 0;
-    new EventSource(news.dataset.liveList).addEventListener("thread", function () {
+    follow(news.dataset.liveList, "thread", function () {
       count++;
       var link = news.querySelector("a") || news.appendChild(document.createElement("a"));
       link.href = location.pathname + location.search;
@@ -89,3 +90,72 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 });
+
+// follow hands each event called name from the stream at url to handle. After a dropped
+// connection the browser reconnects by itself, as the stream's retry field says. A refusal
+// (429 when one address holds too many streams, 503 when the server does) makes the
+// browser give up for good: then this tries again itself, no sooner than the refusal's
+// Retry-After (a minute), and twice as long after each further refusal, up to an hour,
+// spread at random so that refused pages do not come back all at once.
+function follow(url, name, handle) {
+  var wait = 60000, lastId = "";
+  function open() {
+    var target = new URL(url, location.href);
+    if (lastId) target.searchParams.set("after", lastId);
+    var source = new EventSource(target.href);
+    source.addEventListener("open", function () { wait = 60000; });
+    source.addEventListener(name, function (event) {
+      lastId = event.lastEventId;
+      handle(event);
+    });
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) return; // the browser is reconnecting
+      setTimeout(open, wait * (1 + Math.random()));
+      wait = Math.min(wait * 2, 3600000);
+    });
+  }
+  open();
+}
+
+// Code blocks get a Copy button that puts the code on the clipboard and says so, to the
+// eye on the button and to screen readers through a polite live region. Without
+// JavaScript, or without the Clipboard API, a code block is plain text to select and copy.
+document.addEventListener("DOMContentLoaded", function () { addCopyButtons(document); });
+
+function addCopyButtons(root) {
+  if (!navigator.clipboard || !root) return;
+  var status = document.getElementById("copy-status");
+  if (!status) {
+    status = document.body.appendChild(document.createElement("p"));
+    status.id = "copy-status";
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+  }
+  root.querySelectorAll(".post-body pre").forEach(function (pre) {
+    if (pre.parentNode.classList.contains("code-block")) return;
+    var block = document.createElement("div");
+    block.className = "code-block";
+    pre.parentNode.insertBefore(block, pre);
+    block.appendChild(pre);
+    var button = block.appendChild(document.createElement("button"));
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy the code");
+    var timer;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(pre.textContent).then(function () {
+        say("Copied", "Code copied to the clipboard");
+      }, function () {
+        say("Copy failed", "The code could not be copied; select it and copy it instead");
+      });
+    });
+    function say(label, announcement) {
+      button.textContent = label;
+      status.textContent = "";
+      status.textContent = announcement;
+      clearTimeout(timer);
+      timer = setTimeout(function () { button.textContent = "Copy"; }, 3000);
+    }
+  });
+}

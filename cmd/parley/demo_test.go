@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/parley-forum/parley/demo"
+	"github.com/parley-forum/parley/sqlite"
+)
+
+// TestDemoProgressBar builds a demo forum with the progress bar drawn into a buffer and
+// reads what it drew: the bar starts at nought, before the first batch, so that its clock
+// and its rate cover the work, and no rate it shows is beyond what a generator can do (the
+// first frame once showed tens of millions of threads a second, the first batch's count over
+// the instant since the bar was first drawn); at the end it is erased.
+func TestDemoProgressBar(t *testing.T) {
+	store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var out bytes.Buffer
+	cfg := demo.Config{Threads: 3 * demo.BatchSize, Posts: 6 * demo.BatchSize, Users: 50, Seed: 1}
+	if err := buildDemo(t.Context(), store, cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	frame := regexp.MustCompile(`\((\d+)/(\d+), (\d+) threads/(s|min|hr)\)`)
+	var frames [][]string
+	for part := range strings.SplitSeq(out.String(), "\r") {
+		if m := frame.FindStringSubmatch(part); m != nil {
+			frames = append(frames, m)
+		}
+	}
+	if len(frames) == 0 || frames[0][1] != "0" {
+		t.Errorf("the bar did not start at 0; it drew:\n%q", out.String())
+	}
+	for _, f := range frames {
+		if rate, _ := strconv.Atoi(f[3]); f[4] == "s" && rate > 1_000_000 {
+			t.Errorf("the bar showed %s/%s done at %d threads/s", f[1], f[2], rate)
+		}
+	}
+	last := out.String()[strings.LastIndex(strings.TrimSuffix(out.String(), "\r"), "\r")+1:]
+	if strings.TrimSpace(last) != "" {
+		t.Errorf("the bar was left on screen: %q", last)
+	}
+}
