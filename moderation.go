@@ -230,16 +230,16 @@ func DismissedDetail(n int64) string {
 	return strconv.FormatInt(n, 10) + " flags"
 }
 
-// CheckActable refuses to act on post postID (accept, recommend, boost or flag it) when it
-// is hidden or its thread is deleted: acting would bring back into view what a moderator
-// took out of it. Stores call it in the transaction that acts, so that a hide or a deletion
-// cannot slip in between the check and the change.
+// CheckActable refuses to act on post postID (accept, recommend, boost, flag or quote it)
+// when it is hidden or its thread is deleted: acting would bring back into view what a
+// moderator took out of it. Stores call it in the transaction that acts, so that a hide or
+// a deletion cannot slip in between the check and the change.
 func CheckActable(postID int64, hidden, threadDeleted bool) error {
 	switch {
 	case threadDeleted:
-		return Errorf(EConflict, "Post %d is in a deleted thread; it cannot be changed until a moderator restores the thread.", postID)
+		return Errorf(EConflict, "Post %d is in a deleted thread: nothing can be done with it until a moderator restores the thread.", postID)
 	case hidden:
-		return Errorf(EConflict, "Post %d is hidden by a moderator; it cannot be changed until it is restored.", postID)
+		return Errorf(EConflict, "Post %d is hidden by a moderator: it cannot be accepted, recommended, boosted, quoted or flagged until it is restored.", postID)
 	}
 	return nil
 }

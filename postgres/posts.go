@@ -109,7 +109,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 			return notFound(pick(deleted, pgx.ErrNoRows, err), "There is no thread %d.", in.ThreadID)
 		}
 		if locked {
-			return parley.Errorf(parley.EConflict, "This thread is locked: it takes no new replies.")
+			return parley.LockedRefusal()
 		}
 		author, err := findAuthor(ctx, tx, in.AuthorID)
 		if err != nil {
