@@ -18,8 +18,9 @@ const postsPerPage = 50
 type threadView struct {
 	page
 	Thread    parley.Thread
-	Posts     []postView
-	Accepted  *postView // shown in the summary box at the top, when there is one
+	Question  *postView  // the original post, when this page holds it: shown first
+	Posts     []postView // the replies, shown after the summary box
+	Accepted  *postView  // shown in the summary box under the question, when there is one
 	Suggested []postView
 	NextURL   string
 	FirstURL  string
@@ -168,7 +169,11 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		pv := newPostView(p, t.AcceptedPostID)
 		pv.Actions = actionsFor(me, t, p, csrf)
 		pv.Actions.Boosted = boosted[p.ID]
-		v.Posts = append(v.Posts, pv)
+		if p.Original {
+			v.Question = &pv
+		} else {
+			v.Posts = append(v.Posts, pv)
+		}
 		if p.StaffRecommended && !p.Hidden {
 			v.Suggested = append(v.Suggested, pv)
 		}
