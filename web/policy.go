@@ -73,13 +73,22 @@ func permit(user *parley.User, a action, ownerID int64, refusal string) error {
 // side door shows what the thread page would not.
 
 // threadShown loads a thread, refusing it as not found when it is deleted unless
-// withDeleted: the one check for deleted threads.
+// withDeleted.
 func (s *Server) threadShown(r *http.Request, id int64, withDeleted bool) (parley.Thread, error) {
 	t, err := s.store.Thread(r.Context(), id)
-	if err == nil && t.Deleted && !withDeleted {
-		return parley.Thread{}, parley.NotFound("There is no thread %d.", id)
+	if err != nil {
+		return t, err
 	}
-	return t, err
+	return shown(t, withDeleted)
+}
+
+// shown is the one check for deleted threads: such a thread is not found unless
+// withDeleted.
+func shown(t parley.Thread, withDeleted bool) (parley.Thread, error) {
+	if t.Deleted && !withDeleted {
+		return parley.Thread{}, parley.NotFound("There is no thread %d.", t.ID)
+	}
+	return t, nil
 }
 
 // readableThread loads a thread the reader may read.
@@ -100,9 +109,9 @@ func (s *Server) threadFor(r *http.Request, a action, refusal string) (parley.Th
 		return t, err
 	}
 	if err := permit(&viewerFrom(r.Context()).User, a, t.Author.ID, refusal); err != nil {
-		return t, err
+		return parley.Thread{}, err
 	}
-	return s.readableThread(r, id)
+	return shown(t, moderates(r))
 }
 
 // readablePost loads a post the reader may read.
