@@ -135,7 +135,6 @@ func (s *Server) handleAccept() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		id := t.ID
 		answer, err := strconv.ParseInt(r.PostForm.Get("post"), 10, 64)
 		if err != nil || answer < 0 {
 			s.renderError(w, r, parley.Invalid("post", "Choose a reply to accept."))
@@ -147,12 +146,12 @@ func (s *Server) handleAccept() http.Handler {
 				return
 			}
 		}
-		if err := s.store.AcceptAnswer(r.Context(), id, answer); err != nil {
+		if err := s.store.AcceptAnswer(r.Context(), t.ID, answer); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		s.threadChanged(r.Context(), id)
-		target := threadLink(id)
+		s.threadChanged(r.Context(), t.ID)
+		target := threadLink(t.ID)
 		if answer != 0 {
 			target += "#post-" + strconv.FormatInt(answer, 10)
 		}

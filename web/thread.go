@@ -76,8 +76,8 @@ func (s *Server) handleThread() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		// A feed never shows a deleted thread, even to a moderator: feed readers keep what
-		// they fetch, and the page cache may serve it to others.
+		// A feed never shows a deleted thread, even to a moderator: a feed reader keeps
+		// what it fetches, long after the moderator's reason to read it has passed.
 		t, err := s.threadShown(r, id, f == formatHTML && moderates(r))
 		if err != nil {
 			s.renderError(w, r, err)
