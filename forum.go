@@ -122,6 +122,11 @@ type Thread struct {
 // Answered reports whether the thread has an accepted answer.
 func (t Thread) Answered() bool { return t.AcceptedPostID != 0 }
 
+// LockedRefusal is the answer to a reply to a locked thread, whoever refuses it.
+func LockedRefusal() error {
+	return Errorf(EConflict, "This thread is locked: it takes no new replies.")
+}
+
 // Slug is the title in URL form, for readable links.
 func (t Thread) Slug() string { return Slugify(t.Title) }
 

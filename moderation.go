@@ -15,7 +15,8 @@ import (
 // deleted threads leave lists, feeds and counts but stay in the store, restorable.
 type ModerationStore interface {
 	// FlagPost records a reader's report of a post. A reader has at most one open flag on
-	// a post; a second is EConflict.
+	// a post; a second is EConflict, and so is a hidden post or one in a deleted thread
+	// (see CheckActable).
 	FlagPost(ctx context.Context, f NewFlag) (Flag, error)
 	// FlagQueue returns the posts with open flags, the longest waiting first, at most limit.
 	FlagQueue(ctx context.Context, limit int) ([]FlaggedPost, error)
@@ -227,6 +228,20 @@ func DismissedDetail(n int64) string {
 		return "1 flag"
 	}
 	return strconv.FormatInt(n, 10) + " flags"
+}
+
+// CheckActable refuses to act on post postID (accept, recommend, boost, flag or quote it)
+// when it is hidden or its thread is deleted: acting would bring back into view what a
+// moderator took out of it. Stores call it in the transaction that acts, so that a hide or
+// a deletion cannot slip in between the check and the change.
+func CheckActable(postID int64, hidden, threadDeleted bool) error {
+	switch {
+	case threadDeleted:
+		return Errorf(EConflict, "Post %d is in a deleted thread: nothing can be done with it until a moderator restores the thread.", postID)
+	case hidden:
+		return Errorf(EConflict, "Post %d is hidden by a moderator: it cannot be accepted, recommended, boosted, quoted or flagged until it is restored.", postID)
+	}
+	return nil
 }
 
 // AcceptedCleared is the detail of hiding a thread's accepted answer.

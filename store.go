@@ -63,12 +63,15 @@ type Store interface {
 	EditPost(ctx context.Context, e PostEdit) (Post, error)
 	// SetBoost records or removes user's boost of a post and returns the post's boost count.
 	// Setting a boost that is already set, or clearing one that is not, changes nothing.
+	// A hidden post, or one in a deleted thread, is EConflict (see CheckActable).
 	SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error)
 	// BoostedPosts reports which of postIDs the user has boosted.
 	BoostedPosts(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error)
-	// AcceptAnswer marks a reply as its thread's accepted answer (postID 0 clears it).
+	// AcceptAnswer marks a reply as its thread's accepted answer (postID 0 clears it). A
+	// hidden reply, or one in a deleted thread, is EConflict (see CheckActable).
 	AcceptAnswer(ctx context.Context, threadID, postID int64) error
-	// SetRecommended marks or unmarks a reply as recommended by staff.
+	// SetRecommended marks or unmarks a reply as recommended by staff; EConflict as for
+	// AcceptAnswer.
 	SetRecommended(ctx context.Context, postID int64, on bool) error
 	// AddViews adds counted views to threads: threadID → views. Unknown threads are ignored,
 	// since a thread may be deleted between a view and the flush that records it.

@@ -14,7 +14,7 @@ func (s *Store) FlagPost(ctx context.Context, in parley.NewFlag) (parley.Flag, e
 	}
 	f := parley.Flag{PostID: in.PostID, Reason: in.Reason, Note: in.Note}
 	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
-		if _, err := findPost(ctx, tx, in.PostID); err != nil {
+		if _, err := findActable(ctx, tx, in.PostID); err != nil {
 			return err
 		}
 		var err error

@@ -109,7 +109,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 			return notFound(pick(deleted, pgx.ErrNoRows, err), "There is no thread %d.", in.ThreadID)
 		}
 		if locked {
-			return parley.Errorf(parley.EConflict, "This thread is locked: it takes no new replies.")
+			return parley.LockedRefusal()
 		}
 		author, err := findAuthor(ctx, tx, in.AuthorID)
 		if err != nil {
@@ -173,14 +173,11 @@ func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, 
 func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error) {
 	var count int64
 	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
-		var threadID, authorID int64
-		var original bool
-		err := tx.QueryRow(ctx, `SELECT thread_id, author_id, original FROM posts WHERE id = $1`, postID).
-			Scan(&threadID, &authorID, &original)
+		p, err := findActable(ctx, tx, postID)
 		if err != nil {
-			return notFound(err, "There is no post %d.", postID)
+			return err
 		}
-		if authorID == userID {
+		if p.authorID == userID {
 			return parley.Invalid("boost", "You cannot boost your own post.")
 		}
 		if _, err := findAuthor(ctx, tx, userID); err != nil {
@@ -201,13 +198,13 @@ func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (in
 			delta, postID).Scan(&count); err != nil {
 			return err
 		}
-		if !original || delta == 0 {
+		if !p.original || delta == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE threads SET boost_count = $1 WHERE id = $2`, count, threadID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE threads SET boost_count = $1 WHERE id = $2`, count, p.threadID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE thread_listings SET boost_count = $1 WHERE thread_id = $2`, count, threadID)
+		_, err = tx.Exec(ctx, `UPDATE thread_listings SET boost_count = $1 WHERE thread_id = $2`, count, p.threadID)
 		return err
 	})
 	return count, err
@@ -231,7 +228,11 @@ func (s *Store) BoostedPosts(ctx context.Context, userID int64, postIDs []int64)
 func (s *Store) AcceptAnswer(ctx context.Context, threadID, postID int64) error {
 	return s.inTx(ctx, func(tx pgx.Tx, _ int64) error {
 		if postID != 0 {
-			if err := checkReply(ctx, tx, threadID, postID); err != nil {
+			p, err := findActable(ctx, tx, postID)
+			if err != nil {
+				return err
+			}
+			if err := p.checkReply(threadID); err != nil {
 				return err
 			}
 		}
@@ -248,30 +249,51 @@ func (s *Store) AcceptAnswer(ctx context.Context, threadID, postID int64) error 
 // SetRecommended marks or unmarks a reply as recommended by staff.
 func (s *Store) SetRecommended(ctx context.Context, postID int64, on bool) error {
 	return s.inTx(ctx, func(tx pgx.Tx, _ int64) error {
-		var threadID int64
-		if err := tx.QueryRow(ctx, `SELECT thread_id FROM posts WHERE id = $1`, postID).Scan(&threadID); err != nil {
-			return notFound(err, "There is no post %d.", postID)
-		}
-		if err := checkReply(ctx, tx, threadID, postID); err != nil {
+		p, err := findActable(ctx, tx, postID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE posts SET staff_recommended = $1 WHERE id = $2`, on, postID)
+		if err := p.checkReply(p.threadID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE posts SET staff_recommended = $1 WHERE id = $2`, on, postID)
 		return err
 	})
 }
 
-// checkReply makes sure postID is a reply (not the original post) in thread threadID.
-func checkReply(ctx context.Context, q queryer, threadID, postID int64) error {
-	var inThread int64
-	var original bool
-	err := q.QueryRow(ctx, `SELECT thread_id, original FROM posts WHERE id = $1`, postID).Scan(&inThread, &original)
+// actable is what acting on a post needs to know of it.
+type actable struct {
+	id, threadID, authorID int64
+	original               bool
+}
+
+// findActable reads a post that may be acted on (accepted, recommended, boosted, flagged):
+// a hidden post, or one in a deleted thread, is refused (parley.CheckActable). It locks
+// the post's thread first, as an UPDATE of it would, and reads the post after: hiding a
+// post and deleting a thread lock the thread too, so neither can happen between this check
+// and the change, and taking the thread before the post is the order they take.
+func findActable(ctx context.Context, tx pgx.Tx, postID int64) (actable, error) {
+	p := actable{id: postID}
+	if err := tx.QueryRow(ctx, `SELECT thread_id FROM posts WHERE id = $1`, postID).Scan(&p.threadID); err != nil {
+		return p, notFound(err, "There is no post %d.", postID)
+	}
+	var hidden, deleted bool
+	if err := tx.QueryRow(ctx, `SELECT deleted_at IS NOT NULL FROM threads WHERE id = $1 FOR NO KEY UPDATE`, p.threadID).Scan(&deleted); err != nil {
+		return p, err
+	}
+	err := tx.QueryRow(ctx, `SELECT author_id, original, hidden_at IS NOT NULL FROM posts WHERE id = $1`, postID).Scan(&p.authorID, &p.original, &hidden)
 	if err != nil {
-		return notFound(err, "There is no post %d.", postID)
+		return p, err
 	}
-	if inThread != threadID {
-		return parley.Invalid("post", "Post %d is not part of thread %d.", postID, threadID)
+	return p, parley.CheckActable(postID, hidden, deleted)
+}
+
+// checkReply makes sure the post is a reply (not the original post) in thread threadID.
+func (p actable) checkReply(threadID int64) error {
+	if p.threadID != threadID {
+		return parley.Invalid("post", "Post %d is not part of thread %d.", p.id, threadID)
 	}
-	if original {
+	if p.original {
 		return parley.Invalid("post", "Only a reply can be an answer, not the question itself.")
 	}
 	return nil

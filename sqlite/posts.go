@@ -129,7 +129,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 			return notFound(pick(deleted, sql.ErrNoRows, err), "There is no thread %d.", in.ThreadID)
 		}
 		if locked {
-			return parley.Errorf(parley.EConflict, "This thread is locked: it takes no new replies.")
+			return parley.LockedRefusal()
 		}
 		author, err := findAuthor(ctx, tx, in.AuthorID)
 		if err != nil {
@@ -189,14 +189,11 @@ func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, 
 func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error) {
 	var count int64
 	err := s.inTx(ctx, func(tx *sql.Tx, now int64) error {
-		var threadID, authorID int64
-		var original bool
-		err := tx.QueryRowContext(ctx, `SELECT thread_id, author_id, original FROM posts WHERE id = ?`, postID).
-			Scan(&threadID, &authorID, &original)
+		p, err := findActable(ctx, tx, postID)
 		if err != nil {
-			return notFound(err, "There is no post %d.", postID)
+			return err
 		}
-		if authorID == userID {
+		if p.authorID == userID {
 			return parley.Invalid("boost", "You cannot boost your own post.")
 		}
 		if _, err := findAuthor(ctx, tx, userID); err != nil {
@@ -210,13 +207,13 @@ func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (in
 			delta, postID).Scan(&count); err != nil {
 			return err
 		}
-		if !original || delta == 0 {
+		if !p.original || delta == 0 {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE threads SET boost_count = ? WHERE id = ?`, count, threadID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET boost_count = ? WHERE id = ?`, count, p.threadID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE thread_listings SET boost_count = ? WHERE thread_id = ?`, count, threadID)
+		_, err = tx.ExecContext(ctx, `UPDATE thread_listings SET boost_count = ? WHERE thread_id = ?`, count, p.threadID)
 		return err
 	})
 	return count, err
@@ -271,7 +268,11 @@ func toggleBoost(ctx context.Context, tx *sql.Tx, userID, postID int64, on bool,
 func (s *Store) AcceptAnswer(ctx context.Context, threadID, postID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
 		if postID != 0 {
-			if err := checkReply(ctx, tx, threadID, postID); err != nil {
+			p, err := findActable(ctx, tx, postID)
+			if err != nil {
+				return err
+			}
+			if err := p.checkReply(threadID); err != nil {
 				return err
 			}
 		}
@@ -288,30 +289,45 @@ func (s *Store) AcceptAnswer(ctx context.Context, threadID, postID int64) error 
 // SetRecommended marks or unmarks a reply as recommended by staff.
 func (s *Store) SetRecommended(ctx context.Context, postID int64, on bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx, _ int64) error {
-		var threadID int64
-		if err := tx.QueryRowContext(ctx, `SELECT thread_id FROM posts WHERE id = ?`, postID).Scan(&threadID); err != nil {
-			return notFound(err, "There is no post %d.", postID)
-		}
-		if err := checkReply(ctx, tx, threadID, postID); err != nil {
+		p, err := findActable(ctx, tx, postID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE posts SET staff_recommended = ? WHERE id = ?`, boolInt(on), postID)
+		if err := p.checkReply(p.threadID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET staff_recommended = ? WHERE id = ?`, boolInt(on), postID)
 		return err
 	})
 }
 
-// checkReply makes sure postID is a reply (not the original post) in thread threadID.
-func checkReply(ctx context.Context, tx *sql.Tx, threadID, postID int64) error {
-	var inThread int64
-	var original bool
-	err := tx.QueryRowContext(ctx, `SELECT thread_id, original FROM posts WHERE id = ?`, postID).Scan(&inThread, &original)
+// actable is what acting on a post needs to know of it.
+type actable struct {
+	id, threadID, authorID int64
+	original               bool
+}
+
+// findActable reads a post that may be acted on (accepted, recommended, boosted, flagged):
+// a hidden post, or one in a deleted thread, is refused (parley.CheckActable). Write
+// transactions take the database's lock at BEGIN, so nothing can hide the post between
+// this read and the change.
+func findActable(ctx context.Context, tx *sql.Tx, postID int64) (actable, error) {
+	p := actable{id: postID}
+	var hidden, deleted bool
+	err := tx.QueryRowContext(ctx, `SELECT p.thread_id, p.author_id, p.original, p.hidden_at IS NOT NULL, t.deleted_at IS NOT NULL
+		FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = ?`, postID).Scan(&p.threadID, &p.authorID, &p.original, &hidden, &deleted)
 	if err != nil {
-		return notFound(err, "There is no post %d.", postID)
+		return p, notFound(err, "There is no post %d.", postID)
 	}
-	if inThread != threadID {
-		return parley.Invalid("post", "Post %d is not part of thread %d.", postID, threadID)
+	return p, parley.CheckActable(postID, hidden, deleted)
+}
+
+// checkReply makes sure the post is a reply (not the original post) in thread threadID.
+func (p actable) checkReply(threadID int64) error {
+	if p.threadID != threadID {
+		return parley.Invalid("post", "Post %d is not part of thread %d.", p.id, threadID)
 	}
-	if original {
+	if p.original {
 		return parley.Invalid("post", "Only a reply can be an answer, not the question itself.")
 	}
 	return nil

@@ -315,3 +315,63 @@ func testLoggedCreation(t *testing.T, e *env) {
 		t.Error("a topic whose log entry failed was created")
 	}
 }
+
+// testHiddenOutOfReach checks that what a moderator took out of view cannot be brought
+// back by acting on it: a hidden post, or any post of a deleted thread, can be neither
+// accepted, recommended, boosted nor flagged (EConflict), and nothing is written; once
+// restored, it can again.
+func testHiddenOutOfReach(t *testing.T, e *env) {
+	f := e.forum()
+	staff := e.user(parley.RoleStaff)
+	th := e.thread(f, f.asker, f.tagA)
+	hidden := e.reply(th.ID, f.answerer)
+	must(t, e.s.SetPostHidden(e.ctx, hidden.ID, true, f.by("Spam")))
+	gone := e.thread(f, f.asker, f.tagA)
+	inGone := e.reply(gone.ID, f.answerer)
+	goneOP, err := e.s.Posts(e.ctx, gone.ID, 0, 1)
+	must(t, err)
+	must(t, e.s.SetThreadDeleted(e.ctx, gone.ID, true, f.by("Duplicate")))
+	logged := e.logLength()
+
+	for _, c := range []struct {
+		what   string
+		thread int64
+		post   parley.Post
+	}{{"a hidden reply", th.ID, hidden}, {"a reply in a deleted thread", gone.ID, inGone}} {
+		wantCode(t, e.s.AcceptAnswer(e.ctx, c.thread, c.post.ID), parley.EConflict)
+		wantCode(t, e.s.SetRecommended(e.ctx, c.post.ID, true), parley.EConflict)
+		_, err := e.s.SetBoost(e.ctx, staff.ID, c.post.ID, true)
+		wantCode(t, err, parley.EConflict)
+		_, err = e.s.FlagPost(e.ctx, parley.NewFlag{PostID: c.post.ID, ReporterID: staff.ID, Reason: parley.FlagSpam})
+		wantCode(t, err, parley.EConflict)
+		if got := e.get(c.thread); got.AcceptedPostID != 0 {
+			t.Errorf("%s became the accepted answer: %+v", c.what, got)
+		}
+		p, err := e.s.Post(e.ctx, c.post.ID)
+		must(t, err)
+		if p.StaffRecommended || p.BoostCount != 0 {
+			t.Errorf("%s was recommended or boosted: %+v", c.what, p)
+		}
+	}
+	_, err = e.s.SetBoost(e.ctx, staff.ID, goneOP[0].ID, true)
+	wantCode(t, err, parley.EConflict)
+	if got := e.get(gone.ID); got.BoostCount != 0 {
+		t.Errorf("a deleted thread's question was boosted: %+v", got)
+	}
+	if queue, err := e.s.FlagQueue(e.ctx, 10); err != nil || len(queue) != 0 {
+		t.Errorf("refused flags reached the queue: %+v, %v", queue, err)
+	}
+	if e.logLength() != logged {
+		t.Error("refused actions wrote to the moderation log")
+	}
+
+	must(t, e.s.SetPostHidden(e.ctx, hidden.ID, false, f.by("Not spam")))
+	must(t, e.s.AcceptAnswer(e.ctx, th.ID, hidden.ID))
+	must(t, e.s.SetRecommended(e.ctx, hidden.ID, true))
+	if n, err := e.s.SetBoost(e.ctx, staff.ID, hidden.ID, true); err != nil || n != 1 {
+		t.Errorf("boosting a restored reply: %d, %v", n, err)
+	}
+	must(t, e.s.SetThreadDeleted(e.ctx, gone.ID, false, f.by("Not a duplicate")))
+	_, err = e.s.FlagPost(e.ctx, parley.NewFlag{PostID: inGone.ID, ReporterID: staff.ID, Reason: parley.FlagSpam})
+	must(t, err)
+}

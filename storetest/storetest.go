@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		"SetPassword":         testSetPassword,
 		"Flags":               testFlags,
 		"HidePost":            testHidePost,
+		"HiddenOutOfReach":    testHiddenOutOfReach,
 		"DeleteThread":        testDeleteThread,
 		"MoveAndRetag":        testMoveAndRetag,
 		"Suspend":             testSuspend,

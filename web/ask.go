@@ -52,6 +52,10 @@ func (s *Server) newAskView(w http.ResponseWriter, r *http.Request) (*askView, e
 
 func (s *Server) handleAskForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := permit(&viewerFrom(r.Context()).User, actAsk, 0, "ask"); err != nil {
+			s.renderError(w, r, err) // a suspended user hears it before writing, not after
+			return
+		}
 		v, err := s.newAskView(w, r)
 		if err != nil {
 			s.renderError(w, r, err)

@@ -127,7 +127,7 @@ func (s *Server) handleAttachmentView() http.Handler {
 			http.Redirect(w, r, fileLink(&a), http.StatusFound)
 			return
 		}
-		t, err := s.store.Thread(r.Context(), p.ThreadID)
+		t, err := s.readableThread(r, p.ThreadID)
 		if err != nil {
 			s.renderError(w, r, err)
 			return

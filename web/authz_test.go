@@ -18,62 +18,185 @@ import (
 type outcome string
 
 const (
-	allow  outcome = "allow"  // the route did its work (or judged the input), not the user
-	login  outcome = "login"  // a reader without a session is sent to sign in
-	forbid outcome = "forbid" // 403
+	allow    outcome = "allow"    // the route did its work (or judged the input), not the user
+	login    outcome = "login"    // a reader without a session is sent to sign in
+	forbid   outcome = "forbid"   // 403
+	missing  outcome = "missing"  // 404: what the request names does not exist for this user
+	conflict outcome = "conflict" // 409: the user may act, but not on the target in its state
 )
 
-var actors = []string{"anonymous", "member", "other member", "moderator", "staff", "admin"}
+// coarse is an outcome as the route matrix counts it: not found and conflict are the route
+// judging its input, so the user was let in.
+func coarse(o outcome) outcome {
+	if o == missing || o == conflict {
+		return allow
+	}
+	return o
+}
+
+var actors = []string{"anonymous", "member", "other member", "moderator", "staff", "admin", "suspended"}
 
 // matrix says, for every route that changes state or needs a session, what each kind of
 // user gets. The thread and its original post belong to "member"; the reply to "other
-// member". TestAuthorizationMatrix fails when the route table has a route missing here.
+// member"; "suspended" is a member whose suspension runs. TestAuthorizationMatrix fails
+// when the route table has a route missing here.
 var matrix = map[string]map[string]outcome{
-	"GET /ask":                   row(login, allow, allow, allow, allow, allow),
-	"POST /ask":                  row(login, allow, allow, allow, allow, allow),
-	"POST /threads/{id}/replies": row(login, allow, allow, allow, allow, allow),
-	"POST /threads/{id}/accept":  row(login, allow, forbid, forbid, allow, allow),
-	"GET /posts/{id}/edit":       row(login, allow, forbid, allow, allow, allow),
-	"POST /posts/{id}/edit":      row(login, allow, forbid, allow, allow, allow),
-	"POST /posts/{id}/recommend": row(login, forbid, forbid, forbid, allow, allow),
-	"POST /posts/{id}/boost":     row(login, forbid, allow, allow, allow, allow), // the question is member's own
-	"POST /signup":               row(allow, allow, allow, allow, allow, allow),
-	"POST /login":                row(allow, allow, allow, allow, allow, allow),
-	"POST /logout":               row(allow, allow, allow, allow, allow, allow),
-	"GET /account/password":      row(login, allow, allow, allow, allow, allow),
-	"GET /posts/{id}/flag":       row(login, forbid, allow, allow, allow, allow), // the question is member's own
-	"POST /posts/{id}/flag":      row(login, forbid, allow, allow, allow, allow),
+	"GET /ask":                   row(login, allow, allow, allow, allow, allow, forbid), // told of the suspension before writing
+	"POST /ask":                  row(login, allow, allow, allow, allow, allow, forbid),
+	"POST /threads/{id}/replies": row(login, allow, allow, allow, allow, allow, forbid),
+	"POST /threads/{id}/accept":  row(login, allow, forbid, forbid, allow, allow, forbid),
+	"GET /posts/{id}/edit":       row(login, allow, forbid, allow, allow, allow, forbid),
+	"POST /posts/{id}/edit":      row(login, allow, forbid, allow, allow, allow, forbid),
+	"POST /posts/{id}/recommend": row(login, forbid, forbid, forbid, allow, allow, forbid),
+	"POST /posts/{id}/boost":     row(login, forbid, allow, allow, allow, allow, forbid), // the question is member's own
+	"POST /signup":               row(allow, allow, allow, allow, allow, allow, allow),
+	"POST /login":                row(allow, allow, allow, allow, allow, allow, allow),
+	"POST /logout":               row(allow, allow, allow, allow, allow, allow, allow),
+	"GET /account/password":      row(login, allow, allow, allow, allow, allow, allow),
+	"GET /posts/{id}/flag":       row(login, forbid, allow, allow, allow, allow, forbid), // the question is member's own
+	"POST /posts/{id}/flag":      row(login, forbid, allow, allow, allow, allow, forbid),
 
 	// Moderation: the reply belongs to "other member".
-	"POST /posts/{id}/hide":               row(login, forbid, forbid, allow, allow, allow),
-	"POST /threads/{id}/lock":             row(login, forbid, forbid, allow, allow, allow),
-	"POST /threads/{id}/pin":              row(login, forbid, forbid, allow, allow, allow),
-	"POST /threads/{id}/move":             row(login, forbid, forbid, allow, allow, allow),
-	"POST /threads/{id}/retag":            row(login, forbid, forbid, allow, allow, allow),
-	"POST /threads/{id}/delete":           row(login, forbid, forbid, allow, allow, allow),
-	"POST /users/{handle}/suspend":        row(login, forbid, forbid, allow, allow, allow), // of "other member", who cannot suspend themself
-	"GET /moderation":                     row(login, forbid, forbid, allow, allow, allow),
-	"POST /moderation/posts/{id}/dismiss": row(login, forbid, forbid, allow, allow, allow),
-	"GET /moderation/log":                 row(login, forbid, forbid, allow, allow, allow),
+	"POST /posts/{id}/hide":               row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /threads/{id}/lock":             row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /threads/{id}/pin":              row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /threads/{id}/move":             row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /threads/{id}/retag":            row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /threads/{id}/delete":           row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /users/{handle}/suspend":        row(login, forbid, forbid, allow, allow, allow, forbid), // of "other member", who cannot suspend themself
+	"GET /moderation":                     row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /moderation/posts/{id}/dismiss": row(login, forbid, forbid, allow, allow, allow, forbid),
+	"GET /moderation/log":                 row(login, forbid, forbid, allow, allow, allow, forbid),
 
 	// Administration: tags are for staff; topics, subtopics and users for admins.
-	"GET /admin":                            row(login, forbid, forbid, forbid, allow, allow),
-	"GET /admin/tags/new":                   row(login, forbid, forbid, forbid, allow, allow),
-	"POST /admin/tags/new":                  row(login, forbid, forbid, forbid, allow, allow),
-	"GET /admin/tags/{id}":                  row(login, forbid, forbid, forbid, allow, allow),
-	"POST /admin/tags/{id}":                 row(login, forbid, forbid, forbid, allow, allow),
-	"GET /admin/topics/new":                 row(login, forbid, forbid, forbid, forbid, allow),
-	"POST /admin/topics/new":                row(login, forbid, forbid, forbid, forbid, allow),
-	"GET /admin/topics/{id}":                row(login, forbid, forbid, forbid, forbid, allow),
-	"POST /admin/topics/{id}":               row(login, forbid, forbid, forbid, forbid, allow),
-	"GET /admin/topics/{id}/subtopics/new":  row(login, forbid, forbid, forbid, forbid, allow),
-	"POST /admin/topics/{id}/subtopics/new": row(login, forbid, forbid, forbid, forbid, allow),
-	"GET /admin/subtopics/{id}":             row(login, forbid, forbid, forbid, forbid, allow),
-	"POST /admin/subtopics/{id}":            row(login, forbid, forbid, forbid, forbid, allow),
-	"GET /admin/users/{handle}":             row(login, forbid, forbid, forbid, forbid, allow),
-	"POST /admin/users/{handle}":            row(login, forbid, forbid, forbid, forbid, allow),
-	"POST /account/password":                row(login, allow, allow, allow, allow, allow),
-	"/":                                     row(allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
+	"GET /admin":                            row(login, forbid, forbid, forbid, allow, allow, forbid),
+	"GET /admin/tags/new":                   row(login, forbid, forbid, forbid, allow, allow, forbid),
+	"POST /admin/tags/new":                  row(login, forbid, forbid, forbid, allow, allow, forbid),
+	"GET /admin/tags/{id}":                  row(login, forbid, forbid, forbid, allow, allow, forbid),
+	"POST /admin/tags/{id}":                 row(login, forbid, forbid, forbid, allow, allow, forbid),
+	"GET /admin/topics/new":                 row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"POST /admin/topics/new":                row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"GET /admin/topics/{id}":                row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"POST /admin/topics/{id}":               row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"GET /admin/topics/{id}/subtopics/new":  row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"POST /admin/topics/{id}/subtopics/new": row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"GET /admin/subtopics/{id}":             row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"POST /admin/subtopics/{id}":            row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"GET /admin/users/{handle}":             row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"POST /admin/users/{handle}":            row(login, forbid, forbid, forbid, forbid, allow, forbid),
+	"POST /account/password":                row(login, allow, allow, allow, allow, allow, allow),
+	"/":                                     row(allow, allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
+}
+
+// targetMatrix says, for every route that reads or acts on a thread or a post, what each
+// kind of user gets when the target is a hidden reply (by "other member", in a thread
+// "member" asked), a reply in a deleted thread, or a reply in a locked thread. Edits, boosts
+// and flags name that reply; replies, accepts and the moderators' buttons its thread.
+// Columns as in matrix: anonymous, member, other member, moderator, staff, admin, suspended.
+// What is out of view is missing for whoever may not read it, and a conflict for those who
+// may but cannot act on it in that state; suspension is checked before anything.
+var targetMatrix = map[string]map[state]map[string]outcome{
+	// Reading: a deleted thread, and a hidden post's history, exist only for moderators.
+	"GET /threads/{id}": {
+		hiddenReply:   row(allow, allow, allow, allow, allow, allow, allow),
+		deletedThread: row(missing, missing, missing, allow, allow, allow, missing),
+		lockedThread:  row(allow, allow, allow, allow, allow, allow, allow),
+	},
+	"GET /threads/{id}/{slug}": { // a redirect to the thread, which then decides
+		hiddenReply:   row(allow, allow, allow, allow, allow, allow, allow),
+		deletedThread: row(allow, allow, allow, allow, allow, allow, allow),
+		lockedThread:  row(allow, allow, allow, allow, allow, allow, allow),
+	},
+	"GET /threads/{id}/live": {
+		hiddenReply:   row(allow, allow, allow, allow, allow, allow, allow),
+		deletedThread: row(missing, missing, missing, allow, allow, allow, missing),
+		lockedThread:  row(allow, allow, allow, allow, allow, allow, allow),
+	},
+	"GET /posts/{id}/revisions": {
+		hiddenReply:   row(missing, missing, missing, allow, allow, allow, missing),
+		deletedThread: row(missing, missing, missing, allow, allow, allow, missing),
+		lockedThread:  row(allow, allow, allow, allow, allow, allow, allow),
+	},
+
+	// Writing: a locked thread takes no reply from anyone, a deleted one is not there.
+	"POST /threads/{id}/replies": {
+		hiddenReply:   row(login, allow, allow, allow, allow, allow, forbid),
+		deletedThread: row(login, missing, missing, missing, missing, missing, forbid),
+		lockedThread:  row(login, conflict, conflict, conflict, conflict, conflict, forbid),
+	},
+	"POST /threads/{id}/accept": {
+		hiddenReply:   row(login, missing, forbid, forbid, conflict, conflict, forbid),
+		deletedThread: row(login, missing, forbid, forbid, conflict, conflict, forbid),
+		lockedThread:  row(login, allow, forbid, forbid, allow, allow, forbid),
+	},
+	"GET /posts/{id}/edit": { // the reply's author may mend it only while it is in view
+		hiddenReply:   row(login, forbid, missing, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, missing, allow, allow, allow, forbid),
+		lockedThread:  row(login, forbid, allow, allow, allow, allow, forbid),
+	},
+	"POST /posts/{id}/edit": {
+		hiddenReply:   row(login, forbid, missing, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, missing, allow, allow, allow, forbid),
+		lockedThread:  row(login, forbid, allow, allow, allow, allow, forbid),
+	},
+	"POST /posts/{id}/recommend": {
+		hiddenReply:   row(login, forbid, forbid, forbid, conflict, conflict, forbid),
+		deletedThread: row(login, forbid, forbid, forbid, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, forbid, allow, allow, forbid),
+	},
+	"POST /posts/{id}/boost": {
+		hiddenReply:   row(login, missing, forbid, conflict, conflict, conflict, forbid),
+		deletedThread: row(login, missing, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, allow, forbid, allow, allow, allow, forbid),
+	},
+	"GET /posts/{id}/flag": {
+		hiddenReply:   row(login, missing, forbid, conflict, conflict, conflict, forbid),
+		deletedThread: row(login, missing, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, allow, forbid, allow, allow, allow, forbid),
+	},
+	"POST /posts/{id}/flag": {
+		hiddenReply:   row(login, missing, forbid, conflict, conflict, conflict, forbid),
+		deletedThread: row(login, missing, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, allow, forbid, allow, allow, allow, forbid),
+	},
+
+	// Moderating: restoring and unlocking are allowed; a deleted thread must be restored
+	// before anything else is done to it.
+	"POST /posts/{id}/hide": { // restores the reply (hides it, in the deleted thread)
+		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
+	"POST /threads/{id}/lock": { // unlocks the thread
+		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
+	"POST /threads/{id}/pin": {
+		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
+	"POST /threads/{id}/move": {
+		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
+	"POST /threads/{id}/retag": {
+		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
+	"POST /threads/{id}/delete": { // restores the thread
+		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, forbid, allow, allow, allow, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
+	"POST /moderation/posts/{id}/dismiss": { // hiding and deleting closed the flags already
+		hiddenReply:   row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
 }
 
 func row(o ...outcome) map[string]outcome {
@@ -90,11 +213,42 @@ func needsAuthorization(rt web.Route) bool {
 	return !strings.HasPrefix(rt.Pattern, "GET ") || rt.SignedIn
 }
 
-func TestAuthorizationMatrix(t *testing.T) {
-	site := newSite(t, tinyForum)
+// authzWorld is the forum the matrices run in: an account of each kind, and a target
+// thread in each state, every one asked by "member" and answered by "other member".
+type authzWorld struct {
+	site    *testSite
+	users   map[string]parley.User
+	sub     parley.Subtopic
+	topic   parley.Topic
+	network parley.Tag
+	targets map[state]target
+}
+
+// state is what moderators did to a target thread: nothing, or one thing.
+type state string
+
+const (
+	asAsked       state = "as asked"
+	hiddenReply   state = "hidden reply"
+	deletedThread state = "deleted thread"
+	lockedThread  state = "locked thread"
+)
+
+// target is a thread the requests act on. own is the post the edit, boost and flag
+// requests name: member's question as asked, so that member acts on their own post, and in
+// the other states the reply that is in that state. restore puts the state back after a
+// request that may have undone it (a moderator restoring, unlocking).
+type target struct {
+	thread  parley.Thread
+	own     parley.Post
+	reply   parley.Post
+	restore func() error
+}
+
+func newAuthzWorld(t *testing.T, site *testSite) *authzWorld {
 	ctx := context.Background()
-	users := map[string]parley.User{}
-	for _, a := range actors[1:] {
+	w := &authzWorld{site: site, users: map[string]parley.User{}, targets: map[state]target{}}
+	for _, a := range append(actors[1:], "flagger") {
 		role := map[string]parley.Role{"moderator": parley.RoleModerator, "staff": parley.RoleStaff, "admin": parley.RoleAdmin}[a]
 		hash, err := auth.HashPassword("long enough password")
 		if err != nil {
@@ -105,39 +259,63 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		users[a] = u
+		w.users[a] = u
 	}
-	sub := firstSubtopic(t, site)
-	network, err := site.Store.TagBySlug(ctx, "network")
-	if err != nil {
+	byAdmin := parley.Audit{ActorID: w.users["admin"].ID}
+	must(t, site.Store.SuspendUser(ctx, w.users["suspended"].ID, time.Now().Add(24*time.Hour), byAdmin))
+	w.sub = firstSubtopic(t, site)
+	var err error
+	if w.network, err = site.Store.TagBySlug(ctx, "network"); err != nil {
 		t.Fatal(err)
 	}
-	th, op, err := site.Store.CreateThread(ctx, parley.NewThread{Title: "A thread whose rights are tested", SubtopicID: sub.ID,
-		TagIDs: []int64{network.ID}, AuthorID: users["member"].ID, Body: "Question", HTML: "<p>Question</p>"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reply, err := site.Store.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: users["other member"].ID, Body: "Answer", HTML: "<p>Answer</p>"})
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	topics, err := site.Store.Topics(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var topic parley.Topic
+	must(t, err)
 	for _, top := range topics {
-		if top.ID == sub.TopicID {
-			topic = top
+		if top.ID == w.sub.TopicID {
+			w.topic = top
 		}
 	}
+	for _, st := range []state{asAsked, hiddenReply, deletedThread, lockedThread} {
+		th, op, err := site.Store.CreateThread(ctx, parley.NewThread{Title: "A thread whose rights are tested, " + string(st), SubtopicID: w.sub.ID,
+			TagIDs: []int64{w.network.ID}, AuthorID: w.users["member"].ID, Body: "Question", HTML: "<p>Question</p>"})
+		must(t, err)
+		reply, err := site.Store.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: w.users["other member"].ID, Body: "Answer", HTML: "<p>Answer</p>"})
+		must(t, err)
+		tg := target{thread: th, own: reply, reply: reply, restore: func() error { return nil }}
+		switch st {
+		case asAsked:
+			tg.own = op
+		case hiddenReply:
+			tg.restore = func() error { return site.Store.SetPostHidden(ctx, reply.ID, true, byAdmin) }
+		case deletedThread:
+			tg.thread.Deleted = true
+			tg.restore = func() error { return site.Store.SetThreadDeleted(ctx, th.ID, true, byAdmin) }
+		case lockedThread:
+			tg.restore = func() error { return site.Store.SetLocked(ctx, th.ID, true, byAdmin) }
+		}
+		must(t, tg.restore())
+		w.targets[st] = tg
+	}
+	return w
+}
 
-	// requests builds the request for each route; the path variables name the fixtures above.
-	requests := map[string]func(actor string) (string, url.Values){
+// requests builds, for each route, the request an actor sends about target tg; the path
+// variables name the world's fixtures. The moderators' requests change nothing on a thread
+// as asked (unlock an unlocked thread, move it where it is), so that the order the rows run
+// in cannot matter; on a target in another state they undo it, and tg.restore redoes it.
+func (w *authzWorld) requests(tg target) map[string]func(actor string) (string, url.Values) {
+	th, own, reply, sub, topic, network := tg.thread, tg.own, tg.reply, w.sub, w.topic, w.network
+	post := func(p parley.Post) string { return "/posts/" + itoa(p.ID) }
+	return map[string]func(actor string) (string, url.Values){
 		"GET /ask": func(string) (string, url.Values) { return "/ask", nil },
 		"POST /ask": func(string) (string, url.Values) {
 			return "/ask", url.Values{"title": {"Another question asked here"}, "subtopic": {itoa(sub.ID)}, "tags": {"network"}, "body": {"Body"}, "action": {"post"}}
+		},
+		"GET /threads/{id}":        func(string) (string, url.Values) { return threadPath(th.ID), nil },
+		"GET /threads/{id}/{slug}": func(string) (string, url.Values) { return threadPath(th.ID) + "/" + th.Slug(), nil },
+		"GET /threads/{id}/live":   func(string) (string, url.Values) { return threadPath(th.ID) + "/live", nil },
+		"GET /posts/{id}/revisions": func(string) (string, url.Values) {
+			return post(reply) + "/revisions", nil
 		},
 		"POST /threads/{id}/replies": func(string) (string, url.Values) {
 			return threadPath(th.ID) + "/replies", url.Values{"body": {"Me too"}}
@@ -145,14 +323,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"POST /threads/{id}/accept": func(string) (string, url.Values) {
 			return threadPath(th.ID) + "/accept", url.Values{"post": {itoa(reply.ID)}}
 		},
-		"GET /posts/{id}/edit": func(string) (string, url.Values) { return "/posts/" + itoa(op.ID) + "/edit", nil },
+		"GET /posts/{id}/edit": func(string) (string, url.Values) { return post(own) + "/edit", nil },
 		"POST /posts/{id}/edit": func(string) (string, url.Values) {
-			return "/posts/" + itoa(op.ID) + "/edit", url.Values{"body": {"Edited question"}, "action": {"save"}}
+			return post(own) + "/edit", url.Values{"body": {"Edited text"}, "action": {"save"}}
 		},
-		"POST /posts/{id}/recommend": func(string) (string, url.Values) {
-			return "/posts/" + itoa(reply.ID) + "/recommend", url.Values{"on": {"1"}}
-		},
-		"POST /posts/{id}/boost": func(string) (string, url.Values) { return "/posts/" + itoa(op.ID) + "/boost", url.Values{"on": {"1"}} },
+		"POST /posts/{id}/recommend": func(string) (string, url.Values) { return post(reply) + "/recommend", url.Values{"on": {"1"}} },
+		"POST /posts/{id}/boost":     func(string) (string, url.Values) { return post(own) + "/boost", url.Values{"on": {"1"}} },
 		"POST /signup": func(actor string) (string, url.Values) {
 			h := "new_" + strings.ReplaceAll(actor, " ", "_")
 			return "/signup", url.Values{"handle": {h}, "display_name": {h}, "email": {h + "@example.com"}, "password": {"long enough password"}}
@@ -167,14 +343,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		},
 		"/": func(string) (string, url.Values) { return "/no/such/page", url.Values{} },
 
-		"GET /posts/{id}/flag": func(string) (string, url.Values) { return "/posts/" + itoa(op.ID) + "/flag", nil },
-		"POST /posts/{id}/flag": func(string) (string, url.Values) {
-			return "/posts/" + itoa(op.ID) + "/flag", url.Values{"reason": {"spam"}}
-		},
-		// The moderators' requests change nothing (unlock an unlocked thread, move it where
-		// it is), so that the order the rows run in cannot matter.
+		"GET /posts/{id}/flag":  func(string) (string, url.Values) { return post(own) + "/flag", nil },
+		"POST /posts/{id}/flag": func(string) (string, url.Values) { return post(own) + "/flag", url.Values{"reason": {"spam"}} },
 		"POST /posts/{id}/hide": func(string) (string, url.Values) {
-			return "/posts/" + itoa(reply.ID) + "/hide", url.Values{"on": {"0"}}
+			// Restore the reply; in a deleted thread, where restoring a visible reply would
+			// change nothing, hide it, which a deleted thread refuses.
+			return post(reply) + "/hide", url.Values{"on": {pick(th.Deleted, "1", "0")}}
 		},
 		"POST /threads/{id}/lock": func(string) (string, url.Values) { return threadPath(th.ID) + "/lock", url.Values{"on": {"0"}} },
 		"POST /threads/{id}/pin":  func(string) (string, url.Values) { return threadPath(th.ID) + "/pin", url.Values{"on": {"0"}} },
@@ -190,6 +364,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		},
 		"GET /moderation": func(string) (string, url.Values) { return "/moderation", nil },
 		"POST /moderation/posts/{id}/dismiss": func(string) (string, url.Values) {
+			// A flag to dismiss, where the reply takes one; a second is refused, and fine.
+			w.site.Store.FlagPost(context.Background(), parley.NewFlag{PostID: reply.ID, ReporterID: w.users["flagger"].ID, Reason: parley.FlagSpam})
 			return "/moderation/posts/" + itoa(reply.ID) + "/dismiss", url.Values{}
 		},
 		"GET /moderation/log": func(string) (string, url.Values) { return "/moderation/log", nil },
@@ -229,8 +405,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return "/admin/users/as_other_member", url.Values{"role": {"member"}}
 		},
 	}
+}
 
-	for _, rt := range site.Server.Routes() {
+// send sends an actor's request on a route and reports what came of it.
+func (w *authzWorld) send(t *testing.T, pattern, actor string, build func(string) (string, url.Values)) outcome {
+	c := sessionClient(t, w.site, w.users[actor])
+	path, form := build(actor)
+	method, _, found := strings.Cut(pattern, " ")
+	if !found {
+		method = http.MethodPost // a pattern for every method: try the one that writes
+	}
+	return try(t, c, w.site.URL, method, path, form)
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	w := newAuthzWorld(t, newSite(t, tinyForum))
+	requests := w.requests(w.targets[asAsked])
+	for _, rt := range w.site.Server.Routes() {
 		if !needsAuthorization(rt) {
 			continue
 		}
@@ -243,18 +434,68 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		for _, actor := range actors {
 			t.Run(pattern+"/"+actor, func(t *testing.T) {
-				c := sessionClient(t, site, users[actor])
-				path, form := build(actor)
-				method, _, found := strings.Cut(pattern, " ")
-				if !found {
-					method = http.MethodPost // a pattern for every method: try the one that writes
-				}
-				got := try(t, c, site.URL, method, path, form)
-				if got != expect[actor] {
+				// Here a route either lets the user in or not: a 404 or 409 is the route
+				// judging its input, which the target matrix below states.
+				if got := coarse(w.send(t, pattern, actor, build)); got != expect[actor] {
 					t.Errorf("%s as %s: %s, want %s", pattern, actor, got, expect[actor])
 				}
 			})
 		}
+	}
+}
+
+// actsOnTarget reports whether a route reads or acts on one thread or post.
+func actsOnTarget(rt web.Route) bool {
+	return strings.Contains(rt.Pattern, "/threads/{id}") || strings.Contains(rt.Pattern, "/posts/{id}")
+}
+
+// TestAuthorizationOnTargets runs every route that reads or acts on a thread or a post
+// against a hidden reply, a deleted thread and a locked thread, as each kind of user, and
+// checks the outcome targetMatrix states. It fails when such a route has no row there.
+func TestAuthorizationOnTargets(t *testing.T) {
+	w := newAuthzWorld(t, newSiteWith(t, tinyForum, web.Config{AddressPosts: 1000})) // every reply comes from one address
+	for _, rt := range w.site.Server.Routes() {
+		if !actsOnTarget(rt) {
+			continue
+		}
+		pattern := rt.Pattern
+		rows, ok := targetMatrix[pattern]
+		if !ok {
+			t.Errorf("route %q has no rows in the target matrix: say what each user gets on a hidden reply, a deleted thread and a locked thread", pattern)
+			continue
+		}
+		for _, st := range []state{hiddenReply, deletedThread, lockedThread} {
+			expect, ok := rows[st]
+			if !ok {
+				t.Errorf("route %q has no row for a %s", pattern, st)
+				continue
+			}
+			tg := w.targets[st]
+			build := w.requests(tg)[pattern]
+			for _, actor := range actors {
+				t.Run(pattern+"/"+string(st)+"/"+actor, func(t *testing.T) {
+					got := w.send(t, pattern, actor, build)
+					must(t, tg.restore())
+					if got != expect[actor] {
+						t.Errorf("%s on a %s as %s: %s, want %s", pattern, st, actor, got, expect[actor])
+					}
+				})
+			}
+		}
+	}
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -299,6 +540,10 @@ func try(t *testing.T, c *http.Client, base, method, path string, form url.Value
 		return login
 	case res.StatusCode == http.StatusForbidden || res.StatusCode == http.StatusUnauthorized:
 		return forbid
+	case res.StatusCode == http.StatusNotFound:
+		return missing
+	case res.StatusCode == http.StatusConflict:
+		return conflict
 	case res.StatusCode >= 500:
 		t.Fatalf("%s %s answered %d", method, path, res.StatusCode)
 	}

@@ -286,10 +286,7 @@ func (s *Server) handleThreadLive() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		t, err := s.store.Thread(r.Context(), id)
-		if err == nil && t.Deleted && !moderates(r) {
-			err = parley.NotFound("There is no thread %d.", id)
-		}
+		t, err := s.readableThread(r, id)
 		if err != nil {
 			s.renderError(w, r, err)
 			return

@@ -372,17 +372,33 @@ func (m *markup) postActions(p *postView) {
 		m.raw(`/flag">Flag</a>`)
 	}
 	if a.Hide {
-		m.raw(`<form method="post" action="/posts/`)
-		m.int(p.ID)
-		m.raw(`/hide">`)
-		m.csrf(a.CSRF)
-		if p.Hidden {
-			m.raw(`<input type="hidden" name="on" value="0"><button type="submit" class="link">Restore</button></form>`)
-		} else {
-			m.raw(`<input type="hidden" name="on" value="1"><input name="reason" aria-label="Reason for hiding" placeholder="Reason" maxlength="500"><button type="submit" class="link">Hide</button></form>`)
-		}
+		m.hideForm(p)
 	}
 	m.raw(`</div>`)
+}
+
+// hideForm writes a moderator's button that hides a post, or restores a hidden one, with
+// its own reason field: labelled for screen readers, its placeholder saying it to the eye.
+func (m *markup) hideForm(p *postView) {
+	m.raw(`<form method="post" action="/posts/`)
+	m.int(p.ID)
+	m.raw(`/hide" class="hide-form">`)
+	m.csrf(p.Actions.CSRF)
+	verb, button, on := "hiding", "Hide", "1"
+	if p.Hidden {
+		verb, button, on = "restoring", "Restore", "0"
+	}
+	m.raw(`<input type="hidden" name="on" value="`)
+	m.text(on)
+	m.raw(`"><label class="visually-hidden" for="hide-reason-`)
+	m.int(p.ID)
+	m.raw(`">Reason for `)
+	m.text(verb)
+	m.raw(` this post</label><input id="hide-reason-`)
+	m.int(p.ID)
+	m.raw(`" name="reason" placeholder="Reason" maxlength="500"><button type="submit" class="link">`)
+	m.text(button)
+	m.raw(`</button></form>`)
 }
 
 func (m *markup) csrf(token string) {

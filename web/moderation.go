@@ -22,23 +22,6 @@ func moderates(r *http.Request) bool {
 	return me != nil && allowed(&me.User, actModerate, 0)
 }
 
-// readablePost loads a post the reader may read: a hidden post, or any post of a deleted
-// thread, exists only for moderators.
-func (s *Server) readablePost(r *http.Request, id int64) (parley.Post, error) {
-	p, err := s.store.Post(r.Context(), id)
-	if err != nil || moderates(r) {
-		return p, err
-	}
-	t, err := s.store.Thread(r.Context(), p.ThreadID)
-	if err != nil {
-		return p, err
-	}
-	if p.Hidden || t.Deleted {
-		return parley.Post{}, parley.NotFound("There is no post %d.", id)
-	}
-	return p, nil
-}
-
 // audit is the log record of an action the reader takes, with the reason from the form.
 func audit(r *http.Request) parley.Audit {
 	return parley.Audit{ActorID: viewerFrom(r.Context()).User.ID, Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
@@ -101,7 +84,7 @@ func (s *Server) threadAction(apply func(r *http.Request, t parley.Thread, a par
 			s.renderError(w, r, err)
 			return
 		}
-		t, err := s.store.Thread(r.Context(), id)
+		t, err := s.readableThread(r, id)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -193,7 +176,11 @@ type flagView struct {
 
 // loadFlaggable returns the post in the URL if the reader may flag it.
 func (s *Server) loadFlaggable(r *http.Request) (parley.Post, error) {
-	return s.postFor(r, actFlag, "flag your own post")
+	p, err := s.postFor(r, actFlag, "flag your own post")
+	if err != nil {
+		return p, err
+	}
+	return p, s.checkActable(r, p)
 }
 
 func (s *Server) newFlagView(w http.ResponseWriter, r *http.Request, p parley.Post) *flagView {

@@ -31,6 +31,7 @@ func loadPages(a *assets) (*pages, error) {
 		"asset":      a.URL,
 		"threadList": threadList,
 		"postList":   postList,
+		"postItem":   postItem,
 		"threadHead": threadHead,
 		"fileFacts":  fileFacts,
 		"ago":        ago,

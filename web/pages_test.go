@@ -972,7 +972,7 @@ func TestThreadPage(t *testing.T) {
 				t.Errorf("h1 %q, want %q", textOf(h1), th.Title)
 			}
 
-			items := findAll(find(doc, sel(atom.Ol, "posts")), sel(atom.Li, "post"))
+			items := findAll(doc, sel(atom.Li, "post")) // the question's list, then the replies'
 			if len(items) != len(posts) {
 				t.Fatalf("%d posts shown, store has %d", len(items), len(posts))
 			}

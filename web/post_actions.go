@@ -42,8 +42,8 @@ type editView struct {
 	Preview   template.HTML
 }
 
-// postFor loads the post in the URL if the reader may take action a on it; refusal
-// completes "You cannot …".
+// postFor loads the post in the URL if the reader may read it and take action a on it;
+// refusal completes "You cannot …". Whether the reader may act comes first, as in threadFor.
 func (s *Server) postFor(r *http.Request, a action, refusal string) (parley.Post, error) {
 	id, err := postID(r)
 	if err != nil {
@@ -53,7 +53,10 @@ func (s *Server) postFor(r *http.Request, a action, refusal string) (parley.Post
 	if err != nil {
 		return p, err
 	}
-	return p, permit(&viewerFrom(r.Context()).User, a, p.Author.ID, refusal)
+	if err := permit(&viewerFrom(r.Context()).User, a, p.Author.ID, refusal); err != nil {
+		return p, err
+	}
+	return p, s.checkReadable(r, p)
 }
 
 // loadEditable returns the post in the URL if the signed-in user may edit it.
@@ -131,21 +134,12 @@ func (s *Server) editFailed(w http.ResponseWriter, r *http.Request, v *editView,
 // handleAccept marks the reply in the form as the thread's accepted answer (0 clears it).
 func (s *Server) handleAccept() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "thread")
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
 		if err := s.checkForm(w, r); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		t, err := s.store.Thread(r.Context(), id)
+		t, err := s.threadFor(r, actAccept, "accept an answer in someone else's thread")
 		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if err := permit(&viewerFrom(r.Context()).User, actAccept, t.Author.ID, "accept an answer in someone else's thread"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -154,12 +148,18 @@ func (s *Server) handleAccept() http.Handler {
 			s.renderError(w, r, parley.Invalid("post", "Choose a reply to accept."))
 			return
 		}
-		if err := s.store.AcceptAnswer(r.Context(), id, answer); err != nil {
+		if answer != 0 {
+			if _, err := s.readablePost(r, answer); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+		}
+		if err := s.store.AcceptAnswer(r.Context(), t.ID, answer); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		s.threadChanged(r.Context(), id)
-		target := threadLink(id)
+		s.threadChanged(r.Context(), t.ID)
+		target := threadLink(t.ID)
 		if answer != 0 {
 			target += "#post-" + strconv.FormatInt(answer, 10)
 		}

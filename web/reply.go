@@ -13,19 +13,25 @@ import (
 // with the reply form keeping what was typed, and the files taken, and saying what is wrong.
 func (s *Server) handleReply() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "thread")
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
 		up, err := s.checkUpload(w, r)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
 		defer up.remove()
+		// The thread is checked before anything is kept: a thread the reader may not read
+		// is not found, with nothing of it shown and no file stored.
+		t, err := s.threadFor(r, actReply, "post")
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		me := viewerFrom(r.Context())
-		in := parley.NewReply{ThreadID: id, AuthorID: me.User.ID, Body: r.PostForm.Get("body")}
+		in := parley.NewReply{ThreadID: t.ID, AuthorID: me.User.ID, Body: r.PostForm.Get("body")}
+		if t.Locked {
+			s.replyFailed(w, r, t, in, parley.LockedRefusal())
+			return
+		}
 		files, problems, err := s.takeFiles(r.Context(), me, actReply, r.PostForm["keep"], up)
 		if err != nil {
 			s.renderError(w, r, err)
@@ -33,29 +39,28 @@ func (s *Server) handleReply() http.Handler {
 		}
 		in.Attachments = files
 		if len(problems) > 0 {
-			s.replyFailed(w, r, in, parley.Invalid("attachments", "%s", strings.Join(problems, " ")))
+			s.replyFailed(w, r, t, in, parley.Invalid("attachments", "%s", strings.Join(problems, " ")))
 			return
 		}
 		if err := in.Validate(); err != nil {
-			s.replyFailed(w, r, in, err)
+			s.replyFailed(w, r, t, in, err)
 			return
 		}
 		if err := s.checkPosting(r, me, actReply, "send your reply again"); err != nil {
-			s.replyFailed(w, r, in, err)
+			s.replyFailed(w, r, t, in, err)
 			return
 		}
 		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
-			s.replyFailed(w, r, in, err)
+			s.replyFailed(w, r, t, in, err)
 			return
 		}
 		p, err := s.store.CreateReply(r.Context(), in)
 		if err != nil {
-			s.replyFailed(w, r, in, err)
+			s.replyFailed(w, r, t, in, err)
 			return
 		}
-		s.threadChanged(r.Context(), id)
-		t, err := s.store.Thread(r.Context(), id)
-		if err != nil {
+		s.threadChanged(r.Context(), t.ID)
+		if t, err = s.readableThread(r, t.ID); err != nil { // its reply count now, for the page that shows the reply
 			s.renderError(w, r, err)
 			return
 		}
@@ -73,15 +78,12 @@ func replyLocation(t parley.Thread, p parley.Post) string {
 	return threadLink(t.ID) + "?after=" + strconv.FormatInt(p.ID-1, 10) + anchor
 }
 
-func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, in parley.NewReply, cause error) {
+// replyFailed shows thread t, which the reader may read, again with the refused reply in
+// its form. A thread that is gone since (deleted while the reply was written) is not shown.
+func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, t parley.Thread, in parley.NewReply, cause error) {
 	var pe *parley.Error
-	if !errors.As(cause, &pe) {
+	if !errors.As(cause, &pe) || errors.Is(cause, parley.ErrNotFound) {
 		s.renderError(w, r, cause)
-		return
-	}
-	t, err := s.store.Thread(r.Context(), in.ThreadID)
-	if err != nil {
-		s.renderError(w, r, err)
 		return
 	}
 	posts, err := s.store.Posts(r.Context(), t.ID, 0, postsPerPage+1)

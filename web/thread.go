@@ -18,8 +18,9 @@ const postsPerPage = 50
 type threadView struct {
 	page
 	Thread    parley.Thread
-	Posts     []postView
-	Accepted  *postView // shown in the summary box at the top, when there is one
+	Question  *postView  // the original post, when this page holds it: shown first
+	Posts     []postView // the replies, shown after the summary box
+	Accepted  *postView  // shown in the summary box under the question, when there is one
 	Suggested []postView
 	NextURL   string
 	FirstURL  string
@@ -75,10 +76,9 @@ func (s *Server) handleThread() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		t, err := s.store.Thread(r.Context(), id)
-		if err == nil && t.Deleted && (f != formatHTML || !moderates(r)) {
-			err = parley.NotFound("There is no thread %d.", id)
-		}
+		// A feed never shows a deleted thread, even to a moderator: a feed reader keeps
+		// what it fetches, long after the moderator's reason to read it has passed.
+		t, err := s.threadShown(r, id, f == formatHTML && moderates(r))
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -169,21 +169,20 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		pv := newPostView(p, t.AcceptedPostID)
 		pv.Actions = actionsFor(me, t, p, csrf)
 		pv.Actions.Boosted = boosted[p.ID]
-		v.Posts = append(v.Posts, pv)
+		if p.Original {
+			v.Question = &pv
+		} else {
+			v.Posts = append(v.Posts, pv)
+		}
 		if p.StaffRecommended && !p.Hidden {
 			v.Suggested = append(v.Suggested, pv)
 		}
-		if pv.Accepted {
+		if pv.Accepted && !p.Hidden {
 			v.Accepted = &pv
 		}
 	}
-	if t.AcceptedPostID != 0 && v.Accepted == nil {
-		p, err := s.store.Post(r.Context(), t.AcceptedPostID)
-		if err != nil {
-			return nil, err
-		}
-		pv := newPostView(p, t.AcceptedPostID)
-		v.Accepted = &pv
+	if err := s.acceptedOffPage(r, t, v); err != nil {
+		return nil, err
 	}
 	if err := s.threadCrumbs(r, &v.page, t); err != nil {
 		return nil, err
@@ -200,6 +199,22 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 	// its script element early; marshalling here spares html/template a reflective pass.
 	v.JSONLD = template.JS(ld)
 	return v, nil
+}
+
+// acceptedOffPage fills the summary box with the accepted answer when the page does not
+// hold it. The summary never shows a hidden post, to anyone: hiding an answer clears its
+// acceptance, and a store that raced the two must not republish it here.
+func (s *Server) acceptedOffPage(r *http.Request, t parley.Thread, v *threadView) error {
+	if t.AcceptedPostID == 0 || v.Accepted != nil {
+		return nil
+	}
+	p, err := s.store.Post(r.Context(), t.AcceptedPostID)
+	if err != nil || p.Hidden || p.ThreadID != t.ID {
+		return err
+	}
+	pv := newPostView(p, t.AcceptedPostID)
+	v.Accepted = &pv
+	return nil
 }
 
 // visible leaves out hidden posts, unless the reader moderates and may restore them.
@@ -222,8 +237,8 @@ func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postAct
 		return postActions{}
 	}
 	u := &me.User
-	if p.Hidden { // a hidden post may be restored or mended, nothing more
-		return postActions{CSRF: csrf, Edit: allowed(u, actEdit, p.Author.ID), Hide: allowed(u, actModerate, 0)}
+	if p.Hidden || t.Deleted { // out of view: it may be mended, and a hidden reply restored while its thread stands
+		return postActions{CSRF: csrf, Edit: allowed(u, actEdit, p.Author.ID), Hide: p.Hidden && !t.Deleted && allowed(u, actModerate, 0)}
 	}
 	return postActions{
 		CSRF:      csrf,
@@ -269,6 +284,9 @@ func (s *Server) prefillQuote(r *http.Request, v *threadView, raw string) error 
 	}
 	p, err := s.readablePost(r, id)
 	if err != nil {
+		return err
+	}
+	if err := parley.CheckActable(p.ID, p.Hidden, v.Thread.Deleted); err != nil {
 		return err
 	}
 	if p.ThreadID != v.Thread.ID {
