@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
@@ -131,8 +132,8 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		v.Handle, v.Next = strings.TrimSpace(r.PostForm.Get("handle")), safeNext(r.PostForm.Get("next"))
 		password := r.PostForm.Get("password")
-		if !s.signInAllowed(r, v.Handle) {
-			s.fail(w, r, "login", v, errTooManySignIns)
+		if err := s.signInAllowed(r, v.Handle); err != nil {
+			s.fail(w, r, "login", v, err)
 			return
 		}
 		userID, err := s.checkCredentials(r, v.Handle, password)
@@ -149,11 +150,14 @@ func (s *Server) handleLogin() http.Handler {
 	})
 }
 
-// errTooManySignIns is the answer when signInAllowed refuses.
-var errTooManySignIns = parley.Errorf(parley.ETooMany, "Too many attempts. Wait a minute and try again.")
+// tooManySignIns is the answer when limit l refuses a sign-in: wait until l allows one
+// more, said in whole minutes since a few seconds either way do not matter to a person.
+func tooManySignIns(l limit) error {
+	return parley.Errorf(parley.ETooMany, "Too many attempts. Wait %s and try again.", spell(max(l.every, time.Minute)))
+}
 
-// signInAllowed reports whether a password may be tried for handle from the request's
-// address now. Guessing must stay slow, yet strangers must not be able to lock an owner
+// signInAllowed returns nil when a password may be tried for handle from the request's
+// address now, or the refusal that says how long to wait. Guessing must stay slow, yet strangers must not be able to lock an owner
 // out by failing on purpose, so three limits share the work:
 //
 //   - per address, every attempt (loginIP): one machine cannot spray passwords over many
@@ -177,17 +181,20 @@ var errTooManySignIns = parley.Errorf(parley.ETooMany, "Too many attempts. Wait 
 // takes about a hundred addresses at their full sign-in rate. Closing the gap would need
 // an owner's device (a cookie from an earlier sign-in), not only an address. Unknown
 // handles are counted alike, so the limits tell nothing about which exist.
-func (s *Server) signInAllowed(r *http.Request, handle string) bool {
+func (s *Server) signInAllowed(r *http.Request, handle string) error {
 	ctx, addr := r.Context(), clientIP(r)
 	if !s.allow(ctx, s.limits.loginIP, addr) {
-		return false
+		return tooManySignIns(s.limits.loginIP)
 	}
 	pair := s.tokens(ctx, s.limits.loginPair, pairKey(handle, addr))
 	if pair < 1 {
-		return false
+		return tooManySignIns(s.limits.loginPair)
 	}
 	failedHere := pair < float64(s.limits.loginPair.burst)
-	return !failedHere || s.tokens(ctx, s.limits.loginAccount, strings.ToLower(handle)) >= 1
+	if failedHere && s.tokens(ctx, s.limits.loginAccount, strings.ToLower(handle)) < 1 {
+		return tooManySignIns(s.limits.loginAccount)
+	}
+	return nil
 }
 
 // signInFailed counts a wrong password for handle from the request's address, after err
@@ -266,8 +273,8 @@ func (s *Server) handlePassword() http.Handler {
 			return
 		}
 		me := viewerFrom(r.Context())
-		if !s.signInAllowed(r, me.User.Handle) {
-			s.fail(w, r, "password", v, errTooManySignIns)
+		if err := s.signInAllowed(r, me.User.Handle); err != nil {
+			s.fail(w, r, "password", v, err)
 			return
 		}
 		if _, err := s.checkCredentials(r, me.User.Handle, r.PostForm.Get("current")); err != nil {
