@@ -264,9 +264,21 @@ func (p *planner) next(id int64) *threadPlan {
 		}
 		p.buf = append(p.buf, replyPlan{author: a, at: at})
 	}
-	fitReplies(p.buf, t.created, g.now)
+	if n > 0 && p.buf[n-1].at > g.now {
+		fitReplies(p.buf, t.created, g.now-quietTime(r, g.now-t.created))
+	}
 	t.replies = p.buf
 	return t
+}
+
+// quietTime is how long before now the last reply of a thread whose replies would run
+// past now was written. Squeezing every such thread to end exactly at now would show a
+// fresh forum's busiest threads all active "just now"; a log-normal pause (median six
+// hours) spreads them over the last hours and days, as a real forum's front page is.
+// It is at least a minute and at most half the thread's age.
+func quietTime(r *rand.Rand, age int64) int64 {
+	quiet := max(int64(logNormal(r, math.Log(float64(6*hour)), 1.5)), 60_000)
+	return min(quiet, age/2)
 }
 
 // fitReplies squeezes reply times that run past now into the time between the
