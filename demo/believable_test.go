@@ -2,7 +2,9 @@ package demo
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,5 +59,116 @@ func TestFirstPageShowsASpreadOfTimes(t *testing.T) {
 	all := byActivity(allThreads(w))
 	if span := all[0].LastActivityAt.Sub(all[len(all)-1].LastActivityAt); span < 4*7*24*time.Hour {
 		t.Errorf("activity spans %v, want at least weeks", span)
+	}
+}
+
+// vocabulary is every term a title may name: each subtopic's types, calls, errors,
+// crash frames, tasks and things, the tags' terms, and the OS versions, devices, Xcode
+// versions and circumstances questions mention. Prose terms are matched without regard
+// to case, since a title may start with one.
+func vocabulary() (code, prose []string) {
+	for _, tp := range topicSpecs {
+		for _, s := range tp.subs {
+			code = append(code, s.types...)
+			code = append(code, s.calls...)
+			code = append(code, s.errs...)
+			code = append(code, s.frames...)
+			prose = append(prose, s.tasks...)
+			prose = append(prose, s.things...)
+		}
+	}
+	for _, terms := range tagTerms {
+		code = append(code, terms...)
+	}
+	code = append(append(append(code, oses...), devices...), xcodes...)
+	prose = append(prose, contexts...)
+	return code, prose
+}
+
+// TestTitlesMatchTheirQuestions checks that every term a thread's title names (an API,
+// an error code, a device, what the asker wants to do) appears in its original post.
+func TestTitlesMatchTheirQuestions(t *testing.T) {
+	code, prose := vocabulary()
+	w := mustGenerate(t, serveDemo, blockRenderer{})
+	bad := 0
+	for i := range w.threads {
+		th, body := &w.threads[i].Thread, w.threads[i].Posts[0].Post.Body
+		var missing []string
+		for _, term := range code {
+			if strings.Contains(th.Title, term) && !strings.Contains(body, term) {
+				missing = append(missing, term)
+			}
+		}
+		for _, term := range prose {
+			if strings.Contains(strings.ToLower(th.Title), strings.ToLower(term)) && !strings.Contains(strings.ToLower(body), strings.ToLower(term)) {
+				missing = append(missing, term)
+			}
+		}
+		if len(missing) > 0 {
+			if bad++; bad <= 5 {
+				t.Errorf("thread %d %q: its question does not mention %q:\n%s", th.ID, th.Title, missing, body)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d titles name what their question does not", bad, len(w.threads))
+	}
+}
+
+// TestTagsFitTheirQuestions checks that every tag of every thread is tied to its
+// question: the original post names one of the tag's terms or places, or links to the
+// tag (a resource post points to its tag).
+func TestTagsFitTheirQuestions(t *testing.T) {
+	w := mustGenerate(t, serveDemo, blockRenderer{})
+	bad := 0
+	for i := range w.threads {
+		rec := &w.threads[i]
+		body := rec.Posts[0].Post.Body
+		for _, tag := range rec.Thread.Tags {
+			if !mentions(body, tag.Name) && !strings.Contains(body, "["+tag.Name+"]") {
+				if bad++; bad <= 5 {
+					t.Errorf("thread %d %q is tagged %s, but its question names none of %q:\n%s", rec.Thread.ID, rec.Thread.Title, tag.Name, tagTerms[tag.Name], body)
+				}
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d tags do not fit their threads", bad)
+	}
+	for _, tg := range tagSpecs {
+		if len(tagTerms[tg.name]) == 0 {
+			t.Errorf("tag %s has no terms, so no thread could carry it", tg.name)
+		}
+	}
+}
+
+// TestListsShowNoTitleTwice checks the first page of every list a newcomer browses (the
+// forum, each topic, subtopic and tag, by the default sort) for two threads with the same
+// title, on the forum serve --demo builds and on a larger one.
+func TestListsShowNoTitleTwice(t *testing.T) {
+	for _, cfg := range []Config{serveDemo, {Threads: 20000, Posts: 100000, Users: 4000, Seed: 2}} {
+		w := mustGenerate(t, cfg, blockRenderer{})
+		lists := map[string][]*parley.Thread{}
+		for i := range w.threads {
+			th := &w.threads[i].Thread
+			keys := []string{"all", fmt.Sprintf("topic %d", th.TopicID), fmt.Sprintf("subtopic %d", th.SubtopicID)}
+			for _, tag := range th.Tags {
+				keys = append(keys, "tag "+tag.Slug)
+			}
+			for _, k := range keys {
+				lists[k] = append(lists[k], th)
+			}
+		}
+		for name, threads := range lists {
+			page := byActivity(threads)
+			page = page[:min(50, len(page))]
+			seen := map[string]int64{}
+			for _, th := range page {
+				if id, ok := seen[th.Title]; ok {
+					t.Errorf("%d threads: the first page of %s shows %q twice (threads %d and %d)", cfg.Threads, name, th.Title, id, th.ID)
+				}
+				seen[th.Title] = th.ID
+			}
+		}
 	}
 }

@@ -98,13 +98,16 @@ func Generate(ctx context.Context, cfg Config, r Renderer, w parley.BulkWriter, 
 	}
 
 	plan := g.newPlanner()
-	c := newContent(g)
+	c := newContent(g, r)
 	for lo := 1; lo <= cfg.Threads; lo += BatchSize {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		hi := min(lo+BatchSize-1, cfg.Threads)
 		batch := c.batch(plan, int64(lo), int64(hi))
+		if c.par.err != nil {
+			return c.par.err
+		}
 		if err := w.Threads(ctx, batch); err != nil {
 			return fmt.Errorf("demo: write threads %d to %d: %w", lo, hi, err)
 		}
