@@ -1,14 +1,22 @@
 package demo
 
 import (
+	"bytes"
 	"cmp"
+	"context"
 	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/attachment"
+	"github.com/parley-forum/parley/blob"
 )
 
 // serveDemo is the forum serve --demo builds (cmd/parley's smallDemo).
@@ -171,4 +179,101 @@ func TestListsShowNoTitleTwice(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestQuestionsAttachFiles checks the files a demo forum's questions carry: each one is a
+// file the forum takes from an upload (attachment.Inspect, on the stored content, agrees
+// with the record), the blob store holds exactly the contents posts name, a crash
+// report reads as one about the question's code, and the question says it attached it.
+func TestQuestionsAttachFiles(t *testing.T) {
+	dir := t.TempDir()
+	blobs, err := blob.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := serveDemo
+	cfg.Blobs = blobs
+	w := mustGenerate(t, cfg, blockRenderer{})
+
+	kinds := map[string]int{}
+	named := map[string]bool{}
+	for i := range w.threads {
+		rec := &w.threads[i]
+		for j, pr := range rec.Posts {
+			if j > 0 && len(pr.Attachments) > 0 {
+				t.Errorf("reply %d carries files; only questions do", pr.Post.ID)
+			}
+			for _, f := range pr.Attachments {
+				named[f.SHA256] = true
+				content := readBlob(t, blobs, f.SHA256)
+				got, err := attachment.Inspect(f.Name, bytes.NewReader(content))
+				if err != nil || got != f {
+					t.Errorf("thread %d: %s inspects as %+v, %v; the record says %+v", rec.Thread.ID, f.Name, got, err, f)
+					continue
+				}
+				ext := path.Ext(f.Name)
+				kinds[ext]++
+				body := pr.Post.Body
+				if !strings.Contains(body, "attached") {
+					t.Errorf("thread %d carries %s but does not say so:\n%s", rec.Thread.ID, f.Name, body)
+				}
+				if ext == ".crash" || ext == ".ips" {
+					checkCrashReport(t, rec.Thread.ID, string(content), body)
+				}
+			}
+		}
+	}
+	for _, ext := range []string{".crash", ".ips", ".log", ".png"} {
+		if kinds[ext] == 0 {
+			t.Errorf("no question attaches a %s file (%v)", ext, kinds)
+		}
+	}
+	stored, err := filepath.Glob(filepath.Join(dir, "??", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != len(named) {
+		t.Errorf("the blob store holds %d contents, posts name %d", len(stored), len(named))
+	}
+	t.Logf("%d files attached (%v), %d contents stored", kinds[".crash"]+kinds[".ips"]+kinds[".log"]+kinds[".png"], kinds, len(stored))
+
+	// The same seed stores the same contents, and a forum built without a blob store is
+	// the same forum but for the files.
+	again := mustGenerate(t, cfg, blockRenderer{})
+	if !reflect.DeepEqual(w.threads, again.threads) {
+		t.Error("two runs with the same seed attached different files")
+	}
+}
+
+func readBlob(t *testing.T, blobs blob.Store, key string) []byte {
+	t.Helper()
+	r, err := blobs.Open(context.Background(), key)
+	if err != nil {
+		t.Fatalf("open %s: %v", key, err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// checkCrashReport checks that a crash report has the parts of one and that its crashing
+// thread runs through code the question names (in backticks).
+func checkCrashReport(t *testing.T, thread int64, report, question string) {
+	t.Helper()
+	for _, part := range []string{"Incident Identifier:", "OS Version:", "Exception Type:", "Crashed:\n", "Binary Images:"} {
+		if !strings.Contains(report, part) {
+			t.Errorf("thread %d: the crash report has no %q:\n%s", thread, part, report)
+			return
+		}
+	}
+	crashed := report[strings.Index(report, "Crashed:\n"):strings.Index(report, "Binary Images:")]
+	for _, span := range strings.Split(question, "`")[1:] {
+		if len(span) > 3 && !strings.Contains(span, " ") && strings.Contains(crashed, identifier(span)) {
+			return
+		}
+	}
+	t.Errorf("thread %d: the crashing thread names nothing the question does:\n%s\n\n%s", thread, question, crashed)
 }

@@ -17,6 +17,8 @@ type content struct {
 	r        *rand.Rand
 	e        *expander
 	par      *paragraphs
+	files    *files // nil: questions attach nothing
+	err      error  // the first failure to make a paragraph or a file
 	md, html []byte
 	ids      [4]int32
 	nextPost int64
@@ -254,16 +256,44 @@ func (c *content) question(pr *parley.PostRecord, t *threadPlan) {
 	for _, k := range scenarioKeys {
 		e.set[k] = true
 	}
-	tmpl := stories[t.story].opener
+	st := &stories[t.story]
+	tmpl := st.opener
+	if kind := c.attachment(st); kind != noFile && c.files != nil {
+		file, ok, err := c.files.attach(kind, &c.g.subs[t.sub], &t.scenario, t.created)
+		c.fail(err)
+		if ok {
+			pr.Attachments = []parley.File{file}
+			tmpl += " " + attachedNotes[kind]
+		}
+	}
 	if chance(c.r, 0.4) {
 		tmpl += " " + pick(c.r, askClosers)
 	}
 	var err error
 	c.md, c.html, err = c.par.paragraph(e, c.md[:0], c.html[:0], tmpl)
-	if err != nil && c.par.err == nil {
-		c.par.err = err
-	}
+	c.fail(err)
 	c.body(pr, t.sub, roleQuestion, string(c.md), string(c.html))
+}
+
+// attachment draws the kind of file a question of story st carries: mostly the story's
+// own, now and then a log or a screenshot.
+func (c *content) attachment(st *story) fileKind {
+	switch {
+	case st.attach != noFile && chance(c.r, 0.7):
+		return st.attach
+	case chance(c.r, 0.05):
+		return fileLog
+	case chance(c.r, 0.03):
+		return fileDialog
+	}
+	return noFile
+}
+
+// fail keeps the first error, which Generate returns after the batch.
+func (c *content) fail(err error) {
+	if err != nil && c.err == nil {
+		c.err = err
+	}
 }
 
 // body gives an ordinary post its body, opened by lead (Markdown and HTML) when the

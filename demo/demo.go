@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/blob"
 )
 
 // Config sizes the generated forum.
@@ -25,6 +26,10 @@ type Config struct {
 	Users   int
 	Seed    int64
 	Now     time.Time // timestamps spread over the ~4 years before Now
+	// Blobs, when set, takes the contents of the files questions attach (crash reports,
+	// logs, screenshots), which the records name by digest; without it no post carries a
+	// file and the forum is otherwise the same.
+	Blobs blob.Store
 }
 
 // Limits on a Config; beyond them memory or the id space runs out.
@@ -99,14 +104,17 @@ func Generate(ctx context.Context, cfg Config, r Renderer, w parley.BulkWriter, 
 
 	plan := g.newPlanner()
 	c := newContent(g, r)
+	if cfg.Blobs != nil {
+		c.files = newFiles(ctx, cfg.Blobs, cfg.Seed)
+	}
 	for lo := 1; lo <= cfg.Threads; lo += BatchSize {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		hi := min(lo+BatchSize-1, cfg.Threads)
 		batch := c.batch(plan, int64(lo), int64(hi))
-		if c.par.err != nil {
-			return c.par.err
+		if c.err != nil {
+			return c.err
 		}
 		if err := w.Threads(ctx, batch); err != nil {
 			return fmt.Errorf("demo: write threads %d to %d: %w", lo, hi, err)

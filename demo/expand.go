@@ -204,7 +204,7 @@ func (e *expander) value(key string) string {
 	case "os2":
 		return e.other(kOS2, kOS, oses)
 	case "dev":
-		return e.get(kDev, devices)
+		return e.get(kDev, devicesFor[platform(e.get(kOS, oses))])
 	case "xcode":
 		return e.get(kXcode, xcodes)
 	case "n":
@@ -386,3 +386,37 @@ func methodName(call string) string {
 	}
 	return strings.ToLower(m[:1]) + m[1:]
 }
+
+// platform is the first word of an OS version: "iOS 18.1" → "iOS".
+func platform(os string) string {
+	if i := strings.IndexByte(os, ' '); i >= 0 {
+		return os[:i]
+	}
+	return os
+}
+
+// devicesFor lists the devices that run each platform, so that a question never has an
+// Apple TV running watchOS.
+var devicesFor = func() map[string][]string {
+	runs := map[string][]string{
+		"iOS": {"iPhone"}, "iPadOS": {"iPad"}, "macOS": {"Mac", "Intel iMac"},
+		"watchOS": {"Apple Watch"}, "tvOS": {"Apple TV"}, "visionOS": {"Apple Vision"},
+	}
+	m := map[string][]string{}
+	for p, prefixes := range runs {
+		for _, d := range devices {
+			for _, prefix := range prefixes {
+				if strings.HasPrefix(d, prefix) {
+					m[p] = append(m[p], d)
+					break
+				}
+			}
+		}
+	}
+	for _, os := range oses {
+		if len(m[platform(os)]) == 0 {
+			panic("demo: no device runs " + os)
+		}
+	}
+	return m
+}()

@@ -19,34 +19,38 @@ import (
 // the scenarios allow: a newcomer browsing a list never sees the same question twice.
 
 // story is a title and the opening paragraph of the question it heads. Every blank of
-// title is a blank of opener; opener names {api} always.
-type story struct{ title, opener string }
+// title is a blank of opener; opener names {api} always. A question about a crash or a
+// leak usually attaches the report or a chart (files.go).
+type story struct {
+	title, opener string
+	attach        fileKind
+}
 
 var stories = []story{
-	{"{api} fails with {err} {ctx}", "I'm using `{api}` and it fails with `{err}` {ctx}. It started on {os}, and I can reproduce it on a {dev}."},
-	{"How do I {task} with {api} on {os}?", "I need to {task}, and `{api}` looks like the right tool, but I can't get it to work on {os}."},
-	{"{api} returns {err} on {os}", "Since {os}, `{api}` returns `{err}` for about {n}% of our users, mostly {ctx}."},
-	{"Crash in {call} {ctx}", "Our app crashes in `{call}` {ctx}. We use `{api}`, and the crashing thread is inside `{fw}`."},
-	{"EXC_BAD_ACCESS in {fw} when using {api} {ctx}", "We get `EXC_BAD_ACCESS` in `{fw}` when using `{api}` {ctx}. It happens on {os} only."},
-	{"{api}: {thing} never completes {ctx}", "When I use `{api}`, {thing} never completes {ctx}. Nothing is logged, not even `{err}`."},
-	{"Is it possible to {task} with {api} on {os}?", "Is it possible to {task} on {os}? The documentation for `{api}` doesn't cover my case."},
-	{"{api} behaves differently on {os} and {os2}", "`{api}` behaves differently on {os} and {os2}: on {os2} it works, on {os} it fails with `{err}`."},
-	{"Unexpected {err} from {call} on a {dev}", "`{call}` returns `{err}` on a {dev}, although `{api}` reports no problem before that."},
-	{"Memory leak when using {api} {ctx}", "Memory grows by a few megabytes each time we use `{api}` {ctx}, and Instruments shows `{call}` in every leaked allocation."},
-	{"Regression in {os}: {api} fails with {err}", "After updating to {os}, `{api}` fails with `{err}`. The same build works on {os2}."},
-	{"Why does {call} block the main thread {ctx}?", "`{call}` blocks the main thread for seconds {ctx}, and the hang report points at `{api}`."},
-	{"{api} works in the Simulator but not on a {dev}", "`{api}` works in the Simulator, but on a {dev} running {os} it fails with `{err}`."},
-	{"Getting {err} when trying to {task} on {os}", "I'm trying to {task} with `{api}` on {os}, but I keep getting `{err}` {ctx}."},
-	{"{call} is never called {ctx}", "`{call}` is never called {ctx}, although `{api}` reports no error and the same code works on {os2}."},
-	{"{err} after updating to {os} on a {dev}", "Since we updated to {os}, our users on a {dev} get `{err}` from `{api}`."},
-	{"Can't {task} with {api} since {xcode}", "Since {xcode}, I can't {task}: `{api}` fails with `{err}` {ctx}."},
-	{"Is {api} safe to use from a background thread {ctx}?", "Is it safe to use `{api}` from a background thread? We call it {ctx} and sometimes see `{err}`."},
-	{"Help: {err} from {api} on a {dev} only", "We only see `{err}` from `{api}` on a {dev} running {os}; every other device we have works."},
-	{"{api}: {thing} is nil {ctx}", "With `{api}`, {thing} is nil {ctx}, so the next call to `{call}` fails with `{err}`."},
-	{"What replaces {call} on {os}?", "`{call}` is deprecated on {os}. What should I use instead with `{api}`, given that we still support {os2}?"},
-	{"Best way to {task} with {api} {ctx}?", "What's the best way to {task} {ctx}? I'm using `{api}` and want to get it right before we ship."},
-	{"{fw} crash in {call} on {os}", "Since {os} we see crashes in `{fw}`, inside `{call}`. We use `{api}` the way the documentation shows."},
-	{"{api} logs {err} on a {dev} with {xcode}", "Built with {xcode}, our app logs `{err}` from `{api}` on a {dev}, and then {thing} stops responding."},
+	{"{api} fails with {err} {ctx}", "I'm using `{api}` and it fails with `{err}` {ctx}. It started on {os}, and I can reproduce it on a {dev}.", noFile},
+	{"How do I {task} with {api} on {os}?", "I need to {task}, and `{api}` looks like the right tool, but I can't get it to work on {os}.", noFile},
+	{"{api} returns {err} on {os}", "Since {os}, `{api}` returns `{err}` for about {n}% of our users, mostly {ctx}.", noFile},
+	{"Crash in {call} {ctx}", "Our app crashes in `{call}` {ctx}. We use `{api}`, and the crashing thread is inside `{fw}`.", fileCrash},
+	{"EXC_BAD_ACCESS in {fw} when using {api} {ctx}", "We get `EXC_BAD_ACCESS` in `{fw}` when using `{api}` {ctx}. It happens on {os} only.", fileCrash},
+	{"{api}: {thing} never completes {ctx}", "When I use `{api}`, {thing} never completes {ctx}. Nothing is logged, not even `{err}`.", noFile},
+	{"Is it possible to {task} with {api} on {os}?", "Is it possible to {task} on {os}? The documentation for `{api}` doesn't cover my case.", noFile},
+	{"{api} behaves differently on {os} and {os2}", "`{api}` behaves differently on {os} and {os2}: on {os2} it works, on {os} it fails with `{err}`.", noFile},
+	{"Unexpected {err} from {call} on a {dev}", "`{call}` returns `{err}` on a {dev}, although `{api}` reports no problem before that.", noFile},
+	{"Memory leak when using {api} {ctx}", "Memory grows by a few megabytes each time we use `{api}` {ctx}, and Instruments shows `{call}` in every leaked allocation.", fileChart},
+	{"Regression in {os}: {api} fails with {err}", "After updating to {os}, `{api}` fails with `{err}`. The same build works on {os2}.", noFile},
+	{"Why does {call} block the main thread {ctx}?", "`{call}` blocks the main thread for seconds {ctx}, and the hang report points at `{api}`.", noFile},
+	{"{api} works in the Simulator but not on a {dev}", "`{api}` works in the Simulator, but on a {dev} running {os} it fails with `{err}`.", noFile},
+	{"Getting {err} when trying to {task} on {os}", "I'm trying to {task} with `{api}` on {os}, but I keep getting `{err}` {ctx}.", noFile},
+	{"{call} is never called {ctx}", "`{call}` is never called {ctx}, although `{api}` reports no error and the same code works on {os2}.", noFile},
+	{"{err} after updating to {os} on a {dev}", "Since we updated to {os}, our users on a {dev} get `{err}` from `{api}`.", noFile},
+	{"Can't {task} with {api} since {xcode}", "Since {xcode}, I can't {task}: `{api}` fails with `{err}` {ctx}.", noFile},
+	{"Is {api} safe to use from a background thread {ctx}?", "Is it safe to use `{api}` from a background thread? We call it {ctx} and sometimes see `{err}`.", noFile},
+	{"Help: {err} from {api} on a {dev} only", "We only see `{err}` from `{api}` on a {dev} running {os}; every other device we have works.", noFile},
+	{"{api}: {thing} is nil {ctx}", "With `{api}`, {thing} is nil {ctx}, so the next call to `{call}` fails with `{err}`.", noFile},
+	{"What replaces {call} on {os}?", "`{call}` is deprecated on {os}. What should I use instead with `{api}`, given that we still support {os2}?", noFile},
+	{"Best way to {task} with {api} {ctx}?", "What's the best way to {task} {ctx}? I'm using `{api}` and want to get it right before we ship.", noFile},
+	{"{fw} crash in {call} on {os}", "Since {os} we see crashes in `{fw}`, inside `{call}`. We use `{api}` the way the documentation shows.", fileCrash},
+	{"{api} logs {err} on a {dev} with {xcode}", "Built with {xcode}, our app logs `{err}` from `{api}` on a {dev}, and then {thing} stops responding.", noFile},
 }
 
 // resourceTitles make the titles of pinned resource posts, which name their subtopic.
@@ -262,7 +266,6 @@ type paragraphs struct {
 	templates map[string]*compiled
 	prose     map[string]string
 	code      map[string]string
-	err       error // the first value that did not render as plain text
 }
 
 func newParagraphs(r Renderer) *paragraphs {

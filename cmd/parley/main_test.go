@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -179,6 +181,21 @@ func viewCount(t *testing.T, dir string, threadID int64) int64 {
 	return th.ViewCount
 }
 
+// demoAttachment reads an attachment's record from the SQLite database in dir.
+func demoAttachment(t *testing.T, dir string, id int64) parley.Attachment {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), filepath.Join(dir, "parley.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	a, err := store.Attachment(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 func TestServeDemoAndShutdown(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -196,6 +213,13 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		if res := srv.get(t, "/threads/5", ua); res.StatusCode != http.StatusOK {
 			t.Fatalf("GET /threads/5 as %s: %d", ua, res.StatusCode)
 		}
+	}
+
+	// The demo's questions carry files, which serve finds where the demo put them.
+	file := demoAttachment(t, dir, 1)
+	res, body := srv.fetch(t, "/attachments/1/"+url.PathEscape(file.Name), "")
+	if sum := sha256.Sum256(body); res.StatusCode != http.StatusOK || hex.EncodeToString(sum[:]) != file.SHA256 {
+		t.Errorf("GET the demo's first attachment %q: %d, %d bytes, want 200 and its %d bytes", file.Name, res.StatusCode, len(body), file.Size)
 	}
 
 	// The demo's admin signs in with the password serve printed.
