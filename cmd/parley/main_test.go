@@ -169,10 +169,7 @@ func (s *server) fetch(t *testing.T, path, userAgent string) (*http.Response, []
 // viewCount reads a thread's stored view count straight from the database file.
 func viewCount(t *testing.T, dir string, threadID int64) int64 {
 	t.Helper()
-	store, err := sqlite.Open(t.Context(), filepath.Join(dir, "parley.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openData(t, dir)
 	defer store.Close()
 	th, err := store.Thread(t.Context(), threadID)
 	if err != nil {
@@ -181,13 +178,20 @@ func viewCount(t *testing.T, dir string, threadID int64) int64 {
 	return th.ViewCount
 }
 
-// demoAttachment reads an attachment's record from the SQLite database in dir.
-func demoAttachment(t *testing.T, dir string, id int64) parley.Attachment {
+// openData opens the SQLite database in the data folder dir, beside a server using it.
+func openData(t *testing.T, dir string) *sqlite.Store {
 	t.Helper()
 	store, err := sqlite.Open(t.Context(), filepath.Join(dir, "parley.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return store
+}
+
+// demoAttachment reads an attachment's record from the SQLite database in dir.
+func demoAttachment(t *testing.T, dir string, id int64) parley.Attachment {
+	t.Helper()
+	store := openData(t, dir)
 	defer store.Close()
 	a, err := store.Attachment(t.Context(), id)
 	if err != nil {
