@@ -2,7 +2,6 @@ package demo
 
 import (
 	"fmt"
-	"hash/fnv"
 	"html"
 	"math/rand/v2"
 	"strings"
@@ -15,8 +14,8 @@ import (
 // tags are those the scenario's values tie it to (tagTerms), so a thread about
 // URLSessionWebSocketTask is tagged URLSession and WebSocket, never Metal.
 //
-// Titles are drawn again while one is taken, so no two threads share a title as long as
-// the scenarios allow: a newcomer browsing a list never sees the same question twice.
+// Titles are drawn again while one is taken (see window), so that a newcomer browsing a
+// list never sees the same question twice on its first page.
 
 // story is a title and the opening paragraph of the question it heads. Every blank of
 // title is a blank of opener; opener names {api} always. A question about a crash or a
@@ -36,10 +35,10 @@ var stories = []story{
 	{"Is it possible to {task} with {api} on {os}?", "Is it possible to {task} on {os}? The documentation for `{api}` doesn't cover my case.", noFile},
 	{"{api} behaves differently on {os} and {os2}", "`{api}` behaves differently on {os} and {os2}: on {os2} it works, on {os} it fails with `{err}`.", noFile},
 	{"Unexpected {err} from {call} on a {dev}", "`{call}` returns `{err}` on a {dev}, although `{api}` reports no problem before that.", noFile},
-	{"Memory leak when using {api} {ctx}", "Memory grows by a few megabytes each time we use `{api}` {ctx}, and Instruments shows `{call}` in every leaked allocation.", fileChart},
+	{"Memory leak when using {api} {ctx} on {os}", "Memory grows by a few megabytes each time we use `{api}` {ctx}, and Instruments shows `{call}` in every leaked allocation. It started with {os}.", fileChart},
 	{"Regression in {os}: {api} fails with {err}", "After updating to {os}, `{api}` fails with `{err}`. The same build works on {os2}.", noFile},
 	{"Why does {call} block the main thread {ctx}?", "`{call}` blocks the main thread for seconds {ctx}, and the hang report points at `{api}`.", noFile},
-	{"{api} works in the Simulator but not on a {dev}", "`{api}` works in the Simulator, but on a {dev} running {os} it fails with `{err}`.", noFile},
+	{"{api} works in the Simulator but not on a {dev} with {os}", "`{api}` works in the Simulator, but on a {dev} running {os} it fails with `{err}`.", noFile},
 	{"Getting {err} when trying to {task} on {os}", "I'm trying to {task} with `{api}` on {os}, but I keep getting `{err}` {ctx}.", noFile},
 	{"{call} is never called {ctx}", "`{call}` is never called {ctx}, although `{api}` reports no error and the same code works on {os2}.", noFile},
 	{"{err} after updating to {os} on a {dev}", "Since we updated to {os}, our users on a {dev} get `{err}` from `{api}`.", noFile},
@@ -119,10 +118,11 @@ func blanks(tmpl string) []string {
 type scenarios struct {
 	g       *generator
 	e       expander
-	titles  map[uint64]struct{} // hashes of the titles taken
-	opener  []uint32            // keysOf each story's opener
-	byKey   [numKeys][]int      // stories whose opener names each key
-	implied map[string][]int    // tags each value ties a thread to, filled as values come
+	titles  map[uint64]int64 // the last thread to take each title, by the title's hash
+	terms   [][]string       // tagTerms of each tag, by index
+	opener  []uint32         // keysOf each story's opener
+	byKey   [numKeys][]int   // stories whose opener names each key
+	implied map[string][]int // tags each value ties a thread to, filled as values come
 }
 
 // titleTries is how often a title is drawn again while it is taken; past it, a forum
@@ -130,7 +130,10 @@ type scenarios struct {
 const titleTries = 12
 
 func (g *generator) newScenarios(r *rand.Rand) *scenarios {
-	sc := &scenarios{g: g, e: expander{r: r}, titles: map[uint64]struct{}{}, implied: map[string][]int{}}
+	sc := &scenarios{g: g, e: expander{r: r}, titles: make(map[uint64]int64, g.cfg.Threads), implied: map[string][]int{}}
+	for _, tag := range g.tags {
+		sc.terms = append(sc.terms, tagTerms[tag.Name])
+	}
 	for i, st := range stories {
 		keys := keysOf(st.opener)
 		sc.opener = append(sc.opener, keys)
@@ -147,7 +150,7 @@ func (g *generator) newScenarios(r *rand.Rand) *scenarios {
 // subtopic t.sub is.
 func (sc *scenarios) question(t *threadPlan, primary, want int) {
 	g, e := sc.g, &sc.e
-	terms := tagTerms[g.tags[primary].Name]
+	terms := sc.terms[primary]
 	sub := &g.subs[t.sub]
 	for try := 0; ; try++ {
 		term := terms[e.r.IntN(len(terms))]
@@ -160,7 +163,7 @@ func (sc *scenarios) question(t *threadPlan, primary, want int) {
 			e.value(keyBlank[k]) // draws every slot, so that the opener can name any
 		}
 		t.title = e.fill(t.title[:0], stories[t.story].title)
-		if sc.take(t.title) || try == titleTries {
+		if sc.take(t.title, t.id, sc.window(primary)) || try == titleTries {
 			break
 		}
 	}
@@ -195,22 +198,40 @@ func (sc *scenarios) resource(t *threadPlan) {
 	for try := 0; ; try++ {
 		e.reset(&sc.g.subs[t.sub])
 		t.title = e.fill(t.title[:0], resourceTitles[e.r.IntN(len(resourceTitles))])
-		if sc.take(t.title) || try == titleTries {
+		if sc.take(t.title, t.id, int64(sc.g.cfg.Threads)) || try == titleTries {
 			return
 		}
 	}
 }
 
-// take reports whether title was free, and takes it.
-func (sc *scenarios) take(title []byte) bool {
-	h := fnv.New64a()
-	h.Write(title)
-	sum := h.Sum64()
-	if _, taken := sc.titles[sum]; taken {
+// take reports whether title was free for thread id, and takes it: free when no thread
+// among the window before id has it. Titles are known by their 64-bit FNV-1a hash: two
+// titles that collide are rare enough to let one of them be drawn again.
+func (sc *scenarios) take(title []byte, id, window int64) bool {
+	sum := uint64(14695981039346656037)
+	for _, c := range title {
+		sum = (sum ^ uint64(c)) * 1099511628211
+	}
+	if last, taken := sc.titles[sum]; taken && id-last <= window {
 		return false
 	}
-	sc.titles[sum] = struct{}{}
+	sc.titles[sum] = id
 	return true
+}
+
+// window is how far back a title about primary tag stays taken. The first page of a
+// list by activity holds threads from about the last 50/share threads of its tag (twice
+// that, for old threads that had a late reply), and a title can only repeat within its
+// primary tag, which it names; every title stays taken across the first 20,000 threads,
+// so a forum up to that size repeats none. Past that a title about a popular tag may
+// come back, long after it left every first page, rather than exhaust what its
+// scenarios can say.
+func (sc *scenarios) window(primary int) int64 {
+	share := sc.g.tagZipf.cdf[primary]
+	if primary > 0 {
+		share -= sc.g.tagZipf.cdf[primary-1]
+	}
+	return max(20_000, int64(100/share))
 }
 
 // tagsOf returns the tags one of whose terms is part of v.
@@ -241,7 +262,7 @@ func mentions(text, tag string) bool {
 }
 
 // keyBlank names each scenario key's blank.
-var keyBlank = map[int]string{kAPI: "api", kCall: "call", kErr: "err", kFw: "fw", kTask: "task", kThing: "thing",
+var keyBlank = [numKeys]string{kAPI: "api", kCall: "call", kErr: "err", kFw: "fw", kTask: "task", kThing: "thing",
 	kCtx: "ctx", kOS: "os", kOS2: "os2", kDev: "dev", kXcode: "xcode", kN: "n"}
 
 // A question's first paragraph is its own: rendering one per thread would cost the
