@@ -277,3 +277,45 @@ func checkCrashReport(t *testing.T, thread int64, report, question string) {
 	}
 	t.Errorf("thread %d: the crashing thread names nothing the question does:\n%s\n\n%s", thread, question, crashed)
 }
+
+// TestQuestionsNameDevicesThatRunTheirOS checks that a question's first paragraph never
+// puts a device with an OS it cannot run (an Apple TV on watchOS), nor a Mac framework
+// on an iPhone.
+func TestQuestionsNameDevicesThatRunTheirOS(t *testing.T) {
+	w := mustGenerate(t, serveDemo, blockRenderer{})
+	subName := map[int64]string{}
+	for _, tp := range w.topics {
+		for _, s := range tp.Subtopics {
+			subName[s.ID] = s.Name
+		}
+	}
+	bad := 0
+	for i := range w.threads {
+		th, body := &w.threads[i].Thread, w.threads[i].Posts[0].Post.Body
+		first, _, _ := strings.Cut(body, "\n\n")
+		var named []string
+		for _, os := range oses {
+			if strings.Contains(first, os) {
+				named = append(named, os)
+			}
+		}
+		for _, dev := range devices {
+			if !strings.Contains(first, dev) || len(named) == 0 {
+				continue
+			}
+			if !slices.ContainsFunc(named, func(os string) bool { return slices.Contains(devicesFor[platform(os)], dev) }) {
+				if bad++; bad <= 5 {
+					t.Errorf("thread %d puts a %s with %v: %s", th.ID, dev, named, first)
+				}
+			}
+		}
+		if subName[th.SubtopicID] == "AppKit" && slices.ContainsFunc(named, func(os string) bool { return platform(os) != "macOS" }) {
+			if bad++; bad <= 5 {
+				t.Errorf("thread %d asks about AppKit on %v: %s", th.ID, named, first)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d questions name a device or framework with an OS it does not run", bad)
+	}
+}

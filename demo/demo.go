@@ -188,9 +188,11 @@ func newGenerator(cfg Config) *generator {
 		s.homeTags = append(s.homeTags, i)
 	}
 	for i := range g.subs {
-		if len(g.subs[i].homeTags) == 0 {
-			panic("demo: subtopic " + g.subs[i].spec.name + " has no tags")
+		s := &g.subs[i]
+		if len(s.homeTags) == 0 {
+			panic("demo: subtopic " + s.spec.name + " has no tags")
 		}
+		s.oses = osesOn(subPlatforms[s.spec.name])
 	}
 	g.tagZipf = newZipf(len(g.tags), 1.0)
 

@@ -200,9 +200,9 @@ func (e *expander) value(key string) string {
 	case "ctx":
 		return e.get(kCtx, contexts)
 	case "os":
-		return e.get(kOS, oses)
+		return e.get(kOS, e.sub.oses)
 	case "os2":
-		return e.other(kOS2, kOS, oses)
+		return e.other(kOS2, kOS, e.sub.oses)
 	case "dev":
 		return e.get(kDev, devicesFor[platform(e.get(kOS, oses))])
 	case "xcode":
@@ -393,6 +393,25 @@ func platform(os string) string {
 		return os[:i]
 	}
 	return os
+}
+
+// osesOn lists the OS versions of platforms, or every one when platforms is empty.
+func osesOn(platforms []string) []string {
+	if len(platforms) == 0 {
+		return oses
+	}
+	var out []string
+	for _, os := range oses {
+		for _, p := range platforms {
+			if platform(os) == p {
+				out = append(out, os)
+			}
+		}
+	}
+	if len(out) < 2 {
+		panic("demo: fewer than two OS versions run on " + strings.Join(platforms, ", "))
+	}
+	return out
 }
 
 // devicesFor lists the devices that run each platform, so that a question never has an

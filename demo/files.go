@@ -150,19 +150,20 @@ func crashReport(b *bytes.Buffer, r *rand.Rand, sub *subInfo, vals *[numKeys]str
 	}
 	at := ms(created - int64(r.IntN(3_600_000)))
 	pid, build := 300+r.IntN(9000), fmt.Sprintf("%d%c%d", 21+r.IntN(3), 'A'+r.IntN(8), 10+r.IntN(300))
+	version := fmt.Sprintf("3.%d", r.IntN(10))
 	osLine := strings.Replace(os, "iOS", "iPhone OS", 1) + " (" + build + ")"
 	uuid := func() string {
 		return fmt.Sprintf("%08X-%04X-%04X-%04X-%012X", r.Uint32(), r.IntN(1<<16), r.IntN(1<<16), r.IntN(1<<16), r.Uint64N(1<<48))
 	}
 	bundle := "com.example." + strings.ToLower(app)
 	if ips {
-		fmt.Fprintf(b, `{"app_name":"%s","timestamp":"%s","app_version":"3.%d","bundleID":"%s","os_version":"%s","incident_id":"%s","name":"%s"}`+"\n",
-			app, at.Format("2006-01-02 15:04:05.00 -0700"), r.IntN(10), bundle, osLine, uuid(), app)
+		fmt.Fprintf(b, `{"app_name":"%s","timestamp":"%s","app_version":"%s","bundleID":"%s","os_version":"%s","incident_id":"%s","name":"%s"}`+"\n",
+			app, at.Format("2006-01-02 15:04:05.00 -0700"), version, bundle, osLine, uuid(), app)
 	}
 	fmt.Fprintf(b, "Incident Identifier: %s\nHardware Model:      %s\nProcess:             %s [%d]\nIdentifier:          %s\n",
 		uuid(), hardwareModel(os), app, pid, bundle)
-	fmt.Fprintf(b, "Version:             3.%d (%d)\nCode Type:           ARM-64 (Native)\nRole:                Foreground\nParent Process:      launchd [1]\n\n",
-		r.IntN(10), 100+r.IntN(900))
+	fmt.Fprintf(b, "Version:             %s (%d)\nCode Type:           ARM-64 (Native)\nRole:                Foreground\nParent Process:      launchd [1]\n\n",
+		version, 100+r.IntN(900))
 	fmt.Fprintf(b, "Date/Time:           %s\nLaunch Time:         %s\nOS Version:          %s\nRelease Type:        User\nReport Version:      104\n\n",
 		at.Format("2006-01-02 15:04:05.0000 -0700"), at.Add(-time.Duration(1+r.IntN(600))*time.Second).Format("2006-01-02 15:04:05.0000 -0700"), osLine)
 	fmt.Fprintf(b, "Exception Type:  %s\n", k.exception)

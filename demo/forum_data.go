@@ -638,3 +638,21 @@ var tagPlaces = map[string][]string{
 	"visionOS":  {"visionOS"},
 	"VoiceOver": {"VoiceOver"},
 }
+
+// subPlatforms are the platforms a subtopic's questions run on, where not all: no one
+// asks about AppKit on an iPhone or the camera on an Apple TV.
+var subPlatforms = map[string][]string{
+	"Background Tasks":          {"iOS", "iPadOS"},
+	"Maps & Location":           {"iOS", "iPadOS", "watchOS", "macOS"},
+	"Notifications":             {"iOS", "iPadOS", "watchOS", "macOS"},
+	"UIKit":                     {"iOS", "iPadOS", "tvOS", "visionOS"},
+	"AppKit":                    {"macOS"},
+	"Widgets & App Extensions":  {"iOS", "iPadOS", "watchOS", "macOS"},
+	"Metal":                     {"iOS", "iPadOS", "macOS", "visionOS"},
+	"RealityKit & ARKit":        {"iOS", "iPadOS", "visionOS"},
+	"Game Center & Controllers": {"iOS", "iPadOS", "macOS", "tvOS"},
+	"Camera & Photos":           {"iOS", "iPadOS", "macOS"},
+	"Security":                  {"iOS", "macOS"},
+	"Create ML":                 {"macOS"},
+	"Vision":                    {"iOS", "iPadOS", "macOS", "visionOS"},
+}

@@ -29,6 +29,8 @@ type subInfo struct {
 	homeTags []int
 	// tagName and tagSlug are of homeTags[0], which resource posts link to.
 	tagName, tagSlug string
+	// oses are the OS versions its questions run on (subPlatforms).
+	oses []string
 }
 
 // pin is a thread planned as a pinned resource post.
