@@ -319,3 +319,14 @@ func TestQuestionsNameDevicesThatRunTheirOS(t *testing.T) {
 		t.Errorf("%d questions name a device or framework with an OS it does not run", bad)
 	}
 }
+
+// TestStoriesNameInTheirQuestionWhatTheirTitleNames checks the stories themselves: every
+// blank of a title is a blank of its opening paragraph, which names the API.
+func TestStoriesNameInTheirQuestionWhatTheirTitleNames(t *testing.T) {
+	for _, st := range stories {
+		title, opener := keysOf(st.title), keysOf(st.opener)
+		if title&^opener != 0 || opener&(1<<kAPI) == 0 {
+			t.Errorf("story %q: its opener %q does not name all the title names, and the API", st.title, st.opener)
+		}
+	}
+}

@@ -299,7 +299,8 @@ func (p *paragraphs) compile(tmpl string) (*compiled, error) {
 	}
 	names := blanks(tmpl)
 	src := string(expand(nil, tmpl, func(i int, _ string) string { return marker(i) }))
-	out := p.r.Render(src)
+	whole := p.r.Render(src)
+	out := whole
 	c := &compiled{}
 	for i := range names {
 		m := marker(i)
@@ -308,7 +309,8 @@ func (p *paragraphs) compile(tmpl string) (*compiled, error) {
 			return nil, fmt.Errorf("demo: rendering %q lost blank %d", tmpl, i)
 		}
 		c.html = append(c.html, out[:j])
-		c.code = append(c.code, strings.HasSuffix(out[:j], "<code>") || strings.Count(out[:j], "<code>") > strings.Count(out[:j], "</code>"))
+		before := whole[:len(whole)-len(out)+j]
+		c.code = append(c.code, strings.Count(before, "<code>") > strings.Count(before, "</code>")) // inside a span
 		out = out[j+len(m):]
 	}
 	c.html = append(c.html, out)
