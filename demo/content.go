@@ -225,7 +225,8 @@ func (c *content) thread(t *threadPlan, rec *parley.ThreadRecord) {
 		views *= 20
 	}
 	th.ViewCount = int64(views) + 2*int64(len(t.replies)) + 1
-	th.Locked = ageDays > 180 && chance(r, 0.002)
+	// Moderators lock the odd long, old argument, never a short question.
+	th.Locked = ageDays > 180 && len(t.replies) >= 10 && chance(r, 0.02)
 
 	if t.pinned {
 		th.Pinned = true
