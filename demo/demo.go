@@ -106,6 +106,7 @@ func Generate(ctx context.Context, cfg Config, r Renderer, w parley.BulkWriter, 
 	c := newContent(g, r)
 	if cfg.Blobs != nil {
 		c.files = newFiles(ctx, cfg.Blobs, cfg.Seed)
+		defer c.files.wait() // stops the storing goroutine on the way out after a failure
 	}
 	for lo := 1; lo <= cfg.Threads; lo += BatchSize {
 		if err := ctx.Err(); err != nil {
@@ -121,6 +122,13 @@ func Generate(ctx context.Context, cfg Config, r Renderer, w parley.BulkWriter, 
 		}
 		if progress != nil {
 			progress(hi)
+		}
+	}
+	// Attachments' contents are stored before the load completes, as an upload's are
+	// before its post.
+	if c.files != nil {
+		if err := c.files.wait(); err != nil {
+			return fmt.Errorf("demo: store attached files: %w", err)
 		}
 	}
 	if err := w.Close(ctx); err != nil {

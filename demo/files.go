@@ -49,18 +49,46 @@ var attachedNotes = [numFileKinds]string{
 	fileChart:  "The attached chart shows memory over an hour of use.",
 }
 
-// files makes and stores the files questions carry.
+// files makes the files questions carry, and stores them from a goroutine of its own:
+// a store that syncs each content (a folder, a database) waits on the disk, which the
+// generator need not. Generate waits for the last one before the forum is complete.
 type files struct {
-	ctx    context.Context
-	blobs  blob.Store
 	seed   int64
 	stored map[string]parley.File // by what the content is made from
 	made   [numFileKinds]int
 	buf    bytes.Buffer
+	puts   chan put   // nil once closed
+	done   chan error // the storing goroutine's first error, once puts is closed
+	err    error
+}
+
+type put struct {
+	key     string
+	content []byte
 }
 
 func newFiles(ctx context.Context, blobs blob.Store, seed int64) *files {
-	return &files{ctx: ctx, blobs: blobs, seed: seed, stored: map[string]parley.File{}}
+	f := &files{seed: seed, stored: map[string]parley.File{}, puts: make(chan put, 64), done: make(chan error, 1)}
+	go func() {
+		var first error
+		for p := range f.puts {
+			if first == nil {
+				first = blobs.Put(ctx, p.key, bytes.NewReader(p.content))
+			}
+		}
+		f.done <- first
+	}()
+	return f
+}
+
+// wait returns once every content is stored, with the first error storing one. Calls
+// after the first return at once.
+func (f *files) wait() error {
+	if f.puts != nil {
+		close(f.puts)
+		f.puts, f.err = nil, <-f.done
+	}
+	return f.err
 }
 
 // attach returns the file of kind a question with scenario vals in subtopic sub carries,
@@ -101,9 +129,7 @@ func (f *files) attach(kind fileKind, sub *subInfo, vals *[numKeys]string, creat
 	if err != nil {
 		return file, false, fmt.Errorf("demo: a generated %s is not one the forum takes: %w", name, err)
 	}
-	if err := f.blobs.Put(f.ctx, file.SHA256, bytes.NewReader(f.buf.Bytes())); err != nil {
-		return file, false, fmt.Errorf("demo: store %s: %w", name, err)
-	}
+	f.puts <- put{file.SHA256, bytes.Clone(f.buf.Bytes())}
 	f.stored[key] = file
 	f.made[kind]++
 	return file, true, nil
