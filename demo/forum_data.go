@@ -523,7 +523,7 @@ var tagSpecs = []tagSpec{
 // ("URLSession" to "URLSessionWebSocketTask").
 var tagTerms = map[string][]string{
 	"SwiftUI":                   {"NavigationStack", "LazyVGrid", "ToolbarItem", "ScrollView", "SwiftUI"},
-	"Network":                   {"NWConnection", "NWListener", "NWPathMonitor", "NWBrowser"},
+	"Network":                   {"NWConnection", "NWListener", "NWPathMonitor", "NWBrowser", "libnetwork.dylib", "NWProtocolTLS", "NWProtocolWebSocket", "ECONNRESET", "ETIMEDOUT", "ENETDOWN", "POSIXErrorCode(rawValue: 57)"},
 	"Xcode":                     {"xcodebuild", "xcconfig", "XCBuild", "IDEFoundation"},
 	"Foundation":                {"FileManager", "FileHandle", "ProcessInfo", "Foundation"},
 	"URLSession":                {"URLSession"},
