@@ -173,6 +173,9 @@ type PostRecord struct {
 	// EditorID is who wrote the current version, when the post was edited.
 	EditorID      int64
 	EditorSummary string
+	// Attachments are the files the post carries, in order, attached when it was
+	// written. Their contents must already be in the blob store the forum serves.
+	Attachments []File
 }
 
 // Clock returns the current time. Stores take one so that tests can fix it.

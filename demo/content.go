@@ -16,15 +16,18 @@ type content struct {
 	g        *generator
 	r        *rand.Rand
 	e        *expander
-	title    []byte
+	par      *paragraphs
+	files    *files // nil: questions attach nothing
+	err      error  // the first failure to make a paragraph or a file
+	md, html []byte
 	ids      [4]int32
 	nextPost int64
 	boosters slab[int64]
 }
 
-func newContent(g *generator) *content {
+func newContent(g *generator, rend Renderer) *content {
 	r := newRand(g.cfg.Seed, streamContent)
-	return &content{g: g, r: r, e: &expander{r: r}, nextPost: 1}
+	return &content{g: g, r: r, e: &expander{r: r}, par: newParagraphs(rend), nextPost: 1}
 }
 
 func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
@@ -67,15 +70,19 @@ const (
 type bodyShape struct {
 	footnote float64  // chance of a single fragment with a footnote
 	foot     fragKind // its kind
-	lengths  []int    // weights of 1..4 fragments
-	lead     fragKind
+	lengths  []int    // weights of 1..4 fragments, the lead included
+	lead     fragKind // fragScenario: the thread's own first paragraph
 	extras   []fragKind
 	weights  []int
 }
 
+// fragScenario marks a body that opens with its thread's scenario (scenario.go), a
+// paragraph of its own rather than a fragment of the pool.
+const fragScenario = numKinds
+
 var bodyShapes = [...]bodyShape{
 	roleQuestion: {
-		footnote: 0.02, foot: fragFootAsk, lengths: []int{30, 35, 22, 13}, lead: fragAskLead,
+		lengths: []int{30, 35, 22, 13}, lead: fragScenario,
 		extras:  []fragKind{fragAskMore, fragCode, fragLog, fragListAsk, fragSteps},
 		weights: []int{30, 35, 15, 10, 10},
 	},
@@ -91,7 +98,8 @@ var bodyShapes = [...]bodyShape{
 	},
 }
 
-// compose picks the fragments of a body in subtopic sub and returns them (in c.ids).
+// compose picks the fragments of a body in subtopic sub and returns them (in c.ids):
+// all of them, or all after the scenario paragraph when the role's bodies open with one.
 func (c *content) compose(sub int, role bodyRole) []int32 {
 	r := c.r
 	sp := &c.g.pool.subs[sub]
@@ -102,9 +110,15 @@ func (c *content) compose(sub int, role bodyRole) []int32 {
 		return c.ids[:1]
 	}
 	n := 1 + weighted(r, shape.lengths)
-	lead := sp.kinds[shape.lead]
-	c.ids[0] = lead[r.IntN(len(lead))]
-	for i := 1; i < n; i++ {
+	first := 0
+	if shape.lead == fragScenario {
+		n--
+	} else {
+		lead := sp.kinds[shape.lead]
+		c.ids[0] = lead[r.IntN(len(lead))]
+		first = 1
+	}
+	for i := first; i < n; i++ {
 		list := sp.kinds[shape.extras[weighted(r, shape.weights)]]
 		id := list[r.IntN(len(list))]
 		for t := 0; t < 3 && slices.Contains(c.ids[:i], id); t++ {
@@ -120,16 +134,9 @@ func (c *content) thread(t *threadPlan, rec *parley.ThreadRecord) {
 	sub := &g.subs[t.sub]
 	op := g.authorOf(t.author)
 
-	c.e.reset(sub)
-	titles := titleTemplates
-	if t.pinned {
-		titles = resourceTitles
-	}
-	c.title = c.e.fill(c.title[:0], pick(r, titles))
-
 	th := &rec.Thread
 	th.ID = t.id
-	th.Title = string(c.title)
+	th.Title = string(t.title)
 	th.SubtopicID = sub.id
 	th.TopicID = sub.topicID
 	th.Author = *op
@@ -178,7 +185,7 @@ func (c *content) thread(t *threadPlan, rec *parley.ThreadRecord) {
 		c.resource(pr, t, op)
 		pr.Boosters = c.boost(op.ID, 1, 8)
 	} else {
-		c.body(pr, t.sub, roleQuestion)
+		c.question(pr, t)
 		pr.Boosters = c.boost(op.ID, 0.22, 1)
 	}
 	pr.Post.BoostCount = int64(len(pr.Boosters))
@@ -192,7 +199,7 @@ func (c *content) thread(t *threadPlan, rec *parley.ThreadRecord) {
 		if rp.author == t.author {
 			role = roleFollowUp
 		}
-		c.body(pr, t.sub, role)
+		c.body(pr, t.sub, role, "", "")
 		staff := a.Role.IsStaff()
 		if staff {
 			th.StaffReplied = true
@@ -218,7 +225,8 @@ func (c *content) thread(t *threadPlan, rec *parley.ThreadRecord) {
 		views *= 20
 	}
 	th.ViewCount = int64(views) + 2*int64(len(t.replies)) + 1
-	th.Locked = ageDays > 180 && chance(r, 0.002)
+	// Moderators lock the odd long, old argument, never a short question.
+	th.Locked = ageDays > 180 && len(t.replies) >= 10 && chance(r, 0.02)
 
 	if t.pinned {
 		th.Pinned = true
@@ -240,11 +248,61 @@ func (c *content) post(pr *parley.PostRecord, thread int64, a *parley.Author, at
 	pr.Post.Revision = 1
 }
 
-// body gives an ordinary post its body, and sometimes one edit.
-func (c *content) body(pr *parley.PostRecord, sub int, role bodyRole) {
+// question gives a thread's original post its body: the scenario's paragraph, then
+// fragments of the pool.
+func (c *content) question(pr *parley.PostRecord, t *threadPlan) {
+	e := c.e
+	e.reset(&c.g.subs[t.sub])
+	e.vals = t.scenario
+	for _, k := range scenarioKeys {
+		e.set[k] = true
+	}
+	st := &stories[t.story]
+	tmpl := st.opener
+	if kind := c.attachment(st); kind != noFile && c.files != nil {
+		file, ok, err := c.files.attach(kind, &c.g.subs[t.sub], &t.scenario, t.created)
+		c.fail(err)
+		if ok {
+			pr.Attachments = []parley.File{file}
+			tmpl += " " + attachedNotes[kind]
+		}
+	}
+	if chance(c.r, 0.4) {
+		tmpl += " " + pick(c.r, askClosers)
+	}
+	var err error
+	c.md, c.html, err = c.par.paragraph(e, c.md[:0], c.html[:0], tmpl)
+	c.fail(err)
+	c.body(pr, t.sub, roleQuestion, string(c.md), string(c.html))
+}
+
+// attachment draws the kind of file a question of story st carries: mostly the story's
+// own, now and then a log or a screenshot.
+func (c *content) attachment(st *story) fileKind {
+	switch {
+	case st.attach != noFile && chance(c.r, 0.7):
+		return st.attach
+	case chance(c.r, 0.05):
+		return fileLog
+	case chance(c.r, 0.03):
+		return fileDialog
+	}
+	return noFile
+}
+
+// fail keeps the first error, which Generate returns after the batch.
+func (c *content) fail(err error) {
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+}
+
+// body gives an ordinary post its body, opened by lead (Markdown and HTML) when the
+// role's bodies have one, and sometimes one edit.
+func (c *content) body(pr *parley.PostRecord, sub int, role bodyRole, leadMD, leadHTML string) {
 	ids := c.compose(sub, role)
 	p := &pr.Post
-	p.Body, p.HTML = c.g.pool.body(ids)
+	p.Body, p.HTML = c.g.pool.body(leadMD, leadHTML, ids)
 	if !chance(c.r, 0.02) {
 		return
 	}
@@ -254,7 +312,7 @@ func (c *content) body(pr *parley.PostRecord, sub int, role bodyRole) {
 		return
 	}
 	var old, summary string
-	if len(ids) > 1 {
+	if parts := len(ids) + min(len(leadMD), 1); parts > 1 {
 		last := &c.g.pool.frags[ids[len(ids)-1]]
 		old = p.Body[:len(p.Body)-len(last.md)-2]
 		summary = addedSummary(last.kind)
@@ -380,7 +438,7 @@ func (c *content) resource(pr *parley.PostRecord, t *threadPlan, op *parley.Auth
 	}
 	ids := append(append([]int32{cur.intro}, cur.sections...), cur.outro)
 	p := &pr.Post
-	p.Body, p.HTML = pl.body(ids)
+	p.Body, p.HTML = pl.body("", "", ids)
 
 	n := 2 + r.IntN(5) // earlier versions
 	bodies := make([]string, n+2)

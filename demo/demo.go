@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/blob"
 )
 
 // Config sizes the generated forum.
@@ -25,6 +26,10 @@ type Config struct {
 	Users   int
 	Seed    int64
 	Now     time.Time // timestamps spread over the ~4 years before Now
+	// Blobs, when set, takes the contents of the files questions attach (crash reports,
+	// logs, screenshots), which the records name by digest; without it no post carries a
+	// file and the forum is otherwise the same.
+	Blobs blob.Store
 }
 
 // Limits on a Config; beyond them memory or the id space runs out.
@@ -98,18 +103,32 @@ func Generate(ctx context.Context, cfg Config, r Renderer, w parley.BulkWriter, 
 	}
 
 	plan := g.newPlanner()
-	c := newContent(g)
+	c := newContent(g, r)
+	if cfg.Blobs != nil {
+		c.files = newFiles(ctx, cfg.Blobs, cfg.Seed)
+		defer c.files.wait() // stops the storing goroutine on the way out after a failure
+	}
 	for lo := 1; lo <= cfg.Threads; lo += BatchSize {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		hi := min(lo+BatchSize-1, cfg.Threads)
 		batch := c.batch(plan, int64(lo), int64(hi))
+		if c.err != nil {
+			return c.err
+		}
 		if err := w.Threads(ctx, batch); err != nil {
 			return fmt.Errorf("demo: write threads %d to %d: %w", lo, hi, err)
 		}
 		if progress != nil {
 			progress(hi)
+		}
+	}
+	// Attachments' contents are stored before the load completes, as an upload's are
+	// before its post.
+	if c.files != nil {
+		if err := c.files.wait(); err != nil {
+			return fmt.Errorf("demo: store attached files: %w", err)
 		}
 	}
 	if err := w.Close(ctx); err != nil {
@@ -177,9 +196,11 @@ func newGenerator(cfg Config) *generator {
 		s.homeTags = append(s.homeTags, i)
 	}
 	for i := range g.subs {
-		if len(g.subs[i].homeTags) == 0 {
-			panic("demo: subtopic " + g.subs[i].spec.name + " has no tags")
+		s := &g.subs[i]
+		if len(s.homeTags) == 0 {
+			panic("demo: subtopic " + s.spec.name + " has no tags")
 		}
+		s.oses = osesOn(subPlatforms[s.spec.name])
 	}
 	g.tagZipf = newZipf(len(g.tags), 1.0)
 

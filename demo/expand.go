@@ -200,11 +200,11 @@ func (e *expander) value(key string) string {
 	case "ctx":
 		return e.get(kCtx, contexts)
 	case "os":
-		return e.get(kOS, oses)
+		return e.get(kOS, e.sub.oses)
 	case "os2":
-		return e.other(kOS2, kOS, oses)
+		return e.other(kOS2, kOS, e.sub.oses)
 	case "dev":
-		return e.get(kDev, devices)
+		return e.get(kDev, devicesFor[platform(e.get(kOS, oses))])
 	case "xcode":
 		return e.get(kXcode, xcodes)
 	case "n":
@@ -256,7 +256,25 @@ func (e *expander) value(key string) string {
 // with a capital. fill writes "an" for "a" before a value that starts with a vowel
 // ("an iPhone 15", "an Apple Watch").
 func (e *expander) fill(buf []byte, tmpl string) []byte {
-	for {
+	return expand(buf, tmpl, func(_ int, key string) string { return e.valueOf(key) })
+}
+
+// valueOf is value with {Thing} for {thing} with a capital.
+func (e *expander) valueOf(key string) string {
+	if key != "Thing" {
+		return e.value(key)
+	}
+	v := e.value("thing")
+	if v != "" && v[0] >= 'a' && v[0] <= 'z' {
+		return string(v[0]-('a'-'A')) + v[1:]
+	}
+	return v
+}
+
+// expand appends tmpl to buf with blank i, named key, replaced by value(i, key), and
+// "a" before a value that starts with a vowel written "an".
+func expand(buf []byte, tmpl string, value func(i int, key string) string) []byte {
+	for n := 0; ; n++ {
 		i := strings.IndexByte(tmpl, '{')
 		if i < 0 {
 			return append(buf, tmpl...)
@@ -268,25 +286,22 @@ func (e *expander) fill(buf []byte, tmpl string) []byte {
 		if j == 1 || i+j == len(tmpl) || tmpl[i+j] != '}' {
 			buf = append(buf, tmpl[:i+j]...)
 			tmpl = tmpl[i+j:]
+			n--
 			continue
 		}
 		buf = append(buf, tmpl[:i]...)
-		key := tmpl[i+1 : i+j]
-		capital := key == "Thing"
-		if capital {
-			key = "thing"
-		}
-		v := e.value(key)
-		if n := len(buf); n >= 2 && buf[n-2] == 'a' && buf[n-1] == ' ' && (n == 2 || buf[n-3] == ' ') && v != "" && isVowel(v[0]) {
-			buf = append(buf[:n-1], 'n', ' ')
-		}
-		start := len(buf)
-		buf = append(buf, v...)
-		if capital && start < len(buf) && buf[start] >= 'a' && buf[start] <= 'z' {
-			buf[start] -= 'a' - 'A'
-		}
+		v := value(n, tmpl[i+1:i+j])
+		buf = append(article(buf, v), v...)
 		tmpl = tmpl[i+j+1:]
 	}
+}
+
+// article turns a lone "a" that buf ends with into "an" when v starts with a vowel.
+func article(buf []byte, v string) []byte {
+	if n := len(buf); n >= 2 && buf[n-2] == 'a' && buf[n-1] == ' ' && (n == 2 || buf[n-3] == ' ') && v != "" && isVowel(v[0]) {
+		return append(buf[:n-1], 'n', ' ')
+	}
+	return buf
 }
 
 // sentence expands tmpl on its own, with fresh blanks.
@@ -371,3 +386,56 @@ func methodName(call string) string {
 	}
 	return strings.ToLower(m[:1]) + m[1:]
 }
+
+// platform is the first word of an OS version: "iOS 18.1" → "iOS".
+func platform(os string) string {
+	if i := strings.IndexByte(os, ' '); i >= 0 {
+		return os[:i]
+	}
+	return os
+}
+
+// osesOn lists the OS versions of platforms, or every one when platforms is empty.
+func osesOn(platforms []string) []string {
+	if len(platforms) == 0 {
+		return oses
+	}
+	var out []string
+	for _, os := range oses {
+		for _, p := range platforms {
+			if platform(os) == p {
+				out = append(out, os)
+			}
+		}
+	}
+	if len(out) < 2 {
+		panic("demo: fewer than two OS versions run on " + strings.Join(platforms, ", "))
+	}
+	return out
+}
+
+// devicesFor lists the devices that run each platform, so that a question never has an
+// Apple TV running watchOS.
+var devicesFor = func() map[string][]string {
+	runs := map[string][]string{
+		"iOS": {"iPhone"}, "iPadOS": {"iPad"}, "macOS": {"Mac", "Intel iMac"},
+		"watchOS": {"Apple Watch"}, "tvOS": {"Apple TV"}, "visionOS": {"Apple Vision"},
+	}
+	m := map[string][]string{}
+	for p, prefixes := range runs {
+		for _, d := range devices {
+			for _, prefix := range prefixes {
+				if strings.HasPrefix(d, prefix) {
+					m[p] = append(m[p], d)
+					break
+				}
+			}
+		}
+	}
+	for _, os := range oses {
+		if len(m[platform(os)]) == 0 {
+			panic("demo: no device runs " + os)
+		}
+	}
+	return m
+}()

@@ -29,6 +29,8 @@ type subInfo struct {
 	homeTags []int
 	// tagName and tagSlug are of homeTags[0], which resource posts link to.
 	tagName, tagSlug string
+	// oses are the OS versions its questions run on (subPlatforms).
+	oses []string
 }
 
 // pin is a thread planned as a pinned resource post.
@@ -53,6 +55,11 @@ type threadPlan struct {
 	author  int32 // user slot
 	pinned  bool
 	replies []replyPlan
+	// The question's subject: its story (an index into stories), the values of its
+	// blanks (by expander key) and the title they make.
+	story    int
+	scenario [numKeys]string
+	title    []byte
 }
 
 // Reply-count shape: ~30% of threads unanswered, most of the rest with 1–5 replies,
@@ -173,6 +180,7 @@ func planPins(r *rand.Rand, threads int, topicSubs [][]int) []pin {
 type planner struct {
 	g    *generator
 	r    *rand.Rand
+	sc   *scenarios
 	prev int64 // the previous thread's creation time
 	pin  int   // index of the next pin
 	cur  threadPlan
@@ -180,7 +188,8 @@ type planner struct {
 }
 
 func (g *generator) newPlanner() *planner {
-	return &planner{g: g, r: newRand(g.cfg.Seed, streamPlan)}
+	r := newRand(g.cfg.Seed, streamPlan)
+	return &planner{g: g, r: r, sc: g.newScenarios(r)}
 }
 
 var tagCountWeights = []int{40, 30, 18, 8, 4} // for 1..5 tags
@@ -189,7 +198,7 @@ var tagCountWeights = []int{40, 30, 18, 8, 4} // for 1..5 tags
 func (p *planner) next(id int64) *threadPlan {
 	g, r := p.g, p.r
 	t := &p.cur
-	*t = threadPlan{id: id}
+	*t = threadPlan{id: id, title: t.title[:0]}
 
 	// Creation times follow the square root of the thread's rank: density grows
 	// linearly towards now, the way a forum's traffic grows.
@@ -198,37 +207,17 @@ func (p *planner) next(id int64) *threadPlan {
 	p.prev = t.created
 
 	if p.pin < len(g.pins) && g.pins[p.pin].thread == id {
+		// A resource post is tagged with its subtopic's main tag, which it points to.
 		t.pinned = true
 		t.sub = g.pins[p.pin].sub
 		p.pin++
-		home := g.subs[t.sub].homeTags
-		t.tags[0], t.ntags = home[0], 1
-		for _, tag := range home[1:min(len(home), 3)] {
-			if chance(r, 0.6) {
-				t.tags[t.ntags] = tag
-				t.ntags++
-			}
-		}
+		t.tags[0], t.ntags = g.subs[t.sub].homeTags[0], 1
 		t.author = g.staffSlot(r)
+		p.sc.resource(t)
 	} else {
 		primary := g.tagZipf.draw(r)
 		t.sub = g.tagHome[primary]
-		if chance(r, 0.15) {
-			t.sub = r.IntN(len(g.subs))
-		}
-		t.tags[0], t.ntags = primary, 1
-		want := 1 + weighted(r, tagCountWeights)
-		home := g.subs[t.sub].homeTags
-		for tries := 0; t.ntags < want && tries < 20; tries++ {
-			tag := g.tagZipf.draw(r)
-			if chance(r, 0.5) {
-				tag = home[r.IntN(len(home))]
-			}
-			if !contains(t.tags[:t.ntags], tag) {
-				t.tags[t.ntags] = tag
-				t.ntags++
-			}
-		}
+		p.sc.question(t, primary, 1+weighted(r, tagCountWeights))
 		if chance(r, 0.02) {
 			t.author = g.staffSlot(r)
 		} else {
@@ -264,9 +253,21 @@ func (p *planner) next(id int64) *threadPlan {
 		}
 		p.buf = append(p.buf, replyPlan{author: a, at: at})
 	}
-	fitReplies(p.buf, t.created, g.now)
+	if n > 0 && p.buf[n-1].at > g.now {
+		fitReplies(p.buf, t.created, g.now-quietTime(r, g.now-t.created))
+	}
 	t.replies = p.buf
 	return t
+}
+
+// quietTime is how long before now the last reply of a thread whose replies would run
+// past now was written. Squeezing every such thread to end exactly at now would show a
+// fresh forum's busiest threads all active "just now"; a log-normal pause (median six
+// hours) spreads them over the last hours and days, as a real forum's front page is.
+// It is at least a minute and at most half the thread's age.
+func quietTime(r *rand.Rand, age int64) int64 {
+	quiet := max(int64(logNormal(r, math.Log(float64(6*hour)), 1.5)), 60_000)
+	return min(quiet, age/2)
 }
 
 // fitReplies squeezes reply times that run past now into the time between the

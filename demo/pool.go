@@ -21,8 +21,8 @@ import (
 // Two things would break the equality and are kept out of joined bodies:
 //   - Footnotes: the renderer derives footnote ids from a hash of the whole source, so
 //     a footnote rendered inside one fragment carries the wrong id inside a longer body.
-//     A body with a footnote is therefore one self-contained fragment (fragFootAsk,
-//     fragFootAnswer): a paragraph or two, sometimes code, the reference and its note.
+//     A body with a footnote is therefore one self-contained fragment (fragFootAnswer):
+//     a paragraph or two, sometimes code, the reference and its note.
 //   - Lists that touch: two lists separated only by a blank line merge into one. Every
 //     list fragment starts with a lead-in paragraph, which ends any list before it.
 //
@@ -32,8 +32,7 @@ import (
 type fragKind uint8
 
 const (
-	fragAskLead fragKind = iota // the first paragraph of a question
-	fragAskMore                 // more detail from the asker
+	fragAskMore fragKind = iota // more detail from the asker (a question opens with its scenario, see scenario.go)
 	fragAnswerLead
 	fragAnswerMore
 	fragFollow // a short reply: thanks, me too, any update
@@ -42,7 +41,6 @@ const (
 	fragSteps
 	fragCode
 	fragLog
-	fragFootAsk    // a whole question with a footnote
 	fragFootAnswer // a whole answer with a footnote
 	fragIntro      // the opening of a resource post
 	fragOutro      // the closing of a resource post
@@ -66,14 +64,13 @@ type pool struct {
 	subs  []subPool
 }
 
-// poolScale is how many lead paragraphs of each kind every subtopic gets; the other
-// kinds are proportional. It grows with the forum so that large forums repeat less.
+// poolScale is how many answer lead paragraphs every subtopic gets; the other kinds are
+// proportional. It grows with the forum so that large forums repeat less.
 func poolScale(posts int) int { return min(max(posts/2000, 8), 120) }
 
 // kindCounts is how many fragments of each kind a subtopic gets at scale f.
 func kindCounts(f int) [numKinds]int {
 	var c [numKinds]int
-	c[fragAskLead] = f
 	c[fragAskMore] = f / 2
 	c[fragAnswerLead] = f
 	c[fragAnswerMore] = f / 2
@@ -83,7 +80,6 @@ func kindCounts(f int) [numKinds]int {
 	c[fragSteps] = max(f/8, 2)
 	c[fragCode] = f / 2
 	c[fragLog] = max(f/4, 2)
-	c[fragFootAsk] = max(f/8, 2)
 	c[fragFootAnswer] = max(f/8, 2)
 	c[fragIntro] = len(resourceIntros)
 	c[fragOutro] = len(resourceOutros)
@@ -165,8 +161,6 @@ func check(r Renderer) error {
 func makeFragment(e *expander, buf []byte, k fragKind, j int) []byte {
 	r := e.r
 	switch k {
-	case fragAskLead:
-		return leadParagraph(e, buf, askOpeners, askDetails, askClosers, 0.5)
 	case fragAskMore:
 		return moreParagraph(e, buf, askDetails)
 	case fragAnswerLead:
@@ -197,12 +191,9 @@ func makeFragment(e *expander, buf []byte, k fragKind, j int) []byte {
 			buf = consoleLog(e, buf)
 		}
 		return append(buf, "\n```"...)
-	case fragFootAsk, fragFootAnswer:
-		openers, details, closers := askOpeners, askDetails, askClosers
-		if k == fragFootAnswer {
-			openers, details, closers = answerOpeners, answerDetails, answerClosers
-		}
-		buf = leadParagraph(e, buf, openers, details, closers, 0)
+	case fragFootAnswer:
+		details := answerDetails
+		buf = leadParagraph(e, buf, answerOpeners, details, answerClosers, 0)
 		if chance(r, 0.4) {
 			buf = append(buf, "\n\n"...)
 			buf = codeBlock(e, buf)
@@ -342,14 +333,21 @@ func pickSample(r *rand.Rand, lang string) string {
 	panic("demo: no code sample for " + lang)
 }
 
-// body joins fragments into one post body and its HTML, in one allocation shared by
-// both strings. A single fragment is returned as it is, without copying.
-func (p *pool) body(ids []int32) (md, html string) {
-	if len(ids) == 1 {
+// body joins a lead paragraph (none when leadMD is empty) and fragments into one post
+// body and its HTML, in one allocation shared by both strings. A single fragment is
+// returned as it is, without copying.
+func (p *pool) body(leadMD, leadHTML string, ids []int32) (md, html string) {
+	if len(ids) == 1 && leadMD == "" {
 		f := &p.frags[ids[0]]
 		return f.md, f.html
 	}
-	nm, nh := 2*(len(ids)-1), 0
+	if len(ids) == 0 {
+		return leadMD, leadHTML
+	}
+	nm, nh := len(leadMD)+2*(len(ids)-1), len(leadHTML)
+	if leadMD != "" {
+		nm += 2
+	}
 	for _, id := range ids {
 		f := &p.frags[id]
 		nm += len(f.md)
@@ -357,12 +355,14 @@ func (p *pool) body(ids []int32) (md, html string) {
 	}
 	var b strings.Builder
 	b.Grow(nm + nh)
+	b.WriteString(leadMD)
 	for i, id := range ids {
-		if i > 0 {
+		if i > 0 || leadMD != "" {
 			b.WriteString("\n\n")
 		}
 		b.WriteString(p.frags[id].md)
 	}
+	b.WriteString(leadHTML)
 	for _, id := range ids {
 		b.WriteString(p.frags[id].html)
 	}

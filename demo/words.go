@@ -107,57 +107,6 @@ var staffBadges = []string{
 
 var moderatorBadges = []string{"Moderator", "Community Moderator"}
 
-// titleTemplates make ordinary thread titles.
-var titleTemplates = []string{
-	"{api} fails with {err} {ctx}",
-	"How do I {task} with {api}?",
-	"How can I {task}?",
-	"EXC_BAD_ACCESS in {fw} {ctx}",
-	"{api} returns {err} on {os}",
-	"Crash in {call} {ctx}",
-	"{Thing} never completes {ctx}",
-	"Is it possible to {task} on {os}?",
-	"Best way to {task}?",
-	"{api} behaves differently on {os}",
-	"Unexpected {err} from {call}",
-	"Memory leak when using {api} {ctx}",
-	"Regression in {os}: {api} fails with {err}",
-	"Why does {call} block the main thread?",
-	"{api} works in the Simulator but not on a {dev}",
-	"Getting {err} when trying to {task}",
-	"{call} is never called {ctx}",
-	"What replaces {call}?",
-	"{Thing} stops working {ctx}",
-	"{err} after updating to {os}",
-	"Can't {task} since {xcode}",
-	"Is {api} safe to use from a background thread?",
-	"Help: {err} on {dev} only",
-	"{api}: {thing} is nil {ctx}",
-}
-
-// resourceTitles make the titles of pinned resource posts.
-var resourceTitles = []string{
-	"{sub} Resources",
-	"{sub}: read this before posting",
-	"Debugging {sub} problems: start here",
-	"{sub} frequently asked questions",
-	"Understanding {err}",
-	"A field guide to {thing}",
-}
-
-var askOpeners = []string{
-	"I'm trying to {task} with `{api}`, but it fails with `{err}` {ctx}.",
-	"Our app needs to {task}. On {os2} this worked, but since {os} `{call}` fails with `{err}`.",
-	"We're seeing `{err}` from `{call}` {ctx}.",
-	"I can't figure out how to {task}, and the documentation for `{api}` doesn't cover my case.",
-	"After updating to {os}, {thing} stops responding {ctx}.",
-	"Has anyone managed to {task} on {os}?",
-	"On a {dev} running {os}, `{call}` never calls back {ctx}.",
-	"We ship an app that uses `{api}` to {task}, and a growing number of users hit `{err}`.",
-	"I'm new to `{api}` and want to {task}.",
-	"Since {xcode}, {thing} no longer works the way it did.",
-}
-
 var askDetails = []string{
 	"It happens about {n}% of the time, and only {ctx}.",
 	"The console shows `{err}` right before {thing} gives up.",

@@ -190,9 +190,12 @@ var bulkColumns = map[string][]string{
 		"edited_at", "edit_summary", "boost_count", "staff_recommended"},
 	"revisions": {"post_id", "number", "body", "editor_id", "created_at", "summary"},
 	"boosts":    {"post_id", "user_id", "created_at"},
+	// An attachment's id comes from its sequence, as an upload's does.
+	"attachments": {"post_id", "name", "content_type", "size", "sha256", "width", "height", "lines", "created_at"},
 }
 
-// writeBatch copies a batch's rows, table by table.
+// writeBatch copies a batch's rows, table by table. Attachments come after the posts
+// they belong to, whose foreign key they keep during the load (they are few).
 func (w *bulkWriter) writeBatch(ctx context.Context, threads []parley.ThreadRecord) error {
 	rows := map[string][][]any{}
 	add := func(table string, row ...any) { rows[table] = append(rows[table], row) }
@@ -223,9 +226,12 @@ func (w *bulkWriter) writeBatch(ctx context.Context, threads []parley.ThreadReco
 			for _, u := range pr.Boosters {
 				add("boosts", p.ID, u, parley.Millis(p.CreatedAt))
 			}
+			for _, f := range pr.Attachments {
+				add("attachments", p.ID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, parley.Millis(p.CreatedAt))
+			}
 		}
 	}
-	for _, table := range []string{"threads", "thread_tags", "bulk_pins", "posts", "revisions", "boosts"} {
+	for _, table := range []string{"threads", "thread_tags", "bulk_pins", "posts", "revisions", "boosts", "attachments"} {
 		if err := w.copyRows(ctx, table, bulkColumns[table], rows[table]); err != nil {
 			return err
 		}
@@ -274,7 +280,7 @@ var afterLoad = []string{
 	`SELECT setval(pg_get_serial_sequence('users', 'id'), max(id)) FROM users`,
 	`SELECT setval(pg_get_serial_sequence('threads', 'id'), max(id)) FROM threads`,
 	`SELECT setval(pg_get_serial_sequence('posts', 'id'), max(id)) FROM posts`,
-	`ANALYZE topics, subtopics, tags, users, threads, thread_tags, thread_listings, posts, revisions, boosts`,
+	`ANALYZE topics, subtopics, tags, users, threads, thread_tags, thread_listings, posts, revisions, boosts, attachments`,
 }
 
 // Close derives the list entries, builds the indexes and foreign keys again, moves the id

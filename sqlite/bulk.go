@@ -35,6 +35,8 @@ var bulkStatements = map[string]string{
 		edited_at, edit_summary, boost_count, staff_recommended) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	"revision": `INSERT INTO revisions (post_id, number, body, editor_id, created_at, summary) VALUES (?, ?, ?, ?, ?, ?)`,
 	"boost":    `INSERT INTO boosts (post_id, user_id, created_at) VALUES (?, ?, ?)`,
+	"attachment": `INSERT INTO attachments (post_id, name, content_type, size, sha256, width, height, lines, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 }
 
 // Bulk returns a writer that loads a whole forum into this empty store.
@@ -242,6 +244,12 @@ func writePost(ctx context.Context, st map[string]*sql.Stmt, r *parley.PostRecor
 	}
 	for _, u := range r.Boosters {
 		if _, err := st["boost"].ExecContext(ctx, p.ID, u, parley.Millis(p.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	for _, f := range r.Attachments {
+		if _, err := st["attachment"].ExecContext(ctx, p.ID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height,
+			f.Lines, parley.Millis(p.CreatedAt)); err != nil {
 			return err
 		}
 	}

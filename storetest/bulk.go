@@ -19,6 +19,7 @@ func testBulk(t *testing.T, e *env) {
 		{ID: 1, Handle: "asker", DisplayName: "Asker", Role: parley.RoleMember, CreatedAt: now.Add(-48 * time.Hour), ThreadCount: 2, PostCount: 2},
 		{ID: 2, Handle: "eskimo", DisplayName: "Quinn", Role: parley.RoleStaff, Badge: "DTS Engineer", CreatedAt: now.Add(-48 * time.Hour), PostCount: 1},
 	}
+	crash, shot := file("App.crash", "Exception Type:  EXC_BAD_ACCESS (SIGSEGV)"), image("dialog.png", 480, 300)
 	t1 := now.Add(-10 * time.Hour)
 	first := parley.ThreadRecord{
 		Thread: parley.Thread{ID: 1, Title: "TLS handshake fails", SubtopicID: 1, TopicID: 1, Author: asker,
@@ -31,7 +32,8 @@ func testBulk(t *testing.T, e *env) {
 				Revisions: []parley.Revision{{Number: 1, Body: "v1", Editor: asker, CreatedAt: t1}},
 				Boosters:  []int64{2}, EditorID: 1, EditorSummary: "typo"},
 			{Post: parley.Post{ID: 2, ThreadID: 1, Author: staff, Body: "Answer", HTML: "<p>Answer</p>",
-				CreatedAt: t1.Add(time.Hour), Revision: 1, StaffRecommended: true}},
+				CreatedAt: t1.Add(time.Hour), Revision: 1, StaffRecommended: true},
+				Attachments: []parley.File{crash, shot}},
 		},
 	}
 	t2 := now.Add(-5 * time.Hour)
@@ -57,6 +59,12 @@ func testBulk(t *testing.T, e *env) {
 		len(th.Tags) != 2 || th.Tags[1].Name != "TLS" || !th.CreatedAt.Equal(t1) {
 		t.Errorf("bulk thread 1 reads back as %+v", th)
 	}
+	answer, err := e.s.Post(e.ctx, 2)
+	must(t, err)
+	checkFiles(t, "bulk-loaded post 2", answer, crash, shot)
+	question, err := e.s.Post(e.ctx, 1)
+	must(t, err)
+	checkFiles(t, "bulk-loaded post 1", question)
 	tagScope := parley.Scope{Kind: parley.ScopeTag, ID: 1}
 	equalIDs(t, "tag list without the pinned thread", e.list(tagScope, parley.SortActivity, "", 10), []int64{1})
 	equalIDs(t, "subtopic list", e.list(parley.Scope{Kind: parley.ScopeSubtopic, ID: 1}, parley.SortNewest, "", 10), []int64{2, 1})
@@ -78,6 +86,14 @@ func testBulk(t *testing.T, e *env) {
 	next := e.thread(forum{topic: topics[0], sub: topics[0].Subtopics[0], tagA: tags[0]}, users[1], tags[0])
 	if next.ID != 3 {
 		t.Errorf("the thread after a bulk load got id %d, want 3", next.ID)
+	}
+	// Files attached after a bulk load get ids of their own.
+	log := file("console.log", "started")
+	reply, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: 1, AuthorID: 1, Body: "Log", Attachments: []parley.File{log}})
+	must(t, err)
+	checkFiles(t, "a reply after the bulk load", reply, log)
+	if reply.Attachments[0].ID <= answer.Attachments[1].ID {
+		t.Errorf("a file attached after the bulk load got id %d, not after the loaded %d", reply.Attachments[0].ID, answer.Attachments[1].ID)
 	}
 	_, err = e.s.Bulk(e.ctx)
 	wantCode(t, err, parley.EConflict)

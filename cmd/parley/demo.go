@@ -11,6 +11,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
 	"github.com/schollz/progressbar/v3"
@@ -46,8 +47,18 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer store.Close()
+	// Attached files go where serve keeps them by default: the database on PostgreSQL,
+	// else the data folder.
+	files := serveConfig{common: c}
+	if err := files.validateBlobs(); err != nil {
+		return err
+	}
+	blobs, err := files.openBlobs(store)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	if err := buildDemo(ctx, store, cfg, stderr); err != nil {
+	if err := buildDemo(ctx, store, blobs, cfg, stderr); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Built %d threads, %d posts and %d users into %s in %s.\n",
@@ -59,8 +70,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 // A forum it fills gets an admin account with a fresh random password, printed to out, so
 // that whoever tries the demo can moderate and manage it too. For a forum filled before,
 // whose admin's password was printed then, it prints how to make an admin: makeAdmin.
-func seedDemo(ctx context.Context, store parley.Store, out, progress io.Writer, makeAdmin string) error {
-	err := buildDemo(ctx, store, smallDemo, progress)
+func seedDemo(ctx context.Context, store parley.Store, blobs blob.Store, out, progress io.Writer, makeAdmin string) error {
+	err := buildDemo(ctx, store, blobs, smallDemo, progress)
 	if parley.ErrorCode(err) == parley.EConflict {
 		fmt.Fprintf(out, "The database holds a forum already, so no demo admin was made now (its password was printed when the demo was built). "+
 			"To make an admin, give a password on standard input to:\n  %s\n", makeAdmin)
@@ -94,10 +105,13 @@ const demoAdmin = "demo_admin"
 // demoPassword is 16 letters and digits (80 bits) from crypto/rand, never the same twice.
 func demoPassword() string { return strings.ToLower(rand.Text()[:16]) }
 
-func buildDemo(ctx context.Context, store parley.Store, cfg demo.Config, progress io.Writer) error {
+// buildDemo bulk-loads a demo forum into store, and the files its questions attach into
+// blobs.
+func buildDemo(ctx context.Context, store parley.Store, blobs blob.Store, cfg demo.Config, progress io.Writer) error {
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
+	cfg.Blobs = blobs
 	w, err := store.Bulk(ctx)
 	if err != nil {
 		return err

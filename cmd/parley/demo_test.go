@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/sqlite"
 )
@@ -23,9 +24,13 @@ func TestDemoProgressBar(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
+	files, err := blob.NewDir(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out bytes.Buffer
 	cfg := demo.Config{Threads: 3 * demo.BatchSize, Posts: 6 * demo.BatchSize, Users: 50, Seed: 1}
-	if err := buildDemo(t.Context(), store, cfg, &out); err != nil {
+	if err := buildDemo(t.Context(), store, files, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	frame := regexp.MustCompile(`\((\d+)/(\d+), (\d+) threads/(s|min|hr)\)`)

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -167,16 +169,35 @@ func (s *server) fetch(t *testing.T, path, userAgent string) (*http.Response, []
 // viewCount reads a thread's stored view count straight from the database file.
 func viewCount(t *testing.T, dir string, threadID int64) int64 {
 	t.Helper()
-	store, err := sqlite.Open(t.Context(), filepath.Join(dir, "parley.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openData(t, dir)
 	defer store.Close()
 	th, err := store.Thread(t.Context(), threadID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return th.ViewCount
+}
+
+// openData opens the SQLite database in the data folder dir, beside a server using it.
+func openData(t *testing.T, dir string) *sqlite.Store {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), filepath.Join(dir, "parley.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// demoAttachment reads an attachment's record from the SQLite database in dir.
+func demoAttachment(t *testing.T, dir string, id int64) parley.Attachment {
+	t.Helper()
+	store := openData(t, dir)
+	defer store.Close()
+	a, err := store.Attachment(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 func TestServeDemoAndShutdown(t *testing.T) {
@@ -196,6 +217,13 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		if res := srv.get(t, "/threads/5", ua); res.StatusCode != http.StatusOK {
 			t.Fatalf("GET /threads/5 as %s: %d", ua, res.StatusCode)
 		}
+	}
+
+	// The demo's questions carry files, which serve finds where the demo put them.
+	file := demoAttachment(t, dir, 1)
+	res, body := srv.fetch(t, "/attachments/1/"+url.PathEscape(file.Name), "")
+	if sum := sha256.Sum256(body); res.StatusCode != http.StatusOK || hex.EncodeToString(sum[:]) != file.SHA256 {
+		t.Errorf("GET the demo's first attachment %q: %d, %d bytes, want 200 and its %d bytes", file.Name, res.StatusCode, len(body), file.Size)
 	}
 
 	// The demo's admin signs in with the password serve printed.

@@ -45,7 +45,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer store.Close()
 	if cfg.Demo {
-		if err := seedDemo(ctx, store, stdout, stderr, cfg.makeAdminCommand()); err != nil {
+		blobs, err := cfg.openBlobs(store)
+		if err != nil {
+			return err
+		}
+		if err := seedDemo(ctx, store, blobs, stdout, stderr, cfg.makeAdminCommand()); err != nil {
 			return err
 		}
 	}
