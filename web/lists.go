@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -256,12 +257,16 @@ func (s *Server) handleAllThreads(f format) http.Handler {
 	})
 }
 
+// slugPath matches a list address that could be slugs in any case, with a feed suffix.
+var slugPath = regexp.MustCompile(`^[A-Za-z0-9/.-]+$`)
+
 // lowerCaseSlugs sends a list address typed with capitals (/tags/NETWORK.rss) for good to
 // the same address in lower case, query and all: slugs are lower case, and one address per
-// list keeps links, feeds and search engines on the one that works.
+// list keeps links, feeds and search engines on the one that works. An address that no
+// case could make a slug is left to answer 404.
 func lowerCaseSlugs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if lower := strings.ToLower(r.URL.Path); lower != r.URL.Path {
+		if lower := strings.ToLower(r.URL.Path); lower != r.URL.Path && slugPath.MatchString(r.URL.Path) {
 			http.Redirect(w, r, (&url.URL{Path: lower, RawQuery: r.URL.RawQuery}).String(), http.StatusMovedPermanently)
 			return
 		}

@@ -42,6 +42,9 @@ func TestSlugsInAnotherCaseRedirect(t *testing.T) {
 		{"/topics/app-system-services/Networking?sort=replies", "/topics/app-system-services/networking?sort=replies"},
 		{"/topics/App-System-Services/NETWORKING.atom", "/topics/app-system-services/networking.atom"},
 	})
+	if res, _ := site.get(t, "/tags/%3CIMG%20SRC=x%3E"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an address no case makes a slug answered %d, want 404", res.StatusCode)
+	}
 	if res, _ := site.get(t, "/tags/NO-SUCH-TAG"); res.StatusCode != http.StatusMovedPermanently {
 		t.Errorf("an unknown tag in capitals answered %d: a redirect, then a 404, as in lower case", res.StatusCode)
 	}
