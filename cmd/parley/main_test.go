@@ -147,12 +147,19 @@ func (s *server) get(t *testing.T, path, userAgent string) *http.Response {
 // fetch is get that returns the body as well.
 func (s *server) fetch(t *testing.T, path, userAgent string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL+path, nil)
+	return getWith(t, s.URL+path, "User-Agent", userAgent)
+}
+
+// getWith fetches url with one request header set (none when value is empty) and returns
+// the answer with its whole body read.
+func getWith(t *testing.T, url, header, value string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if userAgent != "" {
-		req.Header.Set("User-Agent", userAgent)
+	if value != "" {
+		req.Header.Set(header, value)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -354,22 +361,7 @@ var metricsLine = regexp.MustCompile(`(?m)^Metrics are served at (http://\S+/met
 // status and body.
 func getStatus(t *testing.T, url, authorization string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, body := getWith(t, url, "Authorization", authorization)
 	return res.StatusCode, string(body)
 }
 
