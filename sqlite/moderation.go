@@ -346,12 +346,12 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 		if original {
 			return nil, parley.Invalid("post", "A question cannot be hidden on its own; delete its thread instead.")
 		}
-		if isHidden == hidden {
-			return nil, nil
-		}
 		t, err := loadLiveThread(ctx, tx, threadID)
 		if err != nil {
 			return nil, err
+		}
+		if isHidden == hidden {
+			return nil, nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET hidden_at = ? WHERE id = ?`, nullInt(pick(hidden, now, 0)), postID); err != nil {
 			return nil, err

@@ -355,6 +355,11 @@ func testHiddenOutOfReach(t *testing.T, e *env) {
 	}
 	_, err = e.s.SetBoost(e.ctx, staff.ID, goneOP[0].ID, true)
 	wantCode(t, err, parley.EConflict)
+	// Hiding or restoring a reply of a deleted thread waits for the thread's restoring,
+	// whatever the reply's state: the answer must not depend on whether it changes anything.
+	for _, hide := range []bool{true, false} {
+		wantCode(t, e.s.SetPostHidden(e.ctx, inGone.ID, hide, f.by("")), parley.EConflict)
+	}
 	if got := e.get(gone.ID); got.BoostCount != 0 {
 		t.Errorf("a deleted thread's question was boosted: %+v", got)
 	}
