@@ -120,7 +120,7 @@ func lineDepth(line string) int {
 			i = j + 1
 			continue
 		}
-		n := listMarker(line[j:])
+		n := ListMarker(line[j:])
 		if n == 0 || j >= brk {
 			return depth
 		}
@@ -143,9 +143,10 @@ func breakRun(line string) int {
 	return i
 }
 
-// listMarker is the length of the list marker s starts with ("-", "*" or "+", or one to nine
-// digits and "." or ")"), followed by a space, a tab or the end of the line; 0 if none.
-func listMarker(s string) int {
+// ListMarker is the length of the Markdown list marker s starts with ("-", "*" or "+", or
+// one to nine digits and "." or ")"), followed by a space, a tab or the end of the line; 0
+// if none. The nesting check and revision diffs both read list items by it.
+func ListMarker(s string) int {
 	n := 0
 	switch {
 	case s != "" && strings.IndexByte("-*+", s[0]) >= 0:

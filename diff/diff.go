@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	parley "github.com/parley-forum/parley"
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
@@ -468,25 +469,11 @@ func run0(s string) int {
 	return n
 }
 
-// listItem says whether t starts a list item: "-", "*" or "+", or up to nine digits and "."
-// or ")", then a space, a tab or the end of the line.
+// listItem says whether t starts a list item: a list marker (parley.ListMarker) indented
+// at most three spaces.
 func listItem(t string) bool {
 	if indent(t) > 3 {
 		return false
 	}
-	rest := strings.TrimLeft(t, " \t")
-	n := 0
-	switch {
-	case rest != "" && strings.IndexByte("-*+", rest[0]) >= 0:
-		n = 1
-	default:
-		for n < len(rest) && n < 9 && rest[n] >= '0' && rest[n] <= '9' {
-			n++
-		}
-		if n == 0 || n == len(rest) || (rest[n] != '.' && rest[n] != ')') {
-			return false
-		}
-		n++
-	}
-	return n == len(rest) || strings.IndexByte(" \t\r\n", rest[n]) >= 0
+	return parley.ListMarker(strings.TrimRight(strings.TrimLeft(t, " \t"), "\r\n")) > 0
 }
