@@ -120,6 +120,14 @@ func TestPageCacheKeysOnParametersRead(t *testing.T) {
 	if n := site.Server.CachedPages(); n != 2 {
 		t.Errorf("after another sort and five searches: %d cached pages, want 2", n)
 	}
+	// A parameter a page reads only to refuse it is one of its parameters too: the cached
+	// first page must not answer for a page number.
+	site.get(t, "/tags/network")
+	for _, path := range []string{"/tags/network?page=2", "/tags/network?page=", "/tags/network?offset=50"} {
+		if res, _ := site.get(t, path); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s with the first page cached: %d, want 400", path, res.StatusCode)
+		}
+	}
 }
 
 // formProblem is the message a form page shows above the form.

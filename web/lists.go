@@ -24,8 +24,9 @@ type listParams struct {
 	After  *parley.Cursor
 }
 
-// listQuery names the query parameters parseListParams reads.
-var listQuery = []string{"sort", "filter", "after"}
+// listQuery names the query parameters a list reads: those parseListParams reads, and the
+// page numbers answerPageNumber refuses.
+var listQuery = append([]string{"sort", "filter", "after"}, pageNumberParams...)
 
 func parseListParams(r *http.Request) (listParams, error) {
 	q := r.URL.Query()

@@ -108,7 +108,8 @@ func keyOf(r *http.Request) string {
 }
 
 // cacheable lets the page cache answer and keep h's pages. params names every query
-// parameter h reads, as its first value (url.Values.Get): a page is kept under its path and
+// parameter h reads, as its first value (url.Values.Get), including those it reads only to
+// refuse: a page is kept under its path and
 // those parameters alone, in one order, so that parameters the page ignores (a tracking
 // tag, or random ones sent to miss the cache) neither miss the cache nor add entries to it.
 func (s *Server) cacheable(h http.Handler, params ...string) http.Handler {
@@ -118,8 +119,8 @@ func (s *Server) cacheable(h http.Handler, params ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q, kept := r.URL.Query(), url.Values{}
 		for _, p := range params {
-			if v := q.Get(p); v != "" {
-				kept.Set(p, v)
+			if q.Has(p) { // present though empty may still change the answer
+				kept.Set(p, q.Get(p))
 			}
 		}
 		key := r.URL.EscapedPath() + "?" + kept.Encode() // Encode sorts by name
