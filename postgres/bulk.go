@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 )
 
 // bulkWriter loads a forum in one transaction on one connection, with COPY: Bulk begins it,
@@ -202,7 +203,7 @@ func (w *bulkWriter) writeBatch(ctx context.Context, threads []parley.ThreadReco
 	for i := range threads {
 		r := &threads[i]
 		t := &r.Thread
-		add("threads", t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, r.TagIDs, parley.Millis(t.CreatedAt),
+		add("threads", t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, sqlstore.JoinIDs(r.TagIDs), parley.Millis(t.CreatedAt),
 			parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.ViewCount, t.Pinned, t.Locked,
 			nullInt(t.AcceptedPostID), t.StaffReplied)
 		for _, id := range r.TagIDs {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 )
 
 // logged runs a moderation change and writes its log entry in the same transaction. change
@@ -62,8 +63,10 @@ type threadState struct {
 // thread locks its row before its list entries.
 func loadThread(ctx context.Context, tx pgx.Tx, id int64) (threadState, error) {
 	t := threadState{id: id}
+	var tagIDs string
 	err := tx.QueryRow(ctx, `SELECT subtopic_id, topic_id, author_id, title, tag_ids, deleted_at IS NOT NULL, locked
-		FROM threads WHERE id = $1 FOR UPDATE`, id).Scan(&t.subtopicID, &t.topicID, &t.authorID, &t.title, &t.tagIDs, &t.deleted, &t.locked)
+		FROM threads WHERE id = $1 FOR UPDATE`, id).Scan(&t.subtopicID, &t.topicID, &t.authorID, &t.title, &tagIDs, &t.deleted, &t.locked)
+	t.tagIDs = sqlstore.SplitIDs(tagIDs)
 	return t, notFound(err, "There is no thread %d.", id)
 }
 
@@ -227,7 +230,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 			WHERE id = ANY($2)`, added, slices.Sorted(slices.Values(append(slices.Clone(added), removed...)))); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE threads SET tag_ids = $1 WHERE id = $2`, tagIDs, threadID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE threads SET tag_ids = $1 WHERE id = $2`, sqlstore.JoinIDs(tagIDs), threadID); err != nil {
 			return nil, err
 		}
 		return t.entry(parley.LogThreadRetagged, parley.RetaggedDetail(tagNames(ctx, tx, t.tagIDs), tagNames(ctx, tx, tagIDs))), nil

@@ -12,31 +12,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/parley-forum/parley/cache"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Store is a parley.Store on a PostgreSQL database.
 type Store struct {
+	*sqlstore.Store
 	pool *pgxpool.Pool
 	// replica, when set, serves the list and thread reads; see reader.
 	replica *pgxpool.Pool
 	now     parley.Clock
-
-	tagsMu sync.RWMutex
-	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
-	tagsAt time.Time
-
-	topics cache.Value[[]parley.Topic] // the forum's structure
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -86,7 +80,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, now: opts.Clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL}}
+	s := &Store{pool: pool, now: opts.Clock}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -100,6 +94,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("read replica URL: %w", err)
 		}
 	}
+	s.Store = sqlstore.New(&db{primary: s.pool, replica: s.replica}, dialect, s.now)
 	return s, nil
 }
 
@@ -157,12 +152,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return s.pool.Ping(ctx)
 }
-
-// maxAttempts bounds how often a transaction is tried when PostgreSQL aborts it as a
-// deadlock victim or a serialization failure. The store's transactions take row locks in
-// one order (threads before their list entries, tags by id), so these are rare; a retry is
-// the remedy PostgreSQL's documentation gives for them.
-const maxAttempts = 3
 
 // inTx runs fn in one transaction, committing when it returns nil. The clock is read once
 // per attempt, so every row the transaction writes carries the same time.
@@ -275,6 +264,9 @@ func pick[T any](cond bool, yes, no T) T {
 // Collectors are the pool's figures for /metrics: connections in use, idle and at most,
 // and how often and how long requests waited for one, which says whether the pool is sized
 // right.
+func (s *Store) forgetTopics() { s.Store.ForgetCaches() }
+func (s *Store) forgetTags()   { s.Store.ForgetCaches() }
+
 func (s *Store) Collectors() []prometheus.Collector {
 	stat := func(f func(*pgxpool.Stat) float64) func() float64 {
 		return func() float64 { return f(s.pool.Stat()) }

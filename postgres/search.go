@@ -2,10 +2,10 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 )
 
 // maxSimilar caps SimilarThreads' limit: the composer shows a short list.
@@ -23,11 +23,11 @@ func (s *Store) SimilarThreads(ctx context.Context, text string, limit int) ([]p
 	}
 	// The matches are ranked before anything is joined to them, so that a common word's
 	// thousands of matches cost a read of their titles' words and no more.
-	return s.queryThreads(ctx, `WITH best AS (
+	return s.QueryThreads(ctx, `WITH best AS (
 			SELECT id, ts_rank(title_search, $1::tsquery) AS rank FROM threads
 			WHERE title_search @@ $1::tsquery AND deleted_at IS NULL
 			ORDER BY rank DESC, id DESC LIMIT $2)
-		SELECT `+fmt.Sprintf(threadColumns, "t")+`
+		SELECT `+sqlstore.ThreadColumns("t")+`
 		FROM best b JOIN threads t ON t.id = b.id JOIN users u ON u.id = t.author_id
 		ORDER BY b.rank DESC, b.id DESC`, query, limit)
 }

@@ -2,126 +2,14 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 )
-
-// sortColumn names, for each sort, the listings column it orders by; each has an index
-// keyed (scope, column, thread_id) over the unpinned entries (migrations/0001_forum.sql).
-var sortColumn = map[parley.Sort]string{
-	parley.SortActivity: "last_activity_at",
-	parley.SortNewest:   "created_at",
-	parley.SortReplies:  "reply_count",
-	parley.SortBoosts:   "boost_count",
-	parley.SortViews:    "view_count",
-}
-
-var filterClause = map[parley.Filter]string{
-	parley.FilterNone:       "",
-	parley.FilterUnanswered: " AND NOT l.answered",
-	parley.FilterAnswered:   " AND l.answered",
-	parley.FilterStaff:      " AND l.staff_replied",
-	parley.FilterAwaiting:   " AND NOT l.staff_replied",
-}
-
-// threadColumns are read by scanThread. The sort keys and the pinned flag come from the
-// listing when a list is read (%[1]s = "l"), so that the counts shown agree with the order
-// they are listed in and with the cursor taken from them; from the thread when read alone.
-const threadColumns = `t.id, t.title, t.subtopic_id, t.topic_id, t.tag_ids, %[1]s.created_at, %[1]s.last_activity_at,
-	%[1]s.reply_count, %[1]s.boost_count, %[1]s.view_count, %[1]s.pinned, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
-	t.deleted_at IS NOT NULL, u.id, u.handle, u.display_name, u.role, u.badge`
-
-// Threads returns one page of a list, pinned threads left out. The page is one range of
-// the sort's index: the row comparison (key, thread_id) < (cursor) is the index condition
-// that starts it, and ORDER BY … DESC LIMIT reads it backwards and stops.
-func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadPage, error) {
-	if err := q.Validate(); err != nil {
-		return parley.ThreadPage{}, err
-	}
-	col := sortColumn[q.Sort]
-	key, id := int64(1<<63-1), int64(1<<63-1)
-	if q.After != nil {
-		key, id = q.After.Key, q.After.ID
-	}
-	threads, err := s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
-		FROM thread_listings l
-		JOIN threads t ON t.id = l.thread_id
-		JOIN users u ON u.id = t.author_id
-		WHERE l.scope = $1 AND NOT l.pinned`+filterClause[q.Filter]+`
-		  AND (l.`+col+`, l.thread_id) < ($2, $3)
-		ORDER BY l.`+col+` DESC, l.thread_id DESC
-		LIMIT $4`, q.Scope.Key(), key, id, q.Limit+1)
-	if err != nil {
-		return parley.ThreadPage{}, err
-	}
-	page := parley.ThreadPage{Threads: threads}
-	if len(threads) > q.Limit {
-		page.Threads = threads[:q.Limit]
-		next := parley.CursorAfter(q.Sort, &page.Threads[q.Limit-1])
-		page.Next = &next
-	}
-	return page, nil
-}
-
-// PinnedThreads returns the threads pinned in a list, most recently active first.
-func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Thread, error) {
-	return s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
-		FROM thread_listings l
-		JOIN threads t ON t.id = l.thread_id
-		JOIN users u ON u.id = t.author_id
-		WHERE l.scope = $1 AND l.pinned
-		ORDER BY l.last_activity_at DESC LIMIT 20`, sc.Key())
-}
-
-// Thread returns one thread.
-func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
-	threads, err := s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "t")+`
-		FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`, id)
-	if err != nil {
-		return parley.Thread{}, err
-	}
-	if len(threads) == 0 {
-		return parley.Thread{}, parley.NotFound("There is no thread %d.", id)
-	}
-	return threads[0], nil
-}
-
-// queryThreads runs a thread query and names each thread's tags. The tags are named after
-// the rows are read: a lookup while they are open would hold two connections at once, and
-// enough concurrent requests doing that would exhaust the pool and wait on each other.
-func (s *Store) queryThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, error) {
-	type row struct {
-		t      parley.Thread
-		tagIDs []int64
-	}
-	rows, err := s.reader(ctx).Query(ctx, query, args...)
-	found, err := collect(rows, err, func(r pgx.CollectableRow) (row, error) {
-		var x row
-		t := &x.t
-		var created, active int64
-		err := r.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &x.tagIDs, &created, &active,
-			&t.ReplyCount, &t.BoostCount, &t.ViewCount, &t.Pinned, &t.Locked, &t.AcceptedPostID, &t.StaffReplied,
-			&t.Deleted, &t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge)
-		t.CreatedAt, t.LastActivityAt = parley.FromMillis(created), parley.FromMillis(active)
-		return x, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	var threads []parley.Thread
-	for _, x := range found {
-		if x.t.Tags, err = s.tagRefs(ctx, x.tagIDs); err != nil {
-			return nil, err
-		}
-		threads = append(threads, x.t)
-	}
-	return threads, nil
-}
 
 // CreateThread stores a thread, its original post, its tags and its list entries.
 func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.Thread, parley.Post, error) {
@@ -143,7 +31,7 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO threads (title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-			strings.TrimSpace(in.Title), in.SubtopicID, topicID, author.ID, in.TagIDs, now).Scan(&threadID); err != nil {
+			strings.TrimSpace(in.Title), in.SubtopicID, topicID, author.ID, sqlstore.JoinIDs(in.TagIDs), now).Scan(&threadID); err != nil {
 			return err
 		}
 		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Body, in.HTML, now); err != nil {

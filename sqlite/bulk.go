@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 )
 
 // bulkWriter loads a forum over one dedicated connection with durability relaxed: a load
@@ -202,7 +203,7 @@ func (w *bulkWriter) writeBatch(ctx context.Context, threads []parley.ThreadReco
 
 func writeThread(ctx context.Context, st map[string]*sql.Stmt, r *parley.ThreadRecord) error {
 	t := &r.Thread
-	if _, err := st["thread"].ExecContext(ctx, t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, joinIDs(r.TagIDs),
+	if _, err := st["thread"].ExecContext(ctx, t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, sqlstore.JoinIDs(r.TagIDs),
 		parley.Millis(t.CreatedAt), parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.ViewCount,
 		boolInt(t.Pinned), boolInt(t.Locked), nullInt(t.AcceptedPostID), boolInt(t.StaffReplied)); err != nil {
 		return err

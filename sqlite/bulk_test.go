@@ -3,9 +3,10 @@ package sqlite_test
 import (
 	"context"
 
-	parley "github.com/parley-forum/parley"
 	"testing"
 	"time"
+
+	parley "github.com/parley-forum/parley"
 
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"

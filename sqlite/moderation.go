@@ -8,6 +8,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 )
 
 // logged runs a moderation change and writes its log entry in the same transaction. change
@@ -210,7 +211,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 				return nil, err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE threads SET tag_ids = ? WHERE id = ?`, joinIDs(tagIDs), threadID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET tag_ids = ? WHERE id = ?`, sqlstore.JoinIDs(tagIDs), threadID); err != nil {
 			return nil, err
 		}
 		return t.entry(parley.LogThreadRetagged, parley.RetaggedDetail(tagNames(ctx, tx, old), tagNames(ctx, tx, tagIDs))), nil

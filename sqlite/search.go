@@ -3,13 +3,13 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 )
 
 // Similar threads are found through the title index threads_fts (migrations/0003_search.sql)
@@ -118,7 +118,7 @@ func (s *Store) SimilarThreads(ctx context.Context, text string, limit int) ([]p
 		return nil, err
 	}
 	cands = bestCandidates(cands, limit, func(c candidate) float64 { return c.score })
-	return s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "t")+`
+	return s.QueryThreads(ctx, `SELECT `+sqlstore.ThreadColumns("t")+`
 		FROM json_each(?) j JOIN threads t ON t.id = j.value JOIN users u ON u.id = t.author_id
 		WHERE t.deleted_at IS NULL ORDER BY j.key`, candidateIDs(cands))
 }

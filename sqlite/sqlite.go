@@ -7,15 +7,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/parley-forum/parley/cache"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -23,19 +22,12 @@ import (
 // writes, since SQLite allows one writer at a time and queueing in Go is cheaper than
 // retrying on SQLITE_BUSY, and several for reads, which WAL mode runs alongside the writer.
 type Store struct {
+	*sqlstore.Store
 	path  string
+	db    *db
 	write *sql.DB
 	read  *sql.DB
 	now   parley.Clock
-
-	tagsMu sync.RWMutex
-	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
-
-	topics cache.Value[[]parley.Topic] // the forum's structure
-
-	// stmts caches prepared read statements by their SQL: parsing a query costs about
-	// as much as running one of the list queries, and the set of queries is small and fixed.
-	stmts sync.Map // string → *sql.Stmt
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -55,7 +47,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	s := &Store{path: path, now: opts.Clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL}}
+	s := &Store{path: path, now: opts.Clock}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -79,6 +71,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.db = &db{write: s.write, read: s.read}
+	s.Store = sqlstore.New(s.db, dialect, s.now)
 	return s, nil
 }
 
@@ -114,41 +108,10 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	if s.db != nil {
+		s.db.close()
+	}
 	return errors.Join(s.read.Close(), s.write.Close())
-}
-
-// query runs a read query through the statement cache.
-func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	stmt, err := s.readStmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return stmt.QueryContext(ctx, args...)
-}
-
-// queryRow is query for one row.
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	stmt, err := s.readStmt(ctx, query)
-	if err != nil {
-		return s.read.QueryRowContext(ctx, query, args...) // reports the same error
-	}
-	return stmt.QueryRowContext(ctx, args...)
-}
-
-func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if stmt, ok := s.stmts.Load(query); ok {
-		return stmt.(*sql.Stmt), nil
-	}
-	stmt, err := s.read.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := s.stmts.LoadOrStore(query, stmt); loaded {
-		stmt.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return stmt, nil
 }
 
 // Ping checks that the database answers, for readiness probes.
@@ -196,6 +159,24 @@ func boolInt(b bool) int {
 
 func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }
 
+// query runs a read query through the statement cache.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	stmt, err := s.db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
+// queryRow is query for one row.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	stmt, err := s.db.stmt(ctx, query)
+	if err != nil {
+		return s.read.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return stmt.QueryRowContext(ctx, args...)
+}
+
 // cachedReader is the read pool behind the statement cache, for helpers that take a queryer.
 type cachedReader struct{ s *Store }
 
@@ -206,3 +187,6 @@ func (r cachedReader) QueryContext(ctx context.Context, query string, args ...an
 func (r cachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return r.s.queryRow(ctx, query, args...)
 }
+
+func (s *Store) forgetTopics() { s.Store.ForgetCaches() }
+func (s *Store) forgetTags()   { s.Store.ForgetCaches() }

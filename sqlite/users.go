@@ -3,11 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 
 	parley "github.com/parley-forum/parley"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 const userColumns = `id, handle, display_name, role, badge, signature, signature_html, created_at, thread_count, post_count,
@@ -88,15 +85,6 @@ func (s *Store) UserPosts(ctx context.Context, userID, before int64, limit int) 
 }
 
 // isUniqueViolation reports whether err is SQLite refusing a duplicate key.
-func isUniqueViolation(err error) bool {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return false
-	}
-	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-}
+func isUniqueViolation(err error) bool { return dialect.IsUnique(err) }
 
-func isForeignKeyViolation(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-}
+func isForeignKeyViolation(err error) bool { return dialect.IsForeignKey(err) }

@@ -1,10 +1,11 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	parley "github.com/parley-forum/parley"
 )
 
@@ -13,25 +14,20 @@ import (
 // once, since an id missing from the cache reloads it.
 const tagsTTL = 5 * time.Second
 
-func scanTag(row pgx.CollectableRow) (parley.Tag, error) {
+func scanTag(r Row) (parley.Tag, error) {
 	var t parley.Tag
-	err := row.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.ThreadCount)
-	return t, err
+	return t, r.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.ThreadCount)
 }
 
 // Tags returns every tag, the most used first.
 func (s *Store) Tags(ctx context.Context) ([]parley.Tag, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, slug, name, description, thread_count FROM tags ORDER BY thread_count DESC, name`)
+	rows, err := s.read(ctx).Query(ctx, `SELECT id, slug, name, description, thread_count FROM tags ORDER BY thread_count DESC, name`)
 	return collect(rows, err, scanTag)
 }
 
 // TagBySlug returns one tag.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (parley.Tag, error) {
-	rows, err := s.reader(ctx).Query(ctx, `SELECT id, slug, name, description, thread_count FROM tags WHERE slug = $1`, slug)
-	if err != nil {
-		return parley.Tag{}, err
-	}
-	t, err := pgx.CollectExactlyOneRow(rows, scanTag)
+	t, err := scanTag(s.read(ctx).QueryRow(ctx, `SELECT id, slug, name, description, thread_count FROM tags WHERE slug = $1`, slug))
 	return t, notFound(err, "There is no tag %q.", slug)
 }
 
@@ -41,26 +37,32 @@ func (s *Store) CreateTag(ctx context.Context, in parley.NewTag) (parley.Tag, er
 		return parley.Tag{}, err
 	}
 	t := parley.Tag{Slug: in.Slug, Name: in.Name, Description: in.Description}
-	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+	defer s.forgetTags()
+	err := s.inTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO tags (slug, name, description) VALUES ($1, $2, $3) RETURNING id`,
 			in.Slug, in.Name, in.Description).Scan(&t.ID)
-		if isUniqueViolation(err) {
+		if s.d.IsUnique(err) {
 			return parley.Errorf(parley.EConflict, "A tag with the address %q exists already.", in.Slug)
 		}
 		if err != nil {
 			return err
 		}
-		return logCreation(ctx, tx, in.By, parley.LogTagCreated, "tag", t.ID, in.Name, now)
+		tx.ForumChanged()
+		return s.logCreation(ctx, tx, in.By, parley.LogTagCreated, "tag", t.ID, in.Name)
 	})
-	s.forgetTags()
 	return t, err
 }
 
-// tagRefs names tags from a cache of every tag, reloaded when it misses an id or is older
-// than tagsTTL.
-func (s *Store) tagRefs(ctx context.Context, ids []int64) ([]parley.TagRef, error) {
-	refs := make([]parley.TagRef, 0, len(ids))
-	for _, id := range ids {
+// tagRefs names the tags in a threads.tag_ids list, from a cache of every tag, reloaded
+// when it misses an id or is older than tagsTTL.
+func (s *Store) tagRefs(ctx context.Context, ids string) ([]parley.TagRef, error) {
+	fields := strings.Fields(ids)
+	refs := make([]parley.TagRef, 0, len(fields))
+	for _, f := range fields {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, err
+		}
 		ref, ok := s.cachedTag(id)
 		if !ok {
 			if err := s.loadTags(ctx); err != nil {
@@ -86,16 +88,14 @@ func (s *Store) cachedTag(id int64) (parley.TagRef, bool) {
 
 func (s *Store) loadTags(ctx context.Context) error {
 	at := time.Now()
-	rows, err := s.pool.Query(ctx, `SELECT id, slug, name FROM tags`)
-	if err != nil {
-		return err
-	}
 	tags := map[int64]parley.TagRef{}
-	var id int64
-	var ref parley.TagRef
-	_, err = pgx.ForEachRow(rows, []any{&id, &ref.Slug, &ref.Name}, func() error {
+	rows, err := s.read(ctx).Query(ctx, `SELECT id, slug, name FROM tags`)
+	_, err = collect(rows, err, func(r Row) (struct{}, error) {
+		var id int64
+		var ref parley.TagRef
+		err := r.Scan(&id, &ref.Slug, &ref.Name)
 		tags[id] = ref
-		return nil
+		return struct{}{}, err
 	})
 	if err != nil {
 		return err
@@ -111,4 +111,27 @@ func (s *Store) forgetTags() {
 	s.tagsMu.Lock()
 	s.tags = nil
 	s.tagsMu.Unlock()
+}
+
+// JoinIDs renders ids as the space-separated list threads.tag_ids holds.
+func JoinIDs(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+// SplitIDs parses a threads.tag_ids list.
+func SplitIDs(s string) []int64 {
+	var ids []int64
+	for _, f := range strings.Fields(s) {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }

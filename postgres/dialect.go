@@ -1,0 +1,18 @@
+package postgres
+
+import (
+	"github.com/parley-forum/parley/sqlstore"
+)
+
+// dialect is what PostgreSQL says its own way.
+var dialect = sqlstore.Dialect{
+	// The planner picks the list indexes unaided: each is the only one keyed by its sort.
+	IndexedBy: func(string) string { return "" },
+	// Transactions run at READ COMMITTED, so a change that depends on what it read locks
+	// the rows first.
+	ForUpdate:    " FOR UPDATE",
+	AnyID:        func(column, param string) string { return column + " = ANY(" + param + ")" },
+	IDs:          func(ids []int64) any { return ids },
+	IsUnique:     isUniqueViolation,
+	IsForeignKey: isForeignKeyViolation,
+}

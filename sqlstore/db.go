@@ -1,0 +1,91 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// Querier runs statements on a pool or within one transaction. Queries are written in
+// PostgreSQL's form ($1 placeholders, true and false); a database that speaks otherwise
+// translates them (see DB).
+type Querier interface {
+	Query(ctx context.Context, query string, args ...any) (Rows, error)
+	// QueryRow runs a query for one row; Scan reports sql.ErrNoRows when there is none.
+	QueryRow(ctx context.Context, query string, args ...any) Row
+	// Exec runs a statement and returns how many rows it changed.
+	Exec(ctx context.Context, query string, args ...any) (int64, error)
+}
+
+// Rows is a query's result, read one row at a time.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// Row is the one row QueryRow asked for.
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// DB is a database as the store uses it: where reads go, and how a write transaction runs.
+type DB interface {
+	// Reader returns where a read goes: a pool of read connections or a replica, or the
+	// primary when ctx asks for it (parley.ReadPrimary).
+	Reader(ctx context.Context) Querier
+	// InTx runs fn in one write transaction and commits when fn returns nil. It may run fn
+	// again when the database aborted the transaction and advises a retry, so fn must
+	// keep nothing from one run to the next.
+	InTx(ctx context.Context, fn func(tx Querier) error) error
+}
+
+// collect reads every row of a query with scan; the query's error passes through, so that
+// running a query and reading its rows is one call.
+func collect[T any](rows Rows, err error, scan func(Row) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// exists reports whether a query finds a row.
+func exists(ctx context.Context, q Querier, query string, args ...any) (bool, error) {
+	var one int
+	err := q.QueryRow(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// mustExist returns missing when a query finds no row.
+func mustExist(ctx context.Context, q Querier, missing error, query string, args ...any) error {
+	found, err := exists(ctx, q, query, args...)
+	if err == nil && !found {
+		return missing
+	}
+	return err
+}
+
+// execOne runs a statement that must change at least one row, or returns missing.
+func execOne(ctx context.Context, q Querier, missing error, query string, args ...any) error {
+	n, err := q.Exec(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return missing
+	}
+	return nil
+}

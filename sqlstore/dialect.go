@@ -1,0 +1,21 @@
+package sqlstore
+
+// Dialect is what the store's SQL cannot say the same way on every database. Everything
+// else (placeholders, boolean literals) the DB translates as it runs a statement.
+type Dialect struct {
+	// IndexedBy returns the clause that makes a query read the named index, or "" where
+	// the planner picks the index unaided.
+	IndexedBy func(index string) string
+	// ForUpdate ends a SELECT in a write transaction that must lock the rows it reads
+	// against concurrent writers; "" where a write transaction holds the whole database
+	// from its start.
+	ForUpdate string
+	// AnyID returns a condition that holds when column equals one of the ids in the
+	// placeholder param, whose argument IDs makes.
+	AnyID func(column, param string) string
+	// IDs turns ids into the argument AnyID expects.
+	IDs func(ids []int64) any
+	// IsUnique reports whether err is the database refusing a duplicate key, and
+	// IsForeignKey a reference to a row that does not exist.
+	IsUnique, IsForeignKey func(err error) bool
+}
