@@ -9,8 +9,9 @@ var dialect = sqlstore.Dialect{
 	// The planner picks the list indexes unaided: each is the only one keyed by its sort.
 	IndexedBy: func(string) string { return "" },
 	// Transactions run at READ COMMITTED, so a change that depends on what it read locks
-	// the rows first.
-	ForUpdate:    " FOR UPDATE",
+	// the rows first: with the lock an UPDATE that keeps the key takes, so that readers
+	// and inserts of rows that refer to it are not held up.
+	ForUpdate:    " FOR NO KEY UPDATE",
 	AnyID:        func(column, param string) string { return column + " = ANY(" + param + ")" },
 	IDs:          func(ids []int64) any { return ids },
 	IsUnique:     isUniqueViolation,
