@@ -11,9 +11,17 @@ var dialect = sqlstore.Dialect{
 	// Transactions run at READ COMMITTED, so a change that depends on what it read locks
 	// the rows first: with the lock an UPDATE that keeps the key takes, so that readers
 	// and inserts of rows that refer to it are not held up.
-	ForUpdate:    " FOR NO KEY UPDATE",
-	AnyID:        func(column, param string) string { return column + " = ANY(" + param + ")" },
-	IDs:          func(ids []int64) any { return ids },
+	ForUpdate: " FOR NO KEY UPDATE",
+	AnyID:     func(column, param string) string { return column + " = ANY(" + param + ")" },
+	IDs:       func(ids []int64) any { return ids },
+	// A transaction-level advisory lock on the key's hash: a collision only makes one
+	// transaction wait for another.
+	LockKey: func(shared bool) string {
+		if shared {
+			return `SELECT pg_advisory_xact_lock_shared($1, hashtext($2))`
+		}
+		return `SELECT pg_advisory_xact_lock($1, hashtext($2))`
+	},
 	IsUnique:     isUniqueViolation,
 	IsForeignKey: isForeignKeyViolation,
 }

@@ -23,6 +23,8 @@ var dialect = sqlstore.Dialect{
 		b, _ := json.Marshal(ids)
 		return string(b)
 	},
+	// A write transaction holds the database from BEGIN: nothing else can change a key.
+	LockKey: func(bool) string { return "" },
 	IsUnique: func(err error) bool {
 		var se *sqlite.Error
 		return errors.As(err, &se) &&

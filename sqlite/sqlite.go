@@ -177,16 +177,5 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	return stmt.QueryRowContext(ctx, args...)
 }
 
-// cachedReader is the read pool behind the statement cache, for helpers that take a queryer.
-type cachedReader struct{ s *Store }
-
-func (r cachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.s.query(ctx, query, args...)
-}
-
-func (r cachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return r.s.queryRow(ctx, query, args...)
-}
-
 func (s *Store) forgetTopics() { s.Store.ForgetCaches() }
 func (s *Store) forgetTags()   { s.Store.ForgetCaches() }

@@ -15,6 +15,10 @@ type Dialect struct {
 	AnyID func(column, param string) string
 	// IDs turns ids into the argument AnyID expects.
 	IDs func(ids []int64) any
+	// LockKey returns a statement that takes a lock on a key, the text $2 within the
+	// class $1 (an int32), held until the transaction ends: shared with other sharers, or
+	// alone. "" where a write transaction holds the whole database from its start.
+	LockKey func(shared bool) string
 	// IsUnique reports whether err is the database refusing a duplicate key, and
 	// IsForeignKey a reference to a row that does not exist.
 	IsUnique, IsForeignKey func(err error) bool

@@ -2,9 +2,15 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/events"
 )
 
 // listIndex names, for each sort, the listings column and the index that orders by it:
@@ -127,3 +133,136 @@ func (s *Store) queryThreads(ctx context.Context, query string, args ...any) ([]
 // ThreadColumns is the select list QueryThreads reads, with the sort keys taken from the
 // table aliased from ("l" for listings, "t" for threads).
 func ThreadColumns(from string) string { return fmt.Sprintf(threadColumns, from) }
+
+// CreateThread stores a thread, its original post, its tags and its list entries.
+func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.Thread, parley.Post, error) {
+	if err := in.Validate(); err != nil {
+		return parley.Thread{}, parley.Post{}, err
+	}
+	var threadID, postID int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		topicID, err := subtopicTopic(ctx, tx, in.SubtopicID)
+		if err != nil {
+			return parley.Invalid("subtopic", "There is no such subtopic.")
+		}
+		if err := s.checkTags(ctx, tx, in.TagIDs); err != nil {
+			return err
+		}
+		author, err := findAuthor(ctx, tx, in.AuthorID)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO threads (title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+			strings.TrimSpace(in.Title), in.SubtopicID, topicID, author.ID, JoinIDs(in.TagIDs), tx.Now).Scan(&threadID); err != nil {
+			return err
+		}
+		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Body, in.HTML); err != nil {
+			return err
+		}
+		if err := s.insertAttachments(ctx, tx, postID, in.Attachments); err != nil {
+			return err
+		}
+		return addThreadEntries(ctx, tx, threadID, topicID, in)
+	})
+	s.forgetTopics() // a subtopic's thread count changed
+	if err != nil {
+		return parley.Thread{}, parley.Post{}, err
+	}
+	t, err := s.Thread(parley.ReadPrimary(ctx), threadID)
+	if err != nil {
+		return t, parley.Post{}, err
+	}
+	p, err := s.Post(parley.ReadPrimary(ctx), postID)
+	return t, p, err
+}
+
+// addThreadEntries writes a new thread's tags and list entries, counts it everywhere and
+// records the lists it appears in. Tags are counted in id order, so that two threads
+// created at once lock the tags' rows in the same order and never wait on each other in a
+// cycle.
+func addThreadEntries(ctx context.Context, tx *Tx, threadID, topicID int64, in parley.NewThread) error {
+	for _, tagID := range slices.Sorted(slices.Values(in.TagIDs)) {
+		if _, err := tx.Exec(ctx, `INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, threadID, tagID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tags SET thread_count = thread_count + 1 WHERE id = $1`, tagID); err != nil {
+			return err
+		}
+	}
+	scopes := parley.Scopes(topicID, in.SubtopicID, in.TagIDs)
+	keys := make([]int64, len(scopes))
+	for i, sc := range scopes {
+		keys[i] = sc.Key()
+		if _, err := tx.Exec(ctx, `INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at,
+			reply_count, boost_count, view_count, answered, staff_replied) VALUES ($1, $2, $3, $3, 0, 0, 0, false, false)`,
+			keys[i], threadID, tx.Now); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE subtopics SET thread_count = thread_count + 1 WHERE id = $1`, in.SubtopicID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE users SET thread_count = thread_count + 1 WHERE id = $1`, in.AuthorID); err != nil {
+		return err
+	}
+	tx.Changed(events.Event{Kind: events.ThreadAdded, ThreadID: threadID, Lists: keys})
+	return nil
+}
+
+// checkTags makes sure every tag exists.
+func (s *Store) checkTags(ctx context.Context, q Querier, ids []int64) error {
+	rows, err := q.Query(ctx, `SELECT id FROM tags WHERE `+s.d.AnyID("id", "$1"), s.d.IDs(ids))
+	found, err := collect(rows, err, func(r Row) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !slices.Contains(found, id) {
+			return parley.Invalid("tags", "There is no tag %d.", id)
+		}
+	}
+	return nil
+}
+
+// AddViews adds batched view counts to threads. A thread's list entries take the new count
+// only once it has grown by an eighth since they last did: every view would otherwise
+// rewrite a row and an index entry in each of the thread's lists, which under heavy reading
+// costs the writer more than everything else together. So the views sort, and the counts
+// lists show, trail the exact count (on the thread's own page) by at most an eighth.
+//
+// Threads are updated in id order: neighbouring updates share B-tree pages, so each page is
+// read and written once per flush rather than once per thread; and where rows are locked,
+// the threads are locked first, in that order, so that two nodes flushing at once wait for
+// each other instead of deadlocking.
+func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
+	if len(views) == 0 {
+		return nil
+	}
+	ids := slices.Sorted(maps.Keys(views))
+	return s.inTx(ctx, func(tx *Tx) error {
+		if s.d.ForUpdate != "" {
+			if _, err := tx.Exec(ctx, `SELECT id FROM threads WHERE `+s.d.AnyID("id", "$1")+` ORDER BY id`+s.d.ForUpdate, s.d.IDs(ids)); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			var total int64
+			err := tx.QueryRow(ctx, `UPDATE threads SET view_count = view_count + $1 WHERE id = $2 RETURNING view_count`, views[id], id).Scan(&total)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // deleted since it was viewed
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE thread_listings SET view_count = $1
+				WHERE thread_id = $2 AND $1 >= view_count + view_count / 8 + 1`, total, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

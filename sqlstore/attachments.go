@@ -1,36 +1,35 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
 	parley "github.com/parley-forum/parley"
 )
 
 const attachmentColumns = `id, post_id, name, content_type, size, sha256, width, height, lines, created_at`
 
-func scanAttachment(row pgx.Row) (parley.Attachment, error) {
+func scanAttachment(r Row) (parley.Attachment, error) {
 	var a parley.Attachment
 	var created int64
-	err := row.Scan(&a.ID, &a.PostID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Width, &a.Height, &a.Lines, &created)
+	err := r.Scan(&a.ID, &a.PostID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Width, &a.Height, &a.Lines, &created)
 	a.CreatedAt = parley.FromMillis(created)
 	return a, err
 }
 
 // Attachment returns one attachment's record.
 func (s *Store) Attachment(ctx context.Context, id int64) (parley.Attachment, error) {
-	a, err := scanAttachment(s.reader(ctx).QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1`, id))
+	a, err := scanAttachment(s.read(ctx).QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1`, id))
 	return a, notFound(err, "There is no attachment %d.", id)
 }
 
 // insertAttachments records a new post's files, in order, once each is found held.
-func insertAttachments(ctx context.Context, tx pgx.Tx, postID int64, files []parley.File, now int64) error {
-	if err := checkHeld(ctx, tx, files); err != nil {
+func (s *Store) insertAttachments(ctx context.Context, tx *Tx, postID int64, files []parley.File) error {
+	if err := s.checkHeld(ctx, tx, files); err != nil {
 		return err
 	}
 	for _, f := range files {
 		if _, err := tx.Exec(ctx, `INSERT INTO attachments (post_id, name, content_type, size, sha256, width, height, lines, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, postID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, postID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, tx.Now); err != nil {
 			return err
 		}
 	}
@@ -47,8 +46,9 @@ func (s *Store) withAttachments(ctx context.Context, posts []parley.Post) error 
 	for i := range posts {
 		byID[posts[i].ID], ids[i] = &posts[i], posts[i].ID
 	}
-	rows, err := s.reader(ctx).Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE post_id = ANY($1) ORDER BY post_id, id`, ids)
-	found, err := collect(rows, err, func(row pgx.CollectableRow) (parley.Attachment, error) { return scanAttachment(row) })
+	rows, err := s.read(ctx).Query(ctx, `SELECT `+attachmentColumns+` FROM attachments
+		WHERE `+s.d.AnyID("post_id", "$1")+` ORDER BY post_id, id`, s.d.IDs(ids))
+	found, err := collect(rows, err, scanAttachment)
 	for _, a := range found {
 		p := byID[a.PostID]
 		p.Attachments = append(p.Attachments, a)
