@@ -9,15 +9,18 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/events"
 )
 
 // maxEntries bounds the cache; when full it starts again empty, which is cheap and keeps
 // memory flat under a crawl of deep pages.
 const maxEntries = 20_000
 
-// Store is a parley.Store that caches thread lists, pinned threads and tags for ttl. Writes
-// made through it clear the cache at once; writes made elsewhere (another node) show
-// within ttl.
+// Store is a parley.Store that caches thread lists, pinned threads and tags for ttl. It
+// forgets everything when the store it wraps announces a change (Notifier), so that a
+// write made on this node, through the cache or not, is seen by the next read; writes made
+// elsewhere (another node) show within ttl, or as soon as Clear is called for the event
+// that reports them.
 type Store struct {
 	parley.Store
 	ttl time.Duration
@@ -41,9 +44,24 @@ type entry struct {
 	value any
 }
 
-// New wraps store.
+// Notifier is a store that announces each change it commits, before the write returns.
+type Notifier interface {
+	OnChange(fn func(context.Context, events.Event))
+}
+
+// New wraps store, and clears the cache on every change store announces.
 func New(store parley.Store, ttl time.Duration) *Store {
-	return &Store{Store: store, ttl: ttl, entries: map[key]entry{}}
+	s := &Store{Store: store, ttl: ttl, entries: map[key]entry{}}
+	s.OnChange(func(context.Context, events.Event) { s.Clear() })
+	return s
+}
+
+// OnChange passes fn to the wrapped store, so that code holding the cache can listen to
+// the store's changes as well.
+func (s *Store) OnChange(fn func(context.Context, events.Event)) {
+	if n, ok := s.Store.(Notifier); ok {
+		n.OnChange(fn)
+	}
 }
 
 // cached returns the value for k, reading it with load when it is missing or too old.
@@ -73,7 +91,7 @@ func cached[T any](ctx context.Context, s *Store, k key, load func() (T, error))
 	return v, nil
 }
 
-// Clear forgets everything; every write through the Store calls it.
+// Clear forgets everything.
 func (s *Store) Clear() {
 	s.mu.Lock()
 	clear(s.entries)
@@ -98,107 +116,4 @@ func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Th
 // TagBySlug returns a tag, from memory when recent.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (parley.Tag, error) {
 	return cached(ctx, s, key{kind: "tag", slug: slug}, func() (parley.Tag, error) { return s.Store.TagBySlug(ctx, slug) })
-}
-
-// Every write clears the cache once it is done, whether or not it succeeded: clearing is
-// cheap, and a reader must never see a list older than a write it made.
-
-func (s *Store) CreateTopic(ctx context.Context, t parley.NewTopic) (parley.Topic, error) {
-	defer s.Clear()
-	return s.Store.CreateTopic(ctx, t)
-}
-
-func (s *Store) CreateSubtopic(ctx context.Context, n parley.NewSubtopic) (parley.Subtopic, error) {
-	defer s.Clear()
-	return s.Store.CreateSubtopic(ctx, n)
-}
-
-func (s *Store) CreateTag(ctx context.Context, t parley.NewTag) (parley.Tag, error) {
-	defer s.Clear()
-	return s.Store.CreateTag(ctx, t)
-}
-
-func (s *Store) CreateThread(ctx context.Context, t parley.NewThread) (parley.Thread, parley.Post, error) {
-	defer s.Clear()
-	return s.Store.CreateThread(ctx, t)
-}
-
-func (s *Store) CreateReply(ctx context.Context, r parley.NewReply) (parley.Post, error) {
-	defer s.Clear()
-	return s.Store.CreateReply(ctx, r)
-}
-
-func (s *Store) EditPost(ctx context.Context, e parley.PostEdit) (parley.Post, error) {
-	defer s.Clear()
-	return s.Store.EditPost(ctx, e)
-}
-
-func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error) {
-	defer s.Clear()
-	return s.Store.SetBoost(ctx, userID, postID, on)
-}
-
-func (s *Store) AcceptAnswer(ctx context.Context, threadID, postID int64) error {
-	defer s.Clear()
-	return s.Store.AcceptAnswer(ctx, threadID, postID)
-}
-
-func (s *Store) SetRecommended(ctx context.Context, postID int64, on bool) error {
-	defer s.Clear()
-	return s.Store.SetRecommended(ctx, postID, on)
-}
-
-func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
-	defer s.Clear()
-	return s.Store.AddViews(ctx, views)
-}
-
-func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
-	defer s.Clear()
-	return s.Store.Bulk(ctx)
-}
-
-func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope, on bool, a parley.Audit) error {
-	defer s.Clear()
-	return s.Store.SetPinned(ctx, threadID, sc, on, a)
-}
-
-func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool, a parley.Audit) error {
-	defer s.Clear()
-	return s.Store.SetLocked(ctx, threadID, on, a)
-}
-
-func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a parley.Audit) error {
-	defer s.Clear()
-	return s.Store.SetPostHidden(ctx, postID, hidden, a)
-}
-
-func (s *Store) SetThreadDeleted(ctx context.Context, threadID int64, deleted bool, a parley.Audit) error {
-	defer s.Clear()
-	return s.Store.SetThreadDeleted(ctx, threadID, deleted, a)
-}
-
-func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a parley.Audit) error {
-	defer s.Clear()
-	return s.Store.MoveThread(ctx, threadID, subtopicID, a)
-}
-
-func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64, a parley.Audit) error {
-	defer s.Clear()
-	return s.Store.RetagThread(ctx, threadID, tagIDs, a)
-}
-
-func (s *Store) UpdateTopic(ctx context.Context, id int64, t parley.NewTopic, a parley.Audit) (parley.Topic, error) {
-	defer s.Clear()
-	return s.Store.UpdateTopic(ctx, id, t, a)
-}
-
-func (s *Store) UpdateSubtopic(ctx context.Context, id int64, n parley.NewSubtopic, a parley.Audit) (parley.Subtopic, error) {
-	defer s.Clear()
-	return s.Store.UpdateSubtopic(ctx, id, n, a)
-}
-
-func (s *Store) UpdateTag(ctx context.Context, id int64, t parley.NewTag, a parley.Audit) (parley.Tag, error) {
-	defer s.Clear()
-	return s.Store.UpdateTag(ctx, id, t, a)
 }

@@ -95,11 +95,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// tell passes changes to the listeners.
+// tell forgets what the store keeps in memory and passes changes to the listeners, so
+// that every cache forgets through this one path.
 func (s *Store) tell(ctx context.Context, changes []events.Event) {
 	if len(changes) == 0 {
 		return
 	}
+	s.ForgetCaches()
 	s.listenersMu.RLock()
 	defer s.listenersMu.RUnlock()
 	for _, e := range changes {

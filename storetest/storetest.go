@@ -82,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 		"UploadBudget":        testUploadBudget,
 		"CollectUploads":      testCollectUploads,
 		"CollectUploadsRace":  testCollectUploadsRace,
+		"Changes":             testChanges,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

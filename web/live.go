@@ -174,8 +174,8 @@ func (s *Server) follow(ch <-chan events.Event) {
 	}
 }
 
-// changed is called after every write a handler makes: it clears this node's page cache at
-// once, so the writer sees the write, and tells every node.
+// changed is told of every change the store commits, before the write returns: it clears
+// this node's page cache at once, so the writer sees the write, and tells every node.
 func (s *Server) changed(ctx context.Context, e events.Event) {
 	s.cache.clear()
 	if err := s.events.Publish(context.WithoutCancel(ctx), e); err != nil {

@@ -243,7 +243,16 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	ch, unfollow := s.events.Subscribe()
 	s.unfollow = unfollow
 	go s.follow(ch)
+	if n, ok := store.(changeNotifier); ok {
+		n.OnChange(s.changed)
+	}
 	return s, nil
+}
+
+// changeNotifier is a store that announces each change it commits, before the write
+// returns; the server clears its page cache and tells every node through the events bus.
+type changeNotifier interface {
+	OnChange(fn func(context.Context, events.Event))
 }
 
 // Close ends the live streams and stops following events.
