@@ -20,6 +20,10 @@ const (
 	ThreadAdded Kind = "new-thread"
 	// ForumChanged: something many pages show changed (a topic, a tag, a user).
 	ForumChanged Kind = "forum"
+	// ViewsCounted: counted views were written, so lists sorted or showing views moved a
+	// little. Caches of store reads forget; rendered pages may show the counts up to their
+	// time to live later, and the change goes to no other node nor live page.
+	ViewsCounted Kind = "views"
 	// Lost: the receiver may have missed events (it fell behind, or a connection between
 	// nodes dropped), so anything may have changed. Buses make it; nobody publishes it.
 	Lost Kind = "lost"

@@ -22,6 +22,9 @@ var dialect = sqlstore.Dialect{
 		}
 		return `SELECT pg_advisory_xact_lock($1, hashtext($2))`
 	},
+	Pairs: func(param string) string {
+		return "(SELECT (p ->> 0)::bigint AS id, (p ->> 1)::bigint AS n FROM jsonb_array_elements(" + param + "::jsonb) p)"
+	},
 	IsUnique:     isUniqueViolation,
 	IsForeignKey: isForeignKeyViolation,
 }

@@ -25,6 +25,9 @@ var dialect = sqlstore.Dialect{
 	},
 	// A write transaction holds the database from BEGIN: nothing else can change a key.
 	LockKey: func(bool) string { return "" },
+	Pairs: func(param string) string {
+		return "(SELECT value ->> 0 AS id, value ->> 1 AS n FROM json_each(" + param + "))"
+	},
 	IsUnique: func(err error) bool {
 		var se *sqlite.Error
 		return errors.As(err, &se) &&

@@ -15,6 +15,10 @@ type Dialect struct {
 	AnyID func(column, param string) string
 	// IDs turns ids into the argument AnyID expects.
 	IDs func(ids []int64) any
+	// Pairs returns a subquery of the rows (id, n) in the placeholder param, whose
+	// argument is a JSON array of [id, n] pairs (pairsArg): many rows' changes in one
+	// statement.
+	Pairs func(param string) string
 	// LockKey returns a statement that takes a lock on a key, the text $2 within the
 	// class $1 (an int32), held until the transaction ends: shared with other sharers, or
 	// alone. "" where a write transaction holds the whole database from its start.

@@ -107,7 +107,7 @@ func TestContentWritesTell(t *testing.T) {
 		expect(t, "SetRecommended", r.take(), changed)
 
 		must(t, s.AddViews(ctx, map[int64]int64{th.ID: 3}))
-		expect(t, "AddViews", r.take())
+		expect(t, "AddViews", r.take(), events.Event{Kind: events.ViewsCounted})
 		must(t, s.RecordUpload(ctx, parley.NewUpload{UserID: asker.ID, SHA256: sha, Size: 10}, 0))
 		expect(t, "RecordUpload", r.take())
 		if _, err := s.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: answerer.ID, Body: "With a file.",

@@ -13,6 +13,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -101,7 +102,9 @@ func (s *Store) tell(ctx context.Context, changes []events.Event) {
 	if len(changes) == 0 {
 		return
 	}
-	s.ForgetCaches()
+	if slices.ContainsFunc(changes, func(e events.Event) bool { return e.Kind != events.ViewsCounted }) {
+		s.ForgetCaches()
+	}
 	s.listenersMu.RLock()
 	defer s.listenersMu.RUnlock()
 	for _, e := range changes {

@@ -1,9 +1,9 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -243,26 +243,36 @@ func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 		return nil
 	}
 	ids := slices.Sorted(maps.Keys(views))
+	added := make([][2]int64, len(ids))
+	for i, id := range ids {
+		added[i] = [2]int64{id, views[id]}
+	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if s.d.ForUpdate != "" {
 			if _, err := tx.Exec(ctx, `SELECT id FROM threads WHERE `+s.d.AnyID("id", "$1")+` ORDER BY id`+s.d.ForUpdate, s.d.IDs(ids)); err != nil {
 				return err
 			}
 		}
-		for _, id := range ids {
-			var total int64
-			err := tx.QueryRow(ctx, `UPDATE threads SET view_count = view_count + $1 WHERE id = $2 RETURNING view_count`, views[id], id).Scan(&total)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // deleted since it was viewed
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE thread_listings SET view_count = $1
-				WHERE thread_id = $2 AND $1 >= view_count + view_count / 8 + 1`, total, id); err != nil {
-				return err
-			}
+		// Unknown threads fall out of the join: AddViews ignores them.
+		rows, err := tx.Query(ctx, `UPDATE threads SET view_count = view_count + v.n FROM `+s.d.Pairs("$1")+` v
+			WHERE threads.id = v.id RETURNING threads.id, threads.view_count`, pairsArg(added))
+		totals, err := collect(rows, err, func(r Row) (p [2]int64, err error) { return p, r.Scan(&p[0], &p[1]) })
+		if err != nil {
+			return err
 		}
+		slices.SortFunc(totals, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+		if _, err := tx.Exec(ctx, `UPDATE thread_listings SET view_count = c.n FROM `+s.d.Pairs("$1")+` c
+			WHERE thread_listings.thread_id = c.id AND c.n >= thread_listings.view_count + thread_listings.view_count / 8 + 1`,
+			pairsArg(totals)); err != nil {
+			return err
+		}
+		tx.Changed(events.Event{Kind: events.ViewsCounted})
 		return nil
 	})
+}
+
+// pairsArg is the argument Dialect.Pairs reads: the pairs as a JSON array of arrays.
+func pairsArg(pairs [][2]int64) string {
+	b, _ := json.Marshal(pairs) // cannot fail on integers
+	return string(b)
 }

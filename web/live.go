@@ -177,6 +177,9 @@ func (s *Server) follow(ch <-chan events.Event) {
 // changed is told of every change the store commits, before the write returns: it clears
 // this node's page cache at once, so the writer sees the write, and tells every node.
 func (s *Server) changed(ctx context.Context, e events.Event) {
+	if e.Kind == events.ViewsCounted {
+		return // pages show views up to their time to live late (events.ViewsCounted)
+	}
 	s.cache.clear()
 	if err := s.events.Publish(context.WithoutCancel(ctx), e); err != nil {
 		s.log.Warn("publish event", "kind", e.Kind, "thread", e.ThreadID, "err", err)
