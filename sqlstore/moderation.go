@@ -166,7 +166,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		if err != nil {
 			return nil, err
 		}
-		if err := checkTags(ctx, tx, tagIDs); err != nil {
+		if err := s.checkTags(ctx, tx, tagIDs); err != nil {
 			return nil, err
 		}
 		added, removed := parley.TagChanges(t.tagIDs, tagIDs)
@@ -204,16 +204,6 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		tx.ForumChanged()
 		return t.entry(parley.LogThreadRetagged, parley.RetaggedDetail(oldNames, newNames)), nil
 	})
-}
-
-// checkTags makes sure every tag exists.
-func checkTags(ctx context.Context, q Querier, ids []int64) error {
-	for _, id := range ids {
-		if err := mustExist(ctx, q, parley.Invalid("tags", "There is no tag %d.", id), `SELECT 1 FROM tags WHERE id = $1`, id); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // tag lists a thread under a tag; the tag's count is the caller's to change.

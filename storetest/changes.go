@@ -208,3 +208,44 @@ func sameEvent(a, b events.Event) bool {
 	return a.Kind == b.Kind && a.ThreadID == b.ThreadID &&
 		slices.Equal(slices.Sorted(slices.Values(a.Lists)), slices.Sorted(slices.Values(b.Lists)))
 }
+
+// testQuietWrites checks that a write that changes nothing, or is refused, announces
+// nothing: caches would otherwise be cleared, and live pages woken, for no change.
+func testQuietWrites(t *testing.T, e *env) {
+	f := e.forum()
+	th := e.thread(f, f.asker, f.tagA)
+	p := e.reply(th.ID, f.answerer)
+	_, err := e.s.SetBoost(e.ctx, f.asker.ID, p.ID, true)
+	must(t, err)
+	must(t, e.s.SetLocked(e.ctx, th.ID, true, f.by("")))
+	must(t, e.s.SetPostHidden(e.ctx, p.ID, true, f.by("")))
+	var mu sync.Mutex
+	var heard []events.Event
+	e.s.(Notifier).OnChange(func(_ context.Context, ev events.Event) {
+		mu.Lock()
+		heard = append(heard, ev)
+		mu.Unlock()
+	})
+	for name, write := range map[string]func() error{
+		"a boost set again": func() error { _, err := e.s.SetBoost(e.ctx, f.asker.ID, p.ID, true); return err },
+		"a lock set again":  func() error { return e.s.SetLocked(e.ctx, th.ID, true, f.by("")) },
+		"a hidden post hidden again": func() error {
+			return e.s.SetPostHidden(e.ctx, p.ID, true, f.by(""))
+		},
+		"a reply to a locked thread (refused)": func() error {
+			_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Late.", HTML: "<p>Late.</p>"})
+			return err
+		},
+		"a move to a subtopic that does not exist (refused)": func() error {
+			return e.s.MoveThread(e.ctx, th.ID, 99999, f.by(""))
+		},
+	} {
+		write()
+		mu.Lock()
+		if len(heard) > 0 {
+			t.Errorf("%s announced %+v", name, heard)
+		}
+		heard = nil
+		mu.Unlock()
+	}
+}

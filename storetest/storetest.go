@@ -87,6 +87,7 @@ func Run(t *testing.T, open Opener) {
 		"CollectUploads":      testCollectUploads,
 		"CollectUploadsRace":  testCollectUploadsRace,
 		"Changes":             testChanges,
+		"QuietWrites":         testQuietWrites,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
