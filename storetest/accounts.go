@@ -73,8 +73,11 @@ func testCreateAccountInvalid(t *testing.T, e *env) {
 			}
 		})
 	}
+	// With both taken, the error names the handle: whose the address is stays private.
+	_, err := e.s.CreateAccount(e.ctx, parley.NewUser{Handle: "Ana", DisplayName: "Ana"}, "ANA@example.com", "hash-new")
+	wantField(t, err, parley.EInvalid, "handle")
 	// No failure stored its handle or email, so both are still free.
-	_, err := e.s.CreateAccount(e.ctx, parley.NewUser{Handle: "newcomer", DisplayName: "Newcomer"}, "new@example.com", "hash-new")
+	_, err = e.s.CreateAccount(e.ctx, parley.NewUser{Handle: "newcomer", DisplayName: "Newcomer"}, "new@example.com", "hash-new")
 	must(t, err)
 }
 
