@@ -21,9 +21,9 @@ type db struct {
 // Reader is the replica, if there is one, unless ctx asks for the primary.
 func (d *db) Reader(ctx context.Context) sqlstore.Querier {
 	if d.replica == nil || parley.ReadsPrimary(ctx) {
-		return querier{d.primary}
+		return reader{querier{d.primary}}
 	}
-	return querier{d.replica}
+	return reader{querier{d.replica}}
 }
 
 // maxAttempts bounds how often a transaction is tried when PostgreSQL aborts it as a
@@ -81,6 +81,25 @@ type row struct{ pgx.Row }
 func (r row) Scan(dest ...any) error {
 	err := r.Row.Scan(dest...)
 	if errors.Is(err, pgx.ErrNoRows) {
+		return sql.ErrNoRows
+	}
+	return err
+}
+
+// reader runs reads. A key that is not text (a NUL byte, bytes that are not UTF-8), which
+// PostgreSQL refuses to compare, names nothing stored: looking it up finds no row, as on
+// SQLite. Within a transaction the refusal stands, since it aborts the transaction.
+type reader struct{ querier }
+
+func (r reader) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return readRow{r.querier.QueryRow(ctx, query, args...)}
+}
+
+type readRow struct{ sqlstore.Row }
+
+func (r readRow) Scan(dest ...any) error {
+	err := r.Row.Scan(dest...)
+	if notText(err) {
 		return sql.ErrNoRows
 	}
 	return err

@@ -215,15 +215,6 @@ func retryable(err error) bool {
 	return c == codeSerializationFailure || c == codeDeadlockDetected
 }
 
-// violated names the constraint or unique index a violation broke.
-func violated(err error) string {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.ConstraintName
-	}
-	return ""
-}
-
 // notFound turns pgx.ErrNoRows into the domain's not-found error; a key that is not text
 // (a NUL byte) names nothing stored either.
 func notFound(err error, format string, args ...any) error {

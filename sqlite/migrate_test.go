@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,5 +35,60 @@ func TestMigrationsArrivingOutOfOrder(t *testing.T) {
 	}
 	if err := migrateTo(ctx, db, []schema.Migration{one, two}); err == nil || !strings.Contains(err.Error(), "upgrade parley") {
 		t.Errorf("a binary without migration 3: %v, want a refusal", err)
+	}
+}
+
+// TestLowerIndexesUpgradeInPlace brings a database with users up to the indexes on
+// lower(handle) and lower(email), and checks that lookups in any case read them.
+func TestLowerIndexesUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", dsn(filepath.Join(t.TempDir(), "m.db"), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	all, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0007_lower_indexes" })
+	if i < 0 {
+		t.Fatal("no migration 0007_lower_indexes")
+	}
+	before := all[:i]
+	if err := migrateTo(ctx, db, before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO users (handle, display_name, email, created_at)
+		VALUES ('Ana', 'Ana', 'Ana@Example.com', 1), ('bo', 'Bo', NULL, 1), ('cy', 'Cy', NULL, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, db, all); err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	for _, c := range []struct{ where, index string }{
+		{"lower(handle) = lower(?)", "users_handle_lower"},
+		{"lower(email) = lower(?)", "users_email_lower"},
+	} {
+		var plan strings.Builder
+		rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT id FROM users WHERE `+c.where, "ANA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan.WriteString(detail + "\n")
+		}
+		rows.Close()
+		if !strings.Contains(plan.String(), "USING INDEX "+c.index) {
+			t.Errorf("%s reads\n%s want index %s", c.where, plan.String(), c.index)
+		}
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO users (handle, display_name, created_at) VALUES ('ANA', 'Other', 1)`); err == nil {
+		t.Error("a handle differing only in case was stored")
 	}
 }

@@ -73,8 +73,11 @@ func testCreateAccountInvalid(t *testing.T, e *env) {
 			}
 		})
 	}
+	// With both taken, the error names the handle: whose the address is stays private.
+	_, err := e.s.CreateAccount(e.ctx, parley.NewUser{Handle: "Ana", DisplayName: "Ana"}, "ANA@example.com", "hash-new")
+	wantField(t, err, parley.EInvalid, "handle")
 	// No failure stored its handle or email, so both are still free.
-	_, err := e.s.CreateAccount(e.ctx, parley.NewUser{Handle: "newcomer", DisplayName: "Newcomer"}, "new@example.com", "hash-new")
+	_, err = e.s.CreateAccount(e.ctx, parley.NewUser{Handle: "newcomer", DisplayName: "Newcomer"}, "new@example.com", "hash-new")
 	must(t, err)
 }
 
@@ -89,6 +92,13 @@ func testCredentials(t *testing.T, e *env) {
 	}
 	_, err := e.s.CredentialsByHandle(e.ctx, "nobody")
 	isNotFound(t, err)
+	// A handle that is not text, as a form may send, names no one.
+	for _, handle := range []string{"Ana\x00", "Ana\xff"} {
+		_, err = e.s.CredentialsByHandle(e.ctx, handle)
+		isNotFound(t, err)
+		_, err = e.s.UserByHandle(e.ctx, handle)
+		isNotFound(t, err)
+	}
 	demo := e.user(parley.RoleMember) // made without a password, as demo and imported users are
 	_, err = e.s.CredentialsByHandle(e.ctx, demo.Handle)
 	isNotFound(t, err)

@@ -1,10 +1,9 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"errors"
 
-	"github.com/jackc/pgx/v5"
 	parley "github.com/parley-forum/parley"
 )
 
@@ -20,28 +19,38 @@ func (s *Store) CreateAccount(ctx context.Context, in parley.NewUser, email, pas
 		return parley.User{}, errors.New("create account: empty password hash")
 	}
 	var u parley.User
-	err := s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var taken bool
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, `INSERT INTO users (handle, display_name, email, password_hash, role, badge,
-			signature, signature_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+userColumns,
-			in.Handle, in.DisplayName, email, passwordHash, in.Role, in.Badge, in.Signature, in.SignatureHTML, now))
-		switch {
-		case !isUniqueViolation(err):
-			return err
-		case violated(err) == "users_handle":
-			return parley.Invalid("handle", "The handle %q is taken.", in.Handle)
+		if u, taken, err = insertUser(ctx, tx, in, &email, &passwordHash); taken {
+			return takenField(ctx, tx, in.Handle)
 		}
-		// The message does not echo the address: whose it is stays private.
-		return parley.Invalid("email", "That email address belongs to another account.")
+		return err
 	})
 	return u, err
 }
 
+// takenField names which of a new account's unique fields is already in use. The write
+// transaction is still open, so what it reads is what the skipped insert saw.
+func takenField(ctx context.Context, tx *Tx, handle string) error {
+	found, err := exists(ctx, tx, `SELECT 1 FROM users WHERE lower(handle) = lower($1)`, handle)
+	switch {
+	case err != nil:
+		return err
+	case found:
+		return handleTaken(handle)
+	}
+	// The message does not echo the address: whose it is stays private.
+	return parley.Invalid("email", "That email address belongs to another account.")
+}
+
 // CredentialsByHandle returns the id and password hash of the user with this handle, in
-// any case. Users without a password are not found.
+// any case. Users without a password are not found. It reads the primary, so that an
+// account signs in as soon as it exists or its password changed.
 func (s *Store) CredentialsByHandle(ctx context.Context, handle string) (parley.Credentials, error) {
+	ctx = parley.ReadPrimary(ctx)
 	var c parley.Credentials
-	err := s.pool.QueryRow(ctx, `SELECT id, password_hash FROM users
+	err := s.read(ctx).QueryRow(ctx, `SELECT id, password_hash FROM users
 		WHERE lower(handle) = lower($1) AND password_hash IS NOT NULL AND password_hash <> ''`, handle).Scan(&c.UserID, &c.PasswordHash)
 	return c, notFound(err, "There is no account %q.", handle)
 }
@@ -52,7 +61,7 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash, keep st
 	if hash == "" {
 		return errors.New("set password hash: empty hash")
 	}
-	return s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		err := execOne(ctx, tx, parley.NotFound("There is no user %d.", userID),
 			`UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
 		if err != nil {
@@ -68,11 +77,11 @@ func (s *Store) CreateSession(ctx context.Context, in parley.Session) error {
 	if in.TokenHash == "" {
 		return errors.New("create session: empty token hash")
 	}
-	return s.inTx(ctx, func(tx pgx.Tx, now int64) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		if _, err := findAuthor(ctx, tx, in.UserID); err != nil {
 			return err
 		}
-		created := now
+		created := tx.Now
 		if !in.CreatedAt.IsZero() {
 			created = parley.Millis(in.CreatedAt)
 		}
@@ -83,11 +92,13 @@ func (s *Store) CreateSession(ctx context.Context, in parley.Session) error {
 }
 
 // SessionUser returns a live session and its user. A session is over from its ExpiresAt on.
+// It reads the primary: the request after a sign-in must find the session it created.
 func (s *Store) SessionUser(ctx context.Context, tokenHash string) (parley.Session, parley.User, error) {
+	ctx = parley.ReadPrimary(ctx)
 	var sess parley.Session
 	var u parley.User
 	var created, expires, userCreated, suspended int64
-	err := s.pool.QueryRow(ctx, `SELECT s.token_hash, s.created_at, s.expires_at,
+	err := s.read(ctx).QueryRow(ctx, `SELECT s.token_hash, s.created_at, s.expires_at,
 			u.id, u.handle, u.display_name, u.role, u.badge, u.signature, u.signature_html, u.created_at, u.thread_count, u.post_count,
 			coalesce(u.suspended_until, 0)
 		FROM sessions s JOIN users u ON u.id = s.user_id
@@ -108,14 +119,21 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash string) (parley.Sessi
 
 // DeleteSession ends a session; ending one that does not exist is not an error.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
-	return err
+	return s.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+		return err
+	})
 }
 
 // DeleteExpiredSessions removes sessions that have expired and returns how many; SessionUser
 // already ignores them, so this only keeps the table small. Any node may run it, at any
 // time: deleting what is expired is the same whoever does it.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, parley.Millis(s.now()))
-	return tag.RowsAffected(), err
+	var n int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var err error
+		n, err = tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, tx.Now)
+		return err
+	})
+	return n, err
 }
