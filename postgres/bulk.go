@@ -114,7 +114,7 @@ func (w *bulkWriter) abandon() {
 
 // Topics writes topics and their subtopics.
 func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
-	defer w.s.forgetTopics()
+	defer w.s.ForgetCaches()
 	var subs [][]any
 	for _, t := range topics {
 		for _, s := range t.Subtopics {
@@ -132,7 +132,7 @@ func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
 
 // Tags writes tags.
 func (w *bulkWriter) Tags(ctx context.Context, tags []parley.Tag) error {
-	defer w.s.forgetTags()
+	defer w.s.ForgetCaches()
 	return w.copy(ctx, "tags", []string{"id", "slug", "name", "description", "thread_count"}, len(tags), func(i int) []any {
 		t := &tags[i]
 		return []any{t.ID, t.Slug, t.Name, t.Description, t.ThreadCount}
@@ -289,8 +289,8 @@ var afterLoad = []string{
 // keeping them during the load halves its time (BenchmarkBulkDemo: 8.8 s against 4.5 s for
 // 20,000 threads and 100,000 posts).
 func (w *bulkWriter) Close(ctx context.Context) error {
-	defer w.s.forgetTopics()
-	defer w.s.forgetTags()
+	defer w.s.ForgetCaches()
+	defer w.s.ForgetCaches()
 	defer w.abandon() // after a commit, the rollback does nothing
 	if w.batches != nil {
 		close(w.batches)

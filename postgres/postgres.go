@@ -120,15 +120,6 @@ func openReplica(ctx context.Context, url string, primary *pgxpool.Config) (*pgx
 	return replica, err
 }
 
-// reader is the pool for a list, thread or profile read: the replica, if there is one,
-// unless ctx asks for the primary.
-func (s *Store) reader(ctx context.Context) *pgxpool.Pool {
-	if s.replica == nil || parley.ReadsPrimary(ctx) {
-		return s.pool
-	}
-	return s.replica
-}
-
 // Pool is the store's connection pool, for what works beside the store on the same
 // database (notifications between nodes, for one).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -151,30 +142,6 @@ func (s *Store) Ping(ctx context.Context) error {
 		}
 	}
 	return s.pool.Ping(ctx)
-}
-
-// inTx runs fn in one transaction, committing when it returns nil. The clock is read once
-// per attempt, so every row the transaction writes carries the same time.
-func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx, now int64) error) error {
-	for attempt := 1; ; attempt++ {
-		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-			return fn(tx, parley.Millis(s.now()))
-		})
-		if attempt < maxAttempts && retryable(err) {
-			continue
-		}
-		if notText(err) {
-			return parley.Invalid("", "The text holds a NUL character or bytes that are not UTF-8, which cannot be stored.")
-		}
-		return err
-	}
-}
-
-// queryer is what the find helpers need: the pool or a transaction.
-type queryer interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
 // collect reads every row of a query with fn; a query's error passes through, so that
@@ -215,15 +182,6 @@ func retryable(err error) bool {
 	return c == codeSerializationFailure || c == codeDeadlockDetected
 }
 
-// notFound turns pgx.ErrNoRows into the domain's not-found error; a key that is not text
-// (a NUL byte) names nothing stored either.
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, pgx.ErrNoRows) || notText(err) {
-		return parley.NotFound(format, args...)
-	}
-	return err
-}
-
 // nullInt is n, or NULL for 0.
 func nullInt(n int64) *int64 {
 	if n == 0 {
@@ -231,32 +189,6 @@ func nullInt(n int64) *int64 {
 	}
 	return &n
 }
-
-// execOne runs a statement that must change at least one row, or returns missing.
-func execOne(ctx context.Context, q queryer, missing error, query string, args ...any) error {
-	tag, err := q.Exec(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return missing
-	}
-	return nil
-}
-
-// pick returns yes when cond holds, else no.
-func pick[T any](cond bool, yes, no T) T {
-	if cond {
-		return yes
-	}
-	return no
-}
-
-// Collectors are the pool's figures for /metrics: connections in use, idle and at most,
-// and how often and how long requests waited for one, which says whether the pool is sized
-// right.
-func (s *Store) forgetTopics() { s.Store.ForgetCaches() }
-func (s *Store) forgetTags()   { s.Store.ForgetCaches() }
 
 func (s *Store) Collectors() []prometheus.Collector {
 	stat := func(f func(*pgxpool.Stat) float64) func() float64 {

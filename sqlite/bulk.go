@@ -98,7 +98,7 @@ func (w *bulkWriter) start(ctx context.Context) error {
 
 // Topics writes topics and their subtopics.
 func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
-	defer w.s.forgetTopics()
+	defer w.s.ForgetCaches()
 	return w.inTx(ctx, func(tx *sql.Tx) error {
 		for _, t := range topics {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO topics (id, slug, name, description, position) VALUES (?, ?, ?, ?, ?)`,
@@ -118,7 +118,7 @@ func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
 
 // Tags writes tags.
 func (w *bulkWriter) Tags(ctx context.Context, tags []parley.Tag) error {
-	defer w.s.forgetTags()
+	defer w.s.ForgetCaches()
 	return w.inTx(ctx, func(tx *sql.Tx) error {
 		for _, t := range tags {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO tags (id, slug, name, description, thread_count) VALUES (?, ?, ?, ?, ?)`,

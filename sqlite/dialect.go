@@ -38,5 +38,3 @@ var dialect = sqlstore.Dialect{
 		return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 	},
 }
-
-func isForeignKeyViolation(err error) bool { return dialect.IsForeignKey(err) }

@@ -119,37 +119,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.PingContext(ctx)
 }
 
-// inTx runs fn in one write transaction, committing when it returns nil. The clock is read
-// once, so every row the transaction writes carries the same time.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx, now int64) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx, parley.Millis(s.now())); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
-// queryer is what the find helpers need: a pool or a transaction.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// notFound turns sql.ErrNoRows into the domain's not-found error.
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return parley.NotFound(format, args...)
-	}
-	return err
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -176,6 +145,3 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	}
 	return stmt.QueryRowContext(ctx, args...)
 }
-
-func (s *Store) forgetTopics() { s.Store.ForgetCaches() }
-func (s *Store) forgetTags()   { s.Store.ForgetCaches() }
