@@ -329,3 +329,6 @@ func TestPostingRefusesTargetsOutOfReach(t *testing.T) {
 		})
 	}
 }
+
+// The rate limiters a node makes are the domain's limiters.
+var _ parley.Limiter = auth.Limiter(nil)
