@@ -64,7 +64,7 @@ func (s *Server) handleSignup() http.Handler {
 		// nothing, but before the password hash, the step that costs the server, and before
 		// the email is tried, so that each probe of an email costs an attempt.
 		if !s.allow(r.Context(), s.limits.signup, clientIP(r)) {
-			s.fail(w, r, "signup", v, parley.Errorf(parley.ETooMany, "Too many sign-ups from your network. Try again in %s.", spell(s.limits.signup.every)))
+			s.fail(w, r, "signup", v, parley.Errorf(parley.ETooMany, "Too many sign-ups from your network. Try again in %s.", parley.SpellDuration(s.limits.signup.every)))
 			return
 		}
 		hash, err := auth.HashPassword(in.Password)
@@ -153,7 +153,7 @@ func (s *Server) handleLogin() http.Handler {
 // tooManySignIns is the answer when limit l refuses a sign-in: wait until l allows one
 // more, said in whole minutes since a few seconds either way do not matter to a person.
 func tooManySignIns(l limit) error {
-	return parley.Errorf(parley.ETooMany, "Too many attempts. Wait %s and try again.", spell(max(l.every, time.Minute)))
+	return parley.Errorf(parley.ETooMany, "Too many attempts. Wait %s and try again.", parley.SpellDuration(max(l.every, time.Minute)))
 }
 
 // signInAllowed returns nil when a password may be tried for handle from the request's

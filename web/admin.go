@@ -20,12 +20,12 @@ type adminView struct {
 
 func (s *Server) handleAdmin() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		me := &viewerFrom(r.Context()).User
-		if err := permit(me, actManageTags, 0, "manage the forum: that is for staff and admins"); err != nil {
+		me := viewerFrom(r.Context())
+		if err := me.permit(parley.ActManageTags, 0, "manage the forum: that is for staff and admins"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		v := &adminView{page: s.newPage(r, "Admin"), Administer: allowed(me, actAdminister, 0)}
+		v := &adminView{page: s.newPage(r, "Admin"), Administer: me.may(parley.ActAdminister, 0)}
 		var err error
 		if v.Topics, err = s.store.Topics(r.Context()); err != nil {
 			s.renderError(w, r, err)
@@ -57,7 +57,7 @@ type nameView struct {
 // load the record the URL names (filling the form), and how to save the form.
 type nameForm struct {
 	kind   string
-	act    action
+	act    parley.Action
 	load   func(r *http.Request, v *nameView) error
 	save   func(r *http.Request, v *nameView, by parley.Audit) error
 	target func(v *nameView) string // where to go after saving
@@ -75,7 +75,7 @@ func (s *Server) nameFormPage(nf nameForm) http.Handler {
 }
 
 func (s *Server) newNameView(w http.ResponseWriter, r *http.Request, nf nameForm) (*nameView, error) {
-	if err := permit(&viewerFrom(r.Context()).User, nf.act, 0, "change the forum's "+nf.kind+"s"); err != nil {
+	if err := viewerFrom(r.Context()).permit(nf.act, 0, "change the forum's "+nf.kind+"s"); err != nil {
 		return nil, err
 	}
 	v := &nameView{page: s.newPage(r, "New "+nf.kind), form: newFormState(), Kind: nf.kind, Action: r.URL.Path,
@@ -178,7 +178,7 @@ func (v *nameView) fill(heading, slug, name, description string, position int) {
 func noLoad(*http.Request, *nameView) error { return nil }
 
 func (s *Server) newTopicForm() nameForm {
-	return nameForm{kind: "topic", act: actAdminister, load: noLoad,
+	return nameForm{kind: "topic", act: parley.ActAdminister, load: noLoad,
 		save: func(r *http.Request, v *nameView, by parley.Audit) error {
 			_, err := s.store.CreateTopic(r.Context(), parley.NewTopic{Slug: v.Slug, Name: v.Name, Description: v.Description, Position: v.Position, By: by})
 			return err
@@ -187,7 +187,7 @@ func (s *Server) newTopicForm() nameForm {
 }
 
 func (s *Server) editTopicForm() nameForm {
-	return nameForm{kind: "topic", act: actAdminister,
+	return nameForm{kind: "topic", act: parley.ActAdminister,
 		load: func(r *http.Request, v *nameView) error {
 			t, err := s.findTopic(r)
 			v.fill("Edit topic "+t.Name, t.Slug, t.Name, t.Description, t.Position)
@@ -205,7 +205,7 @@ func (s *Server) editTopicForm() nameForm {
 }
 
 func (s *Server) newSubtopicForm() nameForm {
-	return nameForm{kind: "subtopic", act: actAdminister,
+	return nameForm{kind: "subtopic", act: parley.ActAdminister,
 		load: func(r *http.Request, v *nameView) error {
 			t, err := s.findTopic(r)
 			v.Heading = "New subtopic in " + t.Name
@@ -224,7 +224,7 @@ func (s *Server) newSubtopicForm() nameForm {
 }
 
 func (s *Server) editSubtopicForm() nameForm {
-	return nameForm{kind: "subtopic", act: actAdminister,
+	return nameForm{kind: "subtopic", act: parley.ActAdminister,
 		load: func(r *http.Request, v *nameView) error {
 			t, sub, err := s.findSubtopic(r)
 			v.fill("Edit subtopic "+t.Name+" › "+sub.Name, sub.Slug, sub.Name, sub.Description, sub.Position)
@@ -242,7 +242,7 @@ func (s *Server) editSubtopicForm() nameForm {
 }
 
 func (s *Server) newTagForm() nameForm {
-	return nameForm{kind: "tag", act: actManageTags, load: noLoad,
+	return nameForm{kind: "tag", act: parley.ActManageTags, load: noLoad,
 		save: func(r *http.Request, v *nameView, by parley.Audit) error {
 			_, err := s.store.CreateTag(r.Context(), parley.NewTag{Slug: v.Slug, Name: v.Name, Description: v.Description, By: by})
 			return err
@@ -251,7 +251,7 @@ func (s *Server) newTagForm() nameForm {
 }
 
 func (s *Server) editTagForm() nameForm {
-	return nameForm{kind: "tag", act: actManageTags,
+	return nameForm{kind: "tag", act: parley.ActManageTags,
 		load: func(r *http.Request, v *nameView) error {
 			t, err := s.findTag(r)
 			v.fill("Edit tag "+t.Name, t.Slug, t.Name, t.Description, 0)
@@ -281,7 +281,7 @@ type userEditView struct {
 }
 
 func (s *Server) loadUserEdit(w http.ResponseWriter, r *http.Request) (*userEditView, error) {
-	if err := permit(&viewerFrom(r.Context()).User, actAdminister, 0, "change users' roles: that is for admins"); err != nil {
+	if err := viewerFrom(r.Context()).permit(parley.ActAdminister, 0, "change users' roles: that is for admins"); err != nil {
 		return nil, err
 	}
 	u, err := s.store.UserByHandle(r.Context(), r.PathValue("handle"))

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -52,7 +51,7 @@ func (s *Server) newAskView(w http.ResponseWriter, r *http.Request) (*askView, e
 
 func (s *Server) handleAskForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := permit(&viewerFrom(r.Context()).User, actAsk, 0, "ask"); err != nil {
+		if err := s.posting.CheckAsk(s.actor(r)); err != nil {
 			s.renderError(w, r, err) // a suspended user hears it before writing, not after
 			return
 		}
@@ -87,88 +86,43 @@ func (s *Server) handleAsk() http.Handler {
 		f := r.PostForm
 		v.Title, v.Tags, v.Body = strings.TrimSpace(f.Get("title")), f.Get("tags"), f.Get("body")
 		v.SubtopicID, _ = strconv.ParseInt(f.Get("subtopic"), 10, 64)
-		me := viewerFrom(r.Context())
-		in := parley.NewThread{Title: v.Title, SubtopicID: v.SubtopicID, AuthorID: me.User.ID, Body: v.Body}
-		tagIDs, tagErr := s.resolveTags(r, v.Tags)
-		in.TagIDs = tagIDs
-		for _, p := range in.Problems() {
-			if v.Errors[p.Field] == "" {
-				v.Errors[p.Field] = p.Message
-			}
-		}
-		if tagErr != nil {
-			v.Errors["tags"] = parley.ErrorMessage(tagErr)
-		}
-		files, problems, err := s.takeFiles(r.Context(), me, actAsk, f["keep"], up)
-		if err != nil {
-			s.askFailed(w, r, v, err)
-			return
-		}
-		in.Attachments = files
-		if len(problems) > 0 {
-			v.Errors["attachments"] = strings.Join(problems, " ")
-		}
-		v.Files.Kept = files
 		if v.Similar, err = s.similar(r, v.Title); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		if len(v.Errors) > 0 {
-			s.showPage(w, r, "ask", v, http.StatusBadRequest)
-			return
-		}
-		preview := f.Get("action") == "preview"
-		if preview {
-			err = s.checkPace(r, me, true, "preview again: your question is kept below")
-		} else {
-			err = s.checkPosting(r, me, actAsk, "post again: your question is kept below")
-		}
-		if err != nil {
+		me := s.actor(r)
+		if err := s.posting.CheckAsk(me); err != nil { // before any file is stored
 			s.askFailed(w, r, v, err)
 			return
 		}
-		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
+		q := parley.Question{Title: v.Title, SubtopicID: v.SubtopicID, Tags: strings.Split(v.Tags, ","), Body: v.Body}
+		if q.Attachments, q.RefusedFiles, err = s.takeFiles(r.Context(), viewerFrom(r.Context()), f["keep"], up); err != nil {
 			s.askFailed(w, r, v, err)
 			return
 		}
-		if preview {
-			v.Preview = template.HTML(in.HTML)
+		v.Files.Kept = q.Attachments
+		if f.Get("action") == "preview" {
+			html, err := s.posting.PreviewAsk(r.Context(), me, q)
+			if err != nil {
+				s.askFailed(w, r, v, err)
+				return
+			}
+			v.Preview = template.HTML(html)
 			s.showPage(w, r, "ask", v, http.StatusOK)
 			return
 		}
-		t, _, err := s.store.CreateThread(r.Context(), in)
+		t, tagIDs, err := s.posting.Ask(r.Context(), me, q)
 		if err != nil {
 			s.askFailed(w, r, v, err)
 			return
 		}
-		s.changed(r.Context(), events.Event{Kind: events.ThreadAdded, ThreadID: t.ID, Lists: listKeys(t.TopicID, t.SubtopicID, in.TagIDs)})
+		s.changed(r.Context(), events.Event{Kind: events.ThreadAdded, ThreadID: t.ID, Lists: listKeys(t.TopicID, t.SubtopicID, tagIDs)})
 		http.Redirect(w, r, threadLink(t.ID), http.StatusSeeOther)
 	})
 }
 
 func (s *Server) askFailed(w http.ResponseWriter, r *http.Request, v *askView, err error) {
 	s.refuse(w, r, "ask", v, &v.form, err)
-}
-
-// resolveTags turns "Network, URLSession" into tag ids, accepting names or addresses in
-// any case. Only existing tags can be chosen: creating tags is for staff.
-func (s *Server) resolveTags(r *http.Request, typed string) ([]int64, error) {
-	var ids []int64
-	for _, name := range strings.Split(typed, ",") {
-		name = strings.TrimSpace(name)
-		if name == "" {
-			continue
-		}
-		tag, err := s.store.TagBySlug(r.Context(), parley.Slugify(name))
-		if errors.Is(err, parley.ErrNotFound) {
-			return nil, parley.Invalid("tags", "There is no tag “%s”; choose existing tags (new tags are made by staff).", name)
-		}
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, tag.ID)
-	}
-	return ids, nil
 }
 
 // showPage renders a page that carries a form token or user input: never cached or stored.

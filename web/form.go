@@ -17,19 +17,33 @@ type form struct {
 
 func newFormState() form { return form{Errors: map[string]string{}} }
 
-// note places a domain error beside its field, or above the form when it names none. It
-// reports false for an internal error, which belongs on an error page instead.
+// note places a domain error beside its field, or above the form when it names none, and
+// each of parley.Problems so, the first about a field beside it. It reports false for an
+// internal error, which belongs on an error page instead.
 func (f *form) note(err error) bool {
+	var problems parley.Problems
+	if errors.As(err, &problems) {
+		for _, pe := range problems {
+			if pe.Field == "" || f.Errors[pe.Field] == "" {
+				f.place(pe)
+			}
+		}
+		return true
+	}
 	var pe *parley.Error
 	if !errors.As(err, &pe) || pe.Code == parley.EInternal {
 		return false
 	}
+	f.place(pe)
+	return true
+}
+
+func (f *form) place(pe *parley.Error) {
 	if pe.Field != "" {
 		f.Errors[pe.Field] = pe.Message
 	} else {
 		f.Problem = pe.Message
 	}
-	return true
 }
 
 // refuse shows a form page again with what is wrong, keeping what was typed, with the

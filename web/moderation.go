@@ -11,15 +11,14 @@ import (
 )
 
 // Moderates reports whether the reader may moderate, for the layout's navigation.
-func (p page) Moderates() bool { return allowed(p.Viewer, actModerate, 0) }
+func (p page) Moderates() bool { return p.me.may(parley.ActModerate, 0) }
 
 // Administers reports whether the reader may manage tags or more, for the navigation.
-func (p page) Administers() bool { return allowed(p.Viewer, actManageTags, 0) }
+func (p page) Administers() bool { return p.me.may(parley.ActManageTags, 0) }
 
 // moderates reports whether the request's reader is a moderator (or staff).
 func moderates(r *http.Request) bool {
-	me := viewerFrom(r.Context())
-	return me != nil && allowed(&me.User, actModerate, 0)
+	return viewerFrom(r.Context()).may(parley.ActModerate, 0)
 }
 
 // audit is the log record of an action the reader takes, with the reason from the form.
@@ -67,7 +66,7 @@ func (s *Server) checkModeration(w http.ResponseWriter, r *http.Request, refusal
 	if err := s.checkForm(w, r); err != nil {
 		return err
 	}
-	return permit(&viewerFrom(r.Context()).User, actModerate, 0, refusal)
+	return viewerFrom(r.Context()).permit(parley.ActModerate, 0, refusal)
 }
 
 // threadAction answers a moderator's button on a thread: it checks the form and the
@@ -147,7 +146,7 @@ func (s *Server) handleMove() http.Handler {
 
 func (s *Server) handleRetag() http.Handler {
 	return s.threadAction(func(r *http.Request, t parley.Thread, a parley.Audit) error {
-		ids, err := s.resolveTags(r, r.PostForm.Get("tags"))
+		ids, err := parley.ResolveTags(r.Context(), s.store, strings.Split(r.PostForm.Get("tags"), ","))
 		if err != nil {
 			return err
 		}
@@ -157,7 +156,7 @@ func (s *Server) handleRetag() http.Handler {
 
 // handleHide hides (on=1) or restores (on=0) a reply.
 func (s *Server) handleHide() http.Handler {
-	return s.postAction(actModerate, "hide posts: that is for moderators", func(r *http.Request, _ *viewer, p parley.Post) error {
+	return s.postAction(parley.ActModerate, "hide posts: that is for moderators", func(r *http.Request, _ *viewer, p parley.Post) error {
 		return s.store.SetPostHidden(r.Context(), p.ID, on(r), audit(r))
 	})
 }
@@ -176,7 +175,7 @@ type flagView struct {
 
 // loadFlaggable returns the post in the URL if the reader may flag it.
 func (s *Server) loadFlaggable(r *http.Request) (parley.Post, error) {
-	p, err := s.postFor(r, actFlag, "flag your own post")
+	p, err := s.postFor(r, parley.ActFlag, "flag your own post")
 	if err != nil {
 		return p, err
 	}
@@ -241,7 +240,7 @@ const queueShown = 50
 
 func (s *Server) handleQueue() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := permit(&viewerFrom(r.Context()).User, actModerate, 0, "see the moderation queue: it is for moderators"); err != nil {
+		if err := viewerFrom(r.Context()).permit(parley.ActModerate, 0, "see the moderation queue: it is for moderators"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -290,7 +289,7 @@ const logShown = 100
 
 func (s *Server) handleLog() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := permit(&viewerFrom(r.Context()).User, actModerate, 0, "read the moderation log: it is for staff and moderators"); err != nil {
+		if err := viewerFrom(r.Context()).permit(parley.ActModerate, 0, "read the moderation log: it is for staff and moderators"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -332,7 +331,7 @@ func (s *Server) handleSuspend() http.Handler {
 			return
 		}
 		if u.ID == me.ID || (u.Role != parley.RoleMember && me.Role != parley.RoleAdmin) {
-			s.renderError(w, r, forbid("suspend yourself or another moderator; ask an admin"))
+			s.renderError(w, r, parley.Forbid("suspend yourself or another moderator; ask an admin"))
 			return
 		}
 		days, err := strconv.Atoi(r.PostForm.Get("days"))

@@ -120,6 +120,7 @@ type page struct {
 	// their sign-out form carries.
 	Viewer *parley.User
 	CSRF   string
+	me     *viewer // the same reader, with the time their permissions are judged at
 }
 
 type feedLink struct{ Title, Type, URL string }
@@ -129,7 +130,7 @@ type crumb struct{ Name, URL string }
 func (s *Server) newPage(r *http.Request, title string) page {
 	p := page{Site: s.cfg.SiteName, Title: title, Canonical: s.absolute(r.URL.Path)}
 	if v := viewerFrom(r.Context()); v != nil {
-		p.Viewer = &v.User
+		p.Viewer, p.me = &v.User, v
 		if c, err := r.Cookie(csrfCookie); err == nil {
 			p.CSRF = c.Value
 		}

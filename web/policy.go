@@ -3,68 +3,30 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"strings"
-	"time"
 
 	parley "github.com/parley-forum/parley"
 )
 
-// action is something a signed-in user asks to do. Who may do what is decided here and
-// nowhere else; handlers ask permit (or allowed, to decide which buttons to show) before
-// they change anything.
-type action int
-
-const (
-	actAsk        action = iota // start a thread
-	actReply                    // reply in a thread that is not locked
-	actEdit                     // edit a post: its author, or a moderator or staff
-	actAccept                   // accept an answer: the thread's author, or staff
-	actRecommend                // recommend a reply: staff
-	actBoost                    // boost a post: anyone but its author
-	actFlag                     // flag a post for moderators: anyone but its author
-	actModerate                 // hide, lock, pin, move, retag, delete, suspend, handle flags: moderators and staff
-	actManageTags               // create and edit tags: staff
-	actAdminister               // manage topics, subtopics and users' roles: admins
-)
-
-// allowed reports whether user may take action on something owned by ownerID (0 when the
-// action concerns nothing owned). A suspended user may take none.
-func allowed(user *parley.User, a action, ownerID int64) bool {
-	if user == nil || user.Suspended(time.Now()) {
-		return false
-	}
-	moderates := user.Role == parley.RoleModerator || user.Role.IsStaff()
-	switch a {
-	case actAsk, actReply:
-		return true
-	case actEdit:
-		return user.ID == ownerID || moderates
-	case actAccept:
-		return user.ID == ownerID || user.Role.IsStaff()
-	case actRecommend, actManageTags:
-		return user.Role.IsStaff()
-	case actBoost, actFlag:
-		return user.ID != ownerID
-	case actModerate:
-		return moderates
-	case actAdminister:
-		return user.Role == parley.RoleAdmin
-	}
-	return false
+// may reports whether the signed-in reader may take action a on something owned by
+// ownerID, by the rules of parley.Allowed, judged at the time their session was read; a
+// reader without a session may take none.
+func (v *viewer) may(a parley.Action, ownerID int64) bool {
+	return v != nil && parley.Allowed(&v.User, a, ownerID, v.at)
 }
 
-// permit returns nil when user may take action, or the error to show: a suspension, or
-// "You cannot " + refusal.
-func permit(user *parley.User, a action, ownerID int64, refusal string) error {
-	if allowed(user, a, ownerID) {
-		return nil
+// permit returns nil when the signed-in reader may take action a, or the refusal to show
+// (parley.Permit); refusal completes "You cannot …".
+func (v *viewer) permit(a parley.Action, ownerID int64, refusal string) error {
+	if v == nil {
+		return parley.Forbid(refusal)
 	}
-	if user != nil && user.Suspended(time.Now()) {
-		return parley.Errorf(parley.EForbidden, "Your account is suspended until %s; until then you can read but not post or change anything.",
-			user.SuspendedUntil.Format("2 January 2006 15:04 MST"))
-	}
-	return forbid(refusal)
+	return parley.Permit(&v.User, a, ownerID, v.at, refusal)
+}
+
+// actor is the signed-in reader as the domain's use cases take them: the user, and the
+// address the limits per address count.
+func (s *Server) actor(r *http.Request) parley.Actor {
+	return parley.Actor{User: viewerFrom(r.Context()).User, Address: clientIP(r)}
 }
 
 // Who may see what: a deleted thread, and a hidden post, are out of view for everyone but
@@ -99,7 +61,7 @@ func (s *Server) readableThread(r *http.Request, id int64) (parley.Thread, error
 // threadFor loads the thread in the URL if the reader may take action a on it, as its
 // author sees it; refusal completes "You cannot …". Whether the reader may act comes first,
 // so that a suspended user hears of the suspension whatever the thread.
-func (s *Server) threadFor(r *http.Request, a action, refusal string) (parley.Thread, error) {
+func (s *Server) threadFor(r *http.Request, a parley.Action, refusal string) (parley.Thread, error) {
 	id, err := pathID(r, "thread")
 	if err != nil {
 		return parley.Thread{}, err
@@ -108,7 +70,7 @@ func (s *Server) threadFor(r *http.Request, a action, refusal string) (parley.Th
 	if err != nil {
 		return t, err
 	}
-	if err := permit(&viewerFrom(r.Context()).User, a, t.Author.ID, refusal); err != nil {
+	if err := viewerFrom(r.Context()).permit(a, t.Author.ID, refusal); err != nil {
 		return parley.Thread{}, err
 	}
 	return shown(t, moderates(r))
@@ -145,74 +107,4 @@ func (s *Server) checkActable(r *http.Request, p parley.Post) error {
 		return err
 	}
 	return parley.CheckActable(p.ID, p.Hidden, t.Deleted)
-}
-
-// forbid is the error for an action a user may not take.
-func forbid(what string) error {
-	return parley.Errorf(parley.EForbidden, "You cannot %s.", what)
-}
-
-// checkLinks holds back link spam from brand-new accounts: a post written within the
-// configured period after signing up may link to at most so many other sites. Links within
-// the forum (mentions, threads) do not count; staff and moderators are never held back.
-func (s *Server) checkLinks(u *parley.User, html string) error {
-	if u.Role != parley.RoleMember || s.now().Sub(u.CreatedAt) >= s.cfg.NewAccountPeriod {
-		return nil
-	}
-	if n := strings.Count(html, `href="http`); n > s.cfg.NewAccountLinks {
-		return parley.Invalid("body", "New accounts may put at most %d links to other sites in a post for their first %s; this post has %d. Remove some, or write them as plain text.",
-			s.cfg.NewAccountLinks, spell(s.cfg.NewAccountPeriod), n)
-	}
-	return nil
-}
-
-// renderPost renders a post's Markdown as it will be stored and shown, refusing HTML that
-// is too large or too deeply nested to show (parley.ValidateHTML) or that links out more
-// than the writer may yet (checkLinks).
-func (s *Server) renderPost(u *parley.User, body string) (string, error) {
-	html := s.cfg.Markdown.Render(body)
-	if err := parley.ValidateHTML(html); err != nil {
-		return "", err
-	}
-	return html, s.checkLinks(u, html)
-}
-
-// spell writes a configured period the way a message to a person says it: "24 hours",
-// "20 minutes".
-func spell(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
-		return plural(int64(d/(24*time.Hour)), "day")
-	case d >= time.Hour && d%time.Hour == 0:
-		return plural(int64(d/time.Hour), "hour")
-	case d >= time.Minute && d%time.Minute == 0:
-		return plural(int64(d/time.Minute), "minute")
-	}
-	return d.String()
-}
-
-// checkPosting decides whether the signed-in user may write a new thread (a) or reply now:
-// not while suspended, and not faster than the posting limits per account and per address.
-// what completes "Wait a minute, then …".
-func (s *Server) checkPosting(r *http.Request, me *viewer, a action, what string) error {
-	if err := permit(&me.User, a, 0, "post"); err != nil {
-		return err
-	}
-	return s.checkPace(r, me, false, what)
-}
-
-// checkPace holds back a signed-in user who writes, or asks for previews, faster than the
-// limits per account and per address allow. Saving an edit counts as posting; previews,
-// which render a post without storing it, count against limits of their own of the same
-// size, so that previewing a draft leaves the posting limits alone. what completes "Wait a
-// minute, then …".
-func (s *Server) checkPace(r *http.Request, me *viewer, preview bool, what string) error {
-	account, address, doing := s.limits.post, s.limits.postIP, "posting"
-	if preview {
-		account, address, doing = s.limits.preview, s.limits.previewIP, "asking for previews"
-	}
-	if !s.allow(r.Context(), account, strconv.FormatInt(me.User.ID, 10)) || !s.allow(r.Context(), address, clientIP(r)) {
-		return parley.Errorf(parley.ETooMany, "You are %s faster than the forum allows. Wait a minute, then %s.", doing, what)
-	}
-	return nil
 }

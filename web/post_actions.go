@@ -44,7 +44,7 @@ type editView struct {
 
 // postFor loads the post in the URL if the reader may read it and take action a on it;
 // refusal completes "You cannot …". Whether the reader may act comes first, as in threadFor.
-func (s *Server) postFor(r *http.Request, a action, refusal string) (parley.Post, error) {
+func (s *Server) postFor(r *http.Request, a parley.Action, refusal string) (parley.Post, error) {
 	id, err := postID(r)
 	if err != nil {
 		return parley.Post{}, err
@@ -53,20 +53,15 @@ func (s *Server) postFor(r *http.Request, a action, refusal string) (parley.Post
 	if err != nil {
 		return p, err
 	}
-	if err := permit(&viewerFrom(r.Context()).User, a, p.Author.ID, refusal); err != nil {
+	if err := viewerFrom(r.Context()).permit(a, p.Author.ID, refusal); err != nil {
 		return p, err
 	}
 	return p, s.checkReadable(r, p)
 }
 
-// loadEditable returns the post in the URL if the signed-in user may edit it.
-func (s *Server) loadEditable(r *http.Request) (parley.Post, error) {
-	return s.postFor(r, actEdit, "edit someone else's post")
-}
-
 func (s *Server) handleEditForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.loadEditable(r)
+		p, err := s.editable(r)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -78,10 +73,20 @@ func (s *Server) handleEditForm() http.Handler {
 	})
 }
 
-// handleEdit stores a new version of a post; the store keeps the one it replaces.
+// editable returns the post in the URL if the signed-in user may edit it.
+func (s *Server) editable(r *http.Request) (parley.Post, error) {
+	id, err := postID(r)
+	if err != nil {
+		return parley.Post{}, err
+	}
+	return s.posting.Editable(r.Context(), s.actor(r), id)
+}
+
+// handleEdit previews or stores a new version of a post; the store keeps the one it
+// replaces. A refused edit shows the form again, keeping what was typed.
 func (s *Server) handleEdit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.loadEditable(r)
+		p, err := s.editable(r)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -90,35 +95,21 @@ func (s *Server) handleEdit() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		me := viewerFrom(r.Context())
-		in := parley.PostEdit{PostID: p.ID, EditorID: me.User.ID, Body: r.PostForm.Get("body"),
-			Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
-		v := &editView{page: s.newPage(r, "Edit post"), form: newFormState(), Post: p, Body: in.Body,
-			Summary: in.Summary, ThreadURL: postLink(p)}
+		d := parley.EditDraft{PostID: p.ID, Body: r.PostForm.Get("body"), Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
+		v := &editView{page: s.newPage(r, "Edit post"), form: newFormState(), Post: p, Body: d.Body,
+			Summary: d.Summary, ThreadURL: postLink(p)}
 		v.CSRF = s.csrfToken(w, r)
-		if err := in.Validate(); err != nil {
-			s.editFailed(w, r, v, err)
-			return
-		}
-		preview := r.PostForm.Get("action") == "preview"
-		then := "save your edit again: it is kept below"
-		if preview {
-			then = "preview again: your edit is kept below"
-		}
-		if err := s.checkPace(r, me, preview, then); err != nil {
-			s.editFailed(w, r, v, err)
-			return
-		}
-		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
-			s.editFailed(w, r, v, err)
-			return
-		}
-		if preview {
-			v.Preview = template.HTML(in.HTML)
+		if r.PostForm.Get("action") == "preview" {
+			html, err := s.posting.PreviewEdit(r.Context(), s.actor(r), d)
+			if err != nil {
+				s.editFailed(w, r, v, err)
+				return
+			}
+			v.Preview = template.HTML(html)
 			s.showPage(w, r, "edit", v, http.StatusOK)
 			return
 		}
-		if _, err := s.store.EditPost(r.Context(), in); err != nil {
+		if _, err := s.posting.Edit(r.Context(), s.actor(r), d); err != nil {
 			s.editFailed(w, r, v, err)
 			return
 		}
@@ -138,7 +129,7 @@ func (s *Server) handleAccept() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		t, err := s.threadFor(r, actAccept, "accept an answer in someone else's thread")
+		t, err := s.threadFor(r, parley.ActAccept, "accept an answer in someone else's thread")
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -170,7 +161,7 @@ func (s *Server) handleAccept() http.Handler {
 // postAction answers a button on a post: it checks the form, loads the post in the URL,
 // asks the policy whether the reader may take a on it (as its author sees it), applies the
 // change and returns to the post. refusal completes "You cannot …".
-func (s *Server) postAction(a action, refusal string, apply func(r *http.Request, me *viewer, p parley.Post) error) http.Handler {
+func (s *Server) postAction(a parley.Action, refusal string, apply func(r *http.Request, me *viewer, p parley.Post) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkForm(w, r); err != nil {
 			s.renderError(w, r, err)
@@ -192,7 +183,7 @@ func (s *Server) postAction(a action, refusal string, apply func(r *http.Request
 
 // handleRecommend marks (on=1) or unmarks (on=0) a reply as recommended by staff.
 func (s *Server) handleRecommend() http.Handler {
-	return s.postAction(actRecommend, "recommend answers: that is for staff", func(r *http.Request, _ *viewer, p parley.Post) error {
+	return s.postAction(parley.ActRecommend, "recommend answers: that is for staff", func(r *http.Request, _ *viewer, p parley.Post) error {
 		return s.store.SetRecommended(r.Context(), p.ID, r.PostForm.Get("on") == "1")
 	})
 }
@@ -200,7 +191,7 @@ func (s *Server) handleRecommend() http.Handler {
 // handleBoost sets (on=1) or clears (on=0) the reader's boost of a post, so a repeated click
 // or a resent form leaves the count right.
 func (s *Server) handleBoost() http.Handler {
-	return s.postAction(actBoost, "boost your own post", func(r *http.Request, me *viewer, p parley.Post) error {
+	return s.postAction(parley.ActBoost, "boost your own post", func(r *http.Request, me *viewer, p parley.Post) error {
 		_, err := s.store.SetBoost(r.Context(), me.User.ID, p.ID, r.PostForm.Get("on") == "1")
 		return err
 	})

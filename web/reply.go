@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -19,48 +18,31 @@ func (s *Server) handleReply() http.Handler {
 			return
 		}
 		defer up.remove()
-		// The thread is checked before anything is kept: a thread the reader may not read
-		// is not found, with nothing of it shown and no file stored.
-		t, err := s.threadFor(r, actReply, "post")
+		id, err := pathID(r, "thread")
 		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		me := viewerFrom(r.Context())
-		in := parley.NewReply{ThreadID: t.ID, AuthorID: me.User.ID, Body: r.PostForm.Get("body")}
-		if t.Locked {
-			s.replyFailed(w, r, t, in, parley.LockedRefusal())
+		me := s.actor(r)
+		d := parley.ReplyDraft{ThreadID: id, Body: r.PostForm.Get("body")}
+		// The writer and the thread are checked before anything is kept: a thread the
+		// reader may not read is not found, with nothing of it shown and no file stored.
+		if _, err := s.posting.CheckReply(r.Context(), me, id); err != nil {
+			s.replyFailed(w, r, d, err)
 			return
 		}
-		files, problems, err := s.takeFiles(r.Context(), me, actReply, r.PostForm["keep"], up)
-		if err != nil {
+		if d.Attachments, d.RefusedFiles, err = s.takeFiles(r.Context(), viewerFrom(r.Context()), r.PostForm["keep"], up); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		in.Attachments = files
-		if len(problems) > 0 {
-			s.replyFailed(w, r, t, in, parley.Invalid("attachments", "%s", strings.Join(problems, " ")))
-			return
-		}
-		if err := in.Validate(); err != nil {
-			s.replyFailed(w, r, t, in, err)
-			return
-		}
-		if err := s.checkPosting(r, me, actReply, "send your reply again"); err != nil {
-			s.replyFailed(w, r, t, in, err)
-			return
-		}
-		if in.HTML, err = s.renderPost(&me.User, in.Body); err != nil {
-			s.replyFailed(w, r, t, in, err)
-			return
-		}
-		p, err := s.store.CreateReply(r.Context(), in)
+		p, err := s.posting.Reply(r.Context(), me, d)
 		if err != nil {
-			s.replyFailed(w, r, t, in, err)
+			s.replyFailed(w, r, d, err)
 			return
 		}
-		s.threadChanged(r.Context(), t.ID)
-		if t, err = s.readableThread(r, t.ID); err != nil { // its reply count now, for the page that shows the reply
+		s.threadChanged(r.Context(), id)
+		t, err := s.readableThread(r, id) // its reply count now, for the page that shows the reply
+		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -78,12 +60,18 @@ func replyLocation(t parley.Thread, p parley.Post) string {
 	return threadLink(t.ID) + "?after=" + strconv.FormatInt(p.ID-1, 10) + anchor
 }
 
-// replyFailed shows thread t, which the reader may read, again with the refused reply in
-// its form. A thread that is gone since (deleted while the reply was written) is not shown.
-func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, t parley.Thread, in parley.NewReply, cause error) {
+// replyFailed shows the thread replied to again with the refused reply in its form. A
+// reader who may not reply, or a thread the reader may not read (deleted, perhaps while the
+// reply was written), gets an error page instead.
+func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, d parley.ReplyDraft, cause error) {
 	var pe *parley.Error
-	if !errors.As(cause, &pe) || errors.Is(cause, parley.ErrNotFound) {
+	if !errors.As(cause, &pe) || errors.Is(cause, parley.ErrNotFound) || pe.Code == parley.EForbidden {
 		s.renderError(w, r, cause)
+		return
+	}
+	t, err := s.readableThread(r, d.ThreadID)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	posts, err := s.store.Posts(r.Context(), t.ID, 0, postsPerPage+1)
@@ -96,6 +84,6 @@ func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, t parley.Th
 		s.renderError(w, r, err)
 		return
 	}
-	v.ReplyBody, v.ReplyError, v.ReplyFiles.Kept = in.Body, pe.Message, in.Attachments
+	v.ReplyBody, v.ReplyError, v.ReplyFiles.Kept = d.Body, pe.Message, d.Attachments
 	s.showPage(w, r, "thread", v, statusFor(cause))
 }

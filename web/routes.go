@@ -7,7 +7,7 @@ type route struct {
 	pattern string // as http.ServeMux takes it: "METHOD /path/{var}"
 	handler http.Handler
 	// signedIn routes send readers without a session to sign in first. What a signed-in
-	// user may do beyond that is decided by allowed, in policy.go.
+	// user may do beyond that is decided by parley.Allowed (policy.go at the root).
 	signedIn bool
 }
 

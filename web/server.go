@@ -108,6 +108,7 @@ type Server struct {
 	limits  limits
 	events  events.Bus
 	live    *liveHub
+	posting *parley.Posting
 	// unfollow ends the subscription to events; Close calls it.
 	unfollow func()
 	now      func() time.Time
@@ -127,7 +128,7 @@ type limits struct {
 	loginIP      limit // sign-in attempts per address
 	loginPair    limit // failed sign-ins per account and address
 	loginAccount limit // failed sign-ins per account, from any address; see signInAllowed
-	post         limit // new threads, replies and edits, per account
+	post         limit // new threads, replies and edits, per account (parley.PostingLimits)
 	postIP       limit // new threads, replies and edits, per address, whoever is signed in
 	preview      limit // previews, per account
 	previewIP    limit // previews, per address, whoever is signed in
@@ -240,6 +241,9 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
 		cache: newPageCache(cfg.PageTTL), diffs: newDiffCache(maxDiffBytes), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(cfg.LiveStreamsPerAddress, cfg.LiveStreams),
 		now: time.Now}
+	s.posting = &parley.Posting{Store: store, Markdown: cfg.Markdown, Clock: s.now, Log: log,
+		Limits: parley.PostingLimits{Post: s.limits.post, PostAddress: s.limits.postIP, Preview: s.limits.preview, PreviewAddress: s.limits.previewIP},
+		Links:  parley.LinkLimit{Period: cfg.NewAccountPeriod, Links: cfg.NewAccountLinks}}
 	ch, unfollow := s.events.Subscribe()
 	s.unfollow = unfollow
 	go s.follow(ch)

@@ -34,6 +34,9 @@ type viewerCtxKey struct{}
 type viewer struct {
 	User      parley.User
 	TokenHash string
+	// at is when the session was read, by the server's clock: every permission of the
+	// request is judged at this one time.
+	at time.Time
 }
 
 // viewerFrom returns the request's signed-in user, or nil.
@@ -60,7 +63,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			s.renderError(w, r, err)
 			return
 		default:
-			r = r.WithContext(context.WithValue(r.Context(), viewerCtxKey{}, &viewer{User: user, TokenHash: hash}))
+			r = r.WithContext(context.WithValue(r.Context(), viewerCtxKey{}, &viewer{User: user, TokenHash: hash, at: s.now()}))
 		}
 		next.ServeHTTP(w, r)
 	})

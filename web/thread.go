@@ -236,19 +236,18 @@ func actionsFor(me *viewer, t parley.Thread, p parley.Post, csrf string) postAct
 	if me == nil {
 		return postActions{}
 	}
-	u := &me.User
 	if p.Hidden || t.Deleted { // out of view: it may be mended, and a hidden reply restored while its thread stands
-		return postActions{CSRF: csrf, Edit: allowed(u, actEdit, p.Author.ID), Hide: p.Hidden && !t.Deleted && allowed(u, actModerate, 0)}
+		return postActions{CSRF: csrf, Edit: me.may(parley.ActEdit, p.Author.ID), Hide: p.Hidden && !t.Deleted && me.may(parley.ActModerate, 0)}
 	}
 	return postActions{
 		CSRF:      csrf,
-		Edit:      allowed(u, actEdit, p.Author.ID),
-		Accept:    !p.Original && allowed(u, actAccept, t.Author.ID),
-		Recommend: !p.Original && allowed(u, actRecommend, 0),
-		Boost:     allowed(u, actBoost, p.Author.ID),
-		Quote:     !t.Locked && allowed(u, actReply, 0),
-		Flag:      allowed(u, actFlag, p.Author.ID),
-		Hide:      !p.Original && allowed(u, actModerate, 0),
+		Edit:      me.may(parley.ActEdit, p.Author.ID),
+		Accept:    !p.Original && me.may(parley.ActAccept, t.Author.ID),
+		Recommend: !p.Original && me.may(parley.ActRecommend, 0),
+		Boost:     me.may(parley.ActBoost, p.Author.ID),
+		Quote:     !t.Locked && me.may(parley.ActReply, 0),
+		Flag:      me.may(parley.ActFlag, p.Author.ID),
+		Hide:      !p.Original && me.may(parley.ActModerate, 0),
 	}
 }
 

@@ -181,13 +181,10 @@ func (s *Server) receiveFile(part *multipart.Part, sentName string, up *upload) 
 // Knowing a digest gives no more than knowing the content: whoever could name a stored
 // content by its digest could have sent that content itself.
 //
-// Whether the user may take action a (ask or reply) at all is checked first, so that an
-// account that may not post (a suspended one) stores nothing, not even through previews;
-// that refusal is the error returned.
-func (s *Server) takeFiles(ctx context.Context, me *viewer, a action, keep []string, up *upload) ([]parley.File, []string, error) {
-	if err := permit(&me.User, a, 0, "post"); err != nil {
-		return nil, nil, err
-	}
+// The caller asks the domain whether the writer may post at all first
+// (parley.Posting.CheckAsk, CheckReply), so that an account that may not post (a
+// suspended one) stores nothing, not even through previews.
+func (s *Server) takeFiles(ctx context.Context, me *viewer, keep []string, up *upload) ([]parley.File, []string, error) {
 	problems := up.problems
 	var files []parley.File
 	seen := map[string]bool{}

@@ -45,8 +45,8 @@ func (s *Server) handleUser() http.Handler {
 		}
 		v.Description = u.DisplayName + " on " + s.cfg.SiteName
 		if me := viewerFrom(r.Context()); me != nil && me.User.ID != u.ID {
-			v.Moderate = allowed(&me.User, actModerate, 0) && (u.Role == parley.RoleMember || me.User.Role == parley.RoleAdmin)
-			v.Administer = allowed(&me.User, actAdminister, 0)
+			v.Moderate = me.may(parley.ActModerate, 0) && (u.Role == parley.RoleMember || me.User.Role == parley.RoleAdmin)
+			v.Administer = me.may(parley.ActAdminister, 0)
 			v.CSRF = s.csrfToken(w, r)
 		}
 		// The page changes with every post the user writes, not only when they sign up.
