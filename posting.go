@@ -81,16 +81,16 @@ func (p *Posting) CheckAsk(a Actor) error {
 	return Permit(&a.User, ActAsk, 0, p.Clock(), "post")
 }
 
-// Ask stores a new thread, returning it with the ids of its tags (the lists it joins).
+// Ask stores a new thread and returns it.
 // Errors: EForbidden for a writer who may not post; Problems (EInvalid) for the input;
 // ETooMany past the limits; ErrNotFound for a subtopic that does not exist.
-func (p *Posting) Ask(ctx context.Context, a Actor, q Question) (Thread, []int64, error) {
+func (p *Posting) Ask(ctx context.Context, a Actor, q Question) (Thread, error) {
 	in, err := p.question(ctx, a, q, false)
 	if err != nil {
-		return Thread{}, nil, err
+		return Thread{}, err
 	}
 	t, _, err := p.Store.CreateThread(ctx, in)
-	return t, in.TagIDs, err
+	return t, err
 }
 
 // PreviewAsk returns the HTML Ask would store, storing nothing; errors as for Ask.

@@ -117,17 +117,17 @@ func TestPostingJudgesTheWriterFirst(t *testing.T) {
 	w := newPostingWorld(t, postingLimits(1))
 	w.suspend(t, w.other, w.now.Add(time.Hour))
 	invalid := parley.Question{Title: "Short", Body: " "}
-	_, _, err := w.posting.Ask(w.ctx, w.as(t, w.other), invalid)
+	_, err := w.posting.Ask(w.ctx, w.as(t, w.other), invalid)
 	wantCode(t, "an invalid question from a suspended writer", err, parley.EForbidden)
 	if !strings.Contains(parley.ErrorMessage(err), "suspended until") {
 		t.Errorf("the refusal says %q, want the suspension", parley.ErrorMessage(err))
 	}
 	var problems parley.Problems
-	_, _, err = w.posting.Ask(w.ctx, w.as(t, w.member), invalid)
+	_, err = w.posting.Ask(w.ctx, w.as(t, w.member), invalid)
 	if !errors.As(err, &problems) || len(problems) != 4 {
 		t.Fatalf("an invalid question: %v, want every problem at once (title, subtopic, tags, body)", err)
 	}
-	if _, _, err := w.posting.Ask(w.ctx, w.as(t, w.member), w.validQuestion()); err != nil {
+	if _, err := w.posting.Ask(w.ctx, w.as(t, w.member), w.validQuestion()); err != nil {
 		t.Errorf("a valid question after an invalid one, with a limit of one post: %v", err)
 	}
 	if w.render.n != 1 {
@@ -185,7 +185,7 @@ func TestPreviewsHaveLimitsOfTheirOwn(t *testing.T) {
 	}
 	w2 := newPostingWorld(t, postingLimits(1))
 	me = w2.as(t, w2.member)
-	if _, _, err := w2.posting.Ask(w2.ctx, me, w2.validQuestion()); err != nil {
+	if _, err := w2.posting.Ask(w2.ctx, me, w2.validQuestion()); err != nil {
 		t.Fatalf("a first question: %v", err)
 	}
 	if _, err := w2.posting.PreviewReply(w2.ctx, me, parley.ReplyDraft{ThreadID: w2.question.ThreadID, Body: "Draft."}); err != nil {
@@ -214,7 +214,7 @@ func TestMarkdownRenderedOnce(t *testing.T) {
 		run  func() (string, error)
 	}{
 		{"ask", func() (string, error) {
-			th, _, err := w.posting.Ask(w.ctx, me, w.validQuestion())
+			th, err := w.posting.Ask(w.ctx, me, w.validQuestion())
 			if err != nil {
 				return "", err
 			}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	parley "github.com/parley-forum/parley"
-	"github.com/parley-forum/parley/events"
 )
 
 // adminView is the overview of the forum's structure: topics and their subtopics for
@@ -109,7 +108,6 @@ func (s *Server) nameFormSave(nf nameForm) http.Handler {
 			s.refuse(w, r, "structure", v, &v.form, err)
 			return
 		}
-		s.changed(r.Context(), events.Event{Kind: events.ForumChanged})
 		http.Redirect(w, r, nf.target(v), http.StatusSeeOther)
 	})
 }
@@ -331,7 +329,6 @@ func (s *Server) handleUserEdit() http.Handler {
 			s.refuse(w, r, "useredit", v, &v.form, err)
 			return
 		}
-		s.changed(r.Context(), events.Event{Kind: events.ForumChanged})
 		http.Redirect(w, r, "/users/"+v.User.Handle, http.StatusSeeOther)
 	})
 }

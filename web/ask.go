@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	parley "github.com/parley-forum/parley"
-	"github.com/parley-forum/parley/events"
 )
 
 // askView is the composer: what was typed, the choices, a preview and what needs fixing.
@@ -111,12 +110,11 @@ func (s *Server) handleAsk() http.Handler {
 			s.showPage(w, r, "ask", v, http.StatusOK)
 			return
 		}
-		t, tagIDs, err := s.posting.Ask(r.Context(), me, q)
+		t, err := s.posting.Ask(r.Context(), me, q)
 		if err != nil {
 			s.askFailed(w, r, v, err)
 			return
 		}
-		s.changed(r.Context(), events.Event{Kind: events.ThreadAdded, ThreadID: t.ID, Lists: listKeys(t.TopicID, t.SubtopicID, tagIDs)})
 		http.Redirect(w, r, threadLink(t.ID), http.StatusSeeOther)
 	})
 }

@@ -186,11 +186,6 @@ func (s *Server) changed(ctx context.Context, e events.Event) {
 	}
 }
 
-// threadChanged is changed for a thread's page.
-func (s *Server) threadChanged(ctx context.Context, threadID int64) {
-	s.changed(ctx, events.Event{Kind: events.ThreadChanged, ThreadID: threadID})
-}
-
 // stream is one Server-Sent Events response.
 type stream struct {
 	w  http.ResponseWriter
@@ -407,15 +402,6 @@ func (s *Server) sendThreads(ctx context.Context, st *stream, sc parley.Scope, a
 		*after = t.ID
 	}
 	return nil
-}
-
-// listKeys are the keys of the lists a new thread appears in, for ThreadAdded.
-func listKeys(topicID, subtopicID int64, tagIDs []int64) []int64 {
-	var keys []int64
-	for _, sc := range parley.Scopes(topicID, subtopicID, tagIDs) {
-		keys = append(keys, sc.Key())
-	}
-	return keys
 }
 
 // parseLiveList reads a list name: "all", or a kind and an id such as "tag:12".

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
-	"github.com/parley-forum/parley/events"
 )
 
 // Moderates reports whether the reader may moderate, for the layout's navigation.
@@ -92,7 +91,6 @@ func (s *Server) threadAction(apply func(r *http.Request, t parley.Thread, a par
 			s.renderError(w, r, err)
 			return
 		}
-		s.threadChanged(r.Context(), id)
 		http.Redirect(w, r, threadLink(id), http.StatusSeeOther)
 	})
 }
@@ -347,7 +345,6 @@ func (s *Server) handleSuspend() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		s.changed(r.Context(), events.Event{Kind: events.ForumChanged})
 		http.Redirect(w, r, "/users/"+u.Handle, http.StatusSeeOther)
 	})
 }

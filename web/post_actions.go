@@ -113,7 +113,6 @@ func (s *Server) handleEdit() http.Handler {
 			s.editFailed(w, r, v, err)
 			return
 		}
-		s.threadChanged(r.Context(), p.ThreadID)
 		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
 	})
 }
@@ -149,7 +148,6 @@ func (s *Server) handleAccept() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		s.threadChanged(r.Context(), t.ID)
 		target := threadLink(t.ID)
 		if answer != 0 {
 			target += "#post-" + strconv.FormatInt(answer, 10)
@@ -176,7 +174,6 @@ func (s *Server) postAction(a parley.Action, refusal string, apply func(r *http.
 			s.renderError(w, r, err)
 			return
 		}
-		s.threadChanged(r.Context(), p.ThreadID)
 		http.Redirect(w, r, postLink(p), http.StatusSeeOther)
 	})
 }

@@ -40,7 +40,6 @@ func (s *Server) handleReply() http.Handler {
 			s.replyFailed(w, r, d, err)
 			return
 		}
-		s.threadChanged(r.Context(), id)
 		t, err := s.readableThread(r, id) // its reply count now, for the page that shows the reply
 		if err != nil {
 			s.renderError(w, r, err)
