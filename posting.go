@@ -96,7 +96,7 @@ func (p *Posting) Ask(ctx context.Context, a Actor, q Question) (Thread, error) 
 // PreviewAsk returns the HTML Ask would store, storing nothing; errors as for Ask.
 func (p *Posting) PreviewAsk(ctx context.Context, a Actor, q Question) (string, error) {
 	in, err := p.question(ctx, a, q, true)
-	return in.HTML, err
+	return in.Text.HTML(), err
 }
 
 func (p *Posting) question(ctx context.Context, a Actor, q Question, preview bool) (NewThread, error) {
@@ -115,7 +115,7 @@ func (p *Posting) question(ctx context.Context, a Actor, q Question, preview boo
 	if preview {
 		then = "preview again"
 	}
-	in.HTML, err = p.write(ctx, a, now, preview, then, in.Body)
+	in.Text, err = p.write(ctx, a, now, preview, then, in.Text)
 	return in, err
 }
 
@@ -139,7 +139,7 @@ func (p *Posting) Reply(ctx context.Context, a Actor, d ReplyDraft) (Post, error
 // PreviewReply returns the HTML Reply would store, storing nothing; errors as for Reply.
 func (p *Posting) PreviewReply(ctx context.Context, a Actor, d ReplyDraft) (string, error) {
 	in, err := p.reply(ctx, a, d, true)
-	return in.HTML, err
+	return in.Text.HTML(), err
 }
 
 func (p *Posting) reply(ctx context.Context, a Actor, d ReplyDraft, preview bool) (NewReply, error) {
@@ -147,7 +147,7 @@ func (p *Posting) reply(ctx context.Context, a Actor, d ReplyDraft, preview bool
 	if _, err := p.replyTarget(ctx, a, now, d.ThreadID); err != nil {
 		return NewReply{}, err
 	}
-	in := NewReply{ThreadID: d.ThreadID, AuthorID: a.User.ID, Body: d.Body, Attachments: d.Attachments}
+	in := NewReply{ThreadID: d.ThreadID, AuthorID: a.User.ID, Text: Draft(d.Body), Attachments: d.Attachments}
 	if err := replyProblems(in, d.RefusedFiles).err(); err != nil {
 		return in, err
 	}
@@ -156,7 +156,7 @@ func (p *Posting) reply(ctx context.Context, a Actor, d ReplyDraft, preview bool
 		then = "preview again"
 	}
 	var err error
-	in.HTML, err = p.write(ctx, a, now, preview, then, in.Body)
+	in.Text, err = p.write(ctx, a, now, preview, then, in.Text)
 	return in, err
 }
 
@@ -200,7 +200,7 @@ func (p *Posting) Edit(ctx context.Context, a Actor, d EditDraft) (Post, error) 
 // PreviewEdit returns the HTML Edit would store, storing nothing; errors as for Edit.
 func (p *Posting) PreviewEdit(ctx context.Context, a Actor, d EditDraft) (string, error) {
 	in, err := p.edit(ctx, a, d, true)
-	return in.HTML, err
+	return in.Text.HTML(), err
 }
 
 func (p *Posting) edit(ctx context.Context, a Actor, d EditDraft, preview bool) (PostEdit, error) {
@@ -208,7 +208,7 @@ func (p *Posting) edit(ctx context.Context, a Actor, d EditDraft, preview bool) 
 	if _, err := p.editTarget(ctx, a, now, d.PostID); err != nil {
 		return PostEdit{}, err
 	}
-	in := PostEdit{PostID: d.PostID, EditorID: a.User.ID, Body: d.Body, Summary: strings.TrimSpace(d.Summary)}
+	in := PostEdit{PostID: d.PostID, EditorID: a.User.ID, Text: Draft(d.Body), Summary: strings.TrimSpace(d.Summary)}
 	if err := editProblems(in).err(); err != nil {
 		return in, err
 	}
@@ -217,7 +217,7 @@ func (p *Posting) edit(ctx context.Context, a Actor, d EditDraft, preview bool) 
 		then = "preview again"
 	}
 	var err error
-	in.HTML, err = p.write(ctx, a, now, preview, then, in.Body)
+	in.Text, err = p.write(ctx, a, now, preview, then, in.Text)
 	return in, err
 }
 
@@ -248,9 +248,9 @@ func (p *Posting) editTarget(ctx context.Context, a Actor, now time.Time, postID
 
 // write is the steps every use case shares once its input is valid: the pace, then the
 // rendering. then completes "Wait a minute, then …".
-func (p *Posting) write(ctx context.Context, a Actor, now time.Time, preview bool, then, body string) (string, error) {
+func (p *Posting) write(ctx context.Context, a Actor, now time.Time, preview bool, then string, t Text) (Text, error) {
 	if err := p.pace(ctx, a, preview, then); err != nil {
-		return "", err
+		return Text{}, err
 	}
-	return p.render(&a.User, now, body)
+	return p.render(&a.User, now, t)
 }

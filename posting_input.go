@@ -10,7 +10,7 @@ import (
 // resolved by name, and a tag that does not exist is named in the tags' problem.
 func (p *Posting) newThread(ctx context.Context, a Actor, q Question) (NewThread, Problems, error) {
 	in := NewThread{Title: strings.TrimSpace(q.Title), SubtopicID: q.SubtopicID, AuthorID: a.User.ID,
-		Body: q.Body, Attachments: q.Attachments}
+		Text: Draft(q.Body), Attachments: q.Attachments}
 	ids, err := ResolveTags(ctx, p.Store, q.Tags)
 	unknown := asError(err)
 	if err != nil && (unknown == nil || unknown.Code != EInvalid) {
@@ -31,7 +31,7 @@ func (p *Posting) newThread(ctx context.Context, a Actor, q Question) (NewThread
 // sent them first, then its body and files.
 func replyProblems(in NewReply, refused []string) Problems {
 	var out Problems
-	for _, e := range []*Error{refusedFiles(refused), asError(validateBody(in.Body)), asError(validateFiles(in.Attachments))} {
+	for _, e := range []*Error{refusedFiles(refused), asError(validateBody(in.Text.Body())), asError(validateFiles(in.Attachments))} {
 		if e != nil {
 			out = append(out, e)
 		}
@@ -45,7 +45,7 @@ func editProblems(in PostEdit) Problems {
 	if utf8.RuneCountInString(in.Summary) > MaxSummary {
 		out = append(out, Invalid("summary", "An edit summary has at most %d characters.", MaxSummary))
 	}
-	if e := asError(validateBody(in.Body)); e != nil {
+	if e := asError(validateBody(in.Text.Body())); e != nil {
 		out = append(out, e)
 	}
 	return out

@@ -15,12 +15,12 @@ type LinkLimit struct {
 // render renders a post's Markdown as it will be stored and shown, refusing HTML that is
 // too large or too deeply nested to show (ValidateHTML) or that links out more than the
 // writer may yet (checkLinks).
-func (p *Posting) render(u *User, now time.Time, body string) (string, error) {
-	html := p.Markdown.Render(body)
-	if err := ValidateHTML(html); err != nil {
-		return "", err
+func (p *Posting) render(u *User, now time.Time, t Text) (Text, error) {
+	t, err := t.Render(p.Markdown)
+	if err != nil {
+		return Text{}, err
 	}
-	return html, p.checkLinks(u, now, html)
+	return t, p.checkLinks(u, now, t.HTML())
 }
 
 // checkLinks counts links to other sites only: links within the forum (mentions, threads)

@@ -12,6 +12,7 @@ import (
 	"github.com/parley-forum/parley/auth"
 	"github.com/parley-forum/parley/markdown"
 	"github.com/parley-forum/parley/sqlite"
+	"github.com/parley-forum/parley/storetest"
 )
 
 // postingWorld is a small forum on a real SQLite store, with a clock the test sets and a
@@ -68,7 +69,7 @@ func newPostingWorld(t *testing.T, limits parley.PostingLimits) *postingWorld {
 	w.other = must(s.CreateUser(w.ctx, parley.NewUser{Handle: "other", DisplayName: "Other"}))(t)
 	w.mod = must(s.CreateUser(w.ctx, parley.NewUser{Handle: "moddy", DisplayName: "Moddy", Role: parley.RoleModerator}))(t)
 	_, op, err := s.CreateThread(w.ctx, parley.NewThread{Title: "How do I cancel an NWConnection?", SubtopicID: w.sub.ID,
-		TagIDs: []int64{w.tag.ID}, AuthorID: w.member.ID, Body: "The question.", HTML: "<p>The question.</p>"})
+		TagIDs: []int64{w.tag.ID}, AuthorID: w.member.ID, Text: storetest.Text("The question.")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +280,7 @@ func TestPostingRefusesTargetsOutOfReach(t *testing.T) {
 	audit := parley.Audit{ActorID: w.mod.ID, Reason: "Testing"}
 	newThread := func(title string) (parley.Thread, parley.Post) {
 		th, op, err := w.store.CreateThread(w.ctx, parley.NewThread{Title: title, SubtopicID: w.sub.ID,
-			TagIDs: []int64{w.tag.ID}, AuthorID: w.member.ID, Body: "Body.", HTML: "<p>Body.</p>"})
+			TagIDs: []int64{w.tag.ID}, AuthorID: w.member.ID, Text: storetest.Text("Body.")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +288,7 @@ func TestPostingRefusesTargetsOutOfReach(t *testing.T) {
 	}
 	locked, lockedOP := newThread("A thread that gets locked")
 	deleted, deletedOP := newThread("A thread that gets deleted")
-	hidden := must(w.store.CreateReply(w.ctx, parley.NewReply{ThreadID: w.question.ThreadID, AuthorID: w.other.ID, Body: "Spam.", HTML: "<p>Spam.</p>"}))(t)
+	hidden := must(w.store.CreateReply(w.ctx, parley.NewReply{ThreadID: w.question.ThreadID, AuthorID: w.other.ID, Text: storetest.Text("Spam.")}))(t)
 	for _, err := range []error{w.store.SetLocked(w.ctx, locked.ID, true, audit), w.store.SetThreadDeleted(w.ctx, deleted.ID, true, audit),
 		w.store.SetPostHidden(w.ctx, hidden.ID, true, audit)} {
 		if err != nil {

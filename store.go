@@ -121,7 +121,8 @@ type NewThread struct {
 	SubtopicID int64
 	TagIDs     []int64
 	AuthorID   int64
-	Body, HTML string
+	// Text is the original post, rendered (Text.Render).
+	Text Text
 	// Attachments are attached to the original post, in this order.
 	Attachments []File
 }
@@ -130,16 +131,16 @@ type NewThread struct {
 type NewReply struct {
 	ThreadID    int64
 	AuthorID    int64
-	Body, HTML  string
+	Text        Text // rendered
 	Attachments []File
 }
 
 // PostEdit is the input of Store.EditPost.
 type PostEdit struct {
-	PostID     int64
-	EditorID   int64
-	Body, HTML string
-	Summary    string
+	PostID   int64
+	EditorID int64
+	Text     Text // rendered
+	Summary  string
 }
 
 // BulkWriter loads a forum in one pass: topics, tags and users first, then threads in

@@ -70,7 +70,7 @@ func (t *NewThread) Validate() error {
 	if problems := t.Problems(); len(problems) > 0 {
 		return problems[0]
 	}
-	return nil
+	return t.Text.checkRendered()
 }
 
 // Problems returns every problem with a new thread's fields, so that a form can show them
@@ -87,7 +87,7 @@ func (t *NewThread) Problems() []*Error {
 		add(Invalid("subtopic", "Choose a subtopic."))
 	}
 	add(validateTags(t.TagIDs))
-	add(validateBody(t.Body))
+	add(validateBody(t.Text.Body()))
 	add(validateFiles(t.Attachments))
 	return out
 }
@@ -111,10 +111,13 @@ func validateTags(ids []int64) error {
 
 // Validate checks a reply's fields.
 func (r *NewReply) Validate() error {
-	if err := validateBody(r.Body); err != nil {
+	if err := validateBody(r.Text.Body()); err != nil {
 		return err
 	}
-	return validateFiles(r.Attachments)
+	if err := validateFiles(r.Attachments); err != nil {
+		return err
+	}
+	return r.Text.checkRendered()
 }
 
 // Validate checks an edit's fields.
@@ -122,7 +125,10 @@ func (e *PostEdit) Validate() error {
 	if utf8.RuneCountInString(e.Summary) > MaxSummary {
 		return Invalid("summary", "An edit summary has at most %d characters.", MaxSummary)
 	}
-	return validateBody(e.Body)
+	if err := validateBody(e.Text.Body()); err != nil {
+		return err
+	}
+	return e.Text.checkRendered()
 }
 
 func validateTitle(title string) error {

@@ -60,7 +60,7 @@ func TestServesFromMemoryUntilCleared(t *testing.T) {
 	}
 	ask := func(s parley.Store, title string) {
 		if _, _, err := s.CreateThread(ctx, parley.NewThread{Title: title, SubtopicID: sub.ID,
-			TagIDs: []int64{tag.ID}, AuthorID: u.ID, Body: "Body", HTML: "<p>Body</p>"}); err != nil {
+			TagIDs: []int64{tag.ID}, AuthorID: u.ID, Text: storetest.Text("Body")}); err != nil {
 			t.Fatal(err)
 		}
 	}

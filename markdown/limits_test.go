@@ -66,7 +66,7 @@ func TestNestingLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := parley.NewReply{Body: tt.src}
+			in := parley.NewReply{Text: parley.Draft(tt.src)}
 			err := in.Validate()
 			if (err != nil) != tt.early {
 				t.Fatalf("body validation: %v, want refused: %v", err, tt.early)
@@ -88,7 +88,7 @@ func TestNestingLimit(t *testing.T) {
 // TestNestingLimitRefusesBeforeRendering: 50,000 ">" (which would render as 50,000 nested
 // quotes) are refused by body validation with the limit's message.
 func TestNestingLimitRefusesBeforeRendering(t *testing.T) {
-	in := parley.NewThread{Title: "Fifty thousand quotes", SubtopicID: 1, TagIDs: []int64{1}, Body: strings.Repeat(">", parley.MaxBody)}
+	in := parley.NewThread{Title: "Fifty thousand quotes", SubtopicID: 1, TagIDs: []int64{1}, Text: parley.Draft(strings.Repeat(">", parley.MaxBody))}
 	err := in.Validate()
 	if parley.ErrorCode(err) != parley.EInvalid || !strings.Contains(parley.ErrorMessage(err), "this post nests them 50000 deep") {
 		t.Errorf("validating 50,000 quotes: %v", err)
@@ -121,7 +121,7 @@ func realCode(t testing.TB) string {
 func TestRenderedSizeLimit(t *testing.T) {
 	r := markdown.New()
 	src := swelling(parley.MaxBody)
-	if err := (&parley.NewReply{Body: src}).Validate(); err != nil {
+	if err := (&parley.NewReply{Text: parley.Draft(src)}).Validate(); err != nil {
 		t.Fatalf("the swelling post is refused before rendering: %v", err)
 	}
 	out := r.Render(src)
@@ -146,7 +146,7 @@ func denseCode(lines int) string {
 func BenchmarkRenderWorstAccepted(b *testing.B) {
 	r := markdown.New()
 	src := denseCode(960)
-	if err := (&parley.NewReply{Body: src}).Validate(); err != nil {
+	if err := (&parley.NewReply{Text: parley.Draft(src)}).Validate(); err != nil {
 		b.Fatal(err)
 	}
 	if out := r.Render(src); parley.ValidateHTML(out) != nil || len(out) < parley.MaxRendered*9/10 {

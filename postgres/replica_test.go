@@ -7,6 +7,7 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/postgres/pgtest"
+	"github.com/parley-forum/parley/storetest"
 )
 
 // TestReadReplica stands a second, empty schema in for a replica that has not caught up:
@@ -42,7 +43,7 @@ func TestReadReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	th, op, err := s.CreateThread(ctx, parley.NewThread{Title: "Read after write", SubtopicID: sub.ID, TagIDs: []int64{tag.ID},
-		AuthorID: u.ID, Body: "Body", HTML: "<p>Body</p>"})
+		AuthorID: u.ID, Text: storetest.Text("Body")})
 	if err != nil || th.ID == 0 || op.ThreadID != th.ID {
 		t.Fatalf("a write returns what it wrote, read from the primary: %+v %+v %v", th, op, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/storetest"
 )
 
 // TestSearchTriggers retitles and deletes threads behind the store's back, as a future
@@ -24,7 +25,7 @@ func TestSearchTriggers(t *testing.T) {
 	tag, _ := s.CreateTag(ctx, parley.NewTag{Slug: "network", Name: "Network"})
 	u, _ := s.CreateUser(ctx, parley.NewUser{Handle: "asker", DisplayName: "Asker"})
 	ask := func(title string) int64 {
-		th, _, err := s.CreateThread(ctx, parley.NewThread{Title: title, SubtopicID: sub.ID, TagIDs: []int64{tag.ID}, AuthorID: u.ID, Body: "Body"})
+		th, _, err := s.CreateThread(ctx, parley.NewThread{Title: title, SubtopicID: sub.ID, TagIDs: []int64{tag.ID}, AuthorID: u.ID, Text: storetest.Text("Body")})
 		if err != nil {
 			t.Fatal(err)
 		}

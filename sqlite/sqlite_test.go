@@ -65,7 +65,7 @@ func TestOneReadConnectionSuffices(t *testing.T) {
 	tag, _ := s.CreateTag(ctx, parley.NewTag{Slug: "network", Name: "Network"})
 	u, _ := s.CreateUser(ctx, parley.NewUser{Handle: "asker", DisplayName: "Asker"})
 	if _, _, err := s.CreateThread(ctx, parley.NewThread{Title: "A question worth asking", SubtopicID: sub.ID,
-		TagIDs: []int64{tag.ID}, AuthorID: u.ID, Body: "Body"}); err != nil {
+		TagIDs: []int64{tag.ID}, AuthorID: u.ID, Text: storetest.Text("Body")}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -155,7 +155,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 		if err != nil {
 			return err
 		}
-		if postID, err = insertPost(ctx, tx, in.ThreadID, author.ID, false, in.Body, in.HTML); err != nil {
+		if postID, err = insertPost(ctx, tx, in.ThreadID, author.ID, false, in.Text.Body(), in.Text.HTML()); err != nil {
 			return err
 		}
 		if err := s.insertAttachments(ctx, tx, postID, in.Attachments); err != nil {
@@ -200,7 +200,7 @@ func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, 
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE posts SET body = $1, html = $2, revision = revision + 1, editor_id = $3,
-			edited_at = $4, edit_summary = $5 WHERE id = $6`, in.Body, in.HTML, in.EditorID, tx.Now, in.Summary, in.PostID); err != nil {
+			edited_at = $4, edit_summary = $5 WHERE id = $6`, in.Text.Body(), in.Text.HTML(), in.EditorID, tx.Now, in.Summary, in.PostID); err != nil {
 			return err
 		}
 		tx.ThreadChanged(threadID)

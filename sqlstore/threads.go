@@ -157,7 +157,7 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 			strings.TrimSpace(in.Title), in.SubtopicID, topicID, author.ID, JoinIDs(in.TagIDs), tx.Now).Scan(&threadID); err != nil {
 			return err
 		}
-		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Body, in.HTML); err != nil {
+		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Text.Body(), in.Text.HTML()); err != nil {
 			return err
 		}
 		if err := s.insertAttachments(ctx, tx, postID, in.Attachments); err != nil {

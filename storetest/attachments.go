@@ -25,12 +25,12 @@ func testAttachments(t *testing.T, e *env) {
 	shot, log := image("shot.png", 640, 480), file("crash.log", "EXC_BAD_ACCESS\n")
 	e.uploaded(f.asker, shot, log)
 	th, op, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "Crashes when the view appears", SubtopicID: f.sub.ID,
-		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Body: "See the log.", Attachments: []parley.File{shot, log}})
+		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Text: text("See the log."), Attachments: []parley.File{shot, log}})
 	must(t, err)
 	checkFiles(t, "the new question", op, shot, log)
 	e.clock.Advance(1)
 	again := file("again.log", "EXC_BAD_ACCESS\n") // the same content under another name
-	reply, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Same here.", Attachments: []parley.File{again}})
+	reply, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: text("Same here."), Attachments: []parley.File{again}})
 	must(t, err)
 	checkFiles(t, "the new reply", reply, again)
 	plain := e.reply(th.ID, f.asker)
@@ -73,14 +73,14 @@ func testAttachmentsInvalid(t *testing.T, e *env) {
 	for _, bad := range []parley.File{svg, badKey, textAsTxt, {}, image("huge.png", parley.MaxImageSide+1, 1), image("bomb.png", 8000, 8000),
 		{Name: "dir/a.log", ContentType: parley.TypeText, Size: 1, SHA256: file("a", "a").SHA256, Lines: 1}} {
 		_, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question with a bad file", SubtopicID: f.sub.ID,
-			TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Body: "Body", Attachments: []parley.File{file("ok.log", "ok"), bad}})
+			TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Text: text("Body"), Attachments: []parley.File{file("ok.log", "ok"), bad}})
 		wantCode(t, err, parley.EInvalid)
-		_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Body", Attachments: []parley.File{bad}})
+		_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: text("Body"), Attachments: []parley.File{bad}})
 		wantCode(t, err, parley.EInvalid)
 	}
 	e.uploaded(f.answerer, file("ok.log", "ok"))
 	must(t, e.s.SetLocked(e.ctx, th.ID, true, f.by("")))
-	_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Body", Attachments: []parley.File{file("ok.log", "ok")}})
+	_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: text("Body"), Attachments: []parley.File{file("ok.log", "ok")}})
 	wantCode(t, err, parley.EConflict)
 
 	equalIDs(t, "threads after refused posts", e.list(parley.Scope{}, parley.SortNewest, "", 10), []int64{th.ID})

@@ -90,7 +90,7 @@ func testBulk(t *testing.T, e *env) {
 	// Files attached after a bulk load get ids of their own.
 	log := file("console.log", "started")
 	e.uploaded(users[0], log)
-	reply, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: 1, AuthorID: 1, Body: "Log", Attachments: []parley.File{log}})
+	reply, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: 1, AuthorID: 1, Text: text("Log"), Attachments: []parley.File{log}})
 	must(t, err)
 	checkFiles(t, "a reply after the bulk load", reply, log)
 	if reply.Attachments[0].ID <= answer.Attachments[1].ID {

@@ -102,7 +102,7 @@ var changeCases = map[string]changeCase{
 	},
 	"EditPost": func(e *env, f forum) events.Event {
 		p := e.reply(e.thread(f, f.asker, f.tagA).ID, f.answerer)
-		_, err := e.s.EditPost(e.ctx, parley.PostEdit{PostID: p.ID, EditorID: f.answerer.ID, Body: "Better.", HTML: "<p>Better.</p>"})
+		_, err := e.s.EditPost(e.ctx, parley.PostEdit{PostID: p.ID, EditorID: f.answerer.ID, Text: text("Better.")})
 		must(e.t, err)
 		return threadChanged(p.ThreadID)
 	},
@@ -233,7 +233,7 @@ func testQuietWrites(t *testing.T, e *env) {
 			return e.s.SetPostHidden(e.ctx, p.ID, true, f.by(""))
 		},
 		"a reply to a locked thread (refused)": func() error {
-			_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Late.", HTML: "<p>Late.</p>"})
+			_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: text("Late.")})
 			return err
 		},
 		"a move to a subtopic that does not exist (refused)": func() error {

@@ -165,7 +165,7 @@ func testDeleteThread(t *testing.T, e *env) {
 		t.Error("a deleted thread stays readable, marked deleted")
 	}
 	wantCode(t, e.s.SetLocked(e.ctx, gone.ID, true, f.by("")), parley.EConflict)
-	_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: gone.ID, AuthorID: f.answerer.ID, Body: "Late"})
+	_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: gone.ID, AuthorID: f.answerer.ID, Text: text("Late")})
 	if err == nil {
 		t.Error("a deleted thread takes no replies")
 	}

@@ -18,14 +18,14 @@ func testRevisions(t *testing.T, e *env) {
 	created := e.clock.Now()
 
 	e.clock.Advance(time.Hour)
-	p, err := e.s.EditPost(e.ctx, parley.PostEdit{PostID: op.ID, EditorID: f.asker.ID, Body: "Second", HTML: "<p>Second</p>", Summary: "clearer"})
+	p, err := e.s.EditPost(e.ctx, parley.PostEdit{PostID: op.ID, EditorID: f.asker.ID, Text: text("Second"), Summary: "clearer"})
 	must(t, err)
 	firstEdit := e.clock.Now()
 	if p.Revision != 2 || !p.Edited() || !p.EditedAt.Equal(firstEdit) || p.HTML != "<p>Second</p>" || !p.CreatedAt.Equal(created) {
 		t.Errorf("after one edit: %+v", p)
 	}
 	e.clock.Advance(time.Hour)
-	_, err = e.s.EditPost(e.ctx, parley.PostEdit{PostID: op.ID, EditorID: mod.ID, Body: "Third", HTML: "<p>Third</p>", Summary: "tidied"})
+	_, err = e.s.EditPost(e.ctx, parley.PostEdit{PostID: op.ID, EditorID: mod.ID, Text: text("Third"), Summary: "tidied"})
 	must(t, err)
 
 	revs, err := e.s.Revisions(e.ctx, op.ID)
@@ -47,9 +47,9 @@ func testRevisions(t *testing.T, e *env) {
 			t.Errorf("revision %d = %+v, want %+v", i+1, r, w)
 		}
 	}
-	_, err = e.s.EditPost(e.ctx, parley.PostEdit{PostID: op.ID, EditorID: mod.ID, Body: ""})
+	_, err = e.s.EditPost(e.ctx, parley.PostEdit{PostID: op.ID, EditorID: mod.ID, Text: text("")})
 	wantCode(t, err, parley.EInvalid)
-	_, err = e.s.EditPost(e.ctx, parley.PostEdit{PostID: 99999, EditorID: mod.ID, Body: "x"})
+	_, err = e.s.EditPost(e.ctx, parley.PostEdit{PostID: 99999, EditorID: mod.ID, Text: text("x")})
 	isNotFound(t, err)
 	if revs, _ := e.s.Revisions(e.ctx, op.ID); len(revs) != 3 {
 		t.Errorf("failed edits changed the history: %d revisions", len(revs))
@@ -266,7 +266,7 @@ func testRepliesConcurrent(t *testing.T, e *env) {
 		go func() {
 			defer wg.Done()
 			for range each {
-				if _, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: u.ID, Body: "Same here."}); err != nil {
+				if _, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: u.ID, Text: text("Same here.")}); err != nil {
 					t.Error(err)
 				}
 			}

@@ -15,7 +15,7 @@ func (e *env) titled(f forum, title string) parley.Thread {
 	e.t.Helper()
 	e.clock.Advance(time.Minute)
 	th, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: title, SubtopicID: f.sub.ID, TagIDs: []int64{f.tagA.ID},
-		AuthorID: f.asker.ID, Body: "The question.", HTML: "<p>The question.</p>"})
+		AuthorID: f.asker.ID, Text: text("The question.")})
 	must(e.t, err)
 	return th
 }

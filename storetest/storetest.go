@@ -11,6 +11,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/markdown"
 )
 
 // Opener returns a new, empty, migrated store that reads time from clock. The store is
@@ -88,6 +89,7 @@ func Run(t *testing.T, open Opener) {
 		"CollectUploadsRace":  testCollectUploadsRace,
 		"Changes":             testChanges,
 		"QuietWrites":         testQuietWrites,
+		"DraftRefused":        testDraftRefused,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -175,7 +177,7 @@ func (e *env) thread(f forum, author parley.User, tags ...parley.Tag) parley.Thr
 		ids[i] = tag.ID
 	}
 	th, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: e.name("How do I fix problem "), SubtopicID: f.sub.ID,
-		TagIDs: ids, AuthorID: author.ID, Body: "The question.", HTML: "<p>The question.</p>"})
+		TagIDs: ids, AuthorID: author.ID, Text: text("The question.")})
 	must(e.t, err)
 	return th
 }
@@ -183,7 +185,7 @@ func (e *env) thread(f forum, author parley.User, tags ...parley.Tag) parley.Thr
 func (e *env) reply(threadID int64, author parley.User) parley.Post {
 	e.t.Helper()
 	e.clock.Advance(time.Minute)
-	p, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: threadID, AuthorID: author.ID, Body: "An answer.", HTML: "<p>An answer.</p>"})
+	p, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: threadID, AuthorID: author.ID, Text: text("An answer.")})
 	must(e.t, err)
 	return p
 }
@@ -247,3 +249,16 @@ func isNotFound(t *testing.T, err error) {
 		t.Fatalf("got %v, want a not-found error", err)
 	}
 }
+
+var renderer = sync.OnceValue(markdown.New)
+
+// Text renders body as posting does, for a store's input.
+func Text(body string) parley.Text {
+	t, err := parley.Draft(body).Render(renderer())
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func text(body string) parley.Text { return Text(body) }

@@ -60,14 +60,14 @@ func testCreateThread(t *testing.T, e *env) {
 func testCreateThreadInvalid(t *testing.T, e *env) {
 	f := e.forum()
 	ok := parley.NewThread{Title: "A perfectly fine title", SubtopicID: f.sub.ID, TagIDs: []int64{f.tagA.ID},
-		AuthorID: f.asker.ID, Body: "Body", HTML: "<p>Body</p>"}
+		AuthorID: f.asker.ID, Text: text("Body")}
 	cases := map[string]struct {
 		change func(*parley.NewThread)
 		field  string
 	}{
 		"short title":      {func(n *parley.NewThread) { n.Title = "Help" }, "title"},
 		"long title":       {func(n *parley.NewThread) { n.Title = string(make([]byte, 151)) }, "title"},
-		"empty body":       {func(n *parley.NewThread) { n.Body = "  \n" }, "body"},
+		"empty body":       {func(n *parley.NewThread) { n.Text = text("  \n") }, "body"},
 		"no tags":          {func(n *parley.NewThread) { n.TagIDs = nil }, "tags"},
 		"six tags":         {func(n *parley.NewThread) { n.TagIDs = []int64{1, 2, 3, 4, 5, 6} }, "tags"},
 		"repeated tag":     {func(n *parley.NewThread) { n.TagIDs = []int64{f.tagA.ID, f.tagA.ID} }, "tags"},
@@ -94,7 +94,7 @@ func testCreateThreadInvalid(t *testing.T, e *env) {
 	if tag.ThreadCount != 0 {
 		t.Errorf("failed creations counted %d threads on the tag", tag.ThreadCount)
 	}
-	_, _, err = e.s.CreateThread(e.ctx, parley.NewThread{Title: ok.Title, SubtopicID: f.sub.ID, TagIDs: ok.TagIDs, AuthorID: 99999, Body: "x"})
+	_, _, err = e.s.CreateThread(e.ctx, parley.NewThread{Title: ok.Title, SubtopicID: f.sub.ID, TagIDs: ok.TagIDs, AuthorID: 99999, Text: text("x")})
 	isNotFound(t, err)
 }
 
@@ -125,7 +125,7 @@ func testReplies(t *testing.T, e *env) {
 	}
 
 	must(t, e.s.SetLocked(e.ctx, th.ID, true, f.by("")))
-	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "Too late"})
+	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: text("Too late")})
 	wantCode(t, err, parley.EConflict)
 	if got := e.get(th.ID); !got.Locked || got.ReplyCount != 2 {
 		t.Errorf("locked thread %+v", got)
@@ -133,9 +133,9 @@ func testReplies(t *testing.T, e *env) {
 	must(t, e.s.SetLocked(e.ctx, th.ID, false, f.by("")))
 	e.reply(th.ID, f.answerer)
 
-	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: 99999, AuthorID: f.answerer.ID, Body: "x"})
+	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: 99999, AuthorID: f.answerer.ID, Text: text("x")})
 	isNotFound(t, err)
-	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: ""})
+	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: text("")})
 	wantCode(t, err, parley.EInvalid)
 	isNotFound(t, e.s.SetLocked(e.ctx, 99999, true, f.by("")))
 }
@@ -274,7 +274,7 @@ func testPagingWhileInserts(t *testing.T, e *env) {
 				}
 				e.clock.Advance(time.Second)
 				_, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question asked meanwhile", SubtopicID: f.sub.ID,
-					TagIDs: []int64{f.tagA.ID}, AuthorID: f.answerer.ID, Body: "x", HTML: "<p>x</p>"})
+					TagIDs: []int64{f.tagA.ID}, AuthorID: f.answerer.ID, Text: text("x")})
 				if err != nil {
 					t.Error(err)
 					return
@@ -340,4 +340,30 @@ func testPinned(t *testing.T, e *env) {
 		t.Error("unpinned thread still pinned")
 	}
 	isNotFound(t, e.s.SetPinned(e.ctx, c.ID, &tagB, true, f.by("")))
+}
+
+// testDraftRefused checks that a store takes no post whose text was not rendered: the HTML
+// it holds is always the rendering of the body beside it.
+func testDraftRefused(t *testing.T, e *env) {
+	f := e.forum()
+	th := e.thread(f, f.asker, f.tagA)
+	draft := parley.Draft("Written, never rendered.")
+	if _, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question never rendered", SubtopicID: f.sub.ID,
+		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Text: draft}); err == nil {
+		t.Error("a thread with a draft text was stored")
+	}
+	if _, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: draft}); err == nil {
+		t.Error("a reply with a draft text was stored")
+	}
+	op, err := e.s.Posts(e.ctx, th.ID, 0, 10)
+	must(t, err)
+	if _, err := e.s.EditPost(e.ctx, parley.PostEdit{PostID: op[0].ID, EditorID: f.asker.ID, Text: draft}); err == nil {
+		t.Error("an edit with a draft text was stored")
+	}
+	if got := e.get(th.ID); got.ReplyCount != 0 {
+		t.Errorf("refused drafts counted %d replies", got.ReplyCount)
+	}
+	if posts, _ := e.s.Posts(e.ctx, th.ID, 0, 10); len(posts) != 1 || posts[0].Revision != 1 {
+		t.Errorf("refused drafts changed the thread's posts: %+v", posts)
+	}
 }

@@ -90,7 +90,7 @@ func testCollectUploads(t *testing.T, e *env) {
 		store.put(x.SHA256)
 	}
 	_, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question with a file", SubtopicID: f.sub.ID,
-		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Body: "See the file.", Attachments: []parley.File{posted}})
+		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Text: text("See the file."), Attachments: []parley.File{posted}})
 	must(t, err)
 	e.clock.Advance(parley.UploadGrace - time.Minute)
 	e.uploaded(f.answerer, again, late) // another account sends the same content later
@@ -113,15 +113,15 @@ func testCollectUploads(t *testing.T, e *env) {
 	// A post carrying the removed file is refused by name; the file posted before, though
 	// its upload is a day old, is attached for good and may be posted again.
 	th := e.thread(f, f.asker, f.tagA)
-	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.asker.ID, Body: "The log.", Attachments: []parley.File{posted, kept}})
+	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.asker.ID, Text: text("The log."), Attachments: []parley.File{posted, kept}})
 	if wantCode(t, err, parley.EInvalid); parley.ErrorMessage(err) != parley.ErrorMessage(parley.NotHeld(kept)) {
 		t.Errorf("a reply with a removed file: %v", err)
 	}
-	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.asker.ID, Body: "The log.", Attachments: []parley.File{posted}})
+	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.asker.ID, Text: text("The log."), Attachments: []parley.File{posted}})
 	must(t, err)
 	// A file never recorded is no more held than a collected one.
 	_, _, err = e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question with a ghost", SubtopicID: f.sub.ID,
-		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Body: "See the file.", Attachments: []parley.File{file("ghost.log", "never sent")}})
+		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Text: text("See the file."), Attachments: []parley.File{file("ghost.log", "never sent")}})
 	wantCode(t, err, parley.EInvalid)
 	e.clock.Advance(parley.UploadGrace)
 	if n := e.collect(store); n != 2 || store.has(late.SHA256) || store.has(again.SHA256) || !store.has(posted.SHA256) {
@@ -163,7 +163,7 @@ func testCollectUploadsRace(t *testing.T, e *env) {
 				}
 				store.put(x.SHA256)
 			}
-			_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Body: "A file.", Attachments: []parley.File{x}})
+			_, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.answerer.ID, Text: text("A file."), Attachments: []parley.File{x}})
 			switch {
 			case err == nil:
 				mu.Lock()

@@ -9,6 +9,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/blob"
+	"github.com/parley-forum/parley/storetest"
 	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
 )
@@ -227,7 +228,7 @@ func TestHiddenAcceptedAnswerStaysHidden(t *testing.T) {
 	}
 	for i := 0; i < 55; i++ { // so that a later page shows the summary without the reply itself
 		body := "Still looking, attempt " + itoa(int64(i))
-		if _, err := site.Store.CreateReply(context.Background(), parley.NewReply{ThreadID: th.ID, AuthorID: asker0.ID, Body: body, HTML: "<p>" + body + "</p>"}); err != nil {
+		if _, err := site.Store.CreateReply(context.Background(), parley.NewReply{ThreadID: th.ID, AuthorID: asker0.ID, Text: storetest.Text(body)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
+	"github.com/parley-forum/parley/storetest"
 	"github.com/parley-forum/parley/web"
 )
 
@@ -277,9 +278,9 @@ func newAuthzWorld(t *testing.T, site *testSite) *authzWorld {
 	}
 	for _, st := range []state{asAsked, hiddenReply, deletedThread, lockedThread} {
 		th, op, err := site.Store.CreateThread(ctx, parley.NewThread{Title: "A thread whose rights are tested, " + string(st), SubtopicID: w.sub.ID,
-			TagIDs: []int64{w.network.ID}, AuthorID: w.users["member"].ID, Body: "Question", HTML: "<p>Question</p>"})
+			TagIDs: []int64{w.network.ID}, AuthorID: w.users["member"].ID, Text: storetest.Text("Question")})
 		must(t, err)
-		reply, err := site.Store.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: w.users["other member"].ID, Body: "Answer", HTML: "<p>Answer</p>"})
+		reply, err := site.Store.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: w.users["other member"].ID, Text: storetest.Text("Answer")})
 		must(t, err)
 		tg := target{thread: th, own: reply, reply: reply, restore: func() error { return nil }}
 		switch st {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/storetest"
 	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
 )
@@ -24,7 +25,7 @@ func storeEdits(t *testing.T, site *testSite, bodies ...string) parley.Post {
 	}
 	p := posts[0]
 	for _, b := range bodies {
-		if _, err := site.Store.EditPost(ctx, parley.PostEdit{PostID: p.ID, EditorID: p.Author.ID, Body: b, HTML: "<p>edited</p>"}); err != nil {
+		if _, err := site.Store.EditPost(ctx, parley.PostEdit{PostID: p.ID, EditorID: p.Author.ID, Text: storetest.Text(b)}); err != nil {
 			t.Fatal(err)
 		}
 	}

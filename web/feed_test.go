@@ -19,7 +19,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/demo"
-	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/storetest"
 )
 
 // plainTransport sends requests exactly as written: unlike http.DefaultTransport it neither
@@ -241,7 +241,7 @@ func TestFeedEscaping(t *testing.T) {
 	title := `Why is a < b && c > "d" false? <script>alert('x')</script> ]]> &amp;`
 	body := "Compare `a < b && c` with <b>bold</b> & this:\n\n```go\nif a < b && b > c { fmt.Println(\"]]>\") }\n```\n"
 	th, post, err := site.Store.CreateThread(ctx, parley.NewThread{Title: title, SubtopicID: topic.Subtopics[0].ID,
-		TagIDs: []int64{tag.ID}, AuthorID: 3, Body: body, HTML: markdown.New().Render(body)})
+		TagIDs: []int64{tag.ID}, AuthorID: 3, Text: storetest.Text(body)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +382,6 @@ func TestConditionalGet(t *testing.T) {
 func TestConditionalGetAfterChange(t *testing.T) {
 	site := oldForum(t)
 	ctx := context.Background()
-	md := markdown.New()
 	const replier = 2
 	for _, c := range []struct {
 		name   string
@@ -390,11 +389,11 @@ func TestConditionalGetAfterChange(t *testing.T) {
 	}{
 		{"edit", func(th parley.Thread, first parley.Post) error {
 			body := first.Body + "\n\nUpdate: fixed in the next release."
-			_, err := site.Store.EditPost(ctx, parley.PostEdit{PostID: first.ID, EditorID: first.Author.ID, Body: body, HTML: md.Render(body)})
+			_, err := site.Store.EditPost(ctx, parley.PostEdit{PostID: first.ID, EditorID: first.Author.ID, Text: storetest.Text(body)})
 			return err
 		}},
 		{"reply", func(th parley.Thread, first parley.Post) error {
-			_, err := site.Store.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: replier, Body: "Same here.", HTML: md.Render("Same here.")})
+			_, err := site.Store.CreateReply(ctx, parley.NewReply{ThreadID: th.ID, AuthorID: replier, Text: storetest.Text("Same here.")})
 			return err
 		}},
 	} {

@@ -22,7 +22,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/demo"
-	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/storetest"
 )
 
 // HTML helpers: pages are checked by parsing them, the way a browser or a screen reader
@@ -560,7 +560,6 @@ func TestPagingWhileThreadsArrive(t *testing.T) {
 		t.Fatalf("store lists %d threads, tag counts %d", len(before), tag.ThreadCount)
 	}
 
-	md := markdown.New()
 	for _, srt := range []parley.Sort{parley.SortActivity, parley.SortNewest, parley.SortReplies, parley.SortViews} {
 		t.Run(string(srt), func(t *testing.T) {
 			stop := make(chan struct{})
@@ -577,7 +576,7 @@ func TestPagingWhileThreadsArrive(t *testing.T) {
 					}
 					body := fmt.Sprintf("Thread %d written while a reader pages through the tag.", i)
 					th, _, err := site.Store.CreateThread(ctx, parley.NewThread{Title: fmt.Sprintf("Arriving thread %s %d", srt, i),
-						SubtopicID: topic.Subtopics[0].ID, TagIDs: []int64{tag.ID}, AuthorID: 2, Body: body, HTML: md.Render(body)})
+						SubtopicID: topic.Subtopics[0].ID, TagIDs: []int64{tag.ID}, AuthorID: 2, Text: storetest.Text(body)})
 					if err != nil {
 						writeErr = err
 						close(wrote)

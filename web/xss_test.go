@@ -21,6 +21,7 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/auth"
 	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/storetest"
 	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -157,7 +158,7 @@ func plantXSS(t *testing.T, site *testSite, payloads []xssPayload) *xssFixture {
 		// the store directly, cleaned and rendered as the edit form does.
 		version = strings.ReplaceAll(strings.ToValidUTF8(version, "\uFFFD"), "\x00", "")
 		summary = strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(summary, "\uFFFD"), "\x00", ""))
-		if _, err := site.Store.EditPost(ctx, parley.PostEdit{PostID: f.openers[0].ID, EditorID: f.users[0].ID, Body: version, Summary: summary, HTML: md.Render(version)}); err != nil {
+		if _, err := site.Store.EditPost(ctx, parley.PostEdit{PostID: f.openers[0].ID, EditorID: f.users[0].ID, Text: storetest.Text(version), Summary: summary}); err != nil {
 			t.Fatalf("%s: editing the first question: %v", p.name, err)
 		}
 	}

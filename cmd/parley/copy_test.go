@@ -18,6 +18,7 @@ import (
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/postgres/pgtest"
 	"github.com/parley-forum/parley/sqlite"
+	"github.com/parley-forum/parley/storetest"
 )
 
 // copyFixture is what the SQLite forum of TestCopyCommand holds beside the demo content,
@@ -87,7 +88,7 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	must(err)
 	must(s.RecordUpload(ctx, parley.NewUpload{UserID: mod.ID, SHA256: key, Size: int64(len(content))}, 0))
 	must(files.Put(ctx, key, strings.NewReader(content)))
-	reply, err := s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Body: "The log:", HTML: "<p>The log:</p>",
+	reply, err := s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Text: storetest.Text("The log:"),
 		Attachments: []parley.File{{Name: "crash.log", ContentType: parley.TypeText, Size: int64(len(content)), SHA256: key, Lines: 2}}})
 	must(err)
 	f.attachment = reply.Attachments[0].ID
@@ -162,7 +163,7 @@ func TestCopyCommand(t *testing.T) {
 			same(fmt.Sprint("revisions of post ", id), func(s parley.Store) (any, error) { return s.Revisions(ctx, id) })
 		}
 		// The id sequences were moved past the copied ids.
-		th, _, err := dst.CreateThread(ctx, parley.NewThread{Title: "After the copy", SubtopicID: 1, TagIDs: []int64{1}, AuthorID: 1, Body: "new", HTML: "<p>new</p>"})
+		th, _, err := dst.CreateThread(ctx, parley.NewThread{Title: "After the copy", SubtopicID: 1, TagIDs: []int64{1}, AuthorID: 1, Text: storetest.Text("new")})
 		if err != nil || th.ID != 201 {
 			t.Errorf("a thread made after the copy: id %d, %v; want 201", th.ID, err)
 		}
