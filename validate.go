@@ -139,6 +139,10 @@ func validateTitle(title string) error {
 	return nil
 }
 
+// ValidateBody checks a post's Markdown before it is rendered: not empty, not too long,
+// not nested too deep to render.
+func ValidateBody(body string) error { return validateBody(body) }
+
 func validateBody(body string) error {
 	if strings.TrimSpace(body) == "" {
 		return Invalid("body", "Write something first: the post is empty.")

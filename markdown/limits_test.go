@@ -66,8 +66,7 @@ func TestNestingLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := parley.NewReply{Text: parley.Draft(tt.src)}
-			err := in.Validate()
+			err := parley.ValidateBody(tt.src)
 			if (err != nil) != tt.early {
 				t.Fatalf("body validation: %v, want refused: %v", err, tt.early)
 			}
@@ -121,7 +120,7 @@ func realCode(t testing.TB) string {
 func TestRenderedSizeLimit(t *testing.T) {
 	r := markdown.New()
 	src := swelling(parley.MaxBody)
-	if err := (&parley.NewReply{Text: parley.Draft(src)}).Validate(); err != nil {
+	if err := parley.ValidateBody(src); err != nil {
 		t.Fatalf("the swelling post is refused before rendering: %v", err)
 	}
 	out := r.Render(src)
@@ -146,7 +145,7 @@ func denseCode(lines int) string {
 func BenchmarkRenderWorstAccepted(b *testing.B) {
 	r := markdown.New()
 	src := denseCode(960)
-	if err := (&parley.NewReply{Text: parley.Draft(src)}).Validate(); err != nil {
+	if err := parley.ValidateBody(src); err != nil {
 		b.Fatal(err)
 	}
 	if out := r.Render(src); parley.ValidateHTML(out) != nil || len(out) < parley.MaxRendered*9/10 {

@@ -41,7 +41,7 @@ func testCreateThread(t *testing.T, e *env) {
 	}
 	posts, err := e.s.Posts(e.ctx, th.ID, 0, 10)
 	must(t, err)
-	if len(posts) != 1 || !posts[0].Original || posts[0].HTML != "<p>The question.</p>" || posts[0].Revision != 1 || posts[0].Edited() {
+	if len(posts) != 1 || !posts[0].Original || posts[0].HTML != text("The question.").HTML() || posts[0].Revision != 1 || posts[0].Edited() {
 		t.Errorf("original post %+v", posts)
 	}
 	sub, err := e.s.TopicBySlug(e.ctx, f.topic.Slug)
