@@ -137,7 +137,8 @@ func (r errRow) Scan(...any) error { return r.err }
 // translate turns the store's SQL, written as PostgreSQL takes it, into SQLite's: $n
 // placeholders become ?n, and the literals true and false become 1 and 0, which is what
 // SQLite stores for them, so that a condition such as "pinned = false" matches the partial
-// indexes the schema declares with "pinned = 0". Quoted text and identifiers are kept.
+// indexes the schema declares with "pinned = 0". Quoted text, identifiers and comments are
+// kept.
 func translate(query string) string {
 	var b strings.Builder
 	b.Grow(len(query))
@@ -152,6 +153,14 @@ func translate(query string) string {
 			}
 			b.WriteString(query[i : i+end+2])
 			i += end + 2
+		case c == '-' && strings.HasPrefix(query[i:], "--"):
+			end := strings.IndexByte(query[i:], '\n')
+			if end < 0 {
+				b.WriteString(query[i:])
+				return b.String()
+			}
+			b.WriteString(query[i : i+end+1])
+			i += end + 1
 		case c == '$' && i+1 < len(query) && isDigit(query[i+1]):
 			b.WriteByte('?')
 			i++
