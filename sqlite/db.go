@@ -93,10 +93,18 @@ func (r reader) Exec(ctx context.Context, query string, args ...any) (int64, err
 	return affected(res, err)
 }
 
-// txQuerier runs statements in a write transaction.
+// txQuerier runs statements in a write transaction, or on the write connection outside
+// one (migrating, bulk loading).
 type txQuerier struct {
 	d  *db
-	tx *sql.Tx
+	tx runner
+}
+
+// runner is a *sql.Tx, *sql.Conn or *sql.DB.
+type runner interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 func (t txQuerier) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
