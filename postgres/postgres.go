@@ -182,14 +182,6 @@ func retryable(err error) bool {
 	return c == codeSerializationFailure || c == codeDeadlockDetected
 }
 
-// nullInt is n, or NULL for 0.
-func nullInt(n int64) *int64 {
-	if n == 0 {
-		return nil
-	}
-	return &n
-}
-
 func (s *Store) Collectors() []prometheus.Collector {
 	stat := func(f func(*pgxpool.Stat) float64) func() float64 {
 		return func() float64 { return f(s.pool.Stat()) }

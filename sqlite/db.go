@@ -93,10 +93,18 @@ func (r reader) Exec(ctx context.Context, query string, args ...any) (int64, err
 	return affected(res, err)
 }
 
-// txQuerier runs statements in a write transaction.
+// txQuerier runs statements in a write transaction, or on the write connection outside
+// one (migrating, bulk loading).
 type txQuerier struct {
 	d  *db
-	tx *sql.Tx
+	tx runner
+}
+
+// runner is a *sql.Tx, *sql.Conn or *sql.DB.
+type runner interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 func (t txQuerier) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
@@ -137,7 +145,8 @@ func (r errRow) Scan(...any) error { return r.err }
 // translate turns the store's SQL, written as PostgreSQL takes it, into SQLite's: $n
 // placeholders become ?n, and the literals true and false become 1 and 0, which is what
 // SQLite stores for them, so that a condition such as "pinned = false" matches the partial
-// indexes the schema declares with "pinned = 0". Quoted text and identifiers are kept.
+// indexes the schema declares with "pinned = 0". Quoted text, identifiers and comments are
+// kept.
 func translate(query string) string {
 	var b strings.Builder
 	b.Grow(len(query))
@@ -152,6 +161,14 @@ func translate(query string) string {
 			}
 			b.WriteString(query[i : i+end+2])
 			i += end + 2
+		case c == '-' && strings.HasPrefix(query[i:], "--"):
+			end := strings.IndexByte(query[i:], '\n')
+			if end < 0 {
+				b.WriteString(query[i:])
+				return b.String()
+			}
+			b.WriteString(query[i : i+end+1])
+			i += end + 1
 		case c == '$' && i+1 < len(query) && isDigit(query[i+1]):
 			b.WriteByte('?')
 			i++

@@ -119,15 +119,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.PingContext(ctx)
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }
-
 // query runs a read query through the statement cache.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	stmt, err := s.db.stmt(ctx, query)

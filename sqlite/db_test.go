@@ -1,0 +1,51 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	parley "github.com/parley-forum/parley"
+)
+
+func TestTranslate(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`SELECT 1 FROM t WHERE a = $1 AND b = false AND c = $1`, `SELECT 1 FROM t WHERE a = ?1 AND b = 0 AND c = ?1`},
+		{`SELECT 'true', "false", true_count FROM t`, `SELECT 'true', "false", true_count FROM t`},
+		// A comment is kept whole, so that an apostrophe in it opens no quoted text.
+		{"-- the forum's $1 is true\nSELECT true -- don't\n, 'x'", "-- the forum's $1 is true\nSELECT 1 -- don't\n, 'x'"},
+		{"SELECT a - -1, false -- no newline", "SELECT a - -1, 0 -- no newline"},
+	} {
+		if got := translate(c.in); got != c.want {
+			t.Errorf("translate(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestFailedBulkLoadLeavesNoRelaxedConnection fails a load and checks that the store's
+// next write connection checks foreign keys again: the load's connection, which did not,
+// is not handed back to the pool.
+func TestFailedBulkLoadLeavesNoRelaxedConnection(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "bulk.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w, err := s.Bulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := []parley.ThreadRecord{{Thread: parley.Thread{ID: 1}}, {Thread: parley.Thread{ID: 1}}}
+	err = w.Threads(ctx, twice)
+	if err == nil {
+		err = w.Close(ctx)
+	}
+	if err == nil {
+		t.Fatal("a load writing thread 1 twice succeeded")
+	}
+	var on bool
+	if err := s.write.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on); err != nil || !on {
+		t.Errorf("foreign keys on the write connection after a failed load: %v, %v; want on", on, err)
+	}
+}

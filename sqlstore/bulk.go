@@ -1,0 +1,246 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// BulkSink is how a database takes a bulk load: the rows, in whatever way it writes many
+// rows fastest, and the preparing and finishing that only it knows (indexes to drop and
+// build again, settings to relax and restore). Its Querier runs the load's own statements,
+// in PostgreSQL's form, where the rows go.
+type BulkSink interface {
+	Querier
+	// Start readies the empty database for the load, once it is known to be empty.
+	Start(ctx context.Context) error
+	// Write writes the rows of each table, in the order given.
+	Write(ctx context.Context, tables []TableRows) error
+	// Finish makes the loaded database ready to serve, after the list entries are derived.
+	Finish(ctx context.Context) error
+	// Abandon hands back what the load holds, and undoes the load if it did not finish
+	// and the database can.
+	Abandon()
+}
+
+// TableRows are rows for a table's columns.
+type TableRows struct {
+	Table   string
+	Columns []string
+	Rows    [][]any
+}
+
+// bulkWriter is a parley.BulkWriter: it turns records into rows, once for every database,
+// and hands them to a sink.
+type bulkWriter struct {
+	s    *Store
+	sink BulkSink
+
+	// Batches of threads are written by one goroutine while the caller generates the
+	// next, so that on two cores generating and writing overlap.
+	batches chan []parley.ThreadRecord
+	failed  chan error // receives the writer goroutine's result when it stops
+}
+
+// BulkLoad returns a writer that loads a whole forum into this store through sink, or
+// refuses with EConflict when the store holds threads already. A sink that must keep two
+// loads from both finding the store empty locks the threads table before.
+func (s *Store) BulkLoad(ctx context.Context, sink BulkSink) (parley.BulkWriter, error) {
+	w := &bulkWriter{s: s, sink: sink}
+	if err := w.start(ctx); err != nil {
+		sink.Abandon()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *bulkWriter) start(ctx context.Context) error {
+	found, err := exists(ctx, w.sink, `SELECT 1 FROM threads LIMIT 1`)
+	if err != nil {
+		return err
+	}
+	if found {
+		return parley.Errorf(parley.EConflict, "The database holds threads already; bulk loading needs an empty one.")
+	}
+	// Pins wait here, by list key, until the list entries exist at Close.
+	if _, err := w.sink.Exec(ctx, `CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
+		PRIMARY KEY (scope, thread_id))`); err != nil {
+		return fmt.Errorf("create bulk_pins: %w", err)
+	}
+	return w.sink.Start(ctx)
+}
+
+// Topics writes topics and their subtopics.
+func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
+	defer w.s.ForgetCaches()
+	ts := TableRows{Table: "topics", Columns: []string{"id", "slug", "name", "description", "position"}}
+	subs := TableRows{Table: "subtopics", Columns: []string{"id", "topic_id", "slug", "name", "description", "position", "thread_count"}}
+	for _, t := range topics {
+		ts.Rows = append(ts.Rows, []any{t.ID, t.Slug, t.Name, t.Description, t.Position})
+		for _, s := range t.Subtopics {
+			subs.Rows = append(subs.Rows, []any{s.ID, t.ID, s.Slug, s.Name, s.Description, s.Position, s.ThreadCount})
+		}
+	}
+	return w.sink.Write(ctx, []TableRows{ts, subs})
+}
+
+// Tags writes tags.
+func (w *bulkWriter) Tags(ctx context.Context, tags []parley.Tag) error {
+	defer w.s.ForgetCaches()
+	rows := TableRows{Table: "tags", Columns: []string{"id", "slug", "name", "description", "thread_count"}}
+	for _, t := range tags {
+		rows.Rows = append(rows.Rows, []any{t.ID, t.Slug, t.Name, t.Description, t.ThreadCount})
+	}
+	return w.sink.Write(ctx, []TableRows{rows})
+}
+
+// Users writes users.
+func (w *bulkWriter) Users(ctx context.Context, users []parley.User) error {
+	rows := TableRows{Table: "users", Columns: []string{"id", "handle", "display_name", "role", "badge", "signature",
+		"signature_html", "created_at", "thread_count", "post_count"}}
+	for _, u := range users {
+		rows.Rows = append(rows.Rows, []any{u.ID, u.Handle, u.DisplayName, string(u.Role), u.Badge, u.Signature,
+			u.SignatureHTML, parley.Millis(u.CreatedAt), u.ThreadCount, u.PostCount})
+	}
+	return w.sink.Write(ctx, []TableRows{rows})
+}
+
+// Threads queues a batch of threads with their posts, revisions and boosts for writing.
+// It may return before the batch is written, so it keeps the slice; an error writing it is
+// returned by a later call or by Close.
+func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord) error {
+	if w.batches == nil {
+		w.batches, w.failed = make(chan []parley.ThreadRecord, 2), make(chan error, 1)
+		go w.writeBatches(ctx)
+	}
+	select {
+	case w.batches <- threads:
+		return nil
+	case err := <-w.failed:
+		w.batches = nil
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// writeBatches writes queued batches until the queue closes or a write fails.
+func (w *bulkWriter) writeBatches(ctx context.Context) {
+	for batch := range w.batches {
+		if err := w.sink.Write(ctx, threadRows(batch)); err != nil {
+			w.failed <- err
+			for range w.batches { // let a blocked sender go
+			}
+			return
+		}
+	}
+	w.failed <- nil
+}
+
+// threadTables are the tables a batch of threads fills, in the order they are written, with
+// their columns. Attachments come after the posts they belong to, whose foreign key they
+// keep during the load (they are few).
+var threadTables = []TableRows{
+	{Table: "threads", Columns: []string{"id", "title", "subtopic_id", "topic_id", "author_id", "tag_ids", "created_at",
+		"last_activity_at", "reply_count", "boost_count", "view_count", "pinned", "locked", "accepted_post_id", "staff_replied"}},
+	{Table: "thread_tags", Columns: []string{"thread_id", "tag_id"}},
+	{Table: "bulk_pins", Columns: []string{"scope", "thread_id"}},
+	{Table: "posts", Columns: []string{"id", "thread_id", "author_id", "original", "body", "html", "created_at", "revision",
+		"editor_id", "edited_at", "edit_summary", "boost_count", "staff_recommended"}},
+	{Table: "revisions", Columns: []string{"post_id", "number", "body", "editor_id", "created_at", "summary"}},
+	{Table: "boosts", Columns: []string{"post_id", "user_id", "created_at"}},
+	// An attachment's id comes from its sequence, as an upload's does.
+	{Table: "attachments", Columns: []string{"post_id", "name", "content_type", "size", "sha256", "width", "height",
+		"lines", "created_at"}},
+}
+
+// The indexes of threadTables, for threadRows.
+const (
+	threadsRows = iota
+	threadTagsRows
+	pinsRows
+	postsRows
+	revisionsRows
+	boostsRows
+	attachmentsRows
+)
+
+// threadRows turns a batch of threads into rows for threadTables.
+func threadRows(threads []parley.ThreadRecord) []TableRows {
+	out := make([]TableRows, len(threadTables))
+	copy(out, threadTables)
+	add := func(table int, row ...any) { out[table].Rows = append(out[table].Rows, row) }
+	for i := range threads {
+		r := &threads[i]
+		t := &r.Thread
+		add(threadsRows, t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, JoinIDs(r.TagIDs), parley.Millis(t.CreatedAt),
+			parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.ViewCount, t.Pinned, t.Locked,
+			nullID(t.AcceptedPostID), t.StaffReplied)
+		for _, id := range r.TagIDs {
+			add(threadTagsRows, t.ID, id)
+		}
+		for _, sc := range r.PinnedIn {
+			add(pinsRows, sc.Key(), t.ID)
+		}
+		for j := range r.Posts {
+			pr := &r.Posts[j]
+			p := &pr.Post
+			var edited *int64
+			if !p.EditedAt.IsZero() {
+				edited = nullID(parley.Millis(p.EditedAt))
+			}
+			add(postsRows, p.ID, p.ThreadID, p.Author.ID, p.Original, p.Body, p.HTML, parley.Millis(p.CreatedAt), p.Revision,
+				nullID(pr.EditorID), edited, pr.EditorSummary, p.BoostCount, p.StaffRecommended)
+			for _, rev := range pr.Revisions {
+				add(revisionsRows, p.ID, rev.Number, rev.Body, rev.Editor.ID, parley.Millis(rev.CreatedAt), rev.Summary)
+			}
+			for _, u := range pr.Boosters {
+				add(boostsRows, p.ID, u, parley.Millis(p.CreatedAt))
+			}
+			for _, f := range pr.Attachments {
+				add(attachmentsRows, p.ID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines,
+					parley.Millis(p.CreatedAt))
+			}
+		}
+	}
+	return out
+}
+
+// listingsFromThreads derives every list entry from the threads and their tags, in key
+// order so that the table and its primary key are written by appending, then marks the
+// pins. The scope keys are parley.Scope.Key's: the kind above bit 40, the id below.
+var listingsFromThreads = []string{
+	listings(parley.ScopeAll, "0", "threads t", "t.id"),
+	listings(parley.ScopeTopic, "t.topic_id", "threads t", "t.topic_id, t.id"),
+	listings(parley.ScopeSubtopic, "t.subtopic_id", "threads t", "t.subtopic_id, t.id"),
+	listings(parley.ScopeTag, "tt.tag_id", "thread_tags tt JOIN threads t ON t.id = tt.thread_id", "tt.tag_id, t.id"),
+	`UPDATE thread_listings SET pinned = true WHERE (scope, thread_id) IN (SELECT scope, thread_id FROM bulk_pins)`,
+	`DROP TABLE bulk_pins`,
+}
+
+// listings returns the statement that makes the entries of the lists of one kind, whose id
+// is the expression id, for the threads the from clause names t.
+func listings(kind parley.ScopeKind, id, from, order string) string {
+	return fmt.Sprintf(`INSERT INTO thread_listings SELECT %d | %s, t.id, t.created_at, t.last_activity_at, t.reply_count,
+		t.boost_count, t.view_count, t.accepted_post_id IS NOT NULL, t.staff_replied, false FROM %s ORDER BY %s`,
+		parley.Scope{Kind: kind}.Key(), id, from, order)
+}
+
+// Close waits for the queued batches, derives the list entries and lets the sink finish.
+func (w *bulkWriter) Close(ctx context.Context) error {
+	defer w.s.ForgetCaches()
+	defer w.sink.Abandon() // after Finish, it only hands back the connection
+	if w.batches != nil {
+		close(w.batches)
+		if err := <-w.failed; err != nil {
+			return err
+		}
+	}
+	for _, q := range listingsFromThreads {
+		if _, err := w.sink.Exec(ctx, q); err != nil {
+			return fmt.Errorf("finish bulk load: %s: %w", q, err)
+		}
+	}
+	return w.sink.Finish(ctx)
+}
