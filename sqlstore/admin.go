@@ -43,7 +43,6 @@ func (s *Store) UpdateTopic(ctx context.Context, id int64, in parley.NewTopic, a
 	if err := parley.ValidateName(in.Slug, in.Name); err != nil {
 		return parley.Topic{}, err
 	}
-	defer s.forgetTopics()
 	err := s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
 		return s.renamed(ctx, tx, "topic", id, parley.LogTopicUpdated, `UPDATE topics SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5`,
 			in.Slug, in.Name, in.Description, in.Position, id)
@@ -60,7 +59,6 @@ func (s *Store) UpdateSubtopic(ctx context.Context, id int64, in parley.NewSubto
 	if err := parley.ValidateName(in.Slug, in.Name); err != nil {
 		return parley.Subtopic{}, err
 	}
-	defer s.forgetTopics()
 	var topicID int64
 	err := s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
 		var err error
@@ -84,7 +82,6 @@ func (s *Store) UpdateTag(ctx context.Context, id int64, in parley.NewTag, a par
 	if err := parley.ValidateName(in.Slug, in.Name); err != nil {
 		return parley.Tag{}, err
 	}
-	defer s.forgetTags()
 	err := s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
 		return s.renamed(ctx, tx, "tag", id, parley.LogTagUpdated, `UPDATE tags SET slug = $1, name = $2, description = $3 WHERE id = $4`,
 			in.Slug, in.Name, in.Description, id)

@@ -73,7 +73,6 @@ func (w *bulkWriter) start(ctx context.Context) error {
 
 // Topics writes topics and their subtopics.
 func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
-	defer w.s.ForgetCaches()
 	ts := TableRows{Table: "topics", Columns: []string{"id", "slug", "name", "description", "position"}}
 	subs := TableRows{Table: "subtopics", Columns: []string{"id", "topic_id", "slug", "name", "description", "position", "thread_count"}}
 	for _, t := range topics {
@@ -87,7 +86,6 @@ func (w *bulkWriter) Topics(ctx context.Context, topics []parley.Topic) error {
 
 // Tags writes tags.
 func (w *bulkWriter) Tags(ctx context.Context, tags []parley.Tag) error {
-	defer w.s.ForgetCaches()
 	rows := TableRows{Table: "tags", Columns: []string{"id", "slug", "name", "description", "thread_count"}}
 	for _, t := range tags {
 		rows.Rows = append(rows.Rows, []any{t.ID, t.Slug, t.Name, t.Description, t.ThreadCount})
@@ -229,8 +227,8 @@ func listings(kind parley.ScopeKind, id, from, order string) string {
 
 // Close waits for the queued batches, derives the list entries and lets the sink finish.
 func (w *bulkWriter) Close(ctx context.Context) error {
-	defer w.s.ForgetCaches()
-	defer w.sink.Abandon() // after Finish, it only hands back the connection
+	defer w.s.forgetCaches() // what was read during the load
+	defer w.sink.Abandon()   // after Finish, it only hands back the connection
 	if w.batches != nil {
 		close(w.batches)
 		if err := <-w.failed; err != nil {

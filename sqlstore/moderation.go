@@ -102,7 +102,6 @@ func scopeName(ctx context.Context, q Querier, sc parley.Scope) (string, error) 
 
 // MoveThread moves a thread to another subtopic. Its list entries follow it, pins too.
 func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a parley.Audit) error {
-	defer s.forgetTopics() // subtopic thread counts change
 	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
 		t, err := s.loadLiveThread(ctx, tx, threadID)
 		if err != nil || t.subtopicID == subtopicID {
@@ -255,7 +254,6 @@ func (s *Store) tagNames(ctx context.Context, tx *Tx, ids []int64) (string, erro
 // SetThreadDeleted deletes or restores a thread. Deleting parks its list entries and takes
 // it and its posts out of every count; restoring reverses both exactly.
 func (s *Store) SetThreadDeleted(ctx context.Context, threadID int64, deleted bool, a parley.Audit) error {
-	defer s.forgetTopics() // subtopic thread counts change
 	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
 		t, err := s.loadThread(ctx, tx, threadID)
 		if err != nil || t.deleted == deleted {

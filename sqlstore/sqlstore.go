@@ -103,7 +103,7 @@ func (s *Store) tell(ctx context.Context, changes []events.Event) {
 		return
 	}
 	if slices.ContainsFunc(changes, func(e events.Event) bool { return e.Kind != events.ViewsCounted }) {
-		s.ForgetCaches()
+		s.forgetCaches()
 	}
 	s.listenersMu.RLock()
 	defer s.listenersMu.RUnlock()
@@ -141,8 +141,8 @@ func pick[T any](cond bool, yes, no T) T {
 	return no
 }
 
-// ForgetCaches drops the cached structure and tag names, for writes made beside the store.
-func (s *Store) ForgetCaches() {
+// forgetCaches drops the cached structure and tag names.
+func (s *Store) forgetCaches() {
 	s.forgetTopics()
 	s.forgetTags()
 }

@@ -37,7 +37,6 @@ func (s *Store) CreateTag(ctx context.Context, in parley.NewTag) (parley.Tag, er
 		return parley.Tag{}, err
 	}
 	t := parley.Tag{Slug: in.Slug, Name: in.Name, Description: in.Description}
-	defer s.forgetTags()
 	err := s.inTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO tags (slug, name, description) VALUES ($1, $2, $3) RETURNING id`,
 			in.Slug, in.Name, in.Description).Scan(&t.ID)

@@ -165,7 +165,6 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 		}
 		return addThreadEntries(ctx, tx, threadID, topicID, in)
 	})
-	s.forgetTopics() // a subtopic's thread count changed
 	if err != nil {
 		return parley.Thread{}, parley.Post{}, err
 	}

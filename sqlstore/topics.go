@@ -74,7 +74,6 @@ func (s *Store) CreateTopic(ctx context.Context, in parley.NewTopic) (parley.Top
 		return parley.Topic{}, err
 	}
 	t := parley.Topic{Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
-	defer s.forgetTopics()
 	err := s.inTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO topics (slug, name, description, position) VALUES ($1, $2, $3, $4) RETURNING id`,
 			in.Slug, in.Name, in.Description, in.Position).Scan(&t.ID)
@@ -96,7 +95,6 @@ func (s *Store) CreateSubtopic(ctx context.Context, in parley.NewSubtopic) (parl
 		return parley.Subtopic{}, err
 	}
 	sub := parley.Subtopic{TopicID: in.TopicID, Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
-	defer s.forgetTopics()
 	err := s.inTx(ctx, func(tx *Tx) error {
 		if err := mustExist(ctx, tx, parley.NotFound("There is no topic %d.", in.TopicID), `SELECT 1 FROM topics WHERE id = $1`, in.TopicID); err != nil {
 			return err
