@@ -51,9 +51,9 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0007_lower_indexes" })
+	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0007_shared_indexes" })
 	if i < 0 {
-		t.Fatal("no migration 0007_lower_indexes")
+		t.Fatal("no migration 0007_shared_indexes")
 	}
 	before := all[:i]
 	if err := migrateTo(ctx, db, before); err != nil {
@@ -67,8 +67,8 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 		t.Fatalf("upgrading: %v", err)
 	}
 	for _, c := range []struct{ where, index string }{
-		{"lower(handle) = lower(?)", "users_handle_lower"},
-		{"lower(email) = lower(?)", "users_email_lower"},
+		{"lower(handle) = lower(?)", "users_handle"},
+		{"lower(email) = lower(?)", "users_email"},
 	} {
 		var plan strings.Builder
 		rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT id FROM users WHERE `+c.where, "ANA")
