@@ -111,11 +111,7 @@ func (p *Posting) question(ctx context.Context, a Actor, q Question, preview boo
 	if err := problems.err(); err != nil {
 		return in, err
 	}
-	then := "post again"
-	if preview {
-		then = "preview again"
-	}
-	in.Text, err = p.write(ctx, a, now, preview, then, in.Text)
+	in.Text, err = p.write(ctx, a, now, preview, "post again", in.Text)
 	return in, err
 }
 
@@ -151,12 +147,8 @@ func (p *Posting) reply(ctx context.Context, a Actor, d ReplyDraft, preview bool
 	if err := replyProblems(in, d.RefusedFiles).err(); err != nil {
 		return in, err
 	}
-	then := "send your reply again"
-	if preview {
-		then = "preview again"
-	}
 	var err error
-	in.Text, err = p.write(ctx, a, now, preview, then, in.Text)
+	in.Text, err = p.write(ctx, a, now, preview, "send your reply again", in.Text)
 	return in, err
 }
 
@@ -212,12 +204,8 @@ func (p *Posting) edit(ctx context.Context, a Actor, d EditDraft, preview bool) 
 	if err := editProblems(in).err(); err != nil {
 		return in, err
 	}
-	then := "save your edit again"
-	if preview {
-		then = "preview again"
-	}
 	var err error
-	in.Text, err = p.write(ctx, a, now, preview, then, in.Text)
+	in.Text, err = p.write(ctx, a, now, preview, "save your edit again", in.Text)
 	return in, err
 }
 
@@ -247,8 +235,11 @@ func (p *Posting) editTarget(ctx context.Context, a Actor, now time.Time, postID
 }
 
 // write is the steps every use case shares once its input is valid: the pace, then the
-// rendering. then completes "Wait a minute, then …".
+// rendering. then completes "Wait a minute, then …" for a post; a preview is asked again.
 func (p *Posting) write(ctx context.Context, a Actor, now time.Time, preview bool, then string, t Text) (Text, error) {
+	if preview {
+		then = "preview again"
+	}
 	if err := p.pace(ctx, a, preview, then); err != nil {
 		return Text{}, err
 	}

@@ -50,7 +50,7 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 	if q.After != nil {
 		key, id = q.After.Key, q.After.ID
 	}
-	threads, err := s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
+	threads, err := s.QueryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
 		FROM thread_listings l`+s.d.IndexedBy(ix.index)+`
 		JOIN threads t ON t.id = l.thread_id
 		JOIN users u ON u.id = t.author_id
@@ -72,7 +72,7 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 
 // PinnedThreads returns the threads pinned in a list, most recently active first.
 func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Thread, error) {
-	return s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
+	return s.QueryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
 		FROM thread_listings l`+s.d.IndexedBy("listings_pinned")+`
 		JOIN threads t ON t.id = l.thread_id
 		JOIN users u ON u.id = t.author_id
@@ -82,7 +82,7 @@ func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Th
 
 // Thread returns one thread, deleted or not.
 func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
-	threads, err := s.queryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "t")+`
+	threads, err := s.QueryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "t")+`
 		FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`, id)
 	if err != nil {
 		return parley.Thread{}, err
@@ -98,10 +98,6 @@ func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
 // connections at once, and enough concurrent requests doing that would exhaust the pool
 // and wait on each other.
 func (s *Store) QueryThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, error) {
-	return s.queryThreads(ctx, query, args...)
-}
-
-func (s *Store) queryThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, error) {
 	type row struct {
 		t      parley.Thread
 		tagIDs string
