@@ -96,13 +96,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// tell forgets what the store keeps in memory and passes changes to the listeners, so
-// that every cache forgets through this one path.
+// tell forgets what the store keeps in memory when the changes touch it, and passes
+// them to the listeners: every cache forgets through this one path.
 func (s *Store) tell(ctx context.Context, changes []events.Event) {
 	if len(changes) == 0 {
 		return
 	}
-	if slices.ContainsFunc(changes, func(e events.Event) bool { return e.Kind != events.ViewsCounted }) {
+	if slices.ContainsFunc(changes, changesStructure) {
 		s.forgetCaches()
 	}
 	s.listenersMu.RLock()
@@ -139,6 +139,14 @@ func pick[T any](cond bool, yes, no T) T {
 		return yes
 	}
 	return no
+}
+
+// changesStructure reports whether e may change what forgetCaches drops: a new thread
+// counts in its subtopic, and moves, deletions and renames announce a forum change. A
+// reply or a boost changes neither, so that writes on a busy forum do not make every page
+// read the structure again.
+func changesStructure(e events.Event) bool {
+	return e.Kind == events.ForumChanged || e.Kind == events.ThreadAdded
 }
 
 // forgetCaches drops the cached structure and tag names.
