@@ -32,7 +32,7 @@ func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.BulkLoad(ctx, &bulkSink{txQuerier: txQuerier{s.db, conn}, conn: conn})
+	return s.BulkLoad(ctx, &bulkSink{txQuerier: txQuerier{conn}, conn: conn})
 }
 
 func (b *bulkSink) Start(ctx context.Context) error {

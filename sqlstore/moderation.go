@@ -81,7 +81,7 @@ func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope,
 			return nil, err
 		}
 		if _, err = tx.Exec(ctx, `UPDATE threads SET pinned = EXISTS (
-			SELECT 1 FROM thread_listings WHERE thread_id = $1 AND pinned = true) WHERE id = $1`, threadID); err != nil {
+			SELECT 1 FROM thread_listings WHERE thread_id = $1 AND pinned) WHERE id = $1`, threadID); err != nil {
 			return nil, err
 		}
 		tx.ThreadChanged(threadID)

@@ -76,7 +76,7 @@ func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Th
 		FROM thread_listings l`+s.d.IndexedBy("listings_pinned")+`
 		JOIN threads t ON t.id = l.thread_id
 		JOIN users u ON u.id = t.author_id
-		WHERE l.scope = $1 AND l.pinned = true
+		WHERE l.scope = $1 AND l.pinned
 		ORDER BY l.last_activity_at DESC LIMIT 20`, sc.Key())
 }
 
