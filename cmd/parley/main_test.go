@@ -365,8 +365,9 @@ func getStatus(t *testing.T, url, authorization string) (int, string) {
 	return res.StatusCode, string(body)
 }
 
-// TestMetricsServedApart: with --metrics-addr the figures are served there, counting the
-// site's requests, and not on the site's address, where health and readiness stay open.
+// TestMetricsServedApart: with --metrics-addr the figures and the profiler are served
+// there, counting the site's requests, and not on the site's address, where health and
+// readiness stay open.
 func TestMetricsServedApart(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, env(), "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--metrics-addr", "127.0.0.1:0")
@@ -386,7 +387,15 @@ func TestMetricsServedApart(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, `parley_http_requests_total{code="200",method="GET",route="GET /healthz"}`) {
 		t.Errorf("GET %s: %d, want 200 with the site's requests counted:\n%.2000s", m[1], status, body)
 	}
-	if status, _ := getStatus(t, strings.TrimSuffix(m[1], "/metrics")+"/threads", ""); status != http.StatusNotFound {
+	// The profiler is for operators too: there, and not on the site's address.
+	operators := strings.TrimSuffix(m[1], "/metrics")
+	if status, body := getStatus(t, operators+"/debug/pprof/cmdline", ""); status != http.StatusOK || body == "" {
+		t.Errorf("GET /debug/pprof/cmdline on the metrics address: %d %q, want 200 and the process's command line", status, body)
+	}
+	if status, _ := getStatus(t, srv.URL+"/debug/pprof/cmdline", ""); status != http.StatusNotFound {
+		t.Errorf("GET /debug/pprof/cmdline on the site's address: %d, want 404", status)
+	}
+	if status, _ := getStatus(t, operators+"/threads", ""); status != http.StatusNotFound {
 		t.Errorf("the metrics address serves the site's pages: %d, want 404", status)
 	}
 	if err := srv.shutdown(t); err != nil {
