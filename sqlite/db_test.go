@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -33,5 +34,22 @@ func TestFailedBulkLoadLeavesNoRelaxedConnection(t *testing.T) {
 	var on bool
 	if err := s.write.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on); err != nil || !on {
 		t.Errorf("foreign keys on the write connection after a failed load: %v, %v; want on", on, err)
+	}
+}
+
+// TestReadersMapTheFile: read connections map the database file, the setting the thread
+// page's speed rests on, so that a change to the connection string cannot drop it unseen.
+func TestReadersMapTheFile(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "parley.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for name, pool := range map[string]*sql.DB{"read": s.read, "write": s.write} {
+		var size int64
+		if err := pool.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&size); err != nil || size < 1<<30 {
+			t.Errorf("PRAGMA mmap_size on the %s pool: %d, %v; want at least 1 GB", name, size, err)
+		}
 	}
 }

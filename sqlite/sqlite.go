@@ -84,6 +84,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 //   - foreign_keys: the schema's references are checked.
 //   - cache_size: 16 MB of pages per connection keeps the hot index pages in memory while the
 //     whole process stays well under its memory budget.
+//   - mmap_size: connections read pages straight from the mapped file (up to 2 GB, SQLite's
+//     ceiling) instead of copying each into their own cache with a read call: a random
+//     thread page cost a quarter less CPU with it (BenchmarkThreadPage in web). Pages are
+//     shared with the operating system's cache, so memory is not spent twice.
 //   - _txlock=immediate on the writer: a write transaction takes the lock at BEGIN, so it
 //     cannot fail half-way on a lock upgrade.
 //   - query_only on readers: a read connection can never write by mistake.
@@ -95,6 +99,7 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "cache_size(-16000)")
 	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "mmap_size(2147418112)")
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
 	} else {
