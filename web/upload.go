@@ -262,9 +262,9 @@ func (s *Server) keptFile(ctx context.Context, value string) (parley.File, error
 }
 
 // storeFile inspects a sent file and, when the forum takes it, stores its content. Each
-// file stored counts against the sender's upload rate and daily budget, and is recorded
-// before it is stored (see parley.UploadStore), so that it is collected if no post comes
-// to carry it.
+// file stored counts against the sender's upload rate, daily budget and storage quota, and
+// is recorded before it is stored (see parley.UploadStore), so that it is collected if no
+// post comes to carry it. A file refused by the budget or the quota is not stored at all.
 func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parley.File, error) {
 	f, err := attachment.Inspect(sent.name, sent.tmp)
 	if err != nil {
@@ -273,10 +273,14 @@ func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parl
 	if !s.allow(ctx, s.limits.upload, strconv.FormatInt(me.User.ID, 10)) {
 		return f, parley.Invalid("attachments", "%s was not taken: you are sending files faster than the forum allows. Wait a minute, then choose it again.", f.Name)
 	}
-	err = s.store.RecordUpload(ctx, parley.NewUpload{UserID: me.User.ID, SHA256: f.SHA256, Size: f.Size}, s.cfg.MaxUploadBytesPerDay)
-	if parley.ErrorCode(err) == parley.ETooMany {
+	limits := parley.UploadLimits{Budget: s.cfg.MaxUploadBytesPerDay, Quota: s.cfg.MaxAccountStorage}
+	err = s.store.RecordUpload(ctx, parley.NewUpload{UserID: me.User.ID, SHA256: f.SHA256, Size: f.Size}, limits)
+	switch parley.ErrorCode(err) {
+	case parley.ETooMany:
 		return f, parley.Invalid("attachments", "%s was not taken: an account may send %s of files in 24 hours, and this file would take yours past that. Files already taken stay; send this one later.",
 			f.Name, parley.SpellSize(s.cfg.MaxUploadBytesPerDay))
+	case parley.EForbidden: // over the quota: the message says how much the account holds
+		return f, parley.Invalid("attachments", "%s was not taken. %s", f.Name, parley.ErrorMessage(err))
 	}
 	if err != nil {
 		return f, err
