@@ -21,6 +21,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/parley-forum/parley/postgres"
+	"github.com/parley-forum/parley/progress"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -251,7 +252,7 @@ func (c *copier) load(ctx context.Context) (*Report, error) {
 		}
 		counts[t], total = n, total+n
 	}
-	bar := newBar(c.opts.Progress, total)
+	bar := progress.New(c.opts.Progress, total, "", "rows")
 	defer bar.Finish()
 	report := &Report{}
 	c.sums = map[string]*digest{}
@@ -417,25 +418,4 @@ func (c *copier) verify(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// newBar is a progress bar over rows; with no writer it shows nothing.
-func newBar(w io.Writer, total int64) *progressbar.ProgressBar {
-	if w == nil {
-		w = io.Discard
-	}
-	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("rows"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionClearOnFinish(),
-	)
-	// Counting nought starts the bar's rate window now: left to the first rows counted, the
-	// window would start then and hold those rows too, showing a first rate far too high.
-	bar.Add(0)
-	return bar
 }

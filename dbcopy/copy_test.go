@@ -1,6 +1,7 @@
 package dbcopy
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -13,11 +14,12 @@ import (
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
 	"github.com/parley-forum/parley/postgres/pgtest"
+	"github.com/parley-forum/parley/progress/progresstest"
 	"github.com/parley-forum/parley/sqlite"
 )
 
 // cmd/parley's TestCopyCommand copies a forum with rows in every table and compares what
-// the two stores read and render; these tests cover what goes wrong.
+// the two stores read and render; these tests cover what goes wrong, and the progress bar.
 
 // mustSQLiteForum builds a small demo forum in a new SQLite file and returns its path.
 func mustSQLiteForum(tb testing.TB) string {
@@ -260,6 +262,17 @@ func TestCopyPostgresToPostgres(t *testing.T) {
 	if _, err := Copy(t.Context(), mid, mid, Options{Replace: true}); err == nil {
 		t.Error("a copy onto its own source was not refused")
 	}
+}
+
+// TestCopyProgressBar copies a forum with the progress bar drawn into a buffer and reads
+// what it drew: the bar over rows starts at nought, shows no rate beyond what a copy can
+// do, and is erased when the rows are in, before the copy goes on to build the indexes.
+func TestCopyProgressBar(t *testing.T) {
+	t.Parallel()
+	from, to := mustSQLiteForum(t), pgtest.MustURL(t)
+	var out bytes.Buffer
+	mustCopy(t, from, to, Options{Progress: &out})
+	progresstest.Check(t, out.String(), "rows", 10_000_000)
 }
 
 func TestChecksum(t *testing.T) {

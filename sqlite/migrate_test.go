@@ -38,27 +38,34 @@ func TestMigrationsArrivingOutOfOrder(t *testing.T) {
 	}
 }
 
-// TestLowerIndexesUpgradeInPlace brings a database with users up to the indexes on
-// lower(handle) and lower(email), and checks that lookups in any case read them.
-func TestLowerIndexesUpgradeInPlace(t *testing.T) {
-	ctx := context.Background()
+// mustMigrateBefore opens a new database migrated up to, and not including, the migration
+// named, and returns it with every migration, for a test to fill it and then upgrade it.
+func mustMigrateBefore(t *testing.T, name string) (*sql.DB, []schema.Migration) {
+	t.Helper()
 	db, err := sql.Open("sqlite", dsn(filepath.Join(t.TempDir(), "m.db"), false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	all, err := Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0007_shared_indexes" })
+	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == name })
 	if i < 0 {
-		t.Fatal("no migration 0007_shared_indexes")
+		t.Fatalf("no migration %s", name)
 	}
-	before := all[:i]
-	if err := migrateTo(ctx, db, before); err != nil {
+	if err := migrateTo(context.Background(), db, all[:i]); err != nil {
 		t.Fatal(err)
 	}
+	return db, all
+}
+
+// TestLowerIndexesUpgradeInPlace brings a database with users up to the indexes on
+// lower(handle) and lower(email), and checks that lookups in any case read them.
+func TestLowerIndexesUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	db, all := mustMigrateBefore(t, "0007_shared_indexes")
 	if _, err := db.ExecContext(ctx, `INSERT INTO users (handle, display_name, email, created_at)
 		VALUES ('Ana', 'Ana', 'Ana@Example.com', 1), ('bo', 'Bo', NULL, 1), ('cy', 'Cy', NULL, 1)`); err != nil {
 		t.Fatal(err)
@@ -90,5 +97,35 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 	}
 	if _, err := db.ExecContext(ctx, `INSERT INTO users (handle, display_name, created_at) VALUES ('ANA', 'Other', 1)`); err == nil {
 		t.Error("a handle differing only in case was stored")
+	}
+}
+
+// TestAttachmentAuthorsUpgradeInPlace brings a database with files attached to posts of two
+// authors up to attachments.author_id: every attachment names its post's author.
+func TestAttachmentAuthorsUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	db, all := mustMigrateBefore(t, "0009_attachments_by_author")
+	if _, err := db.ExecContext(ctx, `
+		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1), (2, 'bo', 'Bo', 1);
+		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
+			VALUES (1, 'A crash', 1, 1, 1, '', 1, 2);
+		INSERT INTO posts (id, thread_id, author_id, original, body, html, created_at)
+			VALUES (1, 1, 1, 1, 'q', '<p>q</p>', 1), (2, 1, 2, 0, 'a', '<p>a</p>', 2);
+		INSERT INTO attachments (post_id, name, content_type, size, sha256, created_at)
+			VALUES (1, 'a.log', 'text/plain', 3, 'aa', 1), (2, 'b.log', 'text/plain', 4, 'bb', 2), (2, 'c.log', 'text/plain', 5, 'cc', 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, db, all); err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	var got string
+	if err := db.QueryRowContext(ctx, `SELECT group_concat(name || '=' || coalesce(author_id, 0), ' ') FROM
+		(SELECT name, author_id FROM attachments ORDER BY id)`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "a.log=1 b.log=2 c.log=2" {
+		t.Errorf("attachments after the upgrade name their authors as %q, want a.log=1 b.log=2 c.log=2", got)
 	}
 }

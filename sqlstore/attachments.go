@@ -22,14 +22,15 @@ func (s *Store) Attachment(ctx context.Context, id int64) (parley.Attachment, er
 	return a, notFound(err, "There is no attachment %d.", id)
 }
 
-// insertAttachments records a new post's files, in order, once each is found held.
-func (s *Store) insertAttachments(ctx context.Context, tx *Tx, postID int64, files []parley.File) error {
+// insertAttachments records a new post's files, in order, once each is found held. Each
+// row repeats the post's author, whose quota the file counts against (heldBytes).
+func (s *Store) insertAttachments(ctx context.Context, tx *Tx, postID, authorID int64, files []parley.File) error {
 	if err := s.checkHeld(ctx, tx, files); err != nil {
 		return err
 	}
 	for _, f := range files {
-		if _, err := tx.Exec(ctx, `INSERT INTO attachments (post_id, name, content_type, size, sha256, width, height, lines, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, postID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, tx.Now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO attachments (post_id, author_id, name, content_type, size, sha256, width, height, lines, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, postID, authorID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, tx.Now); err != nil {
 			return err
 		}
 	}

@@ -149,8 +149,8 @@ var threadTables = []TableRows{
 	{Table: "revisions", Columns: []string{"post_id", "number", "body", "editor_id", "created_at", "summary"}},
 	{Table: "boosts", Columns: []string{"post_id", "user_id", "created_at"}},
 	// An attachment's id comes from its sequence, as an upload's does.
-	{Table: "attachments", Columns: []string{"post_id", "name", "content_type", "size", "sha256", "width", "height",
-		"lines", "created_at"}},
+	{Table: "attachments", Columns: []string{"post_id", "author_id", "name", "content_type", "size", "sha256", "width",
+		"height", "lines", "created_at"}},
 }
 
 // The indexes of threadTables, for threadRows.
@@ -197,7 +197,7 @@ func threadRows(threads []parley.ThreadRecord) []TableRows {
 				add(boostsRows, p.ID, u, parley.Millis(p.CreatedAt))
 			}
 			for _, f := range pr.Attachments {
-				add(attachmentsRows, p.ID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines,
+				add(attachmentsRows, p.ID, p.Author.ID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines,
 					parley.Millis(p.CreatedAt))
 			}
 		}

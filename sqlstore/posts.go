@@ -158,7 +158,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 		if postID, err = insertPost(ctx, tx, in.ThreadID, author.ID, false, in.Text.Body(), in.Text.HTML()); err != nil {
 			return err
 		}
-		if err := s.insertAttachments(ctx, tx, postID, in.Attachments); err != nil {
+		if err := s.insertAttachments(ctx, tx, postID, author.ID, in.Attachments); err != nil {
 			return err
 		}
 		staff := author.Role.IsStaff()

@@ -156,7 +156,7 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Text.Body(), in.Text.HTML()); err != nil {
 			return err
 		}
-		if err := s.insertAttachments(ctx, tx, postID, in.Attachments); err != nil {
+		if err := s.insertAttachments(ctx, tx, postID, author.ID, in.Attachments); err != nil {
 			return err
 		}
 		return addThreadEntries(ctx, tx, threadID, topicID, in)

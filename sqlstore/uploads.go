@@ -28,9 +28,10 @@ func (s *Store) lockContent(ctx context.Context, tx *Tx, key string, shared bool
 	return err
 }
 
-// RecordUpload records an account's upload after checking its budget. The account's row
-// is locked first, so that two uploads from one account, on any nodes, cannot both pass it.
-func (s *Store) RecordUpload(ctx context.Context, u parley.NewUpload, budget int64) error {
+// RecordUpload records an account's upload after checking its budget and quota. The
+// account's row is locked first, so that two uploads from one account, on any nodes,
+// cannot both pass them.
+func (s *Store) RecordUpload(ctx context.Context, u parley.NewUpload, limits parley.UploadLimits) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -42,20 +43,49 @@ func (s *Store) RecordUpload(ctx context.Context, u parley.NewUpload, budget int
 		if err := s.lockContent(ctx, tx, u.SHA256, true); err != nil {
 			return err
 		}
+		since := tx.Now - parley.UploadGrace.Milliseconds()
 		var used int64
 		err := tx.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM uploads WHERE user_id = $1 AND sha256 <> $2 AND created_at > $3`,
-			u.UserID, u.SHA256, tx.Now-parley.UploadGrace.Milliseconds()).Scan(&used)
+			u.UserID, u.SHA256, since).Scan(&used)
 		if err != nil {
 			return err
 		}
-		if err := u.CheckBudget(used, budget); err != nil {
+		if err := u.CheckBudget(used, limits.Budget); err != nil {
 			return err
+		}
+		if limits.Quota > 0 {
+			held, err := heldBytes(ctx, tx, u.UserID, u.SHA256, since)
+			if err != nil {
+				return err
+			}
+			if err := u.CheckQuota(held, limits.Quota); err != nil {
+				return err
+			}
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO uploads (user_id, sha256, size, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (user_id, sha256) DO UPDATE SET size = excluded.size, created_at = excluded.created_at`,
 			u.UserID, u.SHA256, u.Size, tx.Now)
 		return err
 	})
+}
+
+// heldBytes is what an account holds (parley.UploadStore) besides the content key: the
+// contents of its records dated after since, and of the attachments of its posts that are
+// neither hidden nor in a deleted thread. UNION keeps one row per content, since a
+// content's digest fixes its size, so a content recorded, attached, or attached to several
+// posts counts once. The attachments are found by their author (attachments_by_author),
+// so the cost follows the account's files, not its posts.
+func heldBytes(ctx context.Context, tx *Tx, userID int64, key string, since int64) (int64, error) {
+	var held int64
+	err := tx.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM (
+			SELECT sha256, size FROM uploads WHERE user_id = $1 AND sha256 <> $2 AND created_at > $3
+			UNION
+			SELECT a.sha256, a.size FROM attachments a
+				JOIN posts p ON p.id = a.post_id
+				JOIN threads t ON t.id = p.thread_id
+			WHERE a.author_id = $1 AND a.sha256 <> $2 AND p.hidden_at IS NULL AND t.deleted_at IS NULL
+		) held`, userID, key, since).Scan(&held)
+	return held, err
 }
 
 // CollectUploads collects lapsed contents one transaction each, holding the content's

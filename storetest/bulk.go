@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +96,12 @@ func testBulk(t *testing.T, e *env) {
 	checkFiles(t, "a reply after the bulk load", reply, log)
 	if reply.Attachments[0].ID <= answer.Attachments[1].ID {
 		t.Errorf("a file attached after the bulk load got id %d, not after the loaded %d", reply.Attachments[0].ID, answer.Attachments[1].ID)
+	}
+	// The files of bulk-loaded posts count for their authors' quotas.
+	err = e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: staff.ID, SHA256: log.SHA256, Size: log.Size},
+		parley.UploadLimits{Quota: crash.Size + shot.Size})
+	if wantCode(t, err, parley.EForbidden); !strings.Contains(parley.ErrorMessage(err), parley.SpellSize(crash.Size+shot.Size)+" of the") {
+		t.Errorf("a file past the quota of a bulk-loaded author's files: %v", err)
 	}
 	_, err = e.s.Bulk(e.ctx)
 	wantCode(t, err, parley.EConflict)

@@ -85,6 +85,8 @@ func Run(t *testing.T, open Opener) {
 		"Attachments":         testAttachments,
 		"AttachmentsInvalid":  testAttachmentsInvalid,
 		"UploadBudget":        testUploadBudget,
+		"UploadQuota":         testUploadQuota,
+		"UploadQuotaRace":     testUploadQuotaRace,
 		"CollectUploads":      testCollectUploads,
 		"CollectUploadsRace":  testCollectUploadsRace,
 		"Changes":             testChanges,

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 func (e *env) uploaded(u parley.User, files ...parley.File) {
 	e.t.Helper()
 	for _, f := range files {
-		must(e.t, e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: u.ID, SHA256: f.SHA256, Size: f.Size}, 0))
+		must(e.t, e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: u.ID, SHA256: f.SHA256, Size: f.Size}, parley.UploadLimits{}))
 	}
 }
 
@@ -59,7 +60,7 @@ func testUploadBudget(t *testing.T, e *env) {
 	f := e.forum()
 	a, b, c := file("a.log", "aaaaaaaaaa"), file("b.log", "bbbbbbbbbb"), file("c.log", "cccccccccc")
 	record := func(u parley.User, file parley.File) error {
-		return e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: u.ID, SHA256: file.SHA256, Size: file.Size}, 25)
+		return e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: u.ID, SHA256: file.SHA256, Size: file.Size}, parley.UploadLimits{Budget: 25})
 	}
 	must(t, record(f.asker, a))
 	e.clock.Advance(time.Hour)
@@ -74,9 +75,89 @@ func testUploadBudget(t *testing.T, e *env) {
 	must(t, record(f.asker, c))
 
 	for _, bad := range []parley.NewUpload{{UserID: f.asker.ID, SHA256: "../../etc/passwd", Size: 1}, {UserID: f.asker.ID, SHA256: a.SHA256}} {
-		wantCode(t, e.s.RecordUpload(e.ctx, bad, 0), parley.EInvalid)
+		wantCode(t, e.s.RecordUpload(e.ctx, bad, parley.UploadLimits{}), parley.EInvalid)
 	}
-	isNotFound(t, e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: 99999, SHA256: a.SHA256, Size: 1}, 0))
+	isNotFound(t, e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: 99999, SHA256: a.SHA256, Size: 1}, parley.UploadLimits{}))
+}
+
+// testUploadQuota checks the storage quota: an account holds its records of the last day
+// and the files its visible posts carry, each content once; an upload past the quota is
+// refused with what the account holds, and nothing of it is recorded.
+func testUploadQuota(t *testing.T, e *env) {
+	f := e.forum()
+	a, b, c, d, x := file("a.log", "aaaaaaaaaa"), file("b.log", "bbbbbbbbbb"), file("c.log", "cccccccccc"), file("d.log", "dddddddddd"), file("x.log", "xxxxxxxxxx")
+	record := func(u parley.User, file parley.File) error {
+		return e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: u.ID, SHA256: file.SHA256, Size: file.Size}, parley.UploadLimits{Quota: 25})
+	}
+	refused := func(u parley.User, file parley.File, held string) {
+		t.Helper()
+		err := record(u, file)
+		wantCode(t, err, parley.EForbidden)
+		if want := held + " of the 25 bytes each account may keep"; !strings.Contains(parley.ErrorMessage(err), want) {
+			t.Errorf("the refusal of %s says %q; want it to say %q", file.Name, parley.ErrorMessage(err), want)
+		}
+	}
+	must(t, record(f.asker, a))
+	th, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "A question with a file", SubtopicID: f.sub.ID,
+		TagIDs: []int64{f.tagA.ID}, AuthorID: f.asker.ID, Text: text("See the file."), Attachments: []parley.File{a}})
+	must(t, err)
+	must(t, record(f.asker, b))
+	must(t, record(f.asker, b)) // the same content again is counted once
+	refused(f.asker, c, "Your files take 20 bytes")
+	// Nothing was recorded for the refused file: a post cannot carry it.
+	_, err = e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: th.ID, AuthorID: f.asker.ID, Text: text("The log."), Attachments: []parley.File{c}})
+	if wantCode(t, err, parley.EInvalid); parley.ErrorMessage(err) != parley.ErrorMessage(parley.NotHeld(c)) {
+		t.Errorf("a reply with the refused file: %v", err)
+	}
+	must(t, record(f.answerer, c)) // another account has its own quota
+
+	// A content posted twice is counted once, and it stays counted after its record lapses,
+	// while a file sent and never posted stops counting.
+	other := e.thread(f, f.answerer, f.tagA)
+	reply, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: other.ID, AuthorID: f.asker.ID, Text: text("Same file."), Attachments: []parley.File{a}})
+	must(t, err)
+	refused(f.asker, c, "Your files take 20 bytes")
+	e.clock.Advance(parley.UploadGrace)
+	must(t, record(f.asker, c))
+	refused(f.asker, d, "Your files take 20 bytes")
+
+	// Posts readers no longer see stop counting: a hidden reply, a deleted thread.
+	must(t, e.s.SetPostHidden(e.ctx, reply.ID, true, f.by("Duplicate")))
+	refused(f.asker, d, "Your files take 20 bytes") // a is still carried by the question
+	must(t, e.s.SetThreadDeleted(e.ctx, th.ID, true, f.by("Spam")))
+	must(t, record(f.asker, d))
+	// Restoring the thread counts its files again.
+	must(t, e.s.SetThreadDeleted(e.ctx, th.ID, false, f.by("Not spam")))
+	refused(f.asker, x, "Your files take 30 bytes")
+}
+
+// testUploadQuotaRace sends two files at once that each fit an account's quota
+// but not together: one is taken and the other refused, however the two interleave.
+func testUploadQuotaRace(t *testing.T, e *env) {
+	for i := range 4 {
+		u := e.user(parley.RoleMember)
+		files := []parley.File{file("one.log", fmt.Sprintf("first file %d", i)), file("two.log", fmt.Sprintf("other file %d", i))}
+		limits := parley.UploadLimits{Quota: files[0].Size + files[1].Size - 1}
+		errs := make([]error, len(files))
+		var wg sync.WaitGroup
+		for j, x := range files {
+			wg.Go(func() {
+				errs[j] = e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: u.ID, SHA256: x.SHA256, Size: x.Size}, limits)
+			})
+		}
+		wg.Wait()
+		taken := 0
+		for _, err := range errs {
+			if err == nil {
+				taken++
+			} else {
+				wantCode(t, err, parley.EForbidden)
+			}
+		}
+		if taken != 1 {
+			t.Errorf("round %d: %d of two files that fit the quota only one at a time were taken", i, taken)
+		}
+	}
 }
 
 // testCollectUploads checks what a sweep removes: contents sent a day ago or more that no
@@ -157,7 +238,7 @@ func testCollectUploadsRace(t *testing.T, e *env) {
 	for i, x := range files {
 		wg.Go(func() {
 			if i%2 == 1 { // sent again, as a form does: recorded, then stored
-				if err := e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: f.answerer.ID, SHA256: x.SHA256, Size: x.Size}, 0); err != nil {
+				if err := e.s.RecordUpload(e.ctx, parley.NewUpload{UserID: f.answerer.ID, SHA256: x.SHA256, Size: x.Size}, parley.UploadLimits{}); err != nil {
 					t.Error(err)
 					return
 				}

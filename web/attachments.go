@@ -31,9 +31,9 @@ func viewLink(a *parley.Attachment) string { return "/attachments/" + strconv.Fo
 // fileFacts says in a few words what a file is: "640×480 · 120 KB", "340 lines · 12 KB".
 func fileFacts(f parley.File) string {
 	if f.IsImage() {
-		return strconv.Itoa(f.Width) + "×" + strconv.Itoa(f.Height) + " · " + formatSize(f.Size)
+		return strconv.Itoa(f.Width) + "×" + strconv.Itoa(f.Height) + " · " + parley.SpellSize(f.Size)
 	}
-	return plural(int64(f.Lines), "line") + " · " + formatSize(f.Size)
+	return plural(int64(f.Lines), "line") + " · " + parley.SpellSize(f.Size)
 }
 
 // loadAttachment returns the attachment in the URL and the post it belongs to. The post is

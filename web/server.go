@@ -71,6 +71,10 @@ type Config struct {
 	// MaxUploadBytesPerDay is how many bytes of files one account may send in any 24
 	// hours (parley.UploadGrace), whether posted or not. Zero means 100 MB.
 	MaxUploadBytesPerDay int64
+	// MaxAccountStorage is how many bytes of files one account may hold at once: what it
+	// sent in the last 24 hours and what its visible posts carry (see parley.UploadStore).
+	// Zero means 1 GB.
+	MaxAccountStorage int64
 	// LiveStreamsPerAddress and LiveStreams cap the live-update streams open at once: from
 	// one client address, and on this node. Zero means 20 (a reader with many tabs) and
 	// 5,000 (each holds a file descriptor; keep it under the process's limit).
@@ -219,6 +223,9 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	}
 	if cfg.MaxUploadBytesPerDay == 0 {
 		cfg.MaxUploadBytesPerDay = 100 << 20
+	}
+	if cfg.MaxAccountStorage == 0 {
+		cfg.MaxAccountStorage = 1 << 30
 	}
 	if cfg.LiveStreamsPerAddress == 0 {
 		cfg.LiveStreamsPerAddress = 20

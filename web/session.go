@@ -168,7 +168,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request, files bool) (*
 	switch {
 	case errors.As(err, &tooBig) && files && ct == "multipart/form-data" && r.PostForm != nil:
 		up.problems = append(up.problems, fmt.Sprintf("The form is larger than a post may carry (%s of files at most); what came after the limit was not read.",
-			formatSize(int64(s.cfg.MaxAttachments)*s.cfg.MaxAttachmentSize)))
+			parley.SpellSize(int64(s.cfg.MaxAttachments)*s.cfg.MaxAttachmentSize)))
 	case errors.As(err, &tooBig):
 		up.remove()
 		return nil, parley.Errorf(parley.EInvalid, "The form is too large.")

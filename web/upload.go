@@ -159,12 +159,12 @@ func (s *Server) receiveFile(part *multipart.Part, sentName string, up *upload) 
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		up.problems = append(up.problems, fmt.Sprintf("%s is larger than %s, the most a file may be.", name, formatSize(max)))
+		up.problems = append(up.problems, fmt.Sprintf("%s is larger than %s, the most a file may be.", name, parley.SpellSize(max)))
 		return err
 	case err != nil:
 		return err
 	case n > max:
-		up.problems = append(up.problems, fmt.Sprintf("%s is %s; a file may be at most %s.", name, formatSize(n), formatSize(max)))
+		up.problems = append(up.problems, fmt.Sprintf("%s is %s; a file may be at most %s.", name, parley.SpellSize(n), parley.SpellSize(max)))
 		return nil
 	}
 	up.files = append(up.files, sentFile{name: sentName, tmp: tmp})
@@ -262,9 +262,9 @@ func (s *Server) keptFile(ctx context.Context, value string) (parley.File, error
 }
 
 // storeFile inspects a sent file and, when the forum takes it, stores its content. Each
-// file stored counts against the sender's upload rate and daily budget, and is recorded
-// before it is stored (see parley.UploadStore), so that it is collected if no post comes
-// to carry it.
+// file stored counts against the sender's upload rate, daily budget and storage quota, and
+// is recorded before it is stored (see parley.UploadStore), so that it is collected if no
+// post comes to carry it. A file refused by the budget or the quota is not stored at all.
 func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parley.File, error) {
 	f, err := attachment.Inspect(sent.name, sent.tmp)
 	if err != nil {
@@ -273,10 +273,14 @@ func (s *Server) storeFile(ctx context.Context, me *viewer, sent sentFile) (parl
 	if !s.allow(ctx, s.limits.upload, strconv.FormatInt(me.User.ID, 10)) {
 		return f, parley.Invalid("attachments", "%s was not taken: you are sending files faster than the forum allows. Wait a minute, then choose it again.", f.Name)
 	}
-	err = s.store.RecordUpload(ctx, parley.NewUpload{UserID: me.User.ID, SHA256: f.SHA256, Size: f.Size}, s.cfg.MaxUploadBytesPerDay)
-	if parley.ErrorCode(err) == parley.ETooMany {
+	limits := parley.UploadLimits{Budget: s.cfg.MaxUploadBytesPerDay, Quota: s.cfg.MaxAccountStorage}
+	err = s.store.RecordUpload(ctx, parley.NewUpload{UserID: me.User.ID, SHA256: f.SHA256, Size: f.Size}, limits)
+	switch parley.ErrorCode(err) {
+	case parley.ETooMany:
 		return f, parley.Invalid("attachments", "%s was not taken: an account may send %s of files in 24 hours, and this file would take yours past that. Files already taken stay; send this one later.",
-			f.Name, formatSize(s.cfg.MaxUploadBytesPerDay))
+			f.Name, parley.SpellSize(s.cfg.MaxUploadBytesPerDay))
+	case parley.EForbidden: // over the quota: the message says how much the account holds
+		return f, parley.Invalid("attachments", "%s was not taken. %s", f.Name, parley.ErrorMessage(err))
 	}
 	if err != nil {
 		return f, err
@@ -303,20 +307,5 @@ type fileInput struct {
 var accept = "image/png,image/jpeg,image/gif,image/webp,.png,.jpg,.jpeg,.gif,.webp," + strings.Join(parley.TextExtensions, ",")
 
 func (s *Server) fileInput(kept []parley.File) fileInput {
-	return fileInput{Max: s.cfg.MaxAttachments, MaxSize: formatSize(s.cfg.MaxAttachmentSize), Accept: accept, Allowed: attachment.Allowed, Kept: kept}
-}
-
-// formatSize writes a size the way the limits are set: in bytes, KB or MB of 1024.
-func formatSize(n int64) string {
-	switch {
-	case n < 1<<10:
-		return plural(n, "byte")
-	case n < 1<<20:
-		return trimZero(float64(n)/(1<<10)) + " KB"
-	}
-	return trimZero(float64(n)/(1<<20)) + " MB"
-}
-
-func trimZero(f float64) string {
-	return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0")
+	return fileInput{Max: s.cfg.MaxAttachments, MaxSize: parley.SpellSize(s.cfg.MaxAttachmentSize), Accept: accept, Allowed: attachment.Allowed, Kept: kept}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/parley-forum/parley/storetest"
 	"github.com/parley-forum/parley/web"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // folderSite is a site whose files live in a folder the test can look into.
@@ -288,5 +289,52 @@ func TestUploadBudget(t *testing.T) {
 	res, doc = b.upload("/ask", "", fields, second)
 	if res.StatusCode != http.StatusOK || fmt.Sprint(keptNames(keptBoxes(doc))) != "[second.log]" {
 		t.Errorf("a day later the file answered %d, kept %v", res.StatusCode, keptNames(keptBoxes(doc)))
+	}
+}
+
+// TestAccountStorageQuota sends a file that would take what an account holds past what it
+// may keep: the file is refused by name, with the quota and what the account holds, in the
+// composer and the reply form alike; what was typed and the files taken stay, and nothing
+// of the refused file is stored. Once a moderator deletes the thread that carries the
+// account's files, the same file is taken.
+func TestAccountStorageQuota(t *testing.T) {
+	site, blobs, clock := clockedSite(t, web.Config{MaxAttachmentSize: 2 << 10, MaxAccountStorage: 5 << 10})
+	_, mod := signedInWithRole(t, site, "warden", parley.RoleModerator)
+	b := signedIn(t, site, "keeper")
+	first, second := textFile("first.log", strings.Repeat("1", 2<<10)), textFile("second.log", strings.Repeat("2", 2<<10))
+	res, _ := b.upload("/ask", "", question(t, site, "A question with two files"), first, second)
+	posted := postedThread(t, site, res)
+	// A day later the records of the uploads have lapsed, and the daily budget with them;
+	// the files the question carries still count.
+	clock.Advance(parley.UploadGrace)
+
+	third := textFile("third.log", strings.Repeat("3", 2<<10))
+	want := "third.log was not taken. Your files take 4 KB of the 5 KB each account may keep"
+	fields := question(t, site, "A question with one file too many")
+	fields["action"] = "preview"
+	res, doc := b.upload("/ask", "", fields, textFile("small.log", "small\n"), third)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(fieldError(doc, "attachments"), want) {
+		t.Fatalf("a file past the quota: %d, %q; want 400 saying %q", res.StatusCode, fieldError(doc, "attachments"), want)
+	}
+	body := textOf(find(doc, withAttr(atom.Textarea, "id", "body")))
+	if inputValue(doc, "title") != fields["title"] || body != fields["body"] || fmt.Sprint(keptNames(keptBoxes(doc))) != "[small.log]" {
+		t.Errorf("the refused question kept title %q, body %q and files %v", inputValue(doc, "title"), body, keptNames(keptBoxes(doc)))
+	}
+	path := threadPath(posted.ThreadID)
+	res, doc = b.upload(path, path+"/replies", map[string]string{"body": "One more log."}, third)
+	problem, body := textOf(find(doc, withAttr(atom.P, "id", "reply-error"))), textOf(find(doc, withAttr(atom.Textarea, "id", "reply-body")))
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(problem, want) || body != "One more log." {
+		t.Errorf("a reply with a file past the quota: %d, %q, keeping %q", res.StatusCode, problem, body)
+	}
+	if stored(t, blobs, third) {
+		t.Error("the file past the quota was stored")
+	}
+
+	if err := site.Store.SetThreadDeleted(context.Background(), posted.ThreadID, true, parley.Audit{ActorID: mod.ID, Reason: "Duplicate"}); err != nil {
+		t.Fatal(err)
+	}
+	res, doc = b.upload("/ask", "", fields, third)
+	if res.StatusCode != http.StatusOK || fmt.Sprint(keptNames(keptBoxes(doc))) != "[third.log]" || !stored(t, blobs, third) {
+		t.Errorf("once the thread with the files was deleted, the file answered %d, kept %v", res.StatusCode, keptNames(keptBoxes(doc)))
 	}
 }

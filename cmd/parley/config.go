@@ -180,6 +180,8 @@ type serveConfig struct {
 	MaxAttachments    int
 	// MaxUploadBytesPerDay is how many bytes of files an account may send in 24 hours.
 	MaxUploadBytesPerDay int64
+	// MaxAccountStorage is how many bytes of files an account may hold at once.
+	MaxAccountStorage int64
 	// LiveStreamsPerAddress caps the live-update streams one client address holds open;
 	// behind a proxy every reader has the proxy's address, so raise it there.
 	LiveStreamsPerAddress int
@@ -207,6 +209,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.Size(&c.MaxAttachmentSize, "max-attachment-size", 5<<20, "largest file a post may carry")
 	f.Int(&c.MaxAttachments, "max-attachments", 5, "most files a post may carry")
 	f.Size(&c.MaxUploadBytesPerDay, "max-upload-bytes-per-day", 100<<20, "bytes of files an account may send in 24 hours, posted or not")
+	f.Size(&c.MaxAccountStorage, "max-account-storage", 1<<30, "bytes of files an account may hold: sent in the last 24 hours, or carried by its visible posts")
 	f.Int(&c.LiveStreamsPerAddress, "live-streams-per-address", 20, "live-update streams one client address may hold open")
 	f.String(&c.Blobs, "blobs", "", "where attached files live: database (PostgreSQL only) or folder (default database with --database-url, else folder)")
 	f.String(&c.MetricsAddr, "metrics-addr", "", "address serving /metrics alone, for operators (default none)")
@@ -247,6 +250,11 @@ func (c *serveConfig) validate() error {
 	if c.MaxUploadBytesPerDay < c.MaxAttachmentSize {
 		return fmt.Errorf("--max-upload-bytes-per-day (PARLEY_MAX_UPLOAD_BYTES_PER_DAY) %s: use at least --max-attachment-size, %s",
 			formatSize(c.MaxUploadBytesPerDay), formatSize(c.MaxAttachmentSize))
+	}
+	// A quota below the largest file would refuse that file to every account.
+	if c.MaxAccountStorage < c.MaxAttachmentSize {
+		return fmt.Errorf("--max-account-storage (PARLEY_MAX_ACCOUNT_STORAGE) %s: use at least --max-attachment-size, %s",
+			formatSize(c.MaxAccountStorage), formatSize(c.MaxAttachmentSize))
 	}
 	if err := c.validateMetrics(); err != nil {
 		return err

@@ -86,7 +86,7 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	key := fmt.Sprintf("%x", sha256.Sum256([]byte(content)))
 	files, err := blob.NewDir(filepath.Join(dir, "blobs"))
 	must(err)
-	must(s.RecordUpload(ctx, parley.NewUpload{UserID: mod.ID, SHA256: key, Size: int64(len(content))}, 0))
+	must(s.RecordUpload(ctx, parley.NewUpload{UserID: mod.ID, SHA256: key, Size: int64(len(content))}, parley.UploadLimits{}))
 	must(files.Put(ctx, key, strings.NewReader(content)))
 	reply, err := s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Text: storetest.Text("The log:"),
 		Attachments: []parley.File{{Name: "crash.log", ContentType: parley.TypeText, Size: int64(len(content)), SHA256: key, Lines: 2}}})

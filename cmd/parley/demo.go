@@ -14,7 +14,7 @@ import (
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
-	"github.com/schollz/progressbar/v3"
+	"github.com/parley-forum/parley/progress"
 )
 
 // smallDemo is what serve --demo builds: enough to browse every kind of page, built in
@@ -94,11 +94,6 @@ func seedDemo(ctx context.Context, store parley.Store, blobs blob.Store, out, pr
 	return nil
 }
 
-// startBar draws bar at nought, which starts its clock and its rate's first window before
-// the first batch of work is counted. Left to the first count, the bar started both then
-// and showed that batch over the instant since: millions of items a second.
-func startBar(bar *progressbar.ProgressBar) { bar.Add(0) }
-
 // demoAdmin is the handle of the demo forum's admin account.
 const demoAdmin = "demo_admin"
 
@@ -106,8 +101,8 @@ const demoAdmin = "demo_admin"
 func demoPassword() string { return strings.ToLower(rand.Text()[:16]) }
 
 // buildDemo bulk-loads a demo forum into store, and the files its questions attach into
-// blobs.
-func buildDemo(ctx context.Context, store parley.Store, blobs blob.Store, cfg demo.Config, progress io.Writer) error {
+// blobs, drawing a progress bar to barOut.
+func buildDemo(ctx context.Context, store parley.Store, blobs blob.Store, cfg demo.Config, barOut io.Writer) error {
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
@@ -116,17 +111,7 @@ func buildDemo(ctx context.Context, store parley.Store, blobs blob.Store, cfg de
 	if err != nil {
 		return err
 	}
-	bar := progressbar.NewOptions(cfg.Threads,
-		progressbar.OptionSetWriter(progress),
-		progressbar.OptionSetDescription("Building the demo forum"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("threads"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-	startBar(bar)
+	bar := progress.New(barOut, int64(cfg.Threads), "Building the demo forum", "threads")
 	err = demo.Generate(ctx, cfg, markdown.New(), w, func(done int) { bar.Set(done) })
 	bar.Finish()
 	if err != nil {

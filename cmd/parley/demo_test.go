@@ -3,13 +3,11 @@ package main
 import (
 	"bytes"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/demo"
+	"github.com/parley-forum/parley/progress/progresstest"
 	"github.com/parley-forum/parley/sqlite"
 )
 
@@ -33,23 +31,5 @@ func TestDemoProgressBar(t *testing.T) {
 	if err := buildDemo(t.Context(), store, files, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
-	frame := regexp.MustCompile(`\((\d+)/(\d+), (\d+) threads/(s|min|hr)\)`)
-	var frames [][]string
-	for part := range strings.SplitSeq(out.String(), "\r") {
-		if m := frame.FindStringSubmatch(part); m != nil {
-			frames = append(frames, m)
-		}
-	}
-	if len(frames) == 0 || frames[0][1] != "0" {
-		t.Errorf("the bar did not start at 0; it drew:\n%q", out.String())
-	}
-	for _, f := range frames {
-		if rate, _ := strconv.Atoi(f[3]); f[4] == "s" && rate > 1_000_000 {
-			t.Errorf("the bar showed %s/%s done at %d threads/s", f[1], f[2], rate)
-		}
-	}
-	last := out.String()[strings.LastIndex(strings.TrimSuffix(out.String(), "\r"), "\r")+1:]
-	if strings.TrimSpace(last) != "" {
-		t.Errorf("the bar was left on screen: %q", last)
-	}
+	progresstest.Check(t, out.String(), "threads", 1_000_000)
 }

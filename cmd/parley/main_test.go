@@ -316,6 +316,8 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		{"too many PARLEY_MAX_ATTACHMENTS", env("PARLEY_MAX_ATTACHMENTS", "50"), []string{"serve", "--addr", "127.0.0.1:0"}, "PARLEY_MAX_ATTACHMENTS"},
 		{"bad PARLEY_MAX_UPLOAD_BYTES_PER_DAY", env("PARLEY_MAX_UPLOAD_BYTES_PER_DAY", "lots"), []string{"serve"}, "PARLEY_MAX_UPLOAD_BYTES_PER_DAY"},
 		{"--max-upload-bytes-per-day below one file", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-upload-bytes-per-day", "1MB"}, "--max-upload-bytes-per-day"},
+		{"bad PARLEY_MAX_ACCOUNT_STORAGE", env("PARLEY_MAX_ACCOUNT_STORAGE", "lots"), []string{"serve"}, "PARLEY_MAX_ACCOUNT_STORAGE"},
+		{"--max-account-storage below one file", env(), []string{"serve", "--addr", "127.0.0.1:0", "--max-account-storage", "1MB"}, "--max-account-storage"},
 		{"no --live-streams-per-address", env(), []string{"serve", "--addr", "127.0.0.1:0", "--live-streams-per-address", "0"}, "--live-streams-per-address"},
 		{"bad --blobs", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "s3"}, "--blobs"},
 		{"files in SQLite", env(), []string{"serve", "--addr", "127.0.0.1:0", "--blobs", "database"}, "--blobs"},

@@ -123,8 +123,8 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 		{"unposted files", func(ctx context.Context) (int64, error) { return store.CollectUploads(ctx, blobs.Delete) }}}
 	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
 		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments, MaxUploadBytesPerDay: cfg.MaxUploadBytesPerDay,
-		LiveStreamsPerAddress: cfg.LiveStreamsPerAddress,
-		NewAccountPeriod:      cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists),
+		MaxAccountStorage: cfg.MaxAccountStorage, LiveStreamsPerAddress: cfg.LiveStreamsPerAddress,
+		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists),
 		MetricsToken: cfg.MetricsToken}
 	if cfg.DatabaseReadURL != "" {
 		wcfg.FreshReads = freshReads

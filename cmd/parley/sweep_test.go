@@ -38,7 +38,7 @@ func TestServeCollectsUnpostedFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		key, _ := blob.Key(strings.NewReader(content))
-		if err := store.RecordUpload(ctx, parley.NewUpload{UserID: u.ID, SHA256: key, Size: int64(len(content))}, 0); err != nil {
+		if err := store.RecordUpload(ctx, parley.NewUpload{UserID: u.ID, SHA256: key, Size: int64(len(content))}, parley.UploadLimits{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := blobs.Put(ctx, key, strings.NewReader(content)); err != nil {
