@@ -9,16 +9,23 @@ import (
 	parley "github.com/parley-forum/parley"
 )
 
+// openTemp opens a store on a fresh database file that the test removes.
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // TestFailedBulkLoadLeavesNoRelaxedConnection fails a load and checks that the store's
 // next write connection checks foreign keys again: the load's connection, which did not,
 // is not handed back to the pool.
 func TestFailedBulkLoadLeavesNoRelaxedConnection(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "bulk.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(t)
 	w, err := s.Bulk(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -41,11 +48,7 @@ func TestFailedBulkLoadLeavesNoRelaxedConnection(t *testing.T) {
 // page's speed rests on, so that a change to the connection string cannot drop it unseen.
 func TestReadersMapTheFile(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "parley.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(t)
 	for name, pool := range map[string]*sql.DB{"read": s.read, "write": s.write} {
 		var size int64
 		if err := pool.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&size); err != nil || size < 1<<30 {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -15,11 +14,7 @@ import (
 // rename or a moderator's delete would: the title index must follow.
 func TestSearchTriggers(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "parley.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(t)
 	top, _ := s.CreateTopic(ctx, parley.NewTopic{Slug: "t", Name: "Topic"})
 	sub, _ := s.CreateSubtopic(ctx, parley.NewSubtopic{TopicID: top.ID, Slug: "s", Name: "Sub"})
 	tag, _ := s.CreateTag(ctx, parley.NewTag{Slug: "network", Name: "Network"})
