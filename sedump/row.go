@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// row is one <row> element being turned into a record. Its getters return the zero value
-// for an absent attribute and keep the first problem they meet in err, so that a record
-// is built in one straight run of assignments and checked once at the end.
+// row is one <row> element being turned into a record. Its getters keep the first problem
+// they meet in err (a value that does not parse, a required attribute that is absent), so
+// that a record is built in one straight run of assignments and checked once at the end.
 type row struct {
 	line  int
 	attrs []xml.Attr
