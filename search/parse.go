@@ -72,6 +72,8 @@ type term struct {
 // spaces, so that a tab or a pasted line break splits and never reaches a store.
 func separates(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 
+// scan splits text into terms. It cannot fail: an open quote runs to the end, and a quote
+// inside a word ends the word and opens a phrase, so no word holds a quote.
 func scan(text string) []term {
 	var terms []term
 	for i := 0; i < len(text); {

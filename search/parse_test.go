@@ -112,6 +112,7 @@ func TestParseColons(t *testing.T) {
 		"mailto:someone@example.com",
 		"x86_64:arm64",
 		"a:b:c",
+		"as\u212Aer:quinn", // a Kelvin sign, not a K: operator names are ASCII
 	}
 	for _, w := range words {
 		t.Run(w, func(t *testing.T) {
