@@ -139,22 +139,7 @@ func (m *markup) threadRow(t *parley.Thread) {
 // trusted appends HTML that was sanitised when it was written (a post body, a signature).
 func (m *markup) trusted(h template.HTML) { m.b = append(m.b, h...) }
 
-// postList renders a thread's posts, the bulk of a thread page.
-func postList(posts []postView) template.HTML {
-	size := 64
-	for i := range posts {
-		size += len(posts[i].Body) + len(posts[i].Signature) + 900 + 400*len(posts[i].Attachments)
-	}
-	m := markup{b: make([]byte, 0, size)}
-	m.raw(`<ol class="posts">`)
-	for i := range posts {
-		m.post(&posts[i])
-	}
-	m.raw("</ol>\n")
-	return m.html()
-}
-
-// postItem renders one post as postList does, for live pages.
+// postItem renders one post as a thread page does, for live pages.
 func postItem(p *postView) template.HTML {
 	m := markup{b: make([]byte, 0, len(p.Body)+len(p.Signature)+1024)}
 	m.post(p)
@@ -261,9 +246,8 @@ func (m *markup) attachments(files []parley.Attachment) {
 	m.raw(`</ul>`)
 }
 
-// threadHead renders a thread page's header: title, state, counters and tags.
-func threadHead(t parley.Thread) template.HTML {
-	m := markup{b: make([]byte, 0, 1024)}
+// threadHead writes a thread page's header: title, state, counters and tags.
+func (m *markup) threadHead(t *parley.Thread) {
 	m.raw(`<header class="thread-head"><h1>`)
 	m.text(t.Title)
 	m.raw(`</h1><p class="thread-meta">`)
@@ -292,7 +276,6 @@ func threadHead(t parley.Thread) template.HTML {
 	m.raw(`</span></p>`)
 	m.tags(t.Tags)
 	m.raw(`</header>`)
-	return m.html()
 }
 
 // tags writes a thread's tags as links to their pages.

@@ -27,21 +27,27 @@ type pages struct {
 }
 
 func loadPages(a *assets) (*pages, error) {
+	f, err := newFrame(a)
+	if err != nil {
+		return nil, err
+	}
 	funcs := template.FuncMap{
-		"asset":      a.URL,
-		"threadList": threadList,
-		"postList":   postList,
-		"postItem":   postItem,
-		"threadHead": threadHead,
-		"fileFacts":  fileFacts,
-		"ago":        ago,
-		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-		"count":      compactCount,
-		"plural":     plural,
-		"tagURL":     func(slug string) string { return "/tags/" + slug },
-		"userURL":    func(handle string) string { return "/users/" + handle },
-		"threadURL":  func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
+		"frameHead":   f.head,
+		"frameTop":    f.top,
+		"frameEnd":    f.end,
+		"threadList":  threadList,
+		"threadTop":   threadTop,
+		"threadPosts": threadPosts,
+		"replyNotice": replyNotice,
+		"fileFacts":   fileFacts,
+		"ago":         ago,
+		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":        func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"count":       compactCount,
+		"plural":      plural,
+		"tagURL":      func(slug string) string { return "/tags/" + slug },
+		"userURL":     func(handle string) string { return "/users/" + handle },
+		"threadURL":   func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {

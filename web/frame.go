@@ -1,0 +1,137 @@
+package web
+
+import "html/template"
+
+// framed is a view model: every one embeds page, whose fields the frame around its
+// content shows.
+type framed interface{ frame() page }
+
+func (p page) frame() page { return p }
+
+// frame writes the parts of every page around its content: the document head and the
+// site's header, navigation and footer. Every page has them, so they are written here
+// rather than by html/template, whose reflection over a dozen fields cost as much as the
+// rest of a thread page. Values from outside pass through text(), as in markup.go; the
+// links are the site's own paths.
+type frame struct {
+	// links are the stylesheet, script and icon elements, which name the static files by
+	// their content hashes and so are the same on every page for the server's life.
+	links literal
+}
+
+func newFrame(a *assets) (*frame, error) {
+	var m markup
+	for _, l := range []struct{ file, start, end literal }{
+		{"favicon.svg", `<link rel="icon" href="`, `" type="image/svg+xml">`},
+		{"app.css", `<link rel="stylesheet" href="`, `">`},
+		{"highlight.css", `<link rel="stylesheet" href="`, `">`},
+		{"app.js", `<script src="`, `" defer></script>`},
+	} {
+		u, err := a.URL(string(l.file))
+		if err != nil {
+			return nil, err
+		}
+		m.raw(l.start)
+		m.text(u)
+		m.raw(l.end)
+		m.raw("\n")
+	}
+	return &frame{links: literal(m.b)}, nil
+}
+
+// head writes the document from its start to its title. The description follows it in the
+// layout template, since a page may define its description there.
+func (f *frame) head(v framed) template.HTML {
+	p := v.frame()
+	m := markup{b: make([]byte, 0, 256)}
+	m.raw("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	m.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+	m.text(p.Title)
+	if p.Title != p.Site {
+		m.raw(` · `)
+		m.text(p.Site)
+	}
+	m.raw("</title>")
+	return m.html()
+}
+
+// top writes the rest of the head after the description, the site's header with its
+// navigation, the breadcrumbs and the start of the main element.
+func (f *frame) top(v framed) template.HTML {
+	p := v.frame()
+	m := markup{b: make([]byte, 0, 2048)}
+	m.raw(`<link rel="canonical" href="`)
+	m.text(p.Canonical)
+	m.raw("\">\n")
+	for _, feed := range p.Feeds {
+		m.raw(`<link rel="alternate" type="`)
+		m.text(feed.Type)
+		m.raw(`" title="`)
+		m.text(feed.Title)
+		m.raw(`" href="`)
+		m.text(feed.URL)
+		m.raw("\">\n")
+	}
+	m.raw(f.links)
+	m.raw("</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n  <a class=\"brand\" href=\"/\">")
+	m.text(p.Site)
+	m.raw("</a>\n  <nav aria-label=\"Site\">\n    <ul>\n      <li><a href=\"/threads\">Threads</a></li>\n      <li><a href=\"/tags\">Tags</a></li>\n      <li><a href=\"/ask\">Ask</a></li>\n")
+	m.siteNav(p)
+	m.raw("    </ul>\n  </nav>\n</header>\n")
+	m.crumbs(p.Crumbs)
+	m.raw("<main id=\"main\">\n")
+	return m.html()
+}
+
+// siteNav writes the navigation that depends on the reader: their own links when signed
+// in, the way to sign in otherwise.
+func (m *markup) siteNav(p page) {
+	if p.Moderates() {
+		m.raw("      <li><a href=\"/moderation\">Moderation</a></li>\n")
+	}
+	if p.Administers() {
+		m.raw("      <li><a href=\"/admin\">Admin</a></li>\n")
+	}
+	if p.Viewer == nil {
+		m.raw("      <li><a href=\"/login\">Sign in</a></li>\n      <li><a href=\"/signup\">Sign up</a></li>\n")
+		return
+	}
+	m.raw(`      <li><a href="/users/`)
+	m.text(p.Viewer.Handle)
+	m.raw(`">`)
+	m.text(p.Viewer.DisplayName)
+	m.raw("</a></li>\n      <li>")
+	if p.CSRF != "" {
+		m.raw(`<form method="post" action="/logout" class="inline">`)
+		m.csrf(p.CSRF)
+		m.raw(`<button type="submit" class="link">Sign out</button></form>`)
+	} else {
+		m.raw(`<a href="/logout">Sign out</a>`)
+	}
+	m.raw("</li>\n")
+}
+
+func (m *markup) crumbs(crumbs []crumb) {
+	if len(crumbs) == 0 {
+		return
+	}
+	m.raw(`<nav class="crumbs" aria-label="Breadcrumb"><ol>`)
+	for _, c := range crumbs {
+		m.raw(`<li><a href="`)
+		m.text(c.URL)
+		m.raw(`">`)
+		m.text(c.Name)
+		m.raw(`</a></li>`)
+	}
+	m.raw("</ol></nav>\n")
+}
+
+// end closes the main element and writes the site's footer.
+func (f *frame) end(v framed) template.HTML {
+	p := v.frame()
+	m := markup{b: make([]byte, 0, 256)}
+	m.raw("\n</main>\n<footer class=\"site\">\n  <p>")
+	m.text(p.Site)
+	m.raw(" · <a href=\"/threads.rss\">RSS</a> · <a href=\"/threads.atom\">Atom</a></p>\n</footer>\n</body>\n</html>\n")
+	return m.html()
+}

@@ -1,0 +1,117 @@
+package web
+
+import "html/template"
+
+// The parts of a thread page written without html/template, as markup.go writes a list's
+// rows: the thread page is the one most visitors read, and html/template's reflection over
+// its fields cost more than reading the thread. The moderators' controls and the reply
+// form stay in templates/thread.html; they are shown to few readers.
+
+// threadTop writes the thread's structured data, the start of its article, its header and,
+// for a deleted thread, the notice that says so.
+func threadTop(v *threadView) template.HTML {
+	m := markup{b: make([]byte, 0, len(v.JSONLD)+1536)}
+	// json.Marshal escaped <, > and & in JSONLD (threadView), so it cannot close the script.
+	m.raw(`<script type="application/ld+json">`)
+	m.b = append(m.b, v.JSONLD...)
+	m.raw("</script>\n<article class=\"thread-page\">\n  ")
+	m.threadHead(&v.Thread)
+	if v.Thread.Deleted {
+		m.raw("\n  <p class=\"notice\" role=\"status\">A moderator deleted this thread: it is in no list and only moderators can read it.</p>")
+	}
+	return m.html()
+}
+
+// threadPosts writes the question, the summary of its answers, the replies and the pager.
+func threadPosts(v *threadView) template.HTML {
+	size := 1024
+	for _, p := range v.Posts {
+		size += len(p.Body) + len(p.Signature) + 900 + 400*len(p.Attachments)
+	}
+	if q := v.Question; q != nil {
+		size += len(q.Body) + len(q.Signature) + 900
+	}
+	m := markup{b: make([]byte, 0, size)}
+	if v.Question != nil {
+		m.raw(`<ol class="posts question">`)
+		m.post(v.Question)
+		m.raw("</ol>\n")
+	}
+	m.answersSummary(v)
+	m.raw("\n  <h2 class=\"visually-hidden\">Replies</h2>\n  <div class=\"posts-wrap\"")
+	if v.LiveURL != "" {
+		m.raw(` data-live-posts="`)
+		m.text(v.LiveURL)
+		m.raw(`"`)
+	}
+	m.raw(`><ol class="posts">`)
+	for i := range v.Posts {
+		m.post(&v.Posts[i])
+	}
+	m.raw("</ol>\n</div>\n  <p id=\"live-status\" class=\"visually-hidden\" aria-live=\"polite\"></p>\n  <nav class=\"pager\" aria-label=\"Pages\">")
+	if v.FirstURL != "" {
+		m.raw(`<a href="`)
+		m.text(v.FirstURL)
+		m.raw(`">First page</a>`)
+	}
+	if v.NextURL != "" {
+		m.raw(`<a href="`)
+		m.text(v.NextURL)
+		m.raw(`" rel="next">More replies</a>`)
+	}
+	m.raw("</nav>\n")
+	return m.html()
+}
+
+// answersSummary writes the box under the question that leads to the accepted answer and
+// to the answers staff recommend.
+func (m *markup) answersSummary(v *threadView) {
+	if v.Accepted == nil && len(v.Suggested) == 0 {
+		return
+	}
+	m.raw("<aside class=\"answers-summary\" aria-labelledby=\"summary-heading\">\n    <h2 id=\"summary-heading\">Answers</h2>")
+	if a := v.Accepted; a != nil {
+		m.raw("\n    <section class=\"accepted-summary\">\n      <h3>Accepted answer by ")
+		m.author(a.Author)
+		m.raw("</h3>\n      <div class=\"post-body\">")
+		m.trusted(a.Body)
+		m.raw("</div>\n      <p><a href=\"#post-")
+		m.int(a.ID)
+		m.raw("\">Go to the accepted answer</a></p>\n    </section>")
+	}
+	for _, s := range v.Suggested {
+		if s.Accepted {
+			continue
+		}
+		m.raw("\n    <section class=\"recommended-summary\">\n      <h3>Recommended by staff: answer by ")
+		m.author(s.Author)
+		m.raw("</h3>\n      <p><a href=\"#post-")
+		m.int(s.ID)
+		m.raw("\">Go to the recommended answer</a></p>\n    </section>")
+	}
+	m.raw("\n  </aside>")
+}
+
+// replyNotice says why the reader cannot reply here, when the reply form is not shown.
+func replyNotice(v *threadView) template.HTML {
+	var m markup
+	switch {
+	case v.Thread.Deleted:
+		m.raw(`<p>This thread is deleted: it takes no new replies until a moderator restores it.</p>`)
+	case v.Thread.Locked:
+		m.raw(`<p>This thread is locked: it takes no new replies.</p>`)
+	default:
+		m.raw(`<p><a href="/login?next=/threads/`)
+		m.int(v.Thread.ID)
+		m.raw(`">Sign in</a> or <a href="/signup?next=/threads/`)
+		m.int(v.Thread.ID)
+		m.raw(`">sign up</a> to reply.</p>`)
+	}
+	return m.html()
+}
+
+// ReplyOpen reports whether the page shows the reply form: to a signed-in reader of a
+// thread that takes replies. Whether they may post is the domain's to decide when they do.
+func (v *threadView) ReplyOpen() bool {
+	return v.Viewer != nil && !v.Thread.Deleted && !v.Thread.Locked
+}
