@@ -36,23 +36,3 @@ func (s *Store) insertAttachments(ctx context.Context, tx *Tx, postID, authorID 
 	}
 	return nil
 }
-
-// withAttachments fills in the posts' attachments with one query, however many posts.
-func (s *Store) withAttachments(ctx context.Context, posts []parley.Post) error {
-	if len(posts) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*parley.Post, len(posts))
-	ids := make([]int64, len(posts))
-	for i := range posts {
-		byID[posts[i].ID], ids[i] = &posts[i], posts[i].ID
-	}
-	rows, err := s.read(ctx).Query(ctx, `SELECT `+attachmentColumns+` FROM attachments
-		WHERE `+s.d.AnyID("post_id", "$1")+` ORDER BY post_id, id`, s.d.IDs(ids))
-	found, err := collect(rows, err, scanAttachment)
-	for _, a := range found {
-		p := byID[a.PostID]
-		p.Attachments = append(p.Attachments, a)
-	}
-	return err
-}

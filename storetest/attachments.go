@@ -43,6 +43,18 @@ func testAttachments(t *testing.T, e *env) {
 	checkFiles(t, "the question as listed", posts[0], shot, log)
 	checkFiles(t, "the reply as listed", posts[1], again)
 	checkFiles(t, "a reply without files", posts[2])
+	// A page counts posts, not files: the question's two files must not crowd out a reply.
+	first, err := e.s.Posts(e.ctx, th.ID, 0, 2)
+	must(t, err)
+	if len(first) != 2 || first[1].ID != reply.ID {
+		t.Fatalf("a page of 2 posts holds %d", len(first))
+	}
+	checkFiles(t, "the question on a page of two", first[0], shot, log)
+	rest, err := e.s.Posts(e.ctx, th.ID, first[1].ID, 2)
+	must(t, err)
+	if len(rest) != 1 || rest[0].ID != plain.ID {
+		t.Errorf("the page after holds %d posts, want the last reply", len(rest))
+	}
 	p, err := e.s.Post(e.ctx, op.ID)
 	must(t, err)
 	checkFiles(t, "the question read alone", p, shot, log)
