@@ -101,7 +101,8 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 }
 
 // TestAttachmentAuthorsUpgradeInPlace brings a database with files attached to posts of two
-// authors up to attachments.author_id: every attachment names its post's author.
+// authors up to attachments.author_id and posts.file_count: every attachment names its
+// post's author, and every post counts its files.
 func TestAttachmentAuthorsUpgradeInPlace(t *testing.T) {
 	ctx := context.Background()
 	db, all := mustMigrateBefore(t, "0009_attachments_by_author")
@@ -127,5 +128,12 @@ func TestAttachmentAuthorsUpgradeInPlace(t *testing.T) {
 	}
 	if got != "a.log=1 b.log=2 c.log=2" {
 		t.Errorf("attachments after the upgrade name their authors as %q, want a.log=1 b.log=2 c.log=2", got)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT group_concat(id || '=' || file_count, ' ') FROM
+		(SELECT id, file_count FROM posts ORDER BY id)`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "1=1 2=2" {
+		t.Errorf("posts after the upgrade count their files as %q, want 1=1 2=2", got)
 	}
 }

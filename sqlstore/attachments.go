@@ -36,3 +36,28 @@ func (s *Store) insertAttachments(ctx context.Context, tx *Tx, postID, authorID 
 	}
 	return nil
 }
+
+// withAttachments fills in the attachments of the posts that have any (scanPost gave them
+// room for their files), with one query however many posts, and none when no post has
+// files, as most pages have not.
+func (s *Store) withAttachments(ctx context.Context, posts []parley.Post) error {
+	byID := make(map[int64]*parley.Post)
+	var ids []int64
+	for i := range posts {
+		if cap(posts[i].Attachments) > 0 {
+			byID[posts[i].ID] = &posts[i]
+			ids = append(ids, posts[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := s.read(ctx).Query(ctx, `SELECT `+attachmentColumns+` FROM attachments
+		WHERE `+s.d.AnyID("post_id", "$1")+` ORDER BY post_id, id`, s.d.IDs(ids))
+	found, err := collect(rows, err, scanAttachment)
+	for _, a := range found {
+		p := byID[a.PostID]
+		p.Attachments = append(p.Attachments, a)
+	}
+	return err
+}

@@ -145,7 +145,7 @@ var threadTables = []TableRows{
 	{Table: "thread_tags", Columns: []string{"thread_id", "tag_id"}},
 	{Table: "bulk_pins", Columns: []string{"scope", "thread_id"}},
 	{Table: "posts", Columns: []string{"id", "thread_id", "author_id", "original", "body", "html", "created_at", "revision",
-		"editor_id", "edited_at", "edit_summary", "boost_count", "staff_recommended"}},
+		"editor_id", "edited_at", "edit_summary", "boost_count", "staff_recommended", "file_count"}},
 	{Table: "revisions", Columns: []string{"post_id", "number", "body", "editor_id", "created_at", "summary"}},
 	{Table: "boosts", Columns: []string{"post_id", "user_id", "created_at"}},
 	// An attachment's id comes from its sequence, as an upload's does.
@@ -189,7 +189,7 @@ func threadRows(threads []parley.ThreadRecord) []TableRows {
 				edited = nullID(parley.Millis(p.EditedAt))
 			}
 			add(postsRows, p.ID, p.ThreadID, p.Author.ID, p.Original, p.Body, p.HTML, parley.Millis(p.CreatedAt), p.Revision,
-				nullID(pr.EditorID), edited, pr.EditorSummary, p.BoostCount, p.StaffRecommended)
+				nullID(pr.EditorID), edited, pr.EditorSummary, p.BoostCount, p.StaffRecommended, len(pr.Attachments))
 			for _, rev := range pr.Revisions {
 				add(revisionsRows, p.ID, rev.Number, rev.Body, rev.Editor.ID, parley.Millis(rev.CreatedAt), rev.Summary)
 			}

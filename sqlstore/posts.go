@@ -8,15 +8,20 @@ import (
 )
 
 const postColumns = `p.id, p.thread_id, p.original, p.body, p.html, p.created_at, coalesce(p.edited_at, 0), p.revision,
-	p.boost_count, p.staff_recommended, p.hidden_at IS NOT NULL, u.id, u.handle, u.display_name, u.role, u.badge, u.signature_html`
+	p.boost_count, p.staff_recommended, p.hidden_at IS NOT NULL, p.file_count, u.id, u.handle, u.display_name, u.role, u.badge, u.signature_html`
 
-// scanPost reads postColumns and then into more, the columns a query selects after them.
-func scanPost(r Row, more ...any) (parley.Post, error) {
+// scanPost reads postColumns. A post's Attachments are made to hold as many files as it
+// has, for withAttachments to fill.
+func scanPost(r Row) (parley.Post, error) {
 	var p parley.Post
 	var created, edited int64
-	err := r.Scan(append([]any{&p.ID, &p.ThreadID, &p.Original, &p.Body, &p.HTML, &created, &edited, &p.Revision,
-		&p.BoostCount, &p.StaffRecommended, &p.Hidden, &p.Author.ID, &p.Author.Handle, &p.Author.DisplayName,
-		&p.Author.Role, &p.Author.Badge, &p.Author.SignatureHTML}, more...)...)
+	var files int
+	err := r.Scan(&p.ID, &p.ThreadID, &p.Original, &p.Body, &p.HTML, &created, &edited, &p.Revision,
+		&p.BoostCount, &p.StaffRecommended, &p.Hidden, &files, &p.Author.ID, &p.Author.Handle, &p.Author.DisplayName,
+		&p.Author.Role, &p.Author.Badge, &p.Author.SignatureHTML)
+	if files > 0 {
+		p.Attachments = make([]parley.Attachment, 0, files)
+	}
 	p.CreatedAt = parley.FromMillis(created)
 	if edited != 0 {
 		p.EditedAt = parley.FromMillis(edited)
@@ -26,67 +31,25 @@ func scanPost(r Row, more ...any) (parley.Post, error) {
 
 // Posts returns a thread's posts in order, after post id after, at most limit.
 func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]parley.Post, error) {
-	if limit <= 0 {
-		return nil, nil
+	rows, err := s.read(ctx).Query(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.thread_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`, threadID, after, limit)
+	posts, err := collect(rows, err, scanPost)
+	if err != nil {
+		return nil, err
 	}
-	// The page ends at its last post's id, found in the thread's index: a LIMIT on the
-	// query itself would count a post once for each of its files.
-	return postsWithFiles(ctx, s.read(ctx), `p.thread_id = $1 AND p.id > $2 AND p.id <= coalesce(
-		(SELECT id FROM posts WHERE thread_id = $1 AND id > $2 ORDER BY id LIMIT 1 OFFSET $3), `+maxID+`)`,
-		threadID, after, limit-1)
+	return posts, s.withAttachments(ctx, posts)
 }
 
 // Post returns one post with its attachments.
 func (s *Store) Post(ctx context.Context, id int64) (parley.Post, error) {
-	posts, err := postsWithFiles(ctx, s.read(ctx), `p.id = $1`, id)
-	if err == nil && len(posts) == 0 {
-		err = parley.NotFound("There is no post %d.", id)
-	}
+	p, err := scanPost(s.read(ctx).QueryRow(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1`, id))
 	if err != nil {
-		return parley.Post{}, err
+		return p, notFound(err, "There is no post %d.", id)
 	}
-	return posts[0], nil
+	posts := []parley.Post{p}
+	err = s.withAttachments(ctx, posts)
+	return posts[0], err
 }
-
-// maxID is larger than any id, for a bound that is open.
-const maxID = "9223372036854775807"
-
-// postsWithFiles reads the posts (aliased p) that the condition where selects, in order,
-// with their authors and attachments. One query reads them all, a post with files in as
-// many rows as it has files: a page's posts cost one query rather than one for the posts
-// and another for their files, each paying the database's fixed cost of a statement.
-func postsWithFiles(ctx context.Context, q Querier, where string, args ...any) ([]parley.Post, error) {
-	rows, err := q.Query(ctx, `SELECT `+postColumns+`, `+attachedColumns+`
-		FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN attachments a ON a.post_id = p.id
-		WHERE `+where+` ORDER BY p.id, a.id`, args...)
-	found, err := collect(rows, err, func(r Row) (parley.Post, error) {
-		var a parley.Attachment
-		var created int64
-		p, err := scanPost(r, &a.ID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Width, &a.Height, &a.Lines, &created)
-		if a.ID != 0 {
-			a.PostID, a.CreatedAt = p.ID, parley.FromMillis(created)
-			p.Attachments = []parley.Attachment{a}
-		}
-		return p, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	posts := found[:0]
-	for _, p := range found {
-		if n := len(posts); n > 0 && posts[n-1].ID == p.ID {
-			posts[n-1].Attachments = append(posts[n-1].Attachments, p.Attachments...)
-			continue
-		}
-		posts = append(posts, p)
-	}
-	return posts, nil
-}
-
-// attachedColumns are an attachment's columns as postsWithFiles reads them, zero for a
-// post without one.
-const attachedColumns = `coalesce(a.id, 0), coalesce(a.name, ''), coalesce(a.content_type, ''), coalesce(a.size, 0),
-	coalesce(a.sha256, ''), coalesce(a.width, 0), coalesce(a.height, 0), coalesce(a.lines, 0), coalesce(a.created_at, 0)`
 
 // Revisions returns every version of a post, oldest first, the current one last.
 func (s *Store) Revisions(ctx context.Context, postID int64) ([]parley.Revision, error) {
@@ -162,10 +125,10 @@ func (p actable) checkReply(threadID int64) error {
 }
 
 // insertPost writes a post and counts it for its author.
-func insertPost(ctx context.Context, tx *Tx, threadID, authorID int64, original bool, body, html string) (int64, error) {
+func insertPost(ctx context.Context, tx *Tx, threadID, authorID int64, original bool, body, html string, files int) (int64, error) {
 	var id int64
-	if err := tx.QueryRow(ctx, `INSERT INTO posts (thread_id, author_id, original, body, html, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, threadID, authorID, original, body, html, tx.Now).Scan(&id); err != nil {
+	if err := tx.QueryRow(ctx, `INSERT INTO posts (thread_id, author_id, original, body, html, created_at, file_count)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, threadID, authorID, original, body, html, tx.Now, files).Scan(&id); err != nil {
 		return 0, err
 	}
 	_, err := tx.Exec(ctx, `UPDATE users SET post_count = post_count + 1 WHERE id = $1`, authorID)
@@ -193,7 +156,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 		if err != nil {
 			return err
 		}
-		if postID, err = insertPost(ctx, tx, in.ThreadID, author.ID, false, in.Text.Body(), in.Text.HTML()); err != nil {
+		if postID, err = insertPost(ctx, tx, in.ThreadID, author.ID, false, in.Text.Body(), in.Text.HTML(), len(in.Attachments)); err != nil {
 			return err
 		}
 		if err := s.insertAttachments(ctx, tx, postID, author.ID, in.Attachments); err != nil {

@@ -153,7 +153,7 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 			strings.TrimSpace(in.Title), in.SubtopicID, topicID, author.ID, JoinIDs(in.TagIDs), tx.Now).Scan(&threadID); err != nil {
 			return err
 		}
-		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Text.Body(), in.Text.HTML()); err != nil {
+		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Text.Body(), in.Text.HTML(), len(in.Attachments)); err != nil {
 			return err
 		}
 		if err := s.insertAttachments(ctx, tx, postID, author.ID, in.Attachments); err != nil {
