@@ -69,3 +69,32 @@ func plainText(fragment string) string {
 		}
 	}
 }
+
+// adapt rewrites a dump's HTML for the forum, before it is sanitised: links and images
+// relative to the site point to it, since the forum has no such pages, and headings move
+// down a level, as the forum's own Markdown headings do (a post has no h1: the page's
+// title is its one). Everything else is copied as it was written.
+func (s site) adapt(fragment string) string {
+	var b strings.Builder
+	b.Grow(len(fragment) + len(fragment)/8)
+	z := xhtml.NewTokenizer(strings.NewReader(fragment))
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return b.String()
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			tok := z.Token()
+			if len(tok.Data) == 2 && tok.Data[0] == 'h' && tok.Data[1] >= '1' && tok.Data[1] <= '5' {
+				tok.Data = "h" + string(tok.Data[1]+1)
+			}
+			for i, a := range tok.Attr {
+				if (a.Key == "href" || a.Key == "src") && strings.HasPrefix(a.Val, "/") && !strings.HasPrefix(a.Val, "//") {
+					tok.Attr[i].Val = s.url + a.Val
+				}
+			}
+			b.WriteString(tok.String())
+		default:
+			b.Write(z.Raw())
+		}
+	}
+}
