@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,6 +53,10 @@ type question struct {
 	views    int64
 	answers  []int64
 	accepted int64 // 0 when none, or when the accepted answer is not in the dump
+	tags     []string
+	// owner is the name the question was asked under when its author's account is gone.
+	owner   string
+	deleted bool
 }
 
 // expected is what an import of a dump must give.
@@ -75,7 +80,8 @@ func expect(t *testing.T, dir string) expected {
 		}
 		switch p.PostTypeID {
 		case sedump.Question:
-			e.questions[p.ID] = &question{title: p.Title, views: int64(p.ViewCount)}
+			e.questions[p.ID] = &question{title: p.Title, views: int64(p.ViewCount), tags: p.Tags,
+				owner: p.OwnerDisplayName, deleted: p.OwnerUserID == nil}
 			e.acceptIDs[p.ID] = p.AcceptedAnswerID
 		case sedump.Answer:
 			e.answerOf[p.ID] = *p.ParentID
@@ -93,6 +99,16 @@ func expect(t *testing.T, dir string) expected {
 		if acc := e.acceptIDs[id]; acc != nil && e.answerOf[*acc] == id {
 			q.accepted = *acc
 		}
+	}
+	known := map[string]bool{}
+	for tag, err := range sedump.Tags(dir) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		known[tag.TagName] = true
+	}
+	for _, q := range e.questions {
+		q.tags = slices.DeleteFunc(q.tags, func(name string) bool { return !known[name] })
 	}
 	for v, err := range sedump.Votes(dir) {
 		if err != nil {
@@ -164,6 +180,7 @@ func checkImport(t *testing.T, store parley.Store, dir string) {
 				q.title, q.views, len(q.answers), q.accepted, want.upvotes[id])
 		}
 	}
+	checkTagsAndOwners(t, store, want)
 	if replies != want.answers {
 		t.Errorf("threads count %d replies; the dump has %d answers", replies, want.answers)
 	}
@@ -180,6 +197,42 @@ func checkImport(t *testing.T, store parley.Store, dir string) {
 	if len(after) != 1 || after[0].Subtopics[0].ThreadCount != int64(len(want.questions)) {
 		t.Errorf("after a refused second import: %+v", after)
 	}
+}
+
+// checkTagsAndOwners checks each thread's tags, in the asker's order, and that questions
+// whose author's account is gone belong to a user named as the dump names them.
+func checkTagsAndOwners(t *testing.T, store parley.Store, want expected) {
+	ctx := context.Background()
+	deleted := 0
+	for id, q := range want.questions {
+		th, err := store.Thread(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, tag := range th.Tags {
+			names = append(names, tag.Name)
+		}
+		if !slices.Equal(names, q.tags) {
+			t.Errorf("thread %d is tagged %q; the dump says %q", id, names, q.tags)
+		}
+		if !q.deleted {
+			continue
+		}
+		deleted++
+		author, err := store.UserByID(ctx, th.Author.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := q.owner
+		if name == "" {
+			name = "deleted user"
+		}
+		if author.DisplayName != name {
+			t.Errorf("thread %d, asked by a deleted account as %q, belongs to %q", id, q.owner, author.DisplayName)
+		}
+	}
+	t.Logf("%d questions by deleted accounts", deleted)
 }
 
 // checkSample reads every tenth thread post by post: each post's boosts, its credit line
