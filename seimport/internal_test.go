@@ -3,7 +3,10 @@ package seimport
 import (
 	"database/sql"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/parley-forum/parley/markdown"
 )
 
 func TestAdapt(t *testing.T) {
@@ -69,5 +72,25 @@ func TestClaimHandle(t *testing.T) {
 	want := []string{"John", "john_2", "John_2_2", "JOHN_3", long, "abcdefghijklmnopqrstuvwxyz_a_2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("claimed %q, want %q", got, want)
+	}
+}
+
+// TestPostHTMLSanitised checks that an imported body passes the forum's allow-list, with
+// its comments and credit, and that nothing of a script survives.
+func TestPostHTMLSanitised(t *testing.T) {
+	ld := &loader{site: site{url: "https://cardano.stackexchange.com", host: "cardano.stackexchange.com"}, md: markdown.New(), sum: &Summary{}}
+	x := &extras{comments: map[int64][]comment{7: {{text: "<b>bold</b> claim", author: "Ann"}}}}
+	r := postRow{id: 7, body: `<p onclick="steal()">Hi<script>alert(1)</script></p><iframe src="https://evil.example"></iframe>`,
+		authorName: "Bob <Builder>"}
+	p := ld.post(3, r, x)
+	for _, bad := range []string{"<script", "alert(1)", "onclick", "<iframe", "<b>", "<Builder>"} {
+		if strings.Contains(p.Post.HTML, bad) || strings.Contains(p.Post.Body, bad) {
+			t.Errorf("imported post keeps %q:\nHTML %s\nBody %s", bad, p.Post.HTML, p.Post.Body)
+		}
+	}
+	for _, good := range []string{"<p>Hi</p>", "&lt;b&gt;bold&lt;/b&gt; claim", `href="https://cardano.stackexchange.com/a/7"`, "CC BY-SA"} {
+		if !strings.Contains(p.Post.HTML, good) {
+			t.Errorf("imported post lacks %q:\n%s", good, p.Post.HTML)
+		}
 	}
 }
