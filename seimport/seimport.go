@@ -39,7 +39,8 @@
 //     Users.xml) belong to a placeholder user, one per name they were posted under
 //     (OwnerDisplayName), or "deleted user" when none was kept.
 //   - Bodies are the dump's HTML filtered through the forum's own allow-list (package
-//     markdown's Sanitize). A post's Markdown, when PostHistory.xml has it, is its source;
+//     markdown's Sanitize), after links relative to the site are made to point to it and
+//     headings are moved down a level, as the forum's Markdown headings are. A post's Markdown, when PostHistory.xml has it, is its source;
 //     without it the source is the filtered HTML.
 //   - Boosts: dumps hide who voted, so a post's boost count is the number of its up votes
 //     (VoteTypeId 2) and its list of boosters names only the voters a dump does name,
