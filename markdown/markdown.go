@@ -50,6 +50,14 @@ func (r *Renderer) Render(src string) string {
 	return r.policy.SanitizeReader(&out).String()
 }
 
+// Sanitize returns html filtered through the allow-list that Render applies to its own
+// output, for HTML written elsewhere (such as posts imported from another forum), so
+// that what the forum stores passes one policy whatever its source. Invalid UTF-8 is
+// replaced with U+FFFD, as in Render.
+func (r *Renderer) Sanitize(html string) string {
+	return r.policy.Sanitize(strings.ToValidUTF8(html, "\uFFFD"))
+}
+
 // newGoldmark configures CommonMark with the GFM extensions, footnotes and
 // class-based highlighting. The typographer is left out on purpose: posts
 // are full of code-ish text ("--flag", 'quotes') that must stay as typed.

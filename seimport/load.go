@@ -1,0 +1,356 @@
+package seimport
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"time"
+	"unicode/utf8"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/markdown"
+	"github.com/parley-forum/parley/progress"
+)
+
+// The import's one topic and subtopic.
+const (
+	topicID    = 1
+	subtopicID = 1
+)
+
+// usersBatch is how many users are handed to the bulk writer at once.
+const usersBatch = 10_000
+
+// loader runs the second pass: from the scratch database to the forum.
+type loader struct {
+	sc       *scratch
+	w        parley.BulkWriter
+	site     site
+	md       *markdown.Renderer
+	sum      *Summary
+	progress io.Writer
+}
+
+func (ld *loader) load(ctx context.Context) error {
+	var threads int64
+	if err := ld.sc.db.QueryRowContext(ctx, `SELECT count(*) FROM posts WHERE question`).Scan(&threads); err != nil {
+		return err
+	}
+	if err := ld.w.Topics(ctx, []parley.Topic{ld.topic(threads)}); err != nil {
+		return fmt.Errorf("write the topic: %w", err)
+	}
+	if err := ld.tags(ctx); err != nil {
+		return fmt.Errorf("write tags: %w", err)
+	}
+	if err := ld.users(ctx); err != nil {
+		return fmt.Errorf("write users: %w", err)
+	}
+	if err := ld.threads(ctx, threads); err != nil {
+		return err
+	}
+	if err := ld.w.Close(ctx); err != nil {
+		return fmt.Errorf("finish the import: %w", err)
+	}
+	return nil
+}
+
+func (ld *loader) topic(threads int64) parley.Topic {
+	about := fmt.Sprintf("Questions and answers from %s, imported from its Stack Exchange data dump.", ld.site.host)
+	return parley.Topic{ID: topicID, Slug: parley.Slugify(ld.site.topic), Name: ld.site.topic, Description: about, Position: 1,
+		Subtopics: []parley.Subtopic{{ID: subtopicID, TopicID: topicID, Slug: "questions", Name: "Questions", Description: about,
+			Position: 1, ThreadCount: threads}}}
+}
+
+// tags writes the tags, each described by the text of its excerpt.
+func (ld *loader) tags(ctx context.Context) error {
+	rows, err := ld.sc.db.QueryContext(ctx, `SELECT t.id, t.slug, t.name, coalesce(e.body, ''), coalesce(c.n, 0)
+		FROM tags t LEFT JOIN excerpts e ON e.post_id = t.excerpt_id
+		LEFT JOIN (SELECT tag_id, count(*) AS n FROM thread_tags GROUP BY tag_id) c ON c.tag_id = t.id
+		ORDER BY t.id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var tags []parley.Tag
+	for rows.Next() {
+		var t parley.Tag
+		var excerpt string
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &excerpt, &t.ThreadCount); err != nil {
+			return err
+		}
+		t.Description = plainText(ld.md.Sanitize(excerpt))
+		tags = append(tags, t)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	ld.sum.Tags = int64(len(tags))
+	return ld.w.Tags(ctx, tags)
+}
+
+// users writes the dump's users, then the placeholders, with the threads and replies each
+// wrote. A placeholder joined the forum with its first post.
+func (ld *loader) users(ctx context.Context) error {
+	rows, err := ld.sc.db.QueryContext(ctx, `
+		SELECT id, handle, name, created,
+			(SELECT count(*) FROM posts p WHERE p.author_id = u.id AND p.question),
+			(SELECT count(*) FROM posts p WHERE p.author_id = u.id AND NOT p.question)
+		FROM users u
+		UNION ALL
+		SELECT id, handle, name, coalesce((SELECT min(created) FROM posts p WHERE p.author_id = pl.id), (SELECT min(created) FROM posts), 0),
+			(SELECT count(*) FROM posts p WHERE p.author_id = pl.id AND p.question),
+			(SELECT count(*) FROM posts p WHERE p.author_id = pl.id AND NOT p.question)
+		FROM placeholders pl
+		ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	batch := make([]parley.User, 0, usersBatch)
+	for rows.Next() {
+		var u parley.User
+		var created int64
+		if err := rows.Scan(&u.ID, &u.Handle, &u.DisplayName, &created, &u.ThreadCount, &u.PostCount); err != nil {
+			return err
+		}
+		u.DisplayName = displayName(u.DisplayName, u.Handle)
+		u.Role, u.CreatedAt = parley.RoleMember, time.UnixMilli(created).UTC()
+		batch = append(batch, u)
+		if len(batch) == usersBatch {
+			if err := ld.w.Users(ctx, batch); err != nil {
+				return err
+			}
+			ld.sum.Users += int64(len(batch))
+			batch = make([]parley.User, 0, usersBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	ld.sum.Users += int64(len(batch))
+	return ld.w.Users(ctx, batch)
+}
+
+// threads writes the threads in batches of BatchSize questions.
+func (ld *loader) threads(ctx context.Context, total int64) error {
+	bar := progress.New(ld.progress, total, "Writing threads", "threads")
+	defer bar.Finish()
+	var after int64
+	for {
+		var n, hi int64
+		err := ld.sc.db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM
+			(SELECT id FROM posts WHERE question AND id > ? ORDER BY id LIMIT ?)`, after, BatchSize).Scan(&n, &hi)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		batch, err := ld.batch(ctx, after+1, hi)
+		if err != nil {
+			return fmt.Errorf("read threads %d to %d back: %w", after+1, hi, err)
+		}
+		if err := ld.w.Threads(ctx, batch); err != nil {
+			return fmt.Errorf("write threads %d to %d: %w", after+1, hi, err)
+		}
+		bar.Add64(n)
+		after = hi
+	}
+}
+
+// batch reads back the threads whose ids are lo to hi, with all they hold.
+func (ld *loader) batch(ctx context.Context, lo, hi int64) ([]parley.ThreadRecord, error) {
+	x, err := ld.extras(ctx, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := ld.sc.db.QueryContext(ctx, `
+		SELECT p.id, p.question, p.accepted_id, p.created, p.views, p.title, p.body, p.license, p.author_id,
+			coalesce(u.name, pl.name), u.se_id, coalesce(v.n, 0)
+		FROM posts p LEFT JOIN users u ON u.id = p.author_id LEFT JOIN placeholders pl ON pl.id = p.author_id
+		LEFT JOIN upvotes v ON v.post_id = p.id
+		WHERE p.thread_id BETWEEN ? AND ?
+		ORDER BY p.thread_id, p.question DESC, p.created, p.id`, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var threads []parley.ThreadRecord
+	var accepted *int64
+	for rows.Next() {
+		var r postRow
+		if err := rows.Scan(&r.id, &r.question, &r.accepted, &r.created, &r.views, &r.title, &r.body, &r.license, &r.authorID,
+			&r.authorName, &r.seUserID, &r.upvotes); err != nil {
+			return nil, err
+		}
+		if r.question {
+			finishThread(threads, accepted)
+			threads = append(threads, parley.ThreadRecord{Thread: parley.Thread{ID: r.id, Title: r.title, SubtopicID: subtopicID,
+				TopicID: topicID, Author: parley.Author{ID: r.authorID}, ViewCount: r.views, BoostCount: r.upvotes},
+				TagIDs: x.tags[r.id]})
+			accepted = r.accepted
+			ld.sum.Threads++
+		} else {
+			ld.sum.Replies++
+		}
+		t := &threads[len(threads)-1]
+		t.Posts = append(t.Posts, ld.post(t.Thread.ID, r, x))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	finishThread(threads, accepted)
+	return threads, nil
+}
+
+// finishThread sets the last thread's counters from its posts, and its accepted answer
+// when the question's is one of them.
+func finishThread(threads []parley.ThreadRecord, accepted *int64) {
+	if len(threads) == 0 {
+		return
+	}
+	r := &threads[len(threads)-1]
+	t := &r.Thread
+	t.ReplyCount = int64(len(r.Posts) - 1)
+	for _, p := range r.Posts {
+		if p.Post.CreatedAt.After(t.LastActivityAt) {
+			t.LastActivityAt = p.Post.CreatedAt
+		}
+		if !p.Post.Original && accepted != nil && p.Post.ID == *accepted {
+			t.AcceptedPostID = p.Post.ID
+		}
+	}
+	t.CreatedAt = r.Posts[0].Post.CreatedAt
+}
+
+// postRow is a post as the scratch database gives it back.
+type postRow struct {
+	id                      int64
+	question                bool
+	accepted                *int64
+	created, views, upvotes int64
+	title, body, license    string
+	authorID                int64
+	authorName              string
+	seUserID                *int64
+}
+
+// post makes a post record: the dump's HTML, sanitised, with its comments and credit; its
+// Markdown and earlier versions when the dump has its history.
+func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
+	body := ld.md.Sanitize(ld.site.adapt(r.body))
+	cs := x.comments[r.id]
+	p := parley.PostRecord{
+		Post: parley.Post{ID: r.id, ThreadID: threadID, Author: parley.Author{ID: r.authorID}, Body: body,
+			HTML:     ld.md.Sanitize(body + commentsHTML(cs) + ld.site.credit(r.question, r.id, r.authorName, r.seUserID, r.license)),
+			Original: r.question, CreatedAt: time.UnixMilli(r.created).UTC(), Revision: 1, BoostCount: r.upvotes},
+		Boosters: x.voters[r.id],
+	}
+	ld.sum.Boosts += r.upvotes
+	ld.sum.Comments += int64(len(cs))
+	if vs := x.versions[r.id]; len(vs) > 0 {
+		last := vs[len(vs)-1]
+		p.Post.Body, p.Post.Revision = last.Body, len(vs)
+		if len(vs) > 1 {
+			p.Post.EditedAt, p.EditorID, p.EditorSummary = last.CreatedAt, last.Editor.ID, last.Summary
+			p.Revisions = vs[:len(vs)-1]
+			for i := range p.Revisions {
+				p.Revisions[i].PostID = r.id
+			}
+			ld.sum.Revisions += int64(len(p.Revisions))
+		}
+	}
+	return p
+}
+
+// extras are what a batch's posts carry besides themselves, by thread or post id.
+type extras struct {
+	tags     map[int64][]int64 // by thread
+	voters   map[int64][]int64
+	comments map[int64][]comment
+	versions map[int64][]parley.Revision // every body version, oldest first, numbered
+}
+
+func (ld *loader) extras(ctx context.Context, lo, hi int64) (*extras, error) {
+	x := &extras{tags: map[int64][]int64{}, voters: map[int64][]int64{}, comments: map[int64][]comment{},
+		versions: map[int64][]parley.Revision{}}
+	db := ld.sc.db
+	err := scanRows(ctx, db, `SELECT thread_id, tag_id FROM thread_tags WHERE thread_id BETWEEN ? AND ? ORDER BY thread_id, position`,
+		lo, hi, func(rows *sql.Rows) error {
+			var thread, tag int64
+			err := rows.Scan(&thread, &tag)
+			x.tags[thread] = append(x.tags[thread], tag)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = scanRows(ctx, db, `SELECT vt.post_id, u.id FROM posts p JOIN voters vt ON vt.post_id = p.id
+		JOIN users u ON u.se_id = vt.user_se_id WHERE p.thread_id BETWEEN ? AND ?`,
+		lo, hi, func(rows *sql.Rows) error {
+			var post, user int64
+			err := rows.Scan(&post, &user)
+			x.voters[post] = append(x.voters[post], user)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = scanRows(ctx, db, `SELECT c.post_id, c.created, c.text, coalesce(u.name, `+fmtName("c.user_name")+`)
+		FROM posts p JOIN comments c ON c.post_id = p.id LEFT JOIN users u ON u.se_id = c.user_se_id
+		WHERE p.thread_id BETWEEN ? AND ? ORDER BY c.post_id, c.created, c.id`,
+		lo, hi, func(rows *sql.Rows) error {
+			var post, created int64
+			var c comment
+			err := rows.Scan(&post, &created, &c.text, &c.author)
+			c.created = time.UnixMilli(created).UTC()
+			x.comments[post] = append(x.comments[post], c)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = scanRows(ctx, db, `SELECT h.post_id, h.created, coalesce(u.id, pl.id, p.author_id), h.summary, h.text
+		FROM posts p JOIN history h ON h.post_id = p.id LEFT JOIN users u ON u.se_id = h.user_se_id
+		LEFT JOIN placeholders pl ON u.id IS NULL AND pl.name = `+fmtName("h.user_name")+`
+		WHERE p.thread_id BETWEEN ? AND ? ORDER BY h.post_id, h.created, h.id`,
+		lo, hi, func(rows *sql.Rows) error {
+			var post, created int64
+			var v parley.Revision
+			err := rows.Scan(&post, &created, &v.Editor.ID, &v.Summary, &v.Body)
+			v.CreatedAt, v.Summary = time.UnixMilli(created).UTC(), cut(v.Summary, parley.MaxSummary)
+			v.Number = len(x.versions[post]) + 1
+			x.versions[post] = append(x.versions[post], v)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+func fmtName(column string) string { return fmt.Sprintf(authorName, column) }
+
+// scanRows runs a query over the thread ids lo to hi and calls scan for each row.
+func scanRows(ctx context.Context, db *sql.DB, query string, lo, hi int64, scan func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, query, lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// cut shortens s to at most n characters.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
