@@ -38,6 +38,12 @@ type Store interface {
 	// SimilarThreads returns up to limit threads whose titles share the most words with
 	// text, best match first; an empty or wordless text returns none. Limit is capped at 10.
 	SimilarThreads(ctx context.Context, text string, limit int) ([]Thread, error)
+	// Search returns one page of the threads a search finds, best first: those with a
+	// visible post that holds, with the thread's title, every word and phrase of the query,
+	// and that pass its filters. Title matches rank above body matches, and questions
+	// above replies. Hidden posts and deleted threads are never found. A query with
+	// filters alone lists the threads that pass them, newest first.
+	Search(ctx context.Context, q SearchQuery) (SearchPage, error)
 	// Posts returns a thread's posts in the order they were written, those after post id
 	// after (0 from the start), at most limit. Hidden posts are included, marked Hidden.
 	Posts(ctx context.Context, threadID, after int64, limit int) ([]Post, error)

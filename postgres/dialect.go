@@ -27,4 +27,5 @@ var dialect = sqlstore.Dialect{
 	},
 	IsUnique:     isUniqueViolation,
 	IsForeignKey: isForeignKeyViolation,
+	Search:       fullText,
 }

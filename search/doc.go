@@ -53,4 +53,27 @@
 //
 // A query may be MaxBytes long and hold MaxTerms words, phrases and operators once repeats
 // are dropped; past either, Parse refuses it rather than searching for part of it.
+//
+// # Indexing
+//
+// Both stores index the same tokens, cut here (Index, Post, Query.Match), so that the two
+// databases find the same threads:
+//
+//   - Words are runs of letters, digits and marks, lower-cased, stop words left out. The
+//     database stems them (SQLite's porter, PostgreSQL's English Snowball without stop
+//     words), so "crashes" finds "crash". An identifier written as one word (URLSession,
+//     NSURLErrorDomain, kCFErrorDomainCFNetwork, FB12345678, 0x8badf00d) is stemmed the same
+//     way in posts and queries, so it is found as written, in any case.
+//   - Code terms are words joined by '_', '.' or '-', and negative numbers: EXC_BAD_ACCESS,
+//     nw_connection_t, Info.plist, -1009. Each is one token, lower-cased, which PostgreSQL
+//     keeps as written and SQLite stems like a word in posts and queries alike, so it finds
+//     only itself: EXC_BAD_ACCESS does not find "bad access". Its words are indexed too, so
+//     "1009" finds -1009 and "info plist" finds Info.plist. A dotted name is indexed with
+//     every run of its parts (URLSession.shared finds URLSession.shared.dataTask).
+//   - A post's words come first, in order, so phrases match; its code terms follow. A post
+//     with a block of code also holds HasCode, which no text yields, for has:code.
+//
+// A query word is looked up as its code terms and, as one phrase, its other words; a
+// phrase as its words next to each other and its code terms. Words too long to type
+// (MaxTermBytes) are in neither.
 package search

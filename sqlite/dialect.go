@@ -37,4 +37,5 @@ var dialect = sqlstore.Dialect{
 		var se *sqlite.Error
 		return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 	},
+	Search: fullText,
 }

@@ -68,6 +68,9 @@ func (w *bulkWriter) start(ctx context.Context) error {
 		PRIMARY KEY (scope, thread_id))`); err != nil {
 		return fmt.Errorf("create bulk_pins: %w", err)
 	}
+	if _, err := w.sink.Exec(ctx, createBulkSearch); err != nil {
+		return fmt.Errorf("create bulk_search: %w", err)
+	}
 	return w.sink.Start(ctx)
 }
 
@@ -151,6 +154,8 @@ var threadTables = []TableRows{
 	// An attachment's id comes from its sequence, as an upload's does.
 	{Table: "attachments", Columns: []string{"post_id", "author_id", "name", "content_type", "size", "sha256", "width",
 		"height", "lines", "created_at"}},
+	// Index entries wait here until Close adds them all to the search index at once.
+	{Table: "bulk_search", Columns: bulkSearchColumns},
 }
 
 // The indexes of threadTables, for threadRows.
@@ -162,6 +167,7 @@ const (
 	revisionsRows
 	boostsRows
 	attachmentsRows
+	searchRows
 )
 
 // threadRows turns a batch of threads into rows for threadTables.
@@ -187,6 +193,9 @@ func threadRows(threads []parley.ThreadRecord) []TableRows {
 			var edited *int64
 			if !p.EditedAt.IsZero() {
 				edited = nullID(parley.Millis(p.EditedAt))
+			}
+			if !t.Deleted && !p.Hidden {
+				add(searchRows, SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML)...)
 			}
 			add(postsRows, p.ID, p.ThreadID, p.Author.ID, p.Original, p.Body, p.HTML, parley.Millis(p.CreatedAt), p.Revision,
 				nullID(pr.EditorID), edited, pr.EditorSummary, p.BoostCount, p.StaffRecommended, len(pr.Attachments))
@@ -235,10 +244,17 @@ func (w *bulkWriter) Close(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, q := range listingsFromThreads {
+	for _, q := range append(listingsFromThreads, w.s.d.Search.AddFrom("bulk_search"), `DROP TABLE bulk_search`) {
 		if _, err := w.sink.Exec(ctx, q); err != nil {
 			return fmt.Errorf("finish bulk load: %s: %w", q, err)
 		}
 	}
 	return w.sink.Finish(ctx)
 }
+
+// bulkSearchColumns are the columns of bulk_search, SearchDialect.AddFrom's.
+var bulkSearchColumns = []string{"post_id", "thread_id", "original", "title_words", "title_code", "body_words", "body_code"}
+
+const createBulkSearch = `CREATE TEMP TABLE bulk_search (post_id BIGINT NOT NULL, thread_id BIGINT NOT NULL,
+	original BOOLEAN NOT NULL, title_words TEXT NOT NULL, title_code TEXT NOT NULL, body_words TEXT NOT NULL,
+	body_code TEXT NOT NULL)`

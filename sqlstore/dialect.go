@@ -26,4 +26,6 @@ type Dialect struct {
 	// IsUnique reports whether err is the database refusing a duplicate key, and
 	// IsForeignKey a reference to a row that does not exist.
 	IsUnique, IsForeignKey func(err error) bool
+	// Search is how the database keeps and reads the full-text index (searchindex.go).
+	Search SearchDialect
 }

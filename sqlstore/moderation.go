@@ -284,6 +284,7 @@ func (s *Store) SetThreadDeleted(ctx context.Context, threadID int64, deleted bo
 				return nil, err
 			}
 		}
+		tx.indexThread(threadID)
 		tx.ThreadChanged(threadID)
 		tx.ForumChanged()
 		return t.entry(pick(deleted, parley.LogThreadDeleted, parley.LogThreadRestored), ""), nil
@@ -365,6 +366,7 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 		if err := refreshThread(ctx, tx, threadID); err != nil {
 			return nil, err
 		}
+		tx.indexPost(postID)
 		tx.ThreadChanged(threadID)
 		return &parley.LogEntry{Action: pick(hidden, parley.LogPostHidden, parley.LogPostRestored), TargetKind: "post",
 			TargetID: postID, Target: parley.PostLabel(handle, t.title), Detail: detail}, nil

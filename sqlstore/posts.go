@@ -171,6 +171,7 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 			staff_replied = (staff_replied OR $2) WHERE thread_id = $3`, tx.Now, staff, in.ThreadID); err != nil {
 			return err
 		}
+		tx.indexPost(postID)
 		tx.ThreadChanged(in.ThreadID)
 		return nil
 	})
@@ -204,6 +205,7 @@ func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, 
 			edited_at = $4, edit_summary = $5 WHERE id = $6`, in.Text.Body(), in.Text.HTML(), in.EditorID, tx.Now, in.Summary, in.PostID); err != nil {
 			return err
 		}
+		tx.indexPost(in.PostID)
 		tx.ThreadChanged(threadID)
 		return nil
 	})

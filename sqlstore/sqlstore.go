@@ -63,6 +63,7 @@ type Tx struct {
 	Querier
 	Now     int64
 	changes []events.Event
+	search  searchChanges // posts and threads to index again before commit
 }
 
 // Changed records a change the transaction makes.
@@ -84,6 +85,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	err := s.db.InTx(ctx, func(q Querier) error {
 		tx := &Tx{Querier: q, Now: parley.Millis(s.now())}
 		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := s.syncSearch(ctx, tx); err != nil {
 			return err
 		}
 		done = tx

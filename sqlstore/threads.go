@@ -159,6 +159,7 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 		if err := s.insertAttachments(ctx, tx, postID, author.ID, in.Attachments); err != nil {
 			return err
 		}
+		tx.indexPost(postID)
 		return addThreadEntries(ctx, tx, threadID, topicID, in)
 	})
 	if err != nil {

@@ -1,0 +1,112 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parley-forum/parley/search"
+	"github.com/parley-forum/parley/sqlstore"
+)
+
+// document is the tsvector of a post's index entry from its title's words and code terms
+// and its body's (migrations/0007_fulltext.sql).
+func document(titleWords, titleCode, bodyWords, bodyCode string) string {
+	return `setweight(to_tsvector('parley_search', ` + titleWords + `) || search_code(` + titleCode + `), 'A') ||
+		setweight(to_tsvector('parley_search', ` + bodyWords + `) || search_code(` + bodyCode + `), 'B')`
+}
+
+// fullText is the full-text index in post_search. Ranking is ts_rank, a title match (A)
+// weighing two and a half times a body match (B).
+var fullText = sqlstore.SearchDialect{
+	Add: `INSERT INTO post_search (post_id, thread_id, original, document)
+		VALUES ($1, $2, $3, ` + document("$4", "$5", "$6", "$7") + `)`,
+	AddFrom: func(table string) string {
+		return `INSERT INTO post_search (post_id, thread_id, original, document)
+			SELECT post_id, thread_id, original, ` + document("title_words", "title_code", "body_words", "body_code") +
+			` FROM ` + table + ` ORDER BY post_id`
+	},
+	Remove: `DELETE FROM post_search WHERE post_id = ANY($1)`,
+	Hits: func(param string) string {
+		return `(SELECT post_id, CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', document, ` + param + `::tsquery) * 1000000000 AS BIGINT) AS score
+			FROM post_search WHERE document @@ ` + param + `::tsquery)`
+	},
+	Threads: func(param string) string {
+		return `SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery`
+	},
+	Query: tsQueryOf,
+}
+
+// tsQueryOf writes groups as a tsquery: code terms as lexemes, as written; words as the
+// lexemes parley_search stems them to, asked of the database, a term's words joined by
+// <->; the terms of a group joined by & and the groups by |. In titles alone, each lexeme
+// is restricted to weight A.
+func tsQueryOf(ctx context.Context, q sqlstore.Querier, groups [][]search.Term, title bool) (any, bool, error) {
+	stems, err := stemWords(ctx, q, groups)
+	if err != nil {
+		return nil, false, err
+	}
+	weight := ""
+	if title {
+		weight = ":A"
+	}
+	var ors []string
+	for _, g := range groups {
+		var ands []string
+		for _, t := range g {
+			var lexemes []string
+			if t.Code != "" {
+				lexemes = append(lexemes, tsLexeme(t.Code)+weight)
+			}
+			for _, w := range t.Words {
+				if s := stems[w]; s != "" {
+					lexemes = append(lexemes, tsLexeme(s)+weight)
+				}
+			}
+			if len(lexemes) > 0 {
+				ands = append(ands, "("+strings.Join(lexemes, " <-> ")+")")
+			}
+		}
+		if len(ands) > 0 {
+			ors = append(ors, "("+strings.Join(ands, " & ")+")")
+		}
+	}
+	return strings.Join(ors, " | "), len(ors) > 0, nil
+}
+
+// stemWords asks the database what parley_search makes of each word of groups.
+func stemWords(ctx context.Context, q sqlstore.Querier, groups [][]search.Term) (map[string]string, error) {
+	stems := map[string]string{}
+	var words []string
+	for _, g := range groups {
+		for _, t := range g {
+			for _, w := range t.Words {
+				if _, ok := stems[w]; !ok {
+					stems[w] = ""
+					words = append(words, w)
+				}
+			}
+		}
+	}
+	if len(words) == 0 {
+		return stems, nil
+	}
+	rows, err := q.Query(ctx, `SELECT w, coalesce((SELECT min(l) FROM unnest(tsvector_to_array(to_tsvector('parley_search', w))) l), '')
+		FROM unnest($1::text[]) w`, words)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w, s string
+		if err := rows.Scan(&w, &s); err != nil {
+			return nil, err
+		}
+		stems[w] = s
+	}
+	return stems, rows.Err()
+}
+
+// tsLexeme quotes a lexeme for a tsquery.
+func tsLexeme(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
+}

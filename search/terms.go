@@ -1,0 +1,257 @@
+package search
+
+import (
+	"html"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// MaxTermBytes bounds an indexed word or code term: longer ones (a base64 blob in a log, a
+// line of hex) are left out of the index and out of queries alike. PostgreSQL refuses
+// lexemes past 2 KB, and nobody types such a term into a search box.
+const MaxTermBytes = 100
+
+// Terms is a text as the index holds it, cut once here so that both databases index, and
+// look up, the same tokens.
+type Terms struct {
+	// Words are the text's words in order, lower-case: runs of letters, digits and marks,
+	// stop words left out. The database stems them (English).
+	Words []string
+	// Code are the text's code terms, lower-case, each one token the database keeps whole:
+	// runs of words joined by '_', '.' or '-' (exc_bad_access, info.plist, -1009).
+	Code []string
+}
+
+// Text writes the terms for an index that cuts at spaces: the words in order, so that
+// phrases match, then the code terms.
+func (t Terms) Text() string {
+	return strings.Join(slices.Concat(t.Words, t.Code), " ")
+}
+
+// Index cuts a post's text, or a title, into the terms the index stores. Each code term
+// is stored whole, with its words among the words; a dotted name is stored with each run
+// of its parts too, so that URLSession.shared finds URLSession.shared.dataTask.
+func Index(text string) Terms {
+	var t Terms
+	for c := range chunks(text) {
+		t.Words = appendWords(t.Words, c)
+		if isCode(c) {
+			t.Code = appendDotted(t.Code, strings.ToLower(c))
+		}
+	}
+	return t
+}
+
+// HasCode is the term a post with a code block holds among its code terms, for has:code.
+// No text yields it: chunks never start with '-' followed by a letter.
+const HasCode = "-code-"
+
+// Term is one thing a post must hold to match: a code term, kept whole, or one or more
+// words next to each other in this order.
+type Term struct {
+	Code  string
+	Words []string
+}
+
+// Match is what a query looks for in the index.
+type Match struct {
+	// All are the terms one post must hold, with its thread's title.
+	All []Term
+	// Not are left out: a thread with a post that holds every term of one of them.
+	Not [][]Term
+	// Title restricts both to titles.
+	Title bool
+}
+
+// Empty reports whether the match looks for nothing: the query has only filters.
+func (m Match) Empty() bool { return len(m.All) == 0 && len(m.Not) == 0 }
+
+// Match returns the terms the query's words and phrases look for. A word cuts as text
+// does: its code terms are looked up whole, its other words as a phrase (foo/bar finds
+// "foo bar"). A phrase is its words next to each other, and its code terms too.
+func (q Query) Match() Match {
+	m := Match{Title: q.TitleOnly}
+	for _, w := range q.Words {
+		m.All = append(m.All, wordTerms(w)...)
+	}
+	for _, p := range q.Phrases {
+		m.All = append(m.All, phraseTerms(p)...)
+	}
+	for _, w := range q.NotWords {
+		if terms := wordTerms(w); len(terms) > 0 {
+			m.Not = append(m.Not, terms)
+		}
+	}
+	for _, p := range q.NotPhrases {
+		if terms := phraseTerms(p); len(terms) > 0 {
+			m.Not = append(m.Not, terms)
+		}
+	}
+	return m
+}
+
+func wordTerms(w string) []Term {
+	var terms []Term
+	var words []string
+	flush := func() {
+		if len(words) > 0 {
+			terms = append(terms, Term{Words: words})
+			words = nil
+		}
+	}
+	for c := range chunks(w) {
+		if isCode(c) {
+			flush()
+			if code := strings.ToLower(c); len(code) <= MaxTermBytes {
+				terms = append(terms, Term{Code: code})
+			}
+			continue
+		}
+		words = appendWords(words, c)
+	}
+	flush()
+	return terms
+}
+
+func phraseTerms(p string) []Term {
+	t := Index(p)
+	var terms []Term
+	if len(t.Words) > 0 {
+		terms = append(terms, Term{Words: t.Words})
+	}
+	for c := range chunks(p) {
+		if code := strings.ToLower(c); isCode(c) && len(code) <= MaxTermBytes {
+			terms = append(terms, Term{Code: code})
+		}
+	}
+	return terms
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) || unicode.Is(unicode.Co, r)
+}
+
+func isJoiner(r rune) bool { return r == '_' || r == '.' || r == '-' }
+
+// chunks yields the runs of word runes and joiners in text, with the joiners at either
+// end taken off, except a '-' before a digit: -1009 is an error code, "--verbose" and
+// "offline." are words.
+func chunks(text string) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		for c := range strings.FieldsFuncSeq(text, func(r rune) bool { return !isWordRune(r) && !isJoiner(r) }) {
+			if c = trimJoiners(c); c != "" && !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+func trimJoiners(c string) string {
+	c = strings.TrimRightFunc(c, isJoiner)
+	trimmed := strings.TrimLeftFunc(c, isJoiner)
+	if len(trimmed) < len(c) && c[len(c)-len(trimmed)-1] == '-' && trimmed != "" && trimmed[0] >= '0' && trimmed[0] <= '9' {
+		return "-" + trimmed
+	}
+	return trimmed
+}
+
+// isCode reports whether a chunk is a code term: it joins words, or is a negative number.
+func isCode(c string) bool { return strings.ContainsFunc(c, isJoiner) }
+
+// appendWords adds the words of a chunk, lower-cased, leaving out stop words and words
+// too long to index.
+func appendWords(words []string, c string) []string {
+	for w := range strings.FieldsFuncSeq(c, isJoiner) {
+		if w = strings.ToLower(w); !stopWords[w] && len(w) <= MaxTermBytes {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// maxDotted bounds the parts of a dotted name whose every run is indexed; a longer one is
+// indexed whole only.
+const maxDotted = 6
+
+// appendDotted adds a code term and, when it is a dotted name, every run of two or more
+// of its parts.
+func appendDotted(code []string, c string) []string {
+	parts := strings.Split(c, ".")
+	if len(parts) < 3 || len(parts) > maxDotted {
+		return appendTerm(code, c)
+	}
+	for n := len(parts); n >= 2; n-- {
+		for i := 0; i+n <= len(parts); i++ {
+			code = appendTerm(code, strings.Join(parts[i:i+n], "."))
+		}
+	}
+	return code
+}
+
+func appendTerm(code []string, c string) []string {
+	if len(c) > MaxTermBytes || !strings.ContainsFunc(c, isWordRune) {
+		return code
+	}
+	return append(code, c)
+}
+
+// stopWords are left out of the index and of queries: they occur in most posts and say
+// nothing of the subject. Fragments of contractions ("can't" is "can" and "t") are among them.
+var stopWords = wordSet(`a about after am an and any are as at be been before but by can could
+	d did do does doing don didn doesn for from get got had has have how i if in into is isn it
+	its just ll m me my no not of on or our re s should so some t than that the their then there
+	these this to too use using ve was wasn we were what when where which while who why will
+	with won would wouldn you your`)
+
+func wordSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		set[w] = true
+	}
+	return set
+}
+
+// inlineTags are the HTML elements that do not separate words: a highlighted identifier
+// is one word across its spans.
+var inlineTags = wordSet(`a abbr b code del em i ins kbd mark s samp small span strong sub sup u var`)
+
+// PostText returns the text of a post's rendered HTML, as a reader sees it: tags taken off,
+// entities decoded. Block elements separate words; inline ones do not.
+func PostText(htmlText string) string {
+	var b strings.Builder
+	for {
+		lt := strings.IndexByte(htmlText, '<')
+		if lt < 0 {
+			b.WriteString(html.UnescapeString(htmlText))
+			break
+		}
+		b.WriteString(html.UnescapeString(htmlText[:lt]))
+		gt := strings.IndexByte(htmlText[lt:], '>')
+		if gt < 0 {
+			break
+		}
+		name := strings.TrimPrefix(htmlText[lt+1:lt+gt], "/")
+		if i := strings.IndexFunc(name, func(r rune) bool { return r == ' ' || r == '/' || r == '\n' || r == '\t' }); i >= 0 {
+			name = name[:i]
+		}
+		if !inlineTags[strings.ToLower(name)] {
+			b.WriteByte(' ')
+		}
+		htmlText = htmlText[lt+gt+1:]
+	}
+	return b.String()
+}
+
+// HasCodeBlock reports whether rendered HTML holds a block of code.
+func HasCodeBlock(htmlText string) bool { return strings.Contains(htmlText, "<pre") }
+
+// Post returns the terms of a post's rendered HTML, with HasCode among the code terms
+// when it holds a block of code.
+func Post(htmlText string) Terms {
+	t := Index(PostText(htmlText))
+	if HasCodeBlock(htmlText) {
+		t.Code = append(t.Code, HasCode)
+	}
+	return t
+}

@@ -1,0 +1,62 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parley-forum/parley/search"
+	"github.com/parley-forum/parley/sqlstore"
+)
+
+// fullText is the full-text index in FTS5's table post_fts (migrations/0010_fulltext.sql).
+// Ranking is FTS5's bm25(), a title match weighing four times a body match.
+var fullText = sqlstore.SearchDialect{
+	Add: `INSERT INTO post_fts (rowid, title, body)
+		SELECT $1, $4 || ' ' || $5, $6 || ' ' || $7 WHERE $2 IS NOT NULL AND $3 IS NOT NULL`,
+	AddFrom: func(table string) string {
+		return `INSERT INTO post_fts (rowid, title, body)
+			SELECT post_id, title_words || ' ' || title_code, body_words || ' ' || body_code FROM ` + table
+	},
+	Remove: `DELETE FROM post_fts WHERE rowid IN (SELECT value FROM json_each($1))`,
+	Hits: func(param string) string {
+		return `(SELECT rowid AS post_id, CAST(-bm25(post_fts, 4.0, 1.0) * 1000000000 AS INTEGER) AS score
+			FROM post_fts WHERE post_fts MATCH ` + param + `)`
+	},
+	Threads: func(param string) string {
+		return `SELECT p.thread_id FROM post_fts JOIN posts p ON p.id = post_fts.rowid WHERE post_fts MATCH ` + param
+	},
+	Query: func(_ context.Context, _ sqlstore.Querier, groups [][]search.Term, title bool) (any, bool, error) {
+		q := ftsQuery(groups, title)
+		return q, q != "", nil
+	},
+}
+
+// ftsQuery writes groups as an FTS5 query: each term a quoted string, which FTS5 cuts and
+// stems as it did the text (several words make a phrase), the terms of a group joined by
+// AND and the groups by OR.
+func ftsQuery(groups [][]search.Term, title bool) string {
+	var ors []string
+	for _, g := range groups {
+		var ands []string
+		for _, t := range g {
+			text := t.Code
+			if text == "" {
+				text = strings.Join(t.Words, " ")
+			}
+			if text != "" {
+				ands = append(ands, ftsString(text))
+			}
+		}
+		if len(ands) > 0 {
+			ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+		}
+	}
+	if len(ors) == 0 {
+		return ""
+	}
+	q := strings.Join(ors, " OR ")
+	if title {
+		q = "{title} : (" + q + ")"
+	}
+	return q
+}

@@ -1,0 +1,343 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/search"
+)
+
+// The full-text index holds one entry per visible post of every live thread: the thread's
+// title and the post's text, each cut into terms by package search (search.Index), so that
+// both databases see the same tokens. Each database stores and ranks them its own way
+// (SearchDialect). Writes that change what is searchable mark the posts or threads they
+// touch (Tx.indexPost, Tx.indexThread), and the transaction indexes them again from the
+// tables before it commits: the index never disagrees with what a reader may see. Moves,
+// retags and renames change no entry: the filters read the live tables.
+
+// SearchDialect is how a database keeps and reads the full-text index.
+type SearchDialect struct {
+	// Add is a statement that indexes one post from $1 its id, $2 its thread's id, $3
+	// whether it is the question, $4 and $5 the title's words and code terms, $6 and $7 the
+	// body's (each written with spaces between terms).
+	Add string
+	// AddFrom returns the statement that indexes every row of a table whose columns are
+	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
+	// body_words and body_code.
+	AddFrom func(table string) string
+	// Remove is a statement that takes the posts whose ids are in $1 (Dialect.IDs) out of
+	// the index.
+	Remove string
+	// Hits returns a subquery of the (post_id, score) of the posts that match the query in
+	// the placeholder param: the score is a whole number, higher for a better match, title
+	// matches counting more than body matches.
+	Hits func(param string) string
+	// Threads returns a subquery of the thread_id of the posts that match the query in
+	// the placeholder param.
+	Threads func(param string) string
+	// Query writes the argument Hits and Threads take: a post matches when it holds every
+	// term of one of groups, in its title alone when title. It reports false when nothing
+	// can match. It may ask q how the database reads words.
+	Query func(ctx context.Context, q Querier, groups [][]search.Term, title bool) (arg any, ok bool, err error)
+}
+
+// searchChanges are the posts and threads a transaction indexes again before it commits.
+type searchChanges struct{ posts, threads []int64 }
+
+// indexPost marks a post whose text, or whose visibility, the transaction changes.
+func (tx *Tx) indexPost(id int64) { tx.search.posts = append(tx.search.posts, id) }
+
+// indexThread marks a thread all of whose posts the transaction shows or hides.
+func (tx *Tx) indexThread(id int64) { tx.search.threads = append(tx.search.threads, id) }
+
+// syncSearch indexes the marked posts and threads again from the tables: it takes them out
+// of the index, then adds those a reader may see.
+func (s *Store) syncSearch(ctx context.Context, tx *Tx) error {
+	c := tx.search
+	if len(c.posts) == 0 && len(c.threads) == 0 {
+		return nil
+	}
+	tx.search = searchChanges{}
+	if len(c.threads) > 0 {
+		rows, err := tx.Query(ctx, `SELECT id FROM posts WHERE `+s.d.AnyID("thread_id", "$1"), s.d.IDs(c.threads))
+		ids, err := collect(rows, err, scanID)
+		if err != nil {
+			return err
+		}
+		c.posts = append(c.posts, ids...)
+	}
+	if _, err := tx.Exec(ctx, s.d.Search.Remove, s.d.IDs(c.posts)); err != nil {
+		return err
+	}
+	type post struct {
+		id, threadID int64
+		original     bool
+		html, title  string
+	}
+	rows, err := tx.Query(ctx, `SELECT p.id, p.thread_id, p.original, p.html, t.title FROM posts p JOIN threads t ON t.id = p.thread_id
+		WHERE `+s.d.AnyID("p.id", "$1")+` AND p.hidden_at IS NULL AND t.deleted_at IS NULL`, s.d.IDs(c.posts))
+	posts, err := collect(rows, err, func(r Row) (p post, err error) {
+		return p, r.Scan(&p.id, &p.threadID, &p.original, &p.html, &p.title)
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range posts {
+		if _, err := tx.Exec(ctx, s.d.Search.Add, SearchRow(p.id, p.threadID, p.original, p.title, p.html)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanID(r Row) (int64, error) {
+	var id int64
+	return id, r.Scan(&id)
+}
+
+// SearchRow is a post's index entry as SearchDialect.Add takes it.
+func SearchRow(postID, threadID int64, original bool, title, html string) []any {
+	t, b := search.Index(title), search.Post(html)
+	return []any{postID, threadID, original, strings.Join(t.Words, " "), strings.Join(t.Code, " "),
+		strings.Join(b.Words, " "), strings.Join(b.Code, " ")}
+}
+
+// Search finds one page of threads for a query (parley.Store.Search).
+func (s *Store) Search(ctx context.Context, q parley.SearchQuery) (parley.SearchPage, error) {
+	if err := q.Validate(); err != nil {
+		return parley.SearchPage{}, err
+	}
+	m := q.Query.Match()
+	w := &where{d: s.d}
+	if ok, err := s.searchFilters(ctx, w, q.Query, m); err != nil || !ok {
+		return parley.SearchPage{}, err
+	}
+	hits, err := s.searchHits(ctx, w, m, q)
+	if err != nil || len(hits) == 0 {
+		return parley.SearchPage{}, err
+	}
+	var page parley.SearchPage
+	if len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+		last := hits[q.Limit-1]
+		page.Next = &parley.SearchCursor{Score: last.score, ThreadID: last.threadID}
+	}
+	page.Results, err = s.searchResults(ctx, hits, m)
+	return page, err
+}
+
+// hit is a thread a search found, with its best post (0 when the query has no words).
+type hit struct{ threadID, postID, score int64 }
+
+// searchHits reads the page's threads, one more than the page holds to tell whether
+// another page follows.
+func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parley.SearchQuery) ([]hit, error) {
+	score, id := int64(1<<63-1), int64(1<<63-1)
+	if q.After != nil {
+		score, id = q.After.Score, q.After.ThreadID
+	}
+	var query string
+	if len(m.All) == 0 {
+		// Every thread scores 0: the cursor's thread alone says where the page starts.
+		query = `SELECT t.id, 0, 0 FROM threads t WHERE t.deleted_at IS NULL` + w.sql() +
+			` AND t.id < ` + w.arg(id) + ` ORDER BY t.id DESC LIMIT ` + w.arg(q.Limit+1)
+	} else {
+		match, ok, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{m.All}, m.Title)
+		if err != nil || !ok {
+			return nil, err
+		}
+		// A question's match counts double, so that it ranks above a reply's like it.
+		query = `SELECT h.thread_id, h.post_id, h.score FROM (
+				SELECT p.thread_id, x.post_id, x.score * CASE WHEN p.original THEN 2 ELSE 1 END AS score,
+					row_number() OVER (PARTITION BY p.thread_id
+						ORDER BY x.score * CASE WHEN p.original THEN 2 ELSE 1 END DESC, x.post_id) AS n
+				FROM ` + s.d.Search.Hits(w.arg(match)) + ` x JOIN posts p ON p.id = x.post_id
+				WHERE p.hidden_at IS NULL) h
+			JOIN threads t ON t.id = h.thread_id
+			WHERE h.n = 1 AND t.deleted_at IS NULL` + w.sql() + `
+			  AND (h.score, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
+			ORDER BY h.score DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
+	}
+	rows, err := s.read(ctx).Query(ctx, query, w.args...)
+	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })
+}
+
+// searchResults reads the hits' threads and the posts their snippets come from: the best
+// post, or the question when the query has no words.
+func (s *Store) searchResults(ctx context.Context, hits []hit, m search.Match) ([]parley.SearchResult, error) {
+	threadIDs, postIDs := make([]int64, len(hits)), make([]int64, 0, len(hits))
+	for i, h := range hits {
+		threadIDs[i] = h.threadID
+		if h.postID != 0 {
+			postIDs = append(postIDs, h.postID)
+		}
+	}
+	threads, err := s.QueryThreads(ctx, `SELECT `+ThreadColumns("t")+` FROM threads t JOIN users u ON u.id = t.author_id
+		WHERE `+s.d.AnyID("t.id", "$1"), s.d.IDs(threadIDs))
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]parley.Thread{}
+	for _, t := range threads {
+		byID[t.ID] = t
+	}
+	rows, err := s.read(ctx).Query(ctx, `SELECT thread_id, html FROM posts
+		WHERE `+s.d.AnyID("id", "$1")+` OR (original AND `+s.d.AnyID("thread_id", "$2")+`)
+		ORDER BY original`, s.d.IDs(postIDs), s.d.IDs(pick(len(m.All) == 0, threadIDs, nil)))
+	type text struct {
+		threadID int64
+		html     string
+	}
+	texts, err := collect(rows, err, func(r Row) (t text, err error) { return t, r.Scan(&t.threadID, &t.html) })
+	if err != nil {
+		return nil, err
+	}
+	snippets := map[int64][]search.Span{}
+	for _, t := range texts {
+		snippets[t.threadID] = search.Snippet(search.PostText(t.html), m)
+	}
+	results := make([]parley.SearchResult, 0, len(hits))
+	for _, h := range hits {
+		if t, ok := byID[h.threadID]; ok {
+			results = append(results, parley.SearchResult{Thread: t, PostID: h.postID, Snippet: snippets[h.threadID]})
+		}
+	}
+	return results, nil
+}
+
+// where collects a search's conditions on threads t and their arguments.
+type where struct {
+	d     Dialect
+	conds []string
+	args  []any
+}
+
+// arg adds an argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+func (w *where) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " AND " + strings.Join(w.conds, " AND ")
+}
+
+// searchFilters adds the query's filters and exclusions to w. It reports false when no
+// thread can pass them: a tag, topic, subtopic or user that does not exist.
+func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m search.Match) (bool, error) {
+	r := s.read(ctx)
+	for _, slug := range q.Tags {
+		id, ok, err := lookupID(ctx, r, `SELECT id FROM tags WHERE slug = $1`, slug)
+		if err != nil || !ok {
+			return false, err
+		}
+		w.add(`EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = t.id AND g.tag_id = ` + w.arg(id) + `)`)
+	}
+	for _, slug := range q.NotTags {
+		id, ok, err := lookupID(ctx, r, `SELECT id FROM tags WHERE slug = $1`, slug)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			w.add(`NOT EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = t.id AND g.tag_id = ` + w.arg(id) + `)`)
+		}
+	}
+	ids := []struct {
+		value, lookup, cond string
+	}{
+		{q.Topic, `SELECT id FROM topics WHERE slug = $1`, `t.topic_id = %s`},
+		// Subtopics are named within their topic: subtopic: finds those of every topic.
+		{q.Subtopic, `SELECT min(id) FROM subtopics WHERE slug = $1 HAVING count(*) > 0`,
+			`t.subtopic_id IN (SELECT id FROM subtopics WHERE slug = (SELECT slug FROM subtopics WHERE id = %s))`},
+		{q.Asker, `SELECT id FROM users WHERE lower(handle) = lower($1)`, `t.author_id = %s`},
+		{q.User, `SELECT id FROM users WHERE lower(handle) = lower($1)`,
+			`EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.author_id = %s AND r.hidden_at IS NULL)`},
+	}
+	for _, f := range ids {
+		if f.value == "" {
+			continue
+		}
+		id, ok, err := lookupID(ctx, r, f.lookup, f.value)
+		if err != nil || !ok {
+			return false, err
+		}
+		w.add(strings.ReplaceAll(f.cond, "%s", w.arg(id)))
+	}
+	if !q.After.IsZero() {
+		w.add(`t.created_at >= ` + w.arg(parley.Millis(q.After)))
+	}
+	if !q.Before.IsZero() {
+		w.add(`t.created_at < ` + w.arg(parley.Millis(q.Before)))
+	}
+	if q.MinBoosts > 0 {
+		w.add(`t.boost_count >= ` + w.arg(q.MinBoosts))
+	}
+	if q.MinReplies > 0 {
+		w.add(`t.reply_count >= ` + w.arg(q.MinReplies))
+	}
+	if err := s.flagFilters(ctx, w, q.Flags, q.NotFlags); err != nil {
+		return false, err
+	}
+	if len(m.Not) > 0 {
+		not, ok, err := s.d.Search.Query(ctx, r, m.Not, m.Title)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			w.add(`t.id NOT IN (` + s.d.Search.Threads(w.arg(not)) + `)`)
+		}
+	}
+	return true, nil
+}
+
+// flagConds are the conditions is: and has: ask for, on threads t.
+var flagConds = map[search.Flags]string{
+	search.Answered: `(t.accepted_post_id IS NOT NULL OR EXISTS (SELECT 1 FROM posts r
+		WHERE r.thread_id = t.id AND r.staff_recommended AND r.hidden_at IS NULL))`,
+	search.Unanswered: `t.reply_count = 0`,
+	search.Accepted:   `t.accepted_post_id IS NOT NULL`,
+	search.Staff:      `t.staff_replied`,
+	search.Pinned:     `t.pinned`,
+	search.Locked:     `t.locked`,
+	search.Attachment: `EXISTS (SELECT 1 FROM posts r JOIN attachments a ON a.post_id = r.id
+		WHERE r.thread_id = t.id AND r.hidden_at IS NULL)`,
+}
+
+// flagFilters adds the conditions of flags and the negations of those of notFlags.
+// has:code is a term of the index (search.HasCode).
+func (s *Store) flagFilters(ctx context.Context, w *where, flags, notFlags search.Flags) error {
+	for f := search.Flags(1); f != 0 && f <= search.Code; f <<= 1 {
+		if !flags.Has(f) && !notFlags.Has(f) {
+			continue
+		}
+		cond := flagConds[f]
+		if f == search.Code {
+			code, _, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{{{Code: search.HasCode}}}, false)
+			if err != nil {
+				return err
+			}
+			cond = `t.id IN (` + s.d.Search.Threads(w.arg(code)) + `)`
+		}
+		w.add(pick(flags.Has(f), cond, `NOT `+cond))
+	}
+	return nil
+}
+
+// lookupID reads the id a filter names; false when there is none.
+func lookupID(ctx context.Context, q Querier, query string, arg any) (int64, bool, error) {
+	var id int64
+	err := q.QueryRow(ctx, query, arg).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
