@@ -9,7 +9,7 @@ import (
 )
 
 // document is the tsvector of a post's index entry from its title's words and code terms
-// and its body's (migrations/0007_fulltext.sql).
+// and its body's (migrations/0008_fulltext.sql).
 func document(titleWords, titleCode, bodyWords, bodyCode string) string {
 	return `setweight(to_tsvector('parley_search', ` + titleWords + `) || search_code(` + titleCode + `), 'A') ||
 		setweight(to_tsvector('parley_search', ` + bodyWords + `) || search_code(` + bodyCode + `), 'B')`

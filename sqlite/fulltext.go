@@ -8,7 +8,7 @@ import (
 	"github.com/parley-forum/parley/sqlstore"
 )
 
-// fullText is the full-text index in FTS5's table post_fts (migrations/0010_fulltext.sql).
+// fullText is the full-text index in FTS5's table post_fts (migrations/0011_fulltext.sql).
 // Ranking is FTS5's bm25(), a title match weighing four times a body match.
 var fullText = sqlstore.SearchDialect{
 	Add: `INSERT INTO post_fts (rowid, title, body)
