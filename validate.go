@@ -2,11 +2,12 @@ package parley
 
 import (
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/parley-forum/parley/names"
 )
 
 // Limits on what users write. They are checked here, once, for every store and every form.
@@ -28,14 +29,9 @@ const (
 	MaxImagePixels = 40_000_000
 )
 
-var (
-	slugPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	handlePattern = regexp.MustCompile(`^[A-Za-z0-9_]{2,30}$`)
-)
-
 // ValidateName checks the slug and name of a topic, subtopic or tag.
 func ValidateName(slug, name string) error {
-	if !slugPattern.MatchString(slug) || len(slug) > MaxName {
+	if !names.IsSlug(slug) || len(slug) > MaxName {
 		return Invalid("slug", "An address may use lower-case letters, digits and single hyphens, up to %d characters.", MaxName)
 	}
 	if strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > MaxName {
@@ -46,7 +42,7 @@ func ValidateName(slug, name string) error {
 
 // Validate checks a new user's fields.
 func (u *NewUser) Validate() error {
-	if !handlePattern.MatchString(u.Handle) {
+	if !names.IsHandle(u.Handle) {
 		return Invalid("handle", "A handle has 2 to 30 letters, digits or underscores.")
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(u.DisplayName)); n == 0 || n > MaxName {

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/parley-forum/parley/names"
 )
 
 const (
@@ -22,8 +24,6 @@ const (
 )
 
 var (
-	slugPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	handlePattern = regexp.MustCompile(`^[a-z0-9_]{2,30}$`)
 	datePattern   = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`)
 	numberPattern = regexp.MustCompile(`^[0-9]+$`)
 )
@@ -282,7 +282,7 @@ var negationHint = map[string]string{
 // slug reads the address of a tag, topic or subtopic, in any case.
 func (p *parser) slug(t term, op operator, value string) (string, bool) {
 	slug := strings.ToLower(value)
-	if !slugPattern.MatchString(slug) {
+	if !names.IsSlug(slug) {
 		p.fail(t.text, "%q is not %s: these have letters, digits and single hyphens, as in %s.", t.text, op.value, op.example)
 		return "", false
 	}
@@ -291,7 +291,7 @@ func (p *parser) slug(t term, op operator, value string) (string, bool) {
 
 func (p *parser) handle(t term, op operator, value string) (string, bool) {
 	handle := strings.ToLower(strings.TrimPrefix(value, "@"))
-	if !handlePattern.MatchString(handle) {
+	if !names.IsHandle(handle) {
 		p.fail(t.text, "%q is not a handle: handles have 2 to 30 letters, digits or underscores, as in %s.", t.text, op.example)
 		return "", false
 	}
