@@ -221,7 +221,9 @@ func (c *copier) prepare(ctx context.Context) error {
 		}
 	}
 	if c.opts.Replace {
-		_, err := c.tx.Exec(ctx, `TRUNCATE `+list+` RESTART IDENTITY`)
+		// CASCADE empties the full-text index too, which refers to the posts and is not
+		// copied (ignored): it is rebuilt from the posts the copy brings.
+		_, err := c.tx.Exec(ctx, `TRUNCATE `+list+` RESTART IDENTITY CASCADE`)
 		return err
 	}
 	var full []string

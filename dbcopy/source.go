@@ -42,8 +42,10 @@ type rowReader interface {
 
 // ignored are tables no copy carries: each store records its own migrations, and the
 // target has applied its own before the copy; rate-limit buckets only slow the next few
-// requests, and starting them full is what a restart does anyway.
-var ignored = map[string]bool{"schema_migrations": true, "rate_limits": true}
+// requests, and starting them full is what a restart does anyway; the full-text index
+// (post_search on PostgreSQL; SQLite's is a virtual table, which no copy reads) is derived
+// from the posts: after a copy the target's is rebuilt from the posts it received.
+var ignored = map[string]bool{"schema_migrations": true, "rate_limits": true, "post_search": true}
 
 // isPostgres reports whether from names a PostgreSQL database rather than a SQLite file.
 func isPostgres(from string) bool {
