@@ -224,4 +224,3 @@ func firstDifference(a, b []byte) string {
 	from := max(0, i-200)
 	return fmt.Sprintf("before: …%s…\nafter:  …%s…", a[from:min(len(a), i+200)], b[from:min(len(b), i+200)])
 }
-
