@@ -68,3 +68,34 @@ func (p Post) record(threadID int64) parley.PostRecord {
 	}
 	return r
 }
+
+// UserOf is a member's public profile as the format writes it.
+func UserOf(u parley.User) User {
+	return User{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, Role: u.Role, Badge: u.Badge, Signature: u.Signature,
+		SignatureHTML: u.SignatureHTML, CreatedAt: u.CreatedAt, ThreadCount: u.ThreadCount, PostCount: u.PostCount}
+}
+
+// PostOf is a post as the format writes it, with versions, every version of it oldest
+// first as Store.Revisions returns them (the last is the post itself). Its boosters are
+// not known from a post alone and are left out.
+func PostOf(p parley.Post, versions []parley.Revision) Post {
+	out := Post{ID: p.ID, AuthorID: p.Author.ID, Original: p.Original, Body: p.Body, HTML: p.HTML, Created: p.CreatedAt,
+		Revision: p.Revision, BoostCount: p.BoostCount, StaffRecommended: p.StaffRecommended}
+	if !p.EditedAt.IsZero() {
+		edited := p.EditedAt
+		out.EditedAt = &edited
+	}
+	for _, r := range versions {
+		if r.Number < p.Revision {
+			out.Revisions = append(out.Revisions, Revision{Number: r.Number, Body: r.Body, EditorID: r.Editor.ID,
+				CreatedAt: r.CreatedAt, Summary: r.Summary})
+		} else if r.Number == p.Revision && p.Revision > 1 {
+			out.EditorID, out.EditSummary = r.Editor.ID, r.Summary
+		}
+	}
+	for _, a := range p.Attachments {
+		out.Attachments = append(out.Attachments, Attachment{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size,
+			SHA256: a.SHA256, Width: a.Width, Height: a.Height, Lines: a.Lines, CreatedAt: a.CreatedAt})
+	}
+	return out
+}
