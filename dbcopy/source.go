@@ -26,6 +26,8 @@ type source interface {
 	tables(ctx context.Context) (map[string][]string, error)
 	count(ctx context.Context, table string) (int64, error)
 	rows(ctx context.Context, table string, columns []string) (rowReader, error)
+	// query runs any query in the snapshot.
+	query(ctx context.Context, query string) (rowReader, error)
 	// migrations returns the migrations this parley's store of the source's kind applies,
 	// and the command that applies them to the source.
 	migrations() (all []schema.Migration, migrate string, err error)
@@ -188,8 +190,17 @@ func (s *sqliteSource) rows(ctx context.Context, table string, columns []string)
 	if table == "blobs" {
 		return s.blobRows(ctx, columns)
 	}
-	rows, err := s.tx.QueryContext(ctx, `SELECT `+quoteAll(columns)+` FROM `+quote(table))
+	return s.query(ctx, `SELECT `+quoteAll(columns)+` FROM `+quote(table))
+}
+
+func (s *sqliteSource) query(ctx context.Context, query string) (rowReader, error) {
+	rows, err := s.tx.QueryContext(ctx, query)
 	if err != nil {
+		return nil, err
+	}
+	columns, err := rows.Columns()
+	if err != nil {
+		rows.Close()
 		return nil, err
 	}
 	r := &sqlRows{Rows: rows, vals: make([]any, len(columns)), ptrs: make([]any, len(columns))}
@@ -268,6 +279,10 @@ func (s *postgresSource) count(ctx context.Context, table string) (n int64, err 
 
 func (s *postgresSource) rows(ctx context.Context, table string, columns []string) (rowReader, error) {
 	return s.tx.Query(ctx, `SELECT `+quoteAll(columns)+` FROM `+quote(table))
+}
+
+func (s *postgresSource) query(ctx context.Context, query string) (rowReader, error) {
+	return s.tx.Query(ctx, query)
 }
 
 func (s *postgresSource) close() error {

@@ -142,7 +142,7 @@ func Import(ctx context.Context, store parley.Store, dir string, opts Options) (
 	if err != nil {
 		return Summary{}, err
 	}
-	if err := checkEmpty(ctx, store); err != nil {
+	if err := parley.CheckEmpty(ctx, store); err != nil {
 		return Summary{}, err
 	}
 	scratchDir, err := os.MkdirTemp(opts.ScratchDir, "parley-import-")
@@ -169,37 +169,6 @@ func Import(ctx context.Context, store parley.Store, dir string, opts Options) (
 		return sum, fmt.Errorf("%w: %w", ErrLoadStopped, err)
 	}
 	return sum, nil
-}
-
-// checkEmpty refuses a forum that holds anything an import would collide with. Threads
-// are checked by the bulk writer itself; users by the first id, where any forum's users
-// start.
-func checkEmpty(ctx context.Context, store parley.Store) error {
-	refuse := func(what string) error {
-		return parley.Errorf(parley.EConflict, "The forum holds %s already; an import needs an empty forum, so that running it again never duplicates it.", what)
-	}
-	topics, err := store.Topics(ctx)
-	if err != nil {
-		return err
-	}
-	if len(topics) > 0 {
-		return refuse("topics")
-	}
-	tags, err := store.Tags(ctx)
-	if err != nil {
-		return err
-	}
-	if len(tags) > 0 {
-		return refuse("tags")
-	}
-	_, err = store.UserByID(ctx, 1)
-	if err == nil {
-		return refuse("users")
-	}
-	if !errors.Is(err, parley.ErrNotFound) {
-		return err
-	}
-	return nil
 }
 
 // site is the forum topic a dump goes into and the site it came from.

@@ -54,6 +54,7 @@ var matrix = map[string]map[string]outcome{
 	"POST /login":                row(allow, allow, allow, allow, allow, allow, allow),
 	"POST /logout":               row(allow, allow, allow, allow, allow, allow, allow),
 	"GET /account/password":      row(login, allow, allow, allow, allow, allow, allow),
+	"GET /account/data":          row(login, allow, allow, allow, allow, allow, allow),   // each their own
 	"GET /posts/{id}/flag":       row(login, forbid, allow, allow, allow, allow, forbid), // the question is member's own
 	"POST /posts/{id}/flag":      row(login, forbid, allow, allow, allow, allow, forbid),
 
@@ -339,6 +340,7 @@ func (w *authzWorld) requests(tg target) map[string]func(actor string) (string, 
 		},
 		"POST /logout":          func(string) (string, url.Values) { return "/logout", nil },
 		"GET /account/password": func(string) (string, url.Values) { return "/account/password", nil },
+		"GET /account/data":     func(string) (string, url.Values) { return "/account/data", nil },
 		"POST /account/password": func(string) (string, url.Values) {
 			return "/account/password", url.Values{"current": {"not it"}, "password": {"whatever new one"}}
 		},

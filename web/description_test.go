@@ -78,7 +78,7 @@ func TestEveryPageHasADescription(t *testing.T) {
 		"GET /threads.rss": nil, "GET /threads.atom": nil, "GET /threads/{id}/{slug}": nil, // feeds, a redirect
 		"GET /threads/{id}/live": nil, "GET /live": nil, "GET /ask/similar": nil, // streams, a fragment
 		"GET /attachments/{id}/{name}": nil, "GET /static/{file}": nil, "GET /favicon.ico": nil,
-		"GET /healthz": nil, "GET /readyz": nil, "GET /metrics": nil,
+		"GET /healthz": nil, "GET /readyz": nil, "GET /metrics": nil, "GET /account/data": nil, // JSON
 	}
 	for _, rt := range site.Server.Routes() {
 		if !strings.HasPrefix(rt.Pattern, "GET ") && rt.Pattern != "/" {

@@ -82,6 +82,7 @@ func (s *Server) routeTable() []route {
 		{"POST /logout", s.handleLogout(), false},
 		{"GET /account/password", s.handlePasswordForm(), true},
 		{"POST /account/password", s.handlePassword(), true},
+		{"GET /account/data", s.handleMemberData(), true},
 
 		{"GET /static/{file}", s.assets, false},
 		{"GET /favicon.ico", s.assets.redirect("favicon.svg"), false},

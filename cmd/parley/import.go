@@ -23,9 +23,12 @@ Flags:
 `
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "parley" {
+		return runImportParley(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "stackexchange" {
 		fmt.Fprint(stderr, importUsage)
-		return errors.New(`say what to import: parley import stackexchange DIR`)
+		return errors.New(`say what to import: parley import stackexchange DIR, or parley import parley DIR`)
 	}
 	var c common
 	var opts seimport.Options

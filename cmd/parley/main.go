@@ -1,5 +1,5 @@
 // Command parley runs a developer Q&A forum: parley serve, parley demo, parley migrate,
-// parley import, parley copy, parley user, parley version.
+// parley import, parley export, parley copy, parley user, parley version.
 package main
 
 import (
@@ -27,7 +27,9 @@ Commands:
   demo      fill an empty database with a generated demo forum
   migrate   bring the database schema up to date
   import    load a Stack Exchange data dump into an empty forum: parley import stackexchange DIR
-            (a forum that holds anything is refused, so a second run never duplicates it)
+            (a forum that holds anything is refused, so a second run never duplicates it),
+            or an export made by parley export: parley import parley DIR
+  export    write the whole forum as open data (JSON Lines and files): parley export DIR
   copy      copy a whole forum into PostgreSQL: parley copy --from ./data --to postgres://…
   user      create an account, e.g. the first admin: parley user create --role admin …
   version   print the version
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "copy":
 		return runCopy(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
