@@ -29,6 +29,8 @@ type SearchDialect struct {
 	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
 	// body_words and body_code.
 	AddFrom func(table string) string
+	// Any is a query that returns a row when the index holds any entry.
+	Any string
 	// Remove is a statement that takes the posts whose ids are in $1 (Dialect.IDs) out of
 	// the index.
 	Remove string

@@ -1,5 +1,5 @@
 // Command parley runs a developer Q&A forum: parley serve, parley demo, parley migrate,
-// parley import, parley copy, parley user, parley version.
+// parley import, parley reindex, parley copy, parley user, parley version.
 package main
 
 import (
@@ -28,6 +28,8 @@ Commands:
   migrate   bring the database schema up to date
   import    load a Stack Exchange data dump into an empty forum: parley import stackexchange DIR
             (a forum that holds anything is refused, so a second run never duplicates it)
+  reindex   build the search index again, e.g. for a database made before search existed
+            (the forum may keep serving meanwhile)
   copy      copy a whole forum into PostgreSQL: parley copy --from ./data --to postgres://…
   user      create an account, e.g. the first admin: parley user create --role admin …
   version   print the version
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	case "reindex":
+		return runReindex(ctx, args[1:], getenv, stdout, stderr)
 	case "copy":
 		return runCopy(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
