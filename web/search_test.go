@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/chromedp/chromedp"
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/search"
 	"github.com/parley-forum/parley/storetest"
@@ -240,5 +241,38 @@ func TestOpenSearch(t *testing.T) {
 	}
 	if d.ShortName != "Parley" || len(d.URLs) == 0 || d.URLs[0].Template != site.URL+"/search?q={searchTerms}" {
 		t.Errorf("OpenSearch description %+v", d)
+	}
+}
+
+// TestSearchInBrowser types a search with an operator into the header's box, submits it,
+// sorts the results, follows a result to its thread, and subscribes to the search's feed.
+func TestSearchInBrowser(t *testing.T) {
+	s := newSearched(t)
+	tab := newTab(t)
+	loadPage(t, tab, s.site.URL+"/tags/network")
+	got := waitForPage(t, tab, "search from the header",
+		chromedp.SendKeys(chromedp.CSS("#site-search"), "zorblax tag:network"),
+		chromedp.Submit(chromedp.CSS("#site-search")))
+	if got.Path != "/search" || got.Query().Get("q") != "zorblax tag:network" {
+		t.Fatalf("the search box loaded %s", got)
+	}
+	got = waitForPage(t, tab, "sort the results",
+		chromedp.SetValue(chromedp.CSS("select#sort"), "newest"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("select#sort").dispatchEvent(new Event("change"))`))
+	if got.Query().Get("sort") != "newest" || got.Query().Get("q") != "zorblax tag:network" {
+		t.Fatalf("sorting loaded %s, want the same search sorted by newest", got)
+	}
+	feeds, err := chromedp.Run(tab, chromedp.AttributesAll(chromedp.CSSAll(`link[rel="alternate"][type="application/rss+xml"]`)))
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("the results page has %d RSS links: %v", len(feeds), err)
+	}
+	got = waitForPage(t, tab, "follow the result",
+		chromedp.Click(chromedp.CSS("ol.results .thread-title a"), chromedp.NodeVisible))
+	if got.Path != threadPath(s.found.ID) {
+		t.Errorf("the result led to %s, want %s", got.Path, threadPath(s.found.ID))
+	}
+	feed := getFeed(t, s.site, feeds[0]["href"], feedTypes[0].contentType)
+	if len(feed.Items) != 1 || feed.Items[0].Link != s.site.URL+threadPath(s.found.ID) {
+		t.Errorf("the search's feed at %s has %d items, want the thread found", feeds[0]["href"], len(feed.Items))
 	}
 }
