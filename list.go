@@ -46,6 +46,8 @@ func (s Sort) Label() string {
 		return "Most boosts"
 	case SortViews:
 		return "Most views"
+	case SortRelevance:
+		return "Relevance"
 	}
 	return "Recent activity"
 }

@@ -9,9 +9,31 @@ import (
 	"github.com/parley-forum/parley/search"
 )
 
+// SortRelevance orders search results best match first, the default for a search. A
+// search may also be sorted as lists are, by the other SearchSorts.
+const SortRelevance Sort = "relevance"
+
+// SearchSorts lists the orders of search results, in the order a sort control offers them.
+var SearchSorts = []Sort{SortRelevance, SortNewest, SortActivity, SortBoosts}
+
+// ParseSearchSort reads a search's ?sort= value; empty means relevance.
+func ParseSearchSort(s string) (Sort, error) {
+	if s == "" {
+		return SortRelevance, nil
+	}
+	for _, v := range SearchSorts {
+		if string(v) == s {
+			return v, nil
+		}
+	}
+	return "", Invalid("sort", "Unknown sort %q: search results sort by relevance, newest, activity or boosts.", s)
+}
+
 // SearchQuery asks for one page of search results.
 type SearchQuery struct {
 	Query search.Query
+	// Sort is one of SearchSorts; empty is SortRelevance.
+	Sort  Sort
 	After *SearchCursor // nil for the first page
 	Limit int           // 1 to ListLimit
 }
@@ -33,8 +55,9 @@ type SearchPage struct {
 }
 
 // SearchCursor marks where a page of search results ends: the last result's score and
-// thread. Scores are whole numbers computed the same way for every page of one query, so
-// the next page starts exactly after it, as a list's cursor does.
+// thread. Scores are whole numbers computed the same way for every page of one query (the
+// match's rank, or under another sort the thread's time or boosts), so the next page
+// starts exactly after it, as a list's cursor does.
 type SearchCursor struct {
 	Score    int64
 	ThreadID int64
@@ -71,6 +94,11 @@ func ParseSearchCursor(s string) (*SearchCursor, error) {
 func (q *SearchQuery) Validate() error {
 	if q.Limit < 1 || q.Limit > ListLimit {
 		return Invalid("limit", "A page holds 1 to %d threads.", ListLimit)
+	}
+	if q.Sort != "" {
+		if _, err := ParseSearchSort(string(q.Sort)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

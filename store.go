@@ -42,7 +42,8 @@ type Store interface {
 	// visible post that holds, with the thread's title, every word and phrase of the query,
 	// and that pass its filters. Title matches rank above body matches, and questions
 	// above replies. Hidden posts and deleted threads are never found. A query with
-	// filters alone lists the threads that pass them, newest first.
+	// filters alone lists the threads that pass them, newest first. Another q.Sort orders
+	// the same threads as a list of that sort does.
 	Search(ctx context.Context, q SearchQuery) (SearchPage, error)
 	// Posts returns a thread's posts in the order they were written, those after post id
 	// after (0 from the start), at most limit. Hidden posts are included, marked Hidden.

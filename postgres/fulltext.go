@@ -25,6 +25,7 @@ var fullText = sqlstore.SearchDialect{
 			SELECT post_id, thread_id, original, ` + document("title_words", "title_code", "body_words", "body_code") +
 			` FROM ` + table + ` ORDER BY post_id`
 	},
+	Any:    `SELECT post_id FROM post_search LIMIT 1`,
 	Remove: `DELETE FROM post_search WHERE post_id = ANY($1)`,
 	Hits: func(param string) string {
 		return `(SELECT post_id, CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', document, ` + param + `::tsquery) * 1000000000 AS BIGINT) AS score

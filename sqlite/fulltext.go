@@ -17,6 +17,7 @@ var fullText = sqlstore.SearchDialect{
 		return `INSERT INTO post_fts (rowid, title, body)
 			SELECT post_id, title_words || ' ' || title_code, body_words || ' ' || body_code FROM ` + table
 	},
+	Any:    `SELECT rowid FROM post_fts LIMIT 1`,
 	Remove: `DELETE FROM post_fts WHERE rowid IN (SELECT value FROM json_each($1))`,
 	Hits: func(param string) string {
 		return `(SELECT rowid AS post_id, CAST(-bm25(post_fts, 4.0, 1.0) * 1000000000 AS INTEGER) AS score

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -79,4 +80,19 @@ func TestOneReadConnectionSuffices(t *testing.T) {
 	if err != nil || len(page.Threads) != 1 || page.Threads[0].Tags[0].Name != "Network" {
 		t.Fatalf("page %+v, err %v", page, err)
 	}
+}
+
+func TestReindex(t *testing.T) {
+	storetest.RunReindex(t, func(t *testing.T, clock parley.Clock) storetest.Reindexer {
+		return MustOpen(t, clock)
+	}, func(t *testing.T, s storetest.Reindexer) {
+		db, err := sql.Open("sqlite", s.(*sqlite.Store).Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`DELETE FROM post_fts`); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

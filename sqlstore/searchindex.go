@@ -29,6 +29,8 @@ type SearchDialect struct {
 	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
 	// body_words and body_code.
 	AddFrom func(table string) string
+	// Any is a query that returns a row when the index holds any entry.
+	Any string
 	// Remove is a statement that takes the posts whose ids are in $1 (Dialect.IDs) out of
 	// the index.
 	Remove string
@@ -130,6 +132,13 @@ func (s *Store) Search(ctx context.Context, q parley.SearchQuery) (parley.Search
 	return page, err
 }
 
+// searchKeys are what the sorts other than relevance order threads t by.
+var searchKeys = map[parley.Sort]string{
+	parley.SortNewest:   "t.created_at",
+	parley.SortActivity: "t.last_activity_at",
+	parley.SortBoosts:   "t.boost_count",
+}
+
 // hit is a thread a search found, with its best post (0 when the query has no words).
 type hit struct{ threadID, postID, score int64 }
 
@@ -140,18 +149,27 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	if q.After != nil {
 		score, id = q.After.Score, q.After.ThreadID
 	}
+	key, sorted := searchKeys[q.Sort]
 	var query string
-	if len(m.All) == 0 {
+	switch {
+	case len(m.All) == 0 && !sorted:
 		// Every thread scores 0: the cursor's thread alone says where the page starts.
 		query = `SELECT t.id, 0, 0 FROM threads t WHERE t.deleted_at IS NULL` + w.sql() +
 			` AND t.id < ` + w.arg(id) + ` ORDER BY t.id DESC LIMIT ` + w.arg(q.Limit+1)
-	} else {
+	case len(m.All) == 0:
+		query = `SELECT t.id, 0, ` + key + ` FROM threads t WHERE t.deleted_at IS NULL` + w.sql() +
+			` AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
+			ORDER BY ` + key + ` DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
+	default:
 		match, ok, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{m.All}, m.Title)
 		if err != nil || !ok {
 			return nil, err
 		}
+		if !sorted {
+			key = "h.score"
+		}
 		// A question's match counts double, so that it ranks above a reply's like it.
-		query = `SELECT h.thread_id, h.post_id, h.score FROM (
+		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM (
 				SELECT p.thread_id, x.post_id, x.score * CASE WHEN p.original THEN 2 ELSE 1 END AS score,
 					row_number() OVER (PARTITION BY p.thread_id
 						ORDER BY x.score * CASE WHEN p.original THEN 2 ELSE 1 END DESC, x.post_id) AS n
@@ -159,8 +177,8 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 				WHERE p.hidden_at IS NULL) h
 			JOIN threads t ON t.id = h.thread_id
 			WHERE h.n = 1 AND t.deleted_at IS NULL` + w.sql() + `
-			  AND (h.score, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
-			ORDER BY h.score DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
+			  AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
+			ORDER BY ` + key + ` DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
 	}
 	rows, err := s.read(ctx).Query(ctx, query, w.args...)
 	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })

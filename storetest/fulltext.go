@@ -350,3 +350,52 @@ func testSearchAfterBulk(t *testing.T, e *env) {
 	}
 	e.expect(t, map[string][]parley.Thread{"-9806": these(e.get(1)), "SecTrustEvaluateWithError": these(e.get(1))})
 }
+
+// testSearchSorts checks that each sort orders the threads a search finds as a list of that
+// sort would, a page of one thread at a time, with words and with filters alone.
+func testSearchSorts(t *testing.T, e *env) {
+	f := e.searchForum()
+	e.clock.Advance(time.Hour)
+	e.answer(f.crash.ID, f.answerer, "Same crash here.") // crash is the most recently active
+	_, err := e.s.SetBoost(e.ctx, f.answerer.ID, e.firstPost(f.offline.ID), true)
+	must(t, err)
+	cases := []struct {
+		typed string
+		sort  parley.Sort
+		want  []parley.Thread
+	}{
+		{"crash", parley.SortNewest, these(f.keychain, f.crash)},
+		{"crash", parley.SortActivity, these(f.crash, f.keychain)},
+		{"topic:" + f.topic.Slug, parley.SortNewest, these(f.keychain, f.crash, f.offline)},
+		{"topic:" + f.topic.Slug, parley.SortActivity, these(f.crash, f.keychain, f.offline)},
+		{"topic:" + f.topic.Slug, parley.SortBoosts, these(f.offline, f.keychain, f.crash)},
+		{"tag:" + f.tagA.Slug, parley.SortBoosts, these(f.offline, f.keychain)},
+	}
+	for _, c := range cases {
+		q, err := search.Parse(c.typed)
+		must(t, err)
+		var got []int64
+		sq := parley.SearchQuery{Query: q, Sort: c.sort, Limit: 1}
+		for range 10 {
+			page, err := e.s.Search(e.ctx, sq)
+			must(t, err)
+			for _, r := range page.Results {
+				got = append(got, r.Thread.ID)
+			}
+			if sq.After = page.Next; sq.After == nil {
+				break
+			}
+		}
+		want := make([]int64, len(c.want))
+		for i, th := range c.want {
+			want[i] = th.ID
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q sorted by %s found %v, want %v", c.typed, c.sort, got, want)
+		}
+	}
+	_, err = e.s.Search(e.ctx, parley.SearchQuery{Sort: parley.SortViews, Limit: 10})
+	if parley.ErrorCode(err) != parley.EInvalid {
+		t.Errorf("a search sorted by views: %v, want it refused", err)
+	}
+}

@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		"SearchAttachment":    testSearchAttachment,
 		"SearchRanking":       testSearchRanking,
 		"SearchPaging":        testSearchPaging,
+		"SearchSorts":         testSearchSorts,
 		"SearchKeepsUp":       testSearchKeepsUp,
 		"SearchAfterBulk":     testSearchAfterBulk,
 		"Account":             testCreateAccount,

@@ -56,6 +56,7 @@ func TestEveryPageHasADescription(t *testing.T) {
 		"GET /tags":                            {"/tags", anonymous},
 		"GET /tags/{tag}":                      {"/tags/network", anonymous},
 		"GET /users/{handle}":                  {"/users/admina", anonymous},
+		"GET /search":                          {"/search?q=socket", anonymous},
 		"GET /signup":                          {"/signup", anonymous},
 		"GET /login":                           {"/login", anonymous},
 		"GET /logout":                          {"/logout", admin},
@@ -78,6 +79,7 @@ func TestEveryPageHasADescription(t *testing.T) {
 		"GET /threads.rss": nil, "GET /threads.atom": nil, "GET /threads/{id}/{slug}": nil, // feeds, a redirect
 		"GET /threads/{id}/live": nil, "GET /live": nil, "GET /ask/similar": nil, // streams, a fragment
 		"GET /attachments/{id}/{name}": nil, "GET /static/{file}": nil, "GET /favicon.ico": nil,
+		"GET /search.rss": nil, "GET /search.atom": nil, "GET /opensearch.xml": nil,
 		"GET /healthz": nil, "GET /readyz": nil, "GET /metrics": nil, "GET /account/data": nil, // JSON
 	}
 	for _, rt := range site.Server.Routes() {

@@ -31,14 +31,20 @@ func (s *Server) listFeed(w http.ResponseWriter, r *http.Request, f format, spec
 	if params.Sort != parley.SortActivity {
 		title += " · " + params.Sort.Label()
 	}
+	s.threadsFeed(w, r, f, title, withQuery(spec.path, params.query(nil)), cmp.Or(spec.intro, title), threads)
+}
+
+// threadsFeed answers threads as a feed titled title, of the page at path, in the order
+// given; each item is a thread, identified by its permanent URL. Lists and searches share it.
+func (s *Server) threadsFeed(w http.ResponseWriter, r *http.Request, f format, title, path, description string, threads []parley.Thread) {
 	feed := &feeds.Feed{
 		Title:   title + " · " + s.cfg.SiteName,
-		Link:    &feeds.Link{Href: s.absolute(withQuery(spec.path, params.query(nil)))},
-		Id:      s.absolute(withQuery(spec.path, params.query(nil))),
+		Link:    &feeds.Link{Href: s.absolute(path)},
+		Id:      s.absolute(path),
 		Updated: lastActivity(threads),
 	}
 	// Feed readers show a channel's description as HTML, so text goes in escaped.
-	feed.Description = html.EscapeString(cmp.Or(spec.intro, title))
+	feed.Description = html.EscapeString(description)
 	for i := range threads {
 		t := &threads[i]
 		link := s.absolute(threadLink(t.ID))

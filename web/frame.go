@@ -72,12 +72,17 @@ func (f *frame) top(v framed) template.HTML {
 		m.text(feed.URL)
 		m.raw("\">\n")
 	}
+	m.raw("<link rel=\"search\" type=\"application/opensearchdescription+xml\" title=\"")
+	m.text(p.Site)
+	m.raw("\" href=\"/opensearch.xml\">\n")
 	m.raw(f.links)
 	m.raw("</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n  <a class=\"brand\" href=\"/\">")
 	m.text(p.Site)
 	m.raw("</a>\n  <nav aria-label=\"Site\">\n    <ul>\n      <li><a href=\"/threads\">Threads</a></li>\n      <li><a href=\"/tags\">Tags</a></li>\n      <li><a href=\"/ask\">Ask</a></li>\n")
 	m.siteNav(p)
-	m.raw("    </ul>\n  </nav>\n</header>\n")
+	m.raw("    </ul>\n  </nav>\n")
+	m.searchBox(p.Query)
+	m.raw("</header>\n")
 	m.crumbs(p.Crumbs)
 	m.raw("<main id=\"main\">\n")
 	return m.html()
@@ -109,6 +114,15 @@ func (m *markup) siteNav(p page) {
 		m.raw(`<a href="/logout">Sign out</a>`)
 	}
 	m.raw("</li>\n")
+}
+
+// searchBox writes the site's search form, which works without scripts, holding query.
+func (m *markup) searchBox(query string) {
+	m.raw(`  <form role="search" class="site-search" action="/search" method="get">` +
+		`<label for="site-search" class="visually-hidden">Search threads</label>` +
+		`<input type="search" id="site-search" name="q" placeholder="Search, e.g. URLSession tag:network" value="`)
+	m.text(query)
+	m.raw("\"><button type=\"submit\">Search</button></form>\n")
 }
 
 func (m *markup) crumbs(crumbs []crumb) {

@@ -122,6 +122,9 @@ type page struct {
 	Canonical   string
 	Feeds       []feedLink
 	Crumbs      []crumb
+	// Query is the search shown in the header's search box: the page's own, on the
+	// search page.
+	Query string
 	// Viewer is the signed-in user, nil for a reader without a session; CSRF is the token
 	// their sign-out form carries.
 	Viewer *parley.User

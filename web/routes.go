@@ -34,6 +34,10 @@ func (s *Server) routeTable() []route {
 		{"GET /tags", s.cached(s.handleTagIndex()), false},
 		{"GET /tags/{tag}", s.cached(s.handleTag(), listQuery...), false},
 		{"GET /users/{handle}", s.cached(s.handleUser(), "before"), false},
+		{"GET /search", s.cachedSearch(s.handleSearch(formatHTML)), false},
+		{"GET /search.rss", s.cachedSearch(s.handleSearch(formatRSS)), false},
+		{"GET /search.atom", s.cachedSearch(s.handleSearch(formatAtom)), false},
+		{"GET /opensearch.xml", s.cached(s.handleOpenSearch()), false},
 
 		{"GET /ask", s.handleAskForm(), true},
 		{"GET /ask/similar", s.handleSimilar(), false},

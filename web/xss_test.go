@@ -610,7 +610,8 @@ func xssProblems(doc *html.Node, feed bool) []string {
 				add(n, "meta element not the site's own")
 			}
 		case n.DataAtom == atom.Link:
-			if !xssInHead(n) || !slices.Contains([]string{"canonical", "alternate", "icon", "stylesheet"}, attr(n, "rel")) ||
+			if !xssInHead(n) || !slices.Contains([]string{"canonical", "alternate", "icon", "stylesheet", "search"}, attr(n, "rel")) ||
+				(attr(n, "rel") == "search" && attr(n, "href") != "/opensearch.xml") ||
 				(attr(n, "rel") == "stylesheet" && !strings.HasPrefix(attr(n, "href"), "/static/")) {
 				add(n, "link element not the site's own")
 			}

@@ -1,5 +1,5 @@
 // Command parley runs a developer Q&A forum: parley serve, parley demo, parley migrate,
-// parley import, parley export, parley copy, parley user, parley version.
+// parley import, parley export, parley reindex, parley copy, parley user, parley version.
 package main
 
 import (
@@ -30,6 +30,8 @@ Commands:
             (a forum that holds anything is refused, so a second run never duplicates it),
             or an export made by parley export: parley import parley DIR
   export    write the whole forum as open data (JSON Lines and files): parley export DIR
+  reindex   build the search index again, e.g. for a database made before search existed
+            (the forum may keep serving meanwhile)
   copy      copy a whole forum into PostgreSQL: parley copy --from ./data --to postgres://…
   user      create an account, e.g. the first admin: parley user create --role admin …
   version   print the version
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args[1:], getenv, stdout, stderr)
+	case "reindex":
+		return runReindex(ctx, args[1:], getenv, stdout, stderr)
 	case "copy":
 		return runCopy(ctx, args[1:], getenv, stdout, stderr)
 	case "user":

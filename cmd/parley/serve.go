@@ -146,6 +146,7 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 		return err
 	}
 	defer site.Close()
+	warnUnindexed(ctx, store, log)
 	srv := &http.Server{
 		Handler:           site.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -260,4 +261,18 @@ func crossNode(ctx context.Context, pg *postgres.Store, wcfg *web.Config, log *s
 	wcfg.Collectors = append(wcfg.Collectors, bus.Collectors()...)
 	wcfg.Collectors = append(wcfg.Collectors, pg.Collectors()...)
 	return bus, nil
+}
+
+// warnUnindexed logs a warning when the search index is empty though the forum has posts,
+// as in a database made before search existed: search finds nothing until parley reindex
+// fills it, which may run while the forum serves.
+func warnUnindexed(ctx context.Context, store database, log *slog.Logger) {
+	missing, err := store.SearchIndexMissing(ctx)
+	if err != nil {
+		log.Warn("could not check the search index", "err", err)
+		return
+	}
+	if missing {
+		log.Warn("the search index is empty, so search finds nothing: run parley reindex (the forum may keep serving meanwhile)")
+	}
 }

@@ -22,6 +22,11 @@ type database interface {
 	DeleteExpiredSessions(ctx context.Context) (int64, error)
 	// SchemaVersion is the newest migration applied.
 	SchemaVersion(ctx context.Context) (int, error)
+	// Reindex builds the full-text index again (parley reindex), telling progress the
+	// threads done and the total; SearchIndexMissing reports whether the index is empty
+	// though there are posts to find, which serve warns of.
+	Reindex(ctx context.Context, progress func(done, total int)) error
+	SearchIndexMissing(ctx context.Context) (bool, error)
 }
 
 var (

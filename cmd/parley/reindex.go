@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/parley-forum/parley/progress"
+	"github.com/schollz/progressbar/v3"
+)
+
+const reindexUsage = `Usage: parley reindex [flags]
+
+Builds the full-text search index again from the forum's threads and posts. A database
+made before search existed has an empty index, so search finds nothing until this runs
+once: serve says so in its log at start. Every write keeps the index up to date after that.
+
+The forum may keep serving meanwhile: threads are indexed a few hundred at a time, each
+batch in a short transaction, so readers are never held up and a reply or an edit waits
+for a fraction of a second at most. Running it again, or after it was interrupted, is
+harmless: it indexes every thread afresh.
+
+Flags:
+`
+
+func runReindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c common
+	f := newFlags("reindex", getenv, stderr)
+	f.Usage = func() { fmt.Fprint(stderr, reindexUsage); f.PrintDefaults() }
+	c.register(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	store, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	var bar *progressbar.ProgressBar
+	var total int
+	err = store.Reindex(ctx, func(done, n int) {
+		if bar == nil {
+			bar = progress.New(stderr, int64(n), "Indexing threads for search", "threads")
+		} else if n != total {
+			bar.ChangeMax(n) // threads started meanwhile
+		}
+		total = n
+		bar.Set(done)
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	fmt.Fprintf(stdout, "Indexed %d threads of %s for search in %s.\n", total, c.database(), time.Since(start).Round(time.Second/10))
+	return nil
+}

@@ -1,0 +1,64 @@
+package sqlstore
+
+import (
+	"context"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// reindexBatch is how many threads one transaction of Reindex indexes again. A batch of
+// a few thousand posts takes a fraction of a second, so writers queued behind it wait
+// that long at most, and readers, who never wait for a writer, are not slowed.
+const reindexBatch = 500
+
+// Reindex builds the full-text index again from the tables, for a database whose index
+// is empty (one made before the index existed) or in doubt. It goes through the threads in
+// order of id, reindexBatch of them per write transaction, each indexed exactly as a write
+// indexes what it changes (syncSearch), so the forum may keep serving meanwhile and a
+// second run changes nothing. progress, when not nil, is told the threads done and the
+// total: with 0 before the first batch, then after each.
+func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) error {
+	ctx = parley.ReadPrimary(ctx) // a replica may not hold the newest threads yet
+	var total int
+	if err := s.read(ctx).QueryRow(ctx, `SELECT count(*) FROM threads`).Scan(&total); err != nil {
+		return err
+	}
+	tell := func(done int) {
+		if progress != nil {
+			total = max(total, done) // threads started meanwhile
+			progress(done, total)
+		}
+	}
+	tell(0)
+	for done, after := 0, int64(0); ; {
+		rows, err := s.read(ctx).Query(ctx, `SELECT id FROM threads WHERE id > $1 ORDER BY id LIMIT $2`, after, reindexBatch)
+		ids, err := collect(rows, err, scanID)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		err = s.inTx(ctx, func(tx *Tx) error {
+			for _, id := range ids {
+				tx.indexThread(id)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		done, after = done+len(ids), ids[len(ids)-1]
+		tell(done)
+	}
+}
+
+// SearchIndexMissing reports whether the full-text index is empty while the forum holds
+// posts a reader could find: a database made before the index existed, whose searches find
+// nothing until Reindex fills it.
+func (s *Store) SearchIndexMissing(ctx context.Context) (bool, error) {
+	r := s.read(ctx)
+	indexed, err := exists(ctx, r, s.d.Search.Any)
+	if err != nil || indexed {
+		return false, err
+	}
+	return exists(ctx, r, `SELECT 1 FROM posts p JOIN threads t ON t.id = p.thread_id
+		WHERE p.hidden_at IS NULL AND t.deleted_at IS NULL LIMIT 1`)
+}
