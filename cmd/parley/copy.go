@@ -46,5 +46,25 @@ func runCopy(ctx context.Context, args []string, getenv func(string) string, std
 	w.Flush()
 	fmt.Fprintf(stdout, "Copied %d rows in %d tables in %s (indexes, checks and commit %s); every table's rows and checksum match.\n",
 		rows, len(report.Tables), time.Since(start).Round(time.Second/10), report.Finish.Round(time.Second/10))
-	return err
+	if err != nil {
+		return err
+	}
+	return indexCopy(ctx, to, stdout, stderr)
+}
+
+// indexCopy builds the search index of a forum just copied: the index is derived from the
+// posts, so a copy carries the posts and the target indexes them itself.
+func indexCopy(ctx context.Context, to string, stdout, stderr io.Writer) error {
+	store, err := (&common{DatabaseURL: to}).open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	n, err := reindex(ctx, store, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Indexed the copy's %d threads for search in %s.\n", n, time.Since(start).Round(time.Second/10))
+	return nil
 }

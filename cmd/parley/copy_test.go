@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/postgres/pgtest"
+	"github.com/parley-forum/parley/search"
 	"github.com/parley-forum/parley/sqlite"
 	"github.com/parley-forum/parley/storetest"
 )
@@ -161,6 +163,19 @@ func TestCopyCommand(t *testing.T) {
 		same("the pins", func(s parley.Store) (any, error) { return s.PinnedThreads(ctx, parley.Scope{}) })
 		for id := int64(1); id <= 1000; id += 97 {
 			same(fmt.Sprint("revisions of post ", id), func(s parley.Store) (any, error) { return s.Revisions(ctx, id) })
+		}
+		// The copy's search index was built from the posts it received.
+		first, err := src.Thread(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := search.Parse(first.Title)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := dst.Search(ctx, parley.SearchQuery{Query: q, Limit: 10})
+		if err != nil || !slices.ContainsFunc(found.Results, func(r parley.SearchResult) bool { return r.Thread.ID == 1 }) {
+			t.Errorf("searching the copy for %q: %v; want thread 1 among %d results", first.Title, err, len(found.Results))
 		}
 		// The id sequences were moved past the copied ids.
 		th, _, err := dst.CreateThread(ctx, parley.NewThread{Title: "After the copy", SubtopicID: 1, TagIDs: []int64{1}, AuthorID: 1, Text: storetest.Text("new")})

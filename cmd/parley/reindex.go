@@ -38,9 +38,20 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	defer store.Close()
 	start := time.Now()
+	total, err := reindex(ctx, store, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Indexed %d threads of %s for search in %s.\n", total, c.database(), time.Since(start).Round(time.Second/10))
+	return nil
+}
+
+// reindex builds store's search index again, drawing its progress on stderr, and returns
+// how many threads it indexed.
+func reindex(ctx context.Context, store database, stderr io.Writer) (int, error) {
 	var bar *progressbar.ProgressBar
 	var total int
-	err = store.Reindex(ctx, func(done, n int) {
+	err := store.Reindex(ctx, func(done, n int) {
 		if bar == nil {
 			bar = progress.New(stderr, int64(n), "Indexing threads for search", "threads")
 		} else if n != total {
@@ -53,8 +64,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 		bar.Finish()
 	}
 	if err != nil {
-		return fmt.Errorf("reindex: %w", err)
+		return 0, fmt.Errorf("reindex: %w", err)
 	}
-	fmt.Fprintf(stdout, "Indexed %d threads of %s for search in %s.\n", total, c.database(), time.Since(start).Round(time.Second/10))
-	return nil
+	return total, nil
 }
