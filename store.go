@@ -182,8 +182,9 @@ type PostRecord struct {
 	EditorID      int64
 	EditorSummary string
 	// Attachments are the files the post carries, in order, attached when it was
-	// written. Their contents must already be in the blob store the forum serves.
-	Attachments []File
+	// written. Their contents must already be in the blob store the forum serves. An
+	// attachment's ID is kept; one without an ID gets the next after the largest so far.
+	Attachments []Attachment
 }
 
 // Clock returns the current time. Stores take one so that tests can fix it.

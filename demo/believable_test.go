@@ -207,7 +207,7 @@ func TestQuestionsAttachFiles(t *testing.T) {
 				named[f.SHA256] = true
 				content := readBlob(t, blobs, f.SHA256)
 				got, err := attachment.Inspect(f.Name, bytes.NewReader(content))
-				if err != nil || got != f {
+				if err != nil || got != f.File {
 					t.Errorf("thread %d: %s inspects as %+v, %v; the record says %+v", rec.Thread.ID, f.Name, got, err, f)
 					continue
 				}

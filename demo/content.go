@@ -263,7 +263,7 @@ func (c *content) question(pr *parley.PostRecord, t *threadPlan) {
 		file, ok, err := c.files.attach(kind, &c.g.subs[t.sub], &t.scenario, t.created)
 		c.fail(err)
 		if ok {
-			pr.Attachments = []parley.File{file}
+			pr.Attachments = []parley.Attachment{{File: file}}
 			tmpl += " " + attachedNotes[kind]
 		}
 	}

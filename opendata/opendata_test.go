@@ -3,6 +3,8 @@ package opendata_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +26,7 @@ import (
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/postgres/pgtest"
 	"github.com/parley-forum/parley/sqlite"
+	"github.com/parley-forum/parley/storetest"
 	"github.com/parley-forum/parley/views"
 	"github.com/parley-forum/parley/web"
 )
@@ -97,7 +101,28 @@ func mustDemo(t *testing.T, f *forum) (hiddenPost, deletedThread int64) {
 	if err := f.store.SetThreadDeleted(ctx, 3, true, audit); err != nil {
 		t.Fatal(err)
 	}
+	mustLateFile(t, f, admin)
 	return posts[1].ID, 3
+}
+
+// mustLateFile replies to the first thread with a file, after the demo's files: the new
+// attachment's id is the largest, though its thread comes first, as on a forum in use.
+func mustLateFile(t *testing.T, f *forum, author parley.User) {
+	t.Helper()
+	ctx := t.Context()
+	content := "Thread 1 crashed again:\nEXC_BAD_ACCESS\n"
+	sum := sha256.Sum256([]byte(content))
+	file := parley.File{Name: "again.log", ContentType: parley.TypeText, Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), Lines: 2}
+	if err := f.blobs.Put(ctx, file.SHA256, strings.NewReader(content)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.RecordUpload(ctx, parley.NewUpload{UserID: author.ID, SHA256: file.SHA256, Size: file.Size}, parley.UploadLimits{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.CreateReply(ctx, parley.NewReply{ThreadID: 1, AuthorID: author.ID, Text: storetest.Text("The log again."),
+		Attachments: []parley.File{file}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustExport(t *testing.T, f *forum, dir string) *opendata.Manifest {

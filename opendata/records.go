@@ -63,8 +63,8 @@ func (p Post) record(threadID int64) parley.PostRecord {
 			Editor: parley.Author{ID: rev.EditorID}, CreatedAt: rev.CreatedAt, Summary: rev.Summary})
 	}
 	for _, a := range p.Attachments {
-		r.Attachments = append(r.Attachments, parley.File{Name: a.Name, ContentType: a.ContentType, Size: a.Size,
-			SHA256: a.SHA256, Width: a.Width, Height: a.Height, Lines: a.Lines})
+		r.Attachments = append(r.Attachments, parley.Attachment{ID: a.ID, File: parley.File{Name: a.Name, ContentType: a.ContentType,
+			Size: a.Size, SHA256: a.SHA256, Width: a.Width, Height: a.Height, Lines: a.Lines}})
 	}
 	return r
 }

@@ -112,6 +112,7 @@ var afterLoad = []string{
 	`SELECT setval(pg_get_serial_sequence('users', 'id'), max(id)) FROM users`,
 	`SELECT setval(pg_get_serial_sequence('threads', 'id'), max(id)) FROM threads`,
 	`SELECT setval(pg_get_serial_sequence('posts', 'id'), max(id)) FROM posts`,
+	`SELECT setval(pg_get_serial_sequence('attachments', 'id'), max(id)) FROM attachments`,
 	`ANALYZE topics, subtopics, tags, users, threads, thread_tags, thread_listings, posts, revisions, boosts, attachments, post_search`,
 }
 

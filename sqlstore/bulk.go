@@ -41,6 +41,10 @@ type bulkWriter struct {
 	// next, so that on two cores generating and writing overlap.
 	batches chan []parley.ThreadRecord
 	failed  chan error // receives the writer goroutine's result when it stops
+
+	// nextFile is the id the next attachment without one gets: records made for a load
+	// (a demo, an import) number their files in order, an export's keep theirs.
+	nextFile int64
 }
 
 // BulkLoad returns a writer that loads a whole forum into this store through sink, or
@@ -129,7 +133,7 @@ func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord)
 // writeBatches writes queued batches until the queue closes or a write fails.
 func (w *bulkWriter) writeBatches(ctx context.Context) {
 	for batch := range w.batches {
-		if err := w.sink.Write(ctx, threadRows(batch)); err != nil {
+		if err := w.sink.Write(ctx, w.threadRows(batch)); err != nil {
 			w.failed <- err
 			for range w.batches { // let a blocked sender go
 			}
@@ -137,6 +141,15 @@ func (w *bulkWriter) writeBatches(ctx context.Context) {
 		}
 	}
 	w.failed <- nil
+}
+
+// fileID is the id an attachment is written with: its own, or the next after the largest.
+func (w *bulkWriter) fileID(id int64) int64 {
+	if id == 0 {
+		id = max(w.nextFile, 1)
+	}
+	w.nextFile = max(w.nextFile, id+1)
+	return id
 }
 
 // threadTables are the tables a batch of threads fills, in the order they are written, with
@@ -151,8 +164,7 @@ var threadTables = []TableRows{
 		"editor_id", "edited_at", "edit_summary", "boost_count", "staff_recommended", "file_count"}},
 	{Table: "revisions", Columns: []string{"post_id", "number", "body", "editor_id", "created_at", "summary"}},
 	{Table: "boosts", Columns: []string{"post_id", "user_id", "created_at"}},
-	// An attachment's id comes from its sequence, as an upload's does.
-	{Table: "attachments", Columns: []string{"post_id", "author_id", "name", "content_type", "size", "sha256", "width",
+	{Table: "attachments", Columns: []string{"id", "post_id", "author_id", "name", "content_type", "size", "sha256", "width",
 		"height", "lines", "created_at"}},
 	// Index entries wait here until Close adds them all to the search index at once.
 	{Table: "bulk_search", Columns: bulkSearchColumns},
@@ -171,7 +183,7 @@ const (
 )
 
 // threadRows turns a batch of threads into rows for threadTables.
-func threadRows(threads []parley.ThreadRecord) []TableRows {
+func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 	out := make([]TableRows, len(threadTables))
 	copy(out, threadTables)
 	add := func(table int, row ...any) { out[table].Rows = append(out[table].Rows, row) }
@@ -205,9 +217,9 @@ func threadRows(threads []parley.ThreadRecord) []TableRows {
 			for _, u := range pr.Boosters {
 				add(boostsRows, p.ID, u, parley.Millis(p.CreatedAt))
 			}
-			for _, f := range pr.Attachments {
-				add(attachmentsRows, p.ID, p.Author.ID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines,
-					parley.Millis(p.CreatedAt))
+			for _, a := range pr.Attachments {
+				add(attachmentsRows, w.fileID(a.ID), p.ID, p.Author.ID, a.Name, a.ContentType, a.Size, a.SHA256, a.Width, a.Height,
+					a.Lines, parley.Millis(p.CreatedAt))
 			}
 		}
 	}

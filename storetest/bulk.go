@@ -34,7 +34,7 @@ func testBulk(t *testing.T, e *env) {
 				Boosters:  []int64{2}, EditorID: 1, EditorSummary: "typo"},
 			{Post: parley.Post{ID: 2, ThreadID: 1, Author: staff, Body: "Answer", HTML: "<p>Answer</p>",
 				CreatedAt: t1.Add(time.Hour), Revision: 1, StaffRecommended: true},
-				Attachments: []parley.File{crash, shot}},
+				Attachments: []parley.Attachment{{File: crash}, {ID: 40, File: shot}}},
 		},
 	}
 	t2 := now.Add(-5 * time.Hour)
@@ -63,6 +63,9 @@ func testBulk(t *testing.T, e *env) {
 	answer, err := e.s.Post(e.ctx, 2)
 	must(t, err)
 	checkFiles(t, "bulk-loaded post 2", answer, crash, shot)
+	if got := []int64{answer.Attachments[0].ID, answer.Attachments[1].ID}; got[0] != 1 || got[1] != 40 {
+		t.Errorf("bulk-loaded files have ids %v; want 1 (the first without one) and 40 (its own)", got)
+	}
 	question, err := e.s.Post(e.ctx, 1)
 	must(t, err)
 	checkFiles(t, "bulk-loaded post 1", question)
