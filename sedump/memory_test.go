@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parley-forum/parley/sedump"
+	"github.com/parley-forum/parley/sedump/sedumptest"
 )
 
 // TestMemory reads a Posts.xml of 200,000 rows, about 120 MB, and checks the heap in use
@@ -87,7 +88,7 @@ func writeLargePosts(t *testing.T, path string, rows int) int64 {
 
 // BenchmarkReadPosts reads cardano's Posts.xml, 2,630 posts in 3 MB.
 func BenchmarkReadPosts(b *testing.B) {
-	dir := dump(b, "cardano")
+	dir := sedumptest.Dump(b, "cardano")
 	info, err := os.Stat(filepath.Join(dir, "Posts.xml"))
 	if err != nil {
 		b.Fatal(err)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -14,25 +12,8 @@ import (
 	"time"
 
 	"github.com/parley-forum/parley/sedump"
+	"github.com/parley-forum/parley/sedump/sedumptest"
 )
-
-// datasets returns the folder of the Stack Exchange extracts the tests read, named by
-// PARLEY_DATASETS. The tests fail without it rather than pass having read nothing.
-func datasets(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("PARLEY_DATASETS")
-	if dir == "" {
-		dir = "/work/shared/datasets"
-	}
-	if _, err := os.Stat(filepath.Join(dir, "stackexchange-cardano", "Posts.xml")); err != nil {
-		tb.Fatalf("the Stack Exchange extracts are needed (set PARLEY_DATASETS to their folder): %v", err)
-	}
-	return dir
-}
-
-func dump(tb testing.TB, site string) string {
-	return filepath.Join(datasets(tb), "stackexchange-"+site)
-}
 
 // count ranges over a whole file, returning how many records it held.
 func count[T any](rows iter.Seq2[T, error]) (int, error) {
@@ -103,7 +84,7 @@ func TestRowCounts(t *testing.T) {
 			"Comments": 230, "PostHistory": 450, "PostLinks": 20, "Badges": 612}},
 	} {
 		t.Run(c.site, func(t *testing.T) {
-			got, err := countAll(dump(t, c.site))
+			got, err := countAll(sedumptest.Dump(t, c.site))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +109,7 @@ func TestTypeCounts(t *testing.T) {
 		{"conlang-meta", 54, 115, 950},
 	} {
 		t.Run(c.site, func(t *testing.T) {
-			dir := dump(t, c.site)
+			dir := sedumptest.Dump(t, c.site)
 			posts := map[sedump.PostType]int{}
 			for p, err := range sedump.Posts(dir) {
 				if err != nil {
@@ -171,7 +152,7 @@ func equalRef(a, b *int64) bool { return a == nil && b == nil || a != nil && b !
 // TestKnownPosts compares whole records with the rows of cardano's Posts.xml they came
 // from (all but Body, which is checked on its own).
 func TestKnownPosts(t *testing.T) {
-	dir := dump(t, "cardano")
+	dir := sedumptest.Dump(t, "cardano")
 	for _, want := range []sedump.Post{
 		{ // a question with tags, an accepted answer and a view count
 			ID: 1, PostTypeID: sedump.Question, AcceptedAnswerID: ptr(12),
@@ -244,7 +225,7 @@ func show(v reflect.Value) string {
 
 // TestKnownRows spot-checks one row of each other file against its XML.
 func TestKnownRows(t *testing.T) {
-	cardano, bicycles, conlang := dump(t, "cardano"), dump(t, "bicycles-meta"), dump(t, "conlang-meta")
+	cardano, bicycles, conlang := sedumptest.Dump(t, "cardano"), sedumptest.Dump(t, "bicycles-meta"), sedumptest.Dump(t, "conlang-meta")
 
 	t.Run("a bounty vote", func(t *testing.T) {
 		v := find(t, sedump.Votes(cardano), func(v sedump.Vote) bool { return v.ID == 2505 })
@@ -325,7 +306,7 @@ func TestKnownRows(t *testing.T) {
 func TestMissingFile(t *testing.T) {
 	n := 0
 	var last error
-	for _, err := range sedump.PostHistories(dump(t, "cardano")) {
+	for _, err := range sedump.PostHistories(sedumptest.Dump(t, "cardano")) {
 		n++
 		last = err
 	}
@@ -340,7 +321,7 @@ func TestMissingFile(t *testing.T) {
 // TestRangeAgain ranges twice over one iterator, breaking out of the first loop: each
 // loop reads the file afresh from its start.
 func TestRangeAgain(t *testing.T) {
-	posts := sedump.Posts(dump(t, "conlang-meta"))
+	posts := sedump.Posts(sedumptest.Dump(t, "conlang-meta"))
 	var first []int64
 	for p, err := range posts {
 		if err != nil {

@@ -13,28 +13,11 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/postgres/pgtest"
 	"github.com/parley-forum/parley/sedump"
+	"github.com/parley-forum/parley/sedump/sedumptest"
 	"github.com/parley-forum/parley/seimport"
 	"github.com/parley-forum/parley/sqlite"
 	"golang.org/x/net/html"
 )
-
-// datasets returns the folder of the Stack Exchange extracts, named by PARLEY_DATASETS.
-// The tests fail without it rather than pass having imported nothing.
-func datasets(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("PARLEY_DATASETS")
-	if dir == "" {
-		dir = "/work/shared/datasets"
-	}
-	if _, err := os.Stat(filepath.Join(dir, "stackexchange-cardano", "Posts.xml")); err != nil {
-		tb.Fatalf("the Stack Exchange extracts are needed (set PARLEY_DATASETS to their folder): %v", err)
-	}
-	return dir
-}
-
-func dump(tb testing.TB, site string) string {
-	return filepath.Join(datasets(tb), "stackexchange-"+site)
-}
 
 func mustOpenSQLite(tb testing.TB) *sqlite.Store {
 	tb.Helper()
@@ -136,13 +119,13 @@ func expect(t *testing.T, dir string) expected {
 func TestImportSQLite(t *testing.T) {
 	for _, site := range []string{"conlang-meta", "bicycles-meta", "cardano"} {
 		t.Run(site, func(t *testing.T) {
-			checkImport(t, mustOpenSQLite(t), dump(t, site))
+			checkImport(t, mustOpenSQLite(t), sedumptest.Dump(t, site))
 		})
 	}
 }
 
 func TestImportPostgreSQL(t *testing.T) {
-	checkImport(t, pgtest.MustOpen(t, nil), dump(t, "conlang-meta"))
+	checkImport(t, pgtest.MustOpen(t, nil), sedumptest.Dump(t, "conlang-meta"))
 }
 
 // checkImport imports the dump in dir into store and checks the forum against what the
@@ -333,7 +316,7 @@ func textOf(n *html.Node) string {
 // TestImportMalformedPosts checks that a broken Posts.xml is reported at its file and line,
 // and leaves the forum as empty as it was.
 func TestImportMalformedPosts(t *testing.T) {
-	src := dump(t, "conlang-meta")
+	src := sedumptest.Dump(t, "conlang-meta")
 	dir := filepath.Join(t.TempDir(), "stackexchange-conlang-meta")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -376,7 +359,7 @@ func TestImportMalformedPosts(t *testing.T) {
 }
 
 func BenchmarkImportCardano(b *testing.B) {
-	dir := dump(b, "cardano")
+	dir := sedumptest.Dump(b, "cardano")
 	for b.Loop() {
 		b.StopTimer()
 		store := mustOpenSQLite(b)
