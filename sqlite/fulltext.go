@@ -61,3 +61,9 @@ func ftsQuery(groups [][]search.Term, title bool) string {
 	}
 	return q
 }
+
+// ftsString quotes text as an FTS5 string, so that any query syntax in it (AND, NEAR, *,
+// ^, a column filter) is taken as text.
+func ftsString(text string) string {
+	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+}
