@@ -143,3 +143,22 @@ func TestKeywordsAreLookedUpOneByOne(t *testing.T) {
 		}
 	}
 }
+
+func TestHoldsFindsKeywordsInTitles(t *testing.T) {
+	title := "URLSession background download never finishes with EXC_BAD_ACCESS in URLSession.shared.dataTask"
+	for _, c := range []struct {
+		keyword string
+		want    bool
+	}{
+		{"finish", true}, {"URLSession", true}, {"exc_bad_access", true}, {"URLSession.shared", true},
+		{"bad", true}, {"upload", false}, {"exc_bad", false}, {"-1009", false},
+	} {
+		k := search.Keywords(c.keyword, 1)
+		if len(k) != 1 {
+			t.Fatalf("Keywords(%q) = %v", c.keyword, k)
+		}
+		if got := search.Holds(title, k[0]); got != c.want {
+			t.Errorf("Holds(title, %q) = %v, want %v", c.keyword, got, c.want)
+		}
+	}
+}

@@ -38,6 +38,9 @@ type SearchDialect struct {
 	// the placeholder param: the score is a whole number, higher for a better match, title
 	// matches counting more than body matches.
 	Hits func(param string) string
+	// Matching returns a subquery of the post_id of the posts that match the query in the
+	// placeholder param, unranked: cheap to read newest first or for a few posts.
+	Matching func(param string) string
 	// Threads returns a subquery of the thread_id of the posts that match the query in
 	// the placeholder param.
 	Threads func(param string) string
