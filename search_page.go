@@ -16,6 +16,11 @@ const SortRelevance Sort = "relevance"
 // SearchSorts lists the orders of search results, in the order a sort control offers them.
 var SearchSorts = []Sort{SortRelevance, SortNewest, SortActivity, SortBoosts}
 
+// MaxSearchWords bounds the keywords the composer's similar threads look up, the first ones
+// written (search.Keywords): a title rarely has more that tell it apart, and text pasted
+// into a title box must not cost more than a title.
+const MaxSearchWords = 8
+
 // ParseSearchSort reads a search's ?sort= value; empty means relevance.
 func ParseSearchSort(s string) (Sort, error) {
 	if s == "" {

@@ -35,8 +35,9 @@ type Store interface {
 	PinnedThreads(ctx context.Context, s Scope) ([]Thread, error)
 	// Thread returns a thread, deleted or not: moderators may still read and restore it.
 	Thread(ctx context.Context, id int64) (Thread, error)
-	// SimilarThreads returns up to limit threads whose titles share the most words with
-	// text, best match first; an empty or wordless text returns none. Limit is capped at 10.
+	// SimilarThreads returns up to limit threads that share any of text's words, best
+	// match first: those whose titles share them, then those whose posts alone do. An
+	// empty or wordless text returns none. Limit is capped at 10.
 	SimilarThreads(ctx context.Context, text string, limit int) ([]Thread, error)
 	// Search returns one page of the threads a search finds, best first: those with a
 	// visible post that holds, with the thread's title, every word and phrase of the query,

@@ -31,6 +31,9 @@ var fullText = sqlstore.SearchDialect{
 		return `(SELECT post_id, CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', document, ` + param + `::tsquery) * 1000000000 AS BIGINT) AS score
 			FROM post_search WHERE document @@ ` + param + `::tsquery)`
 	},
+	Matching: func(param string) string {
+		return `SELECT post_id FROM post_search WHERE document @@ ` + param + `::tsquery`
+	},
 	Threads: func(param string) string {
 		return `SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery`
 	},

@@ -62,6 +62,11 @@ func wordStart(text string, i int) int {
 	return i
 }
 
+// Holds reports whether text holds a term as Snippet marks it: a code term whole, or a
+// dotted name by a run of its parts; a word in the forms a stemming index matches, near
+// enough. It tells without a database whether a title read from one holds a keyword.
+func Holds(text string, t Term) bool { return len(matches(text, Match{All: []Term{t}})) > 0 }
+
 // matches returns the byte ranges of text that m's terms match, in order.
 func matches(text string, m Match) [][2]int {
 	code, words := map[string]bool{}, map[string]bool{}

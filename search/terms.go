@@ -114,6 +114,39 @@ func wordTerms(w string) []Term {
 	return terms
 }
 
+// Keywords returns the distinct terms of a text to be looked up one by one, the first
+// limit of them: its code terms whole, its other words each on its own, stop words left
+// out. The composer's similar threads are those that share the most, and the rarest, of a
+// title's keywords, any of which may match.
+func Keywords(text string, limit int) []Term {
+	var terms []Term
+	if limit <= 0 {
+		return nil
+	}
+	add := func(t Term) bool {
+		if !slices.ContainsFunc(terms, func(u Term) bool { return u.Code == t.Code && slices.Equal(u.Words, t.Words) }) {
+			terms = append(terms, t)
+		}
+		return len(terms) < limit
+	}
+	for c := range chunks(text) {
+		for _, t := range wordTerms(c) {
+			if t.Code != "" {
+				if !add(t) {
+					return terms
+				}
+				continue
+			}
+			for _, w := range t.Words {
+				if !add(Term{Words: []string{w}}) {
+					return terms
+				}
+			}
+		}
+	}
+	return terms
+}
+
 func phraseTerms(p string) []Term {
 	t := Index(p)
 	var terms []Term

@@ -119,3 +119,46 @@ func FuzzIndex(f *testing.F) {
 		}
 	})
 }
+
+func TestKeywordsAreLookedUpOneByOne(t *testing.T) {
+	cases := []struct {
+		text  string
+		limit int
+		want  string
+	}{
+		{"URLSession fails with -1009 when offline", 8, "[{ [urlsession]} { [fails]} {-1009 []} { [offline]}]"},
+		{"EXC_BAD_ACCESS in CFNetwork callback", 8, "[{exc_bad_access []} { [cfnetwork]} { [callback]}]"},
+		{"Why can't I read Info.plist?", 8, "[{ [read]} {info.plist []}]"},
+		{"NSURLErrorDomain:-1009 and error -1009", 8, "[{ [nsurlerrordomain]} {-1009 []} { [error]}]"},
+		{"Crash crash CRASH", 8, "[{ [crash]}]"},
+		{`"URLSession" AND (offline OR NEAR) NOT *`, 8, "[{ [urlsession]} { [offline]} { [near]}]"},
+		{"one two three four five six seven eight nine ten", 3, "[{ [one]} { [two]} { [three]}]"},
+		{"one two", 0, "[]"},
+		{"How do I do it with the", 8, "[]"},
+		{"___ -- ... ()", 8, "[]"},
+	}
+	for _, c := range cases {
+		if got := fmt.Sprint(search.Keywords(c.text, c.limit)); got != c.want {
+			t.Errorf("Keywords(%q, %d) = %s, want %s", c.text, c.limit, got, c.want)
+		}
+	}
+}
+
+func TestHoldsFindsKeywordsInTitles(t *testing.T) {
+	title := "URLSession background download never finishes with EXC_BAD_ACCESS in URLSession.shared.dataTask"
+	for _, c := range []struct {
+		keyword string
+		want    bool
+	}{
+		{"finish", true}, {"URLSession", true}, {"exc_bad_access", true}, {"URLSession.shared", true},
+		{"bad", true}, {"upload", false}, {"exc_bad", false}, {"-1009", false},
+	} {
+		k := search.Keywords(c.keyword, 1)
+		if len(k) != 1 {
+			t.Fatalf("Keywords(%q) = %v", c.keyword, k)
+		}
+		if got := search.Holds(title, k[0]); got != c.want {
+			t.Errorf("Holds(title, %q) = %v, want %v", c.keyword, got, c.want)
+		}
+	}
+}

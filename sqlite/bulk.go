@@ -16,10 +16,9 @@ import (
 type bulkSink struct {
 	txQuerier
 	conn *sql.Conn
-	// deferred holds the CREATE statements of the indexes on the tables a bulk load fills and
-	// of the triggers on threads: they are dropped while it runs and made again at the end.
-	// Building an index once is several times faster than keeping it; the triggers would
-	// add each title to the search index, which Finish instead builds in one pass.
+	// deferred holds the CREATE statements of the indexes on the tables a bulk load fills:
+	// they are dropped while it runs and made again at the end. Building an index once is
+	// several times faster than keeping it.
 	deferred []string
 	finished bool // Finish restored the connection's settings
 }
@@ -46,8 +45,7 @@ func (b *bulkSink) Start(ctx context.Context) error {
 		}
 	}
 	rows, err := b.conn.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL
-		AND (type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_listings', 'posts', 'revisions', 'boosts')
-		  OR type = 'trigger' AND tbl_name = 'threads')`)
+		AND type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_listings', 'posts', 'revisions', 'boosts')`)
 	if err != nil {
 		return err
 	}
@@ -102,10 +100,10 @@ func insertRows(ctx context.Context, tx *sql.Tx, t sqlstore.TableRows) error {
 	return nil
 }
 
-// Finish rebuilds the indexes and the title search index, restores the triggers,
-// refreshes the planner's statistics and puts back the store's usual settings.
+// Finish rebuilds the indexes, refreshes the planner's statistics and puts back the
+// store's usual settings.
 func (b *bulkSink) Finish(ctx context.Context) error {
-	steps := append(b.deferred, rebuildSearch,
+	steps := append(b.deferred,
 		`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA wal_checkpoint(TRUNCATE)`,
 		`PRAGMA journal_mode = WAL`, `PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`)
 	for _, q := range steps {

@@ -23,6 +23,9 @@ var fullText = sqlstore.SearchDialect{
 		return `(SELECT rowid AS post_id, CAST(-bm25(post_fts, 4.0, 1.0) * 1000000000 AS INTEGER) AS score
 			FROM post_fts WHERE post_fts MATCH ` + param + `)`
 	},
+	Matching: func(param string) string {
+		return `SELECT rowid AS post_id FROM post_fts WHERE post_fts MATCH ` + param
+	},
 	Threads: func(param string) string {
 		return `SELECT p.thread_id FROM post_fts JOIN posts p ON p.id = post_fts.rowid WHERE post_fts MATCH ` + param
 	},
@@ -60,4 +63,10 @@ func ftsQuery(groups [][]search.Term, title bool) string {
 		q = "{title} : (" + q + ")"
 	}
 	return q
+}
+
+// ftsString quotes text as an FTS5 string, so that any query syntax in it (AND, NEAR, *,
+// ^, a column filter) is taken as text.
+func ftsString(text string) string {
+	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
 }

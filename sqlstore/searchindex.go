@@ -38,6 +38,9 @@ type SearchDialect struct {
 	// the placeholder param: the score is a whole number, higher for a better match, title
 	// matches counting more than body matches.
 	Hits func(param string) string
+	// Matching returns a subquery of the post_id of the posts that match the query in the
+	// placeholder param, unranked: cheap to read newest first or for a few posts.
+	Matching func(param string) string
 	// Threads returns a subquery of the thread_id of the posts that match the query in
 	// the placeholder param.
 	Threads func(param string) string
@@ -168,20 +171,27 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 		if !sorted {
 			key = "h.score"
 		}
-		// A question's match counts double, so that it ranks above a reply's like it.
-		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM (
-				SELECT p.thread_id, x.post_id, x.score * CASE WHEN p.original THEN 2 ELSE 1 END AS score,
-					row_number() OVER (PARTITION BY p.thread_id
-						ORDER BY x.score * CASE WHEN p.original THEN 2 ELSE 1 END DESC, x.post_id) AS n
-				FROM ` + s.d.Search.Hits(w.arg(match)) + ` x JOIN posts p ON p.id = x.post_id
-				WHERE p.hidden_at IS NULL) h
+		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM ` + bestPosts(s.d.Search.Hits(w.arg(match))) + ` h
 			JOIN threads t ON t.id = h.thread_id
-			WHERE h.n = 1 AND t.deleted_at IS NULL` + w.sql() + `
+			WHERE t.deleted_at IS NULL` + w.sql() + `
 			  AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
 			ORDER BY ` + key + ` DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
 	}
 	rows, err := s.read(ctx).Query(ctx, query, w.args...)
 	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })
+}
+
+// bestPosts returns a subquery of the (thread_id, post_id, score) of each thread's best
+// visible post among hits, a subquery of (post_id, score) from SearchDialect.Hits. A
+// question's match counts double, so that it ranks above a reply's like it.
+func bestPosts(hits string) string {
+	return `(SELECT thread_id, post_id, score FROM (
+			SELECT p.thread_id, x.post_id, x.score * CASE WHEN p.original THEN 2 ELSE 1 END AS score,
+				row_number() OVER (PARTITION BY p.thread_id
+					ORDER BY x.score * CASE WHEN p.original THEN 2 ELSE 1 END DESC, x.post_id) AS n
+			FROM ` + hits + ` x JOIN posts p ON p.id = x.post_id
+			WHERE p.hidden_at IS NULL) ranked
+		WHERE n = 1)`
 }
 
 // searchResults reads the hits' threads and the posts their snippets come from: the best
