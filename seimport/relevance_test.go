@@ -10,6 +10,7 @@ import (
 	"github.com/parley-forum/parley/postgres/pgtest"
 	"github.com/parley-forum/parley/search"
 	"github.com/parley-forum/parley/sedump"
+	"github.com/parley-forum/parley/sedump/sedumptest"
 	"github.com/parley-forum/parley/seimport"
 )
 
@@ -24,13 +25,13 @@ const (
 func TestTitlesFindTheirQuestionsSQLite(t *testing.T) {
 	for _, site := range []string{"conlang-meta", "bicycles-meta", "cardano"} {
 		t.Run(site, func(t *testing.T) {
-			checkRelevance(t, mustOpenSQLite(t), dump(t, site))
+			checkRelevance(t, mustOpenSQLite(t), sedumptest.Dump(t, site))
 		})
 	}
 }
 
 func TestTitlesFindTheirQuestionsPostgreSQL(t *testing.T) {
-	checkRelevance(t, pgtest.MustOpen(t, nil), dump(t, "conlang-meta"))
+	checkRelevance(t, pgtest.MustOpen(t, nil), sedumptest.Dump(t, "conlang-meta"))
 }
 
 // checkRelevance imports the dump in dir into store, searches for each question's title
