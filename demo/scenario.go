@@ -327,6 +327,21 @@ type paragraphs struct {
 	templates map[string]*compiled
 	prose     map[string]string
 	code      map[string]string
+	plainCode int // 1 when plain names render as themselves in code spans, -1 when not, 0 before it is known
+}
+
+// plainProbe is a plain name with each kind of character plainName allows.
+const plainProbe = "nw_Probe-09.x"
+
+// plainName reports whether v is letters, digits, '_', '-' and '.', which a code span
+// holds as they are.
+func plainName(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !isAlnum(c) && c != '_' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return v != "" && v != plainProbe
 }
 
 func newParagraphs(r Renderer) *paragraphs {
@@ -381,7 +396,22 @@ func (p *paragraphs) compile(tmpl string) (*compiled, error) {
 
 // valueHTML returns v as the renderer writes it in a code span or in prose, and fails
 // when the renderer would make more of it than text (emphasis, a link).
+//
+// Most values in code spans are identifiers, error codes and file names, hundreds of
+// thousands of them in a large forum: once the renderer has shown that it writes such
+// a name in a code span as it is, they are written without rendering each.
 func (p *paragraphs) valueHTML(v string, code bool) (string, error) {
+	if code && plainName(v) {
+		if p.plainCode == 0 {
+			p.plainCode = -1
+			if h, err := p.valueHTML(plainProbe, true); err == nil && h == plainProbe {
+				p.plainCode = 1
+			}
+		}
+		if p.plainCode > 0 {
+			return v, nil
+		}
+	}
 	cache, src, before, after := p.prose, "QZXaXZQ "+v+" QZXbXZQ", "QZXaXZQ ", " QZXbXZQ"
 	if code {
 		cache, src, before, after = p.code, "`"+v+"`", "<code>", "</code>"
