@@ -102,7 +102,9 @@ func TestDemoNamesRareTerms(t *testing.T) {
 		}
 	}
 	t.Logf("%d threads: %d distinct terms, %d of the vocabulary's, %d of them in at most 3 threads", threads, len(counts), named, rare)
-	if want := threads; len(counts) < want {
+	// The distinct terms grow more slowly than the forum, as a real forum's do; a forum
+	// of 100,000 threads holds some 70,000.
+	if want := min(threads, 50_000); len(counts) < want {
 		t.Errorf("%d threads hold %d distinct terms, want at least %d", threads, len(counts), want)
 	}
 	if rare < named/2 {
@@ -112,13 +114,13 @@ func TestDemoNamesRareTerms(t *testing.T) {
 	if head := counts[indexTerm(v.terms[0].text)]; head < threads/100 {
 		t.Errorf("the most common term, %s, is in %d of %d threads, want at least 1%%", v.terms[0].text, head, threads)
 	}
-	found := 0
+	found, handful := 0, max(12, 12*threads/10_000)
 	for _, tm := range v.terms[2000:3000] {
 		n := counts[indexTerm(tm.text)]
 		if n > 0 {
 			found++
 		}
-		if n > 12 {
+		if n > handful {
 			t.Errorf("%s, ranked past 2,000, is in %d threads, want a handful", tm.text, n)
 		}
 	}
