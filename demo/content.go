@@ -259,11 +259,17 @@ func (c *content) question(pr *parley.PostRecord, t *threadPlan) {
 	for i := range t.nterms {
 		k := t.terms[i]
 		list := termSentences[i][k].ask
-		j := c.r.IntN(len(list))
-		for prev := 0; prev < i; prev++ {
-			if t.terms[prev] == k && used[prev] == j {
-				j, prev = (j+1)%len(list), -1 // and check all of them again
+		taken := func(j int) bool {
+			for p := range i {
+				if t.terms[p] == k && used[p] == j {
+					return true
+				}
 			}
+			return false
+		}
+		j := c.r.IntN(len(list))
+		for taken(j) {
+			j = (j + 1) % len(list)
 		}
 		used[i] = j
 		c.parts = append(c.parts, list[j])
