@@ -20,6 +20,7 @@ type content struct {
 	files    *files // nil: questions attach nothing
 	err      error  // the first failure to make a paragraph or a file
 	md, html []byte
+	parts    []string // the sentences of a paragraph being written
 	ids      [4]int32
 	nextPost int64
 	boosters slab[int64]
@@ -199,7 +200,7 @@ func (c *content) thread(t *threadPlan, rec *parley.ThreadRecord) {
 		if rp.author == t.author {
 			role = roleFollowUp
 		}
-		c.body(pr, t.sub, role, "", "")
+		c.reply(pr, t, role)
 		staff := a.Role.IsStaff()
 		if staff {
 			th.StaffReplied = true
@@ -248,32 +249,93 @@ func (c *content) post(pr *parley.PostRecord, thread int64, a *parley.Author, at
 	pr.Post.Revision = 1
 }
 
-// question gives a thread's original post its body: the scenario's paragraph, then
-// fragments of the pool.
+// question gives a thread's original post its body: the scenario's paragraph, which
+// names the vocabulary's terms the question is about, then fragments of the pool.
 func (c *content) question(pr *parley.PostRecord, t *threadPlan) {
+	c.scenario(t)
+	st := &stories[t.story]
+	c.parts = append(c.parts[:0], st.opener)
+	var used [3]int // which sentence each term got: two terms of a kind get different ones
+	for i := range t.nterms {
+		k := t.terms[i]
+		list := termSentences[i][k].ask
+		taken := func(j int) bool {
+			for p := range i {
+				if t.terms[p] == k && used[p] == j {
+					return true
+				}
+			}
+			return false
+		}
+		j := c.r.IntN(len(list))
+		for taken(j) {
+			j = (j + 1) % len(list)
+		}
+		used[i] = j
+		c.parts = append(c.parts, list[j])
+	}
+	if kind := c.attachment(st); kind != noFile && c.files != nil {
+		file, ok, err := c.files.attach(kind, &c.g.subs[t.sub], &t.scenario, t.created)
+		c.fail(err)
+		if ok {
+			pr.Attachments = []parley.Attachment{{File: file}}
+			c.parts = append(c.parts, attachedNotes[kind])
+		}
+	}
+	if chance(c.r, 0.4) {
+		c.parts = append(c.parts, pick(c.r, askClosers))
+	}
+	var err error
+	c.md, c.html, err = c.par.paragraph(c.e, c.md[:0], c.html[:0], c.parts...)
+	c.fail(err)
+	c.body(pr, c.compose(t.sub, roleQuestion), string(c.md), string(c.html))
+}
+
+// scenario readies the expander with question t's values.
+func (c *content) scenario(t *threadPlan) {
 	e := c.e
 	e.reset(&c.g.subs[t.sub])
 	e.vals = t.scenario
 	for _, k := range scenarioKeys {
 		e.set[k] = true
 	}
-	st := &stories[t.story]
-	tmpl := st.opener
-	if kind := c.attachment(st); kind != noFile && c.files != nil {
-		file, ok, err := c.files.attach(kind, &c.g.subs[t.sub], &t.scenario, t.created)
-		c.fail(err)
-		if ok {
-			pr.Attachments = []parley.Attachment{{File: file}}
-			tmpl += " " + attachedNotes[kind]
-		}
+	for i := range t.nterms {
+		e.set[kSym+i] = true
 	}
-	if chance(c.r, 0.4) {
-		tmpl += " " + pick(c.r, askClosers)
+}
+
+// Shares of replies that open by naming one of their question's terms: askers repeat
+// them when they follow up, others when they answer.
+const (
+	answerTermShare = 0.3
+	followTermShare = 0.4
+)
+
+// reply gives a reply its body. Now and then it opens with a sentence about one of the
+// terms its question names, unless the body is one with a footnote, which must stand
+// alone (see pool.go).
+func (c *content) reply(pr *parley.PostRecord, t *threadPlan, role bodyRole) {
+	ids := c.compose(t.sub, role)
+	share := answerTermShare
+	if role == roleFollowUp {
+		share = followTermShare
+	}
+	footnote := len(ids) == 1 && c.g.pool.frags[ids[0]].kind == fragFootAnswer
+	if t.pinned || t.nterms == 0 || footnote || !chance(c.r, share) {
+		c.body(pr, ids, "", "")
+		return
+	}
+	c.scenario(t)
+	i := c.r.IntN(t.nterms)
+	kinds := &termSentences[i][t.terms[i]]
+	list := kinds.answer
+	if role == roleFollowUp {
+		list = kinds.follow
 	}
 	var err error
-	c.md, c.html, err = c.par.paragraph(e, c.md[:0], c.html[:0], tmpl)
+	c.md, c.html, err = c.par.paragraph(c.e, c.md[:0], c.html[:0], pick(c.r, list))
 	c.fail(err)
-	c.body(pr, t.sub, roleQuestion, string(c.md), string(c.html))
+	c.body(pr, ids, string(c.md), string(c.html))
 }
 
 // attachment draws the kind of file a question of story st carries: mostly the story's
@@ -297,10 +359,9 @@ func (c *content) fail(err error) {
 	}
 }
 
-// body gives an ordinary post its body, opened by lead (Markdown and HTML) when the
-// role's bodies have one, and sometimes one edit.
-func (c *content) body(pr *parley.PostRecord, sub int, role bodyRole, leadMD, leadHTML string) {
-	ids := c.compose(sub, role)
+// body gives an ordinary post its body, the fragments ids opened by lead (Markdown and
+// HTML) when there is one, and sometimes one edit.
+func (c *content) body(pr *parley.PostRecord, ids []int32, leadMD, leadHTML string) {
 	p := &pr.Post
 	p.Body, p.HTML = c.g.pool.body(leadMD, leadHTML, ids)
 	if !chance(c.r, 0.02) {

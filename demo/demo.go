@@ -1,7 +1,10 @@
 // Package demo generates a realistic developer forum — topics, tags, users, threads
 // with long-tailed replies, staff answers, pinned resource posts with revision history —
 // and loads it through a parley.BulkWriter. The same Config always yields the same
-// forum, byte for byte, so load tests and benchmarks compare like with like.
+// forum, byte for byte, so load tests and benchmarks compare like with like. Besides the
+// prose its templates write, questions name terms from a vocabulary of some 250,000
+// identifiers, error codes, file names, bug numbers and builds (vocab.go), drawn by
+// Zipf's law, so that searching a demo forum meets rare terms as well as common words.
 //
 // It is built for size: a million threads and five million posts take well under two
 // minutes of one core. Post bodies are joined from a pool of pre-rendered fragments

@@ -123,6 +123,9 @@ const (
 	kApp
 	kJob
 	kCompany
+	kSym // the vocabulary's terms a question names, in order (vocab.go)
+	kSym2
+	kSym3
 	numKeys
 )
 
@@ -231,6 +234,15 @@ func (e *expander) value(key string) string {
 		return e.get(kJob, jobTitles)
 	case "company":
 		return e.get(kCompany, companies)
+	case "sym", "sym2", "sym3":
+		k := kSym
+		if key != "sym" {
+			k += int(key[3] - '1')
+		}
+		if !e.set[k] {
+			panic("demo: {" + key + "} used where the question names no such term")
+		}
+		return e.vals[k]
 	case "sub":
 		return s.name
 	case "sublower":
@@ -370,6 +382,8 @@ func varName(typ string) string {
 }
 
 // methodName returns the method a call names: "NWConnection.start(queue:)" → "start".
+// A name that opens with capitals is kept whole, so that crash reports and code name
+// what the question does.
 func methodName(call string) string {
 	if i := strings.IndexByte(call, '('); i >= 0 {
 		call = call[:i]
@@ -383,6 +397,9 @@ func methodName(call string) string {
 	m := identifier(strings.TrimLeft(call, "#-"))
 	if m == "value" || m == "" {
 		return "run"
+	}
+	if len(m) > 1 && m[1] >= 'A' && m[1] <= 'Z' {
+		return m // a constant named as a call ("NSPrivacyAccessedAPICategoryFileTimestamp"), written as it is
 	}
 	return strings.ToLower(m[:1]) + m[1:]
 }

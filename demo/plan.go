@@ -60,6 +60,10 @@ type threadPlan struct {
 	story    int
 	scenario [numKeys]string
 	title    []byte
+	// terms are the kinds of the vocabulary's terms the question names, in
+	// scenario[kSym:kSym+nterms].
+	terms  [3]termKind
+	nterms int
 }
 
 // Reply-count shape: ~30% of threads unanswered, most of the rest with 1–5 replies,

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"html"
 	"math/rand/v2"
+	"slices"
 	"strings"
+
+	"github.com/parley-forum/parley"
 )
 
 // A question is about one subject, its scenario: an API, a call, an error, a crash frame,
@@ -123,6 +126,7 @@ type scenarios struct {
 	opener  []uint32         // keysOf each story's opener
 	byKey   [numKeys][]int   // stories whose opener names each key
 	implied map[string][]int // tags each value ties a thread to, filled as values come
+	term    func() term      // draws from the vocabulary's tail
 }
 
 // titleTries is how often a title is drawn again while it is taken; past it, a forum
@@ -130,7 +134,7 @@ type scenarios struct {
 const titleTries = 12
 
 func (g *generator) newScenarios(r *rand.Rand) *scenarios {
-	sc := &scenarios{g: g, e: expander{r: r}, titles: make(map[uint64]int64, g.cfg.Threads), implied: map[string][]int{}}
+	sc := &scenarios{g: g, e: expander{r: r}, titles: make(map[uint64]int64, g.cfg.Threads), implied: map[string][]int{}, term: theVocab().zipf(r)}
 	for _, tag := range g.tags {
 		sc.terms = append(sc.terms, tagTerms[tag.Name])
 	}
@@ -162,7 +166,15 @@ func (sc *scenarios) question(t *threadPlan, primary, want int) {
 		for _, k := range scenarioKeys {
 			e.value(keyBlank[k]) // draws every slot, so that the opener can name any
 		}
-		t.title = e.fill(t.title[:0], stories[t.story].title)
+		sc.drawTerms(t)
+		t.title = t.title[:0]
+		if k := t.terms[0]; k.inTitle() && chance(e.r, titleTermShare) {
+			t.title = append(append(t.title, e.vals[kSym]...), ": "...)
+		}
+		t.title = e.fill(t.title, stories[t.story].title)
+		if len(t.title) > parley.MaxTitle {
+			t.title = e.fill(t.title[:0], stories[t.story].title)
+		}
 		if sc.take(t.title, t.id, sc.window(primary)) || try == titleTries {
 			break
 		}
@@ -189,6 +201,28 @@ func (sc *scenarios) question(t *threadPlan, primary, want int) {
 		t.ntags++
 		tied[i] = tied[n-1]
 		n--
+	}
+}
+
+// titleTermShare is the share of questions whose title opens with the first term they
+// name, when its kind allows.
+const titleTermShare = 0.3
+
+// termCountWeights are the weights of a question naming 1, 2 or 3 of the vocabulary's terms.
+var termCountWeights = []int{45, 35, 20}
+
+// drawTerms draws the vocabulary's terms question t names, distinct, into the expander's
+// sym slots and t.terms.
+func (sc *scenarios) drawTerms(t *threadPlan) {
+	e := &sc.e
+	t.nterms = 1 + weighted(e.r, termCountWeights)
+	for i := range t.nterms {
+		v := sc.term()
+		for tries := 0; tries < 4 && slices.Contains(e.vals[kSym:kSym+i], v.text); tries++ {
+			v = sc.term()
+		}
+		e.vals[kSym+i], e.set[kSym+i] = v.text, true
+		t.terms[i] = v.kind
 	}
 }
 
@@ -265,15 +299,18 @@ func mentions(text, tag string) bool {
 var keyBlank = [numKeys]string{kAPI: "api", kCall: "call", kErr: "err", kFw: "fw", kTask: "task", kThing: "thing",
 	kCtx: "ctx", kOS: "os", kOS2: "os2", kDev: "dev", kXcode: "xcode", kN: "n"}
 
-// A question's first paragraph is its own: rendering one per thread would cost the
-// renderer's time for every thread, so each opener template is rendered once with
-// markers in its blanks (compiled), and each value once in the place it goes (in a code
-// span or in prose); a paragraph's HTML is the pieces put together. That equals
-// rendering the paragraph when every value renders as plain text, which valueHTML
-// checks, and TestJoinedBodiesMatchRenderer checks on whole forums.
+// A question's first paragraph is its own, and so is the opening of a reply that names
+// the question's terms: rendering one per post would cost the renderer's time for every
+// post, so each sentence template is rendered once with markers in its blanks
+// (compiled), and each value once in the place it goes (in a code span or in prose); a
+// paragraph's HTML is the pieces put together, its sentences joined by spaces inside
+// the renderer's paragraph tags. That equals rendering the paragraph when every value
+// renders as plain text, which valueHTML checks, and TestJoinedBodiesMatchRenderer
+// checks on whole forums. Sentences are compiled one by one because a forum combines
+// them in hundreds of thousands of ways.
 
-// compiled is a template rendered with markers: html[i] comes before blank i, and the
-// last after all of them.
+// compiled is a sentence template rendered with markers, inside a paragraph: html[i]
+// comes before blank i, and the last after all of them.
 type compiled struct {
 	html []string
 	code []bool // whether blank i is inside a code span
@@ -284,13 +321,49 @@ func marker(i int) string { return fmt.Sprintf("QZX%cXZQ", 'a'+i) }
 // paragraphs renders question openers, and the values that fill them, once each.
 type paragraphs struct {
 	r         Renderer
+	wrapped   bool
+	open      string // what the renderer writes before a paragraph's text
+	close     string // and after it
 	templates map[string]*compiled
 	prose     map[string]string
 	code      map[string]string
+	plainCode int // 1 when plain names render as themselves in code spans, -1 when not, 0 before it is known
+}
+
+// plainProbe is a plain name with each kind of character plainName allows.
+const plainProbe = "nw_Probe-09.x"
+
+// plainName reports whether v is letters, digits, '_', '-' and '.', which a code span
+// holds as they are.
+func plainName(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !isAlnum(c) && c != '_' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return v != "" && v != plainProbe
 }
 
 func newParagraphs(r Renderer) *paragraphs {
 	return &paragraphs{r: r, templates: map[string]*compiled{}, prose: map[string]string{}, code: map[string]string{}}
+}
+
+// inline returns the text of a one-paragraph rendering, without the paragraph's tags.
+func (p *paragraphs) inline(src string) (string, error) {
+	if !p.wrapped {
+		m := marker(0)
+		w := p.r.Render(m)
+		i := strings.Index(w, m)
+		if i < 0 {
+			return "", fmt.Errorf("demo: the renderer does not render %q as text", m)
+		}
+		p.open, p.close, p.wrapped = w[:i], w[i+len(m):], true
+	}
+	out := p.r.Render(src)
+	if !strings.HasPrefix(out, p.open) || !strings.HasSuffix(out, p.close) || len(out) < len(p.open)+len(p.close) {
+		return "", fmt.Errorf("demo: the renderer makes more than one paragraph of %q: %q", src, out)
+	}
+	return out[len(p.open) : len(out)-len(p.close)], nil
 }
 
 func (p *paragraphs) compile(tmpl string) (*compiled, error) {
@@ -299,7 +372,10 @@ func (p *paragraphs) compile(tmpl string) (*compiled, error) {
 	}
 	names := blanks(tmpl)
 	src := string(expand(nil, tmpl, func(i int, _ string) string { return marker(i) }))
-	whole := p.r.Render(src)
+	whole, err := p.inline(src)
+	if err != nil {
+		return nil, err
+	}
 	out := whole
 	c := &compiled{}
 	for i := range names {
@@ -320,7 +396,22 @@ func (p *paragraphs) compile(tmpl string) (*compiled, error) {
 
 // valueHTML returns v as the renderer writes it in a code span or in prose, and fails
 // when the renderer would make more of it than text (emphasis, a link).
+//
+// Most values in code spans are identifiers, error codes and file names, hundreds of
+// thousands of them in a large forum: once the renderer has shown that it writes such
+// a name in a code span as it is, they are written without rendering each.
 func (p *paragraphs) valueHTML(v string, code bool) (string, error) {
+	if code && plainName(v) {
+		if p.plainCode == 0 {
+			p.plainCode = -1
+			if h, err := p.valueHTML(plainProbe, true); err == nil && h == plainProbe {
+				p.plainCode = 1
+			}
+		}
+		if p.plainCode > 0 {
+			return v, nil
+		}
+	}
 	cache, src, before, after := p.prose, "QZXaXZQ "+v+" QZXbXZQ", "QZXaXZQ ", " QZXbXZQ"
 	if code {
 		cache, src, before, after = p.code, "`"+v+"`", "<code>", "</code>"
@@ -341,28 +432,42 @@ func (p *paragraphs) valueHTML(v string, code bool) (string, error) {
 	return h, nil
 }
 
-// paragraph appends to md and html the paragraph tmpl makes with e's values.
-func (p *paragraphs) paragraph(e *expander, md, out []byte, tmpl string) ([]byte, []byte, error) {
-	c, err := p.compile(tmpl)
-	if err != nil {
-		return md, out, err
-	}
-	var values []string
-	md = expand(md, tmpl, func(_ int, key string) string {
-		v := e.valueOf(key)
-		values = append(values, v)
-		return v
-	})
-	for i, v := range values {
-		out = append(out, c.html[i]...)
-		if !c.code[i] {
-			out = article(out, v)
+// paragraph appends to md and html the paragraph the sentence templates make with e's
+// values, the sentences separated by spaces.
+func (p *paragraphs) paragraph(e *expander, md, out []byte, sentences ...string) ([]byte, []byte, error) {
+	if !p.wrapped {
+		if _, err := p.inline(marker(0)); err != nil {
+			return md, out, err
 		}
-		h, err := p.valueHTML(v, c.code[i])
+	}
+	out = append(out, p.open...)
+	for i, tmpl := range sentences {
+		c, err := p.compile(tmpl)
 		if err != nil {
 			return md, out, err
 		}
-		out = append(out, h...)
+		if i > 0 {
+			md = append(md, ' ')
+			out = append(out, ' ')
+		}
+		var values []string
+		md = expand(md, tmpl, func(_ int, key string) string {
+			v := e.valueOf(key)
+			values = append(values, v)
+			return v
+		})
+		for i, v := range values {
+			out = append(out, c.html[i]...)
+			if !c.code[i] {
+				out = article(out, v)
+			}
+			h, err := p.valueHTML(v, c.code[i])
+			if err != nil {
+				return md, out, err
+			}
+			out = append(out, h...)
+		}
+		out = append(out, c.html[len(values)]...)
 	}
-	return md, append(out, c.html[len(values)]...), nil
+	return md, append(out, p.close...), nil
 }
