@@ -182,3 +182,31 @@ func TestWatchOwnSetting(t *testing.T) {
 		t.Errorf("the thread page offers no Watch button")
 	}
 }
+
+// TestUnreadCountStream reads the header's stream as a script does: the count at once,
+// then again as a watched thread is answered and as the member reads.
+func TestUnreadCountStream(t *testing.T) {
+	site := newSite(t, tinyForum)
+	asker, me := signedInWithRole(t, site, "asker", parley.RoleMember)
+	answerer, _ := signedInWithRole(t, site, "answerer", parley.RoleMember)
+	th, _ := askAs(t, site, asker, "Why does my widget not refresh?")
+	fanOut(t, site)
+	st := openStream(t, asker.c, site.URL, "/notifications/live", "")
+	if e := st.next(); e.event != "notifications" || e.data != "0" {
+		t.Fatalf("the stream starts with %+v, want the count 0", e)
+	}
+	replyIn(t, site, answerer, th.ID, "Reload the timeline.")
+	fanOut(t, site)
+	if e := st.next(); e.data != "1" {
+		t.Errorf("after a reply the stream says %q, want 1", e.data)
+	}
+	if err := site.Store.MarkNotificationsRead(context.Background(), me.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if e := st.next(); e.data != "0" {
+		t.Errorf("after reading the stream says %q, want 0", e.data)
+	}
+	if res, _ := newBrowser(t, site).get("/notifications/live"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the stream without a session: %d, want 303 to sign in", res.StatusCode)
+	}
+}

@@ -98,6 +98,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var number = badge.firstChild;
   follow(badge.dataset.liveUnread, "notifications", function (event) {
     number.textContent = event.data;
+    badge.dataset.count = event.data; // what the stream last said
     badge.hidden = event.data === "0";
   });
 });
