@@ -251,12 +251,17 @@ func (s *Store) tellWatchers(ctx context.Context, tx *Tx, j job, t target, budge
 			sources = append(sources, parley.Watch{Kind: parley.WatchTag, TargetID: id})
 		}
 	}
+	// One arm per source, each a range of watches_by_target in user order, so that a batch
+	// reads the watchers after the last one told and no others, whatever the plan.
+	arms := make([]string, len(sources))
+	for i, w := range sources {
+		arms[i] = `SELECT w.user_id FROM watches w WHERE ` + anyWatch("w", []parley.Watch{w}) + ` AND w.level = 'watch'
+			AND w.user_id > $7 AND w.user_id <> $2 AND NOT ` + s.d.AnyID("w.user_id", "$6") + `
+			AND NOT EXISTS (SELECT 1 FROM watches m WHERE m.user_id = w.user_id AND m.level = 'mute' AND (` + anyWatch("m", silencers(j, t)) + `))`
+	}
 	rows, err := tx.Query(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at)
-		SELECT DISTINCT w.user_id, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT) FROM watches w
-		WHERE w.level = 'watch' AND (`+anyWatch("w", sources)+`) AND w.user_id <> $2 AND w.user_id > $7
-		  AND NOT EXISTS (SELECT 1 FROM watches m WHERE m.user_id = w.user_id AND m.level = 'mute' AND (`+anyWatch("m", silencers(j, t))+`))
-		  AND NOT `+s.d.AnyID("w.user_id", "$6")+`
-		ORDER BY w.user_id LIMIT $8
+		SELECT u.user_id, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT)
+		FROM (`+strings.Join(arms, " UNION ")+` ORDER BY user_id LIMIT $8) u
 		RETURNING user_id`, string(j.kind), j.actorID, t.threadID, t.postID, tx.Now, s.d.IDs(mentioned), j.doneThrough, budget)
 	ids, err := collect(rows, err, func(r Row) (id int64, err error) { return id, r.Scan(&id) })
 	if err != nil || int64(len(ids)) < budget {
@@ -320,13 +325,16 @@ func (s *Store) tellMentioned(ctx context.Context, tx *Tx, j job, t target, ids 
 		ON CONFLICT DO NOTHING`, j.actorID, t.threadID, t.postID, tx.Now, s.d.IDs(ids))
 }
 
-// notifyOne notifies one member, unless they are the actor.
+// notifyOne notifies one member, unless they are the actor or were told the same of the
+// same post already: an answer accepted, unaccepted and accepted again is news once.
 func (s *Store) notifyOne(ctx context.Context, tx *Tx, j job, t target, userID int64) (int64, error) {
 	if userID == j.actorID {
 		return 0, nil
 	}
 	return tx.Exec(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, detail, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, userID, string(j.kind), j.actorID, t.threadID, t.postID, j.detail, tx.Now)
+		SELECT CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS TEXT), CAST($7 AS BIGINT)
+		WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE post_id = $5 AND user_id = $1 AND kind = $2 AND detail = $6)`,
+		userID, string(j.kind), j.actorID, t.threadID, t.postID, j.detail, tx.Now)
 }
 
 // tellBoost adds a boost to the author's unread notification of boosts of the post, or

@@ -132,6 +132,12 @@ func testNotifyAnswers(t *testing.T, e *env) {
 	must(t, e.s.AcceptAnswer(e.ctx, th.ID, p.ID))
 	must(t, e.s.SetRecommended(e.ctx, p.ID, true))
 	e.fanOut()
+	// Taken back and given again, each is news once.
+	must(t, e.s.AcceptAnswer(e.ctx, th.ID, 0))
+	must(t, e.s.AcceptAnswer(e.ctx, th.ID, p.ID))
+	must(t, e.s.SetRecommended(e.ctx, p.ID, false))
+	must(t, e.s.SetRecommended(e.ctx, p.ID, true))
+	e.fanOut()
 	ns := e.notes(f.answerer)
 	wantNotes(t, "the answerer", ns, fmt.Sprintf("recommended:%d accepted:%d ", p.ID, p.ID))
 	if len(ns) == 2 && ns[1].Actor.ID != f.asker.ID {
