@@ -214,12 +214,15 @@ func (m *markup) unreadLink(unread int) {
 }
 
 // watchButtons writes the form that watches or mutes what the page is about. Each button
-// sends the level it sets, so the form works without JavaScript.
+// sends the level it sets, so the form works without JavaScript; the first says how the
+// reader follows it now, and the form's data-level says it to scripts and styles.
 func (m *markup) watchButtons(c *watchControl, csrf string) {
 	if c == nil || csrf == "" {
 		return
 	}
-	m.raw(`<form method="post" action="/watch" class="watch-control">`)
+	m.raw(`<form method="post" action="/watch" class="watch-control" data-level="`)
+	m.text(string(c.Level))
+	m.raw(`">`)
 	m.csrf(csrf)
 	m.raw(`<input type="hidden" name="kind" value="`)
 	m.text(string(c.Kind))
@@ -228,25 +231,23 @@ func (m *markup) watchButtons(c *watchControl, csrf string) {
 	m.raw(`"><input type="hidden" name="next" value="`)
 	m.text(c.Next)
 	m.raw(`">`)
-	button := func(level parley.WatchLevel, label string, pressed bool) {
+	button := func(level parley.WatchLevel, label string) {
 		m.raw(`<button type="submit" name="level" value="`)
 		m.text(string(level))
-		m.raw(`" aria-pressed="`)
-		m.raw(literal(strconv.FormatBool(pressed)))
 		m.raw(`">`)
 		m.text(label)
 		m.raw(`</button> `)
 	}
 	switch c.Level {
 	case parley.WatchOn:
-		button(parley.WatchNone, "Watching this "+c.Noun+" · stop", true)
-		button(parley.WatchMuted, "Mute", false)
+		button(parley.WatchNone, "Watching this "+c.Noun+" · stop")
+		button(parley.WatchMuted, "Mute")
 	case parley.WatchMuted:
-		button(parley.WatchNone, "Muted · unmute", true)
-		button(parley.WatchOn, "Watch this "+c.Noun, false)
+		button(parley.WatchNone, "Muted · unmute")
+		button(parley.WatchOn, "Watch this "+c.Noun)
 	default:
-		button(parley.WatchOn, "Watch this "+c.Noun, false)
-		button(parley.WatchMuted, "Mute", false)
+		button(parley.WatchOn, "Watch this "+c.Noun)
+		button(parley.WatchMuted, "Mute")
 	}
 	m.raw("</form>\n")
 }

@@ -42,7 +42,7 @@ func TestUnreadCountUpdatesLive(t *testing.T) {
 	}
 	loadPage(t, tab, site.URL+"/tags/network")
 	waitForPage(t, tab, "watch the tag", chromedp.Click(chromedp.CSS(`.watch-control button[value="watch"]`), chromedp.NodeVisible))
-	if got := text(t, tab, `.watch-control button[aria-pressed="true"]`); !strings.Contains(got, "Watching this tag") {
+	if got := text(t, tab, `.watch-control[data-level="watch"] button`); !strings.Contains(got, "Watching this tag") {
 		t.Fatalf("after clicking Watch the page says %q", got)
 	}
 	// The stream has said 0 once it is open: from then on, what it says is news.

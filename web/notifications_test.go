@@ -70,7 +70,8 @@ func TestWatchTagWithoutScript(t *testing.T) {
 		t.Fatalf("watching: %d to %q, want 303 back to the tag", res.StatusCode, res.Header.Get("Location"))
 	}
 	_, doc = watcher.get("/tags/network")
-	if b := watchButton(doc, parley.WatchNone); b == nil || attr(b, "aria-pressed") != "true" || !strings.Contains(textOf(b), "Watching") {
+	form := find(doc, withAttr(0, "action", "/watch"))
+	if b := watchButton(doc, parley.WatchNone); b == nil || attr(form, "data-level") != "watch" || !strings.Contains(textOf(b), "Watching") {
 		t.Errorf("after watching, the page does not say so")
 	}
 	tag, err := site.Store.TagBySlug(ctx, "network")
