@@ -94,6 +94,10 @@ type NotificationSettings struct {
 	WatchOwn bool
 }
 
+// UnreadCountLimit is the most unread notifications a store counts: every page a member
+// reads shows the count, which should cost no more for one who never reads them.
+const UnreadCountLimit = 100
+
 // NotificationStore keeps watches and notifications. Writes that concern watchers record
 // one job in their own transaction; FanOut turns jobs into notifications afterwards, so
 // that a reply to a thread with many watchers costs its writer one row.
@@ -114,7 +118,8 @@ type NotificationStore interface {
 	// (0 for the newest), at most limit. Those about a post since hidden, or a thread
 	// since deleted, are left out, but for a moderator's action on the member's own post.
 	Notifications(ctx context.Context, userID, before int64, limit int) ([]Notification, error)
-	// UnreadNotifications counts what Notifications would list unread.
+	// UnreadNotifications counts what Notifications would list unread, up to
+	// UnreadCountLimit.
 	UnreadNotifications(ctx context.Context, userID int64) (int, error)
 	// MarkNotificationsRead marks one of the user's notifications read, or all for id 0.
 	// Another user's notification is ErrNotFound.

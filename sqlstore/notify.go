@@ -75,10 +75,11 @@ func (s *Store) queueReply(ctx context.Context, tx *Tx, threadID, postID, author
 // queueEdit records the members an edited post mentions; those it mentioned before are
 // not told again.
 func (s *Store) queueEdit(ctx context.Context, tx *Tx, threadID, postID, editorID int64, t parley.Text) error {
-	if len(t.Mentions()) == 0 {
+	mentions := t.Mentions()
+	if len(mentions) == 0 {
 		return nil
 	}
-	return s.queue(ctx, tx, job{kind: parley.NotifyMention, actorID: editorID, threadID: threadID, postID: postID, mentions: t.Mentions()})
+	return s.queue(ctx, tx, job{kind: parley.NotifyMention, actorID: editorID, threadID: threadID, postID: postID, mentions: mentions})
 }
 
 // queueBoost records a boost for the post's author, when it added one.
@@ -433,12 +434,13 @@ func (s *Store) Notifications(ctx context.Context, userID, before int64, limit i
 	})
 }
 
-// UnreadNotifications counts a user's unread notifications that Notifications shows.
+// UnreadNotifications counts a user's unread notifications that Notifications shows, up
+// to parley.UnreadCountLimit.
 func (s *Store) UnreadNotifications(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.read(ctx).QueryRow(ctx, `SELECT count(*) FROM notifications n
+	err := s.read(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM notifications n
 		JOIN threads t ON t.id = n.thread_id JOIN posts p ON p.id = n.post_id
-		WHERE n.user_id = $1 AND n.read_at IS NULL AND `+shownNotifications, userID).Scan(&n)
+		WHERE n.user_id = $1 AND n.read_at IS NULL AND `+shownNotifications+` LIMIT $2) unread`, userID, parley.UnreadCountLimit).Scan(&n)
 	return n, err
 }
 

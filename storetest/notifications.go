@@ -320,6 +320,23 @@ func testNotifyWatchOwnOff(t *testing.T, e *env) {
 	wantCode(t, e.s.SetWatch(e.ctx, f.asker.ID, parley.Watch{Kind: "planet", TargetID: 1}, parley.WatchOn), parley.EInvalid)
 }
 
+// testNotifyUnreadLimit checks that the unread count stops at its limit while the list
+// holds every notification.
+func testNotifyUnreadLimit(t *testing.T, e *env) {
+	f := e.forum()
+	th := e.thread(f, f.asker, f.tagA)
+	for range parley.UnreadCountLimit + 1 {
+		e.reply(th.ID, f.answerer)
+	}
+	e.fanOut()
+	if n := e.unread(f.asker); n != parley.UnreadCountLimit {
+		t.Errorf("unread %d, want the limit %d", n, parley.UnreadCountLimit)
+	}
+	if n := len(e.notes(f.asker)); n != parley.UnreadCountLimit+1 {
+		t.Errorf("the list holds %d, want %d", n, parley.UnreadCountLimit+1)
+	}
+}
+
 // testFanOutConcurrent runs two workers on the same jobs at once: on a database shared by
 // several nodes each job must still be fanned out exactly once. The thread has more
 // watchers than one transaction tells, so each job is done in batches, which either worker

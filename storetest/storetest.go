@@ -110,6 +110,7 @@ func Run(t *testing.T, open Opener) {
 		"NotifyModeration":    testNotifyModeration,
 		"NotifyMarkRead":      testNotifyMarkRead,
 		"NotifyWatchOwnOff":   testNotifyWatchOwnOff,
+		"NotifyUnreadLimit":   testNotifyUnreadLimit,
 		"FanOutConcurrent":    testFanOutConcurrent,
 	}
 	for name, fn := range tests {

@@ -209,8 +209,16 @@ func (m *markup) unreadLink(unread int) {
 		m.raw(` hidden`)
 	}
 	m.raw(`>`)
-	m.int(int64(unread))
+	m.text(unreadLabel(unread))
 	m.raw(`<span class="visually-hidden"> unread</span></span></a></li>` + "\n")
+}
+
+// unreadLabel is an unread count as the header shows it: "99+" past what stores count.
+func unreadLabel(n int) string {
+	if n >= parley.UnreadCountLimit {
+		return strconv.Itoa(parley.UnreadCountLimit-1) + "+"
+	}
+	return strconv.Itoa(n)
 }
 
 // watchButtons writes the form that watches or mutes what the page is about. Each button

@@ -2,14 +2,13 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	parley "github.com/parley-forum/parley"
 )
 
 // handleNotificationsLive streams the signed-in reader's unread count: at once, then each
-// time it changes, as a "notifications" event whose data is the count. The header's badge
-// follows it on every page.
+// time it changes, as a "notifications" event whose data is the count as the header shows
+// it (unreadLabel). The header's badge follows it on every page.
 func (s *Server) handleNotificationsLive() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		end, ok := s.admitStream(w, r)
@@ -33,7 +32,7 @@ func (s *Server) handleNotificationsLive() http.Handler {
 			}
 			seq++
 			sent = n
-			return st.send(seq, "notifications", strconv.Itoa(n))
+			return st.send(seq, "notifications", unreadLabel(n))
 		})
 	})
 }
