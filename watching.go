@@ -103,7 +103,7 @@ const UnreadCountLimit = 100
 // that a reply to a thread with many watchers costs its writer one row.
 type NotificationStore interface {
 	// SetWatch watches, mutes or (WatchNone) stops following w. EInvalid for an unknown
-	// kind or level; ErrNotFound for a user that does not exist.
+	// kind or level; ErrNotFound for a user, or a target, that does not exist.
 	SetWatch(ctx context.Context, userID int64, w Watch, level WatchLevel) error
 	// WatchLevel returns how the user follows w; WatchNone when they do not.
 	WatchLevel(ctx context.Context, userID int64, w Watch) (WatchLevel, error)

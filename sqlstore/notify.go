@@ -351,6 +351,10 @@ func (s *Store) tellBoost(ctx context.Context, tx *Tx, j job, t target) (int64, 
 		t.postAuthor, j.actorID, t.threadID, t.postID, tx.Now)
 }
 
+// watchedTables holds what each kind of watch names.
+var watchedTables = map[parley.WatchKind]string{parley.WatchThread: "threads", parley.WatchTag: "tags",
+	parley.WatchSubtopic: "subtopics", parley.WatchUser: "users"}
+
 // SetWatch watches, mutes or stops following something.
 func (s *Store) SetWatch(ctx context.Context, userID int64, w parley.Watch, level parley.WatchLevel) error {
 	if err := w.Validate(level); err != nil {
@@ -358,6 +362,10 @@ func (s *Store) SetWatch(ctx context.Context, userID int64, w parley.Watch, leve
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if _, err := findAuthor(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := mustExist(ctx, tx, parley.NotFound("There is no %s %d to watch.", w.Kind, w.TargetID),
+			`SELECT 1 FROM `+watchedTables[w.Kind]+` WHERE id = $1`, w.TargetID); err != nil {
 			return err
 		}
 		if level == parley.WatchNone {

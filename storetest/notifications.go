@@ -318,6 +318,7 @@ func testNotifyWatchOwnOff(t *testing.T, e *env) {
 		t.Errorf("the replier's level is %q, want none", lvl)
 	}
 	wantCode(t, e.s.SetWatch(e.ctx, f.asker.ID, parley.Watch{Kind: "planet", TargetID: 1}, parley.WatchOn), parley.EInvalid)
+	isNotFound(t, e.s.SetWatch(e.ctx, f.asker.ID, parley.Watch{Kind: parley.WatchTag, TargetID: 99999}, parley.WatchOn))
 }
 
 // testNotifyUnreadLimit checks that the unread count stops at its limit while the list

@@ -71,9 +71,20 @@ func notificationText(n parley.Notification) string {
 	case parley.NotifyThread:
 		return who + " asked " + where
 	case parley.NotifyModeration:
-		return "A moderator took an action on your post in " + where + ": " + n.Detail
+		if did, ok := moderatorDid[n.Detail]; ok {
+			return "A moderator " + did + " " + where
+		}
+		return "A moderator acted on your post in " + where
 	}
 	return "Something happened in " + where
+}
+
+// moderatorDid says, for each action its author is told of, what the moderator did.
+var moderatorDid = map[string]string{
+	parley.LogPostHidden:    "hid your reply in",
+	parley.LogThreadDeleted: "deleted your thread",
+	parley.LogThreadLocked:  "locked your thread",
+	parley.LogThreadMoved:   "moved your thread",
 }
 
 // notificationLink leads to the post, except after a moderator's action, which may have

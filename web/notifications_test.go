@@ -211,3 +211,27 @@ func TestUnreadCountStream(t *testing.T) {
 		t.Errorf("the stream without a session: %d, want 303 to sign in", res.StatusCode)
 	}
 }
+
+// TestModeratorActionNotified: a reply's author hears that a moderator hid it, and the
+// notification stays on their page though the reply is out of view.
+func TestModeratorActionNotified(t *testing.T) {
+	site := newSite(t, tinyForum)
+	asker, _ := signedInWithRole(t, site, "asker", parley.RoleMember)
+	replier, _ := signedInWithRole(t, site, "replier", parley.RoleMember)
+	mod, _ := signedInWithRole(t, site, "moddy", parley.RoleModerator)
+	th, _ := askAs(t, site, asker, "Why does my keychain item vanish?")
+	p := replyIn(t, site, replier, th.ID, "Buy cheap watches today")
+	res, _ := mod.post("/posts/"+itoa(p.ID)+"/hide", urlValues(map[string]string{"csrf": csrfOf(t, mod), "on": "1", "reason": "spam"}))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hide: %d", res.StatusCode)
+	}
+	fanOut(t, site)
+	_, doc := replier.get("/notifications")
+	if got := textOf(find(doc, sel(0, "notifications"))); !strings.Contains(got, "A moderator hid your reply in “Why does my keychain item vanish?”") {
+		t.Errorf("the replier's notifications read %q", got)
+	}
+	_, doc = asker.get("/notifications")
+	if find(doc, sel(0, "notification")) != nil {
+		t.Errorf("the asker is told of a reply that was hidden before anyone was told")
+	}
+}
