@@ -127,7 +127,7 @@ type NotificationStore interface {
 }
 
 // mentionLink is the link the Markdown renderer makes of "@handle" (markdown/mention.go);
-// only the renderer writes its class, since the sanitiser drops classes from typed HTML.
+// only the renderer writes it, since HTML typed in a post is shown as text.
 var mentionLink = regexp.MustCompile(`<a href="/users/([A-Za-z0-9_]{2,30})" class="mention">`)
 
 // Mentions returns the handles a rendered post mentions, each once, in the order first
