@@ -119,7 +119,7 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
 	defer func() { stopCounter(); flushed.Wait() }()
 	notifier := notify.New(store, log)
-	store.(changeNotifier).OnChange(notifier.Changed)
+	store.OnChange(notifier.Changed)
 	flushed.Go(func() { notifier.Run(counterCtx, notifyInterval) })
 
 	blobs, err := cfg.openBlobs(store)
@@ -189,11 +189,6 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 	flushed.Wait()
 	log.Info("stopped", "views_unwritten", counter.Pending())
 	return nil
-}
-
-// changeNotifier is a store that announces each change it commits.
-type changeNotifier interface {
-	OnChange(fn func(context.Context, events.Event))
 }
 
 // metricsServer serves the site's /metrics alone, for an address only operators reach.
