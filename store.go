@@ -14,6 +14,7 @@ type Store interface {
 	AccountStore
 	ModerationStore
 	UploadStore
+	NotificationStore
 
 	// Topics returns every topic with its subtopics, in display order.
 	Topics(ctx context.Context) ([]Topic, error)

@@ -12,8 +12,10 @@ var dialect = sqlstore.Dialect{
 	// the rows first: with the lock an UPDATE that keeps the key takes, so that readers
 	// and inserts of rows that refer to it are not held up.
 	ForUpdate: " FOR NO KEY UPDATE",
-	AnyID:     func(column, param string) string { return column + " = ANY(" + param + ")" },
-	IDs:       func(ids []int64) any { return ids },
+	// Workers on several nodes claim notification jobs at once; each takes its own.
+	SkipLocked: " FOR UPDATE SKIP LOCKED",
+	AnyID:      func(column, param string) string { return column + " = ANY(" + param + ")" },
+	IDs:        func(ids []int64) any { return ids },
 	// A transaction-level advisory lock on the key's hash: a collision only makes one
 	// transaction wait for another.
 	LockKey: func(shared bool) string {

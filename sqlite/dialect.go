@@ -15,7 +15,8 @@ var dialect = sqlstore.Dialect{
 	// SQLite's planner would sometimes choose the primary key and sort.
 	IndexedBy: func(index string) string { return " INDEXED BY " + index },
 	// A write transaction holds the database from BEGIN (_txlock=immediate).
-	ForUpdate: "",
+	ForUpdate:  "",
+	SkipLocked: "",
 	AnyID: func(column, param string) string {
 		return column + " IN (SELECT value FROM json_each(" + param + "))"
 	},

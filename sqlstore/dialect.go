@@ -10,6 +10,10 @@ type Dialect struct {
 	// against concurrent writers; "" where a write transaction holds the whole database
 	// from its start.
 	ForUpdate string
+	// SkipLocked ends a SELECT in a write transaction that claims rows as work: rows
+	// another transaction claimed are skipped rather than waited for. "" where a write
+	// transaction holds the whole database from its start.
+	SkipLocked string
 	// AnyID returns a condition that holds when column equals one of the ids in the
 	// placeholder param, whose argument IDs makes.
 	AnyID func(column, param string) string

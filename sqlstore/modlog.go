@@ -31,7 +31,10 @@ func (s *Store) writeLog(ctx context.Context, tx *Tx, a parley.Audit, e *parley.
 	if s.d.IsForeignKey(err) {
 		return parley.Invalid("actor", "There is no user %d to take this action.", a.ActorID)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.queueModeration(ctx, tx, a, e)
 }
 
 // logCreation writes the creation of a topic, subtopic or tag to the log when an actor

@@ -162,6 +162,9 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 		if err := s.insertAttachments(ctx, tx, postID, author.ID, in.Attachments); err != nil {
 			return err
 		}
+		if err := s.queueReply(ctx, tx, in.ThreadID, postID, author.ID, in.Text); err != nil {
+			return err
+		}
 		staff := author.Role.IsStaff()
 		if _, err := tx.Exec(ctx, `UPDATE threads SET reply_count = reply_count + 1, last_activity_at = $1,
 			staff_replied = (staff_replied OR $2) WHERE id = $3`, tx.Now, staff, in.ThreadID); err != nil {
@@ -205,6 +208,9 @@ func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, 
 			edited_at = $4, edit_summary = $5 WHERE id = $6`, in.Text.Body(), in.Text.HTML(), in.EditorID, tx.Now, in.Summary, in.PostID); err != nil {
 			return err
 		}
+		if err := s.queueEdit(ctx, tx, threadID, in.PostID, in.EditorID, in.Text); err != nil {
+			return err
+		}
 		tx.indexPost(in.PostID)
 		tx.ThreadChanged(threadID)
 		return nil
@@ -238,6 +244,9 @@ func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (in
 		}
 		if err := tx.QueryRow(ctx, `UPDATE posts SET boost_count = boost_count + $1 WHERE id = $2 RETURNING boost_count`,
 			delta, postID).Scan(&count); err != nil {
+			return err
+		}
+		if err := s.queueBoost(ctx, tx, p, userID, delta); err != nil {
 			return err
 		}
 		if delta == 0 {
@@ -304,6 +313,9 @@ func (s *Store) AcceptAnswer(ctx context.Context, threadID, postID int64) error 
 		if _, err := tx.Exec(ctx, `UPDATE thread_listings SET answered = $1 WHERE thread_id = $2`, postID != 0, threadID); err != nil {
 			return err
 		}
+		if err := s.queueAccepted(ctx, tx, threadID, postID); err != nil {
+			return err
+		}
 		tx.ThreadChanged(threadID)
 		return nil
 	})
@@ -320,6 +332,9 @@ func (s *Store) SetRecommended(ctx context.Context, postID int64, on bool) error
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE posts SET staff_recommended = $1 WHERE id = $2`, on, postID); err != nil {
+			return err
+		}
+		if err := s.queueRecommended(ctx, tx, p, on); err != nil {
 			return err
 		}
 		tx.ThreadChanged(p.threadID)

@@ -160,6 +160,9 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 			return err
 		}
 		tx.indexPost(postID)
+		if err := s.queueThread(ctx, tx, threadID, postID, author.ID, in.Text); err != nil {
+			return err
+		}
 		return addThreadEntries(ctx, tx, threadID, topicID, in)
 	})
 	if err != nil {

@@ -40,6 +40,9 @@ var unannounced = map[string]string{
 	"FlagPost":              "flags show only in the moderators' queue, which no cache keeps",
 	"DismissFlags":          "flags show only in the moderators' queue, which no cache keeps",
 	"Bulk":                  "loads an empty store before it serves",
+	"WatchLevel":            "read", "NotificationSettings": "read", "Notifications": "read", "UnreadNotifications": "read",
+	"SetWatch":                "shows only on its member's pages, which no cache keeps",
+	"SetNotificationSettings": "shows only on its member's pages, which no cache keeps",
 }
 
 // changeCase makes one write and returns the change it must announce.
@@ -146,6 +149,15 @@ var changeCases = map[string]changeCase{
 		th := e.thread(f, f.asker, f.tagA)
 		must(e.t, e.s.MoveThread(e.ctx, th.ID, e.subtopic(f.topic.ID).ID, f.by("")))
 		return threadChanged(th.ID)
+	},
+	"FanOut": func(e *env, f forum) events.Event {
+		e.reply(e.thread(f, f.asker, f.tagA).ID, f.answerer)
+		e.fanOut()
+		return events.Event{Kind: events.Notified}
+	},
+	"MarkNotificationsRead": func(e *env, f forum) events.Event {
+		must(e.t, e.s.MarkNotificationsRead(e.ctx, f.asker.ID, 0))
+		return events.Event{Kind: events.Notified}
 	},
 	"RetagThread": func(e *env, f forum) events.Event {
 		th := e.thread(f, f.asker, f.tagA)

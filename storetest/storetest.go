@@ -101,6 +101,17 @@ func Run(t *testing.T, open Opener) {
 		"Changes":             testChanges,
 		"QuietWrites":         testQuietWrites,
 		"DraftRefused":        testDraftRefused,
+		"NotifyReply":         testNotifyReply,
+		"NotifyMention":       testNotifyMention,
+		"NotifyAnswers":       testNotifyAnswers,
+		"NotifyBoosts":        testNotifyBoosts,
+		"NotifyNewThread":     testNotifyNewThread,
+		"NotifyHidden":        testNotifyHidden,
+		"NotifyModeration":    testNotifyModeration,
+		"NotifyMarkRead":      testNotifyMarkRead,
+		"NotifyWatchOwnOff":   testNotifyWatchOwnOff,
+		"NotifyUnreadLimit":   testNotifyUnreadLimit,
+		"FanOutConcurrent":    testFanOutConcurrent,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

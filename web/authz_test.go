@@ -87,7 +87,16 @@ var matrix = map[string]map[string]outcome{
 	"GET /admin/users/{handle}":             row(login, forbid, forbid, forbid, forbid, allow, forbid),
 	"POST /admin/users/{handle}":            row(login, forbid, forbid, forbid, forbid, allow, forbid),
 	"POST /account/password":                row(login, allow, allow, allow, allow, allow, allow),
-	"/":                                     row(allow, allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
+
+	// Notifications and watching: each member their own, suspended or not.
+	"GET /notifications":            row(login, allow, allow, allow, allow, allow, allow),
+	"GET /notifications/live":       row(login, allow, allow, allow, allow, allow, allow),
+	"POST /notifications/read":      row(login, allow, allow, allow, allow, allow, allow),
+	"POST /notifications/{id}/read": row(login, allow, allow, allow, allow, allow, allow), // another's is not found
+	"POST /watch":                   row(login, allow, allow, allow, allow, allow, allow),
+	"GET /account/notifications":    row(login, allow, allow, allow, allow, allow, allow),
+	"POST /account/notifications":   row(login, allow, allow, allow, allow, allow, allow),
+	"/":                             row(allow, allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
 }
 
 // targetMatrix says, for every route that reads or acts on a thread or a post, what each
@@ -345,6 +354,16 @@ func (w *authzWorld) requests(tg target) map[string]func(actor string) (string, 
 			return "/account/password", url.Values{"current": {"not it"}, "password": {"whatever new one"}}
 		},
 		"/": func(string) (string, url.Values) { return "/no/such/page", url.Values{} },
+
+		"GET /notifications":            func(string) (string, url.Values) { return "/notifications", nil },
+		"GET /notifications/live":       func(string) (string, url.Values) { return "/notifications/live", nil },
+		"POST /notifications/read":      func(string) (string, url.Values) { return "/notifications/read", url.Values{} },
+		"POST /notifications/{id}/read": func(string) (string, url.Values) { return "/notifications/999999/read", url.Values{} },
+		"POST /watch": func(string) (string, url.Values) {
+			return "/watch", url.Values{"kind": {"thread"}, "id": {itoa(th.ID)}, "level": {"watch"}}
+		},
+		"GET /account/notifications":  func(string) (string, url.Values) { return "/account/notifications", nil },
+		"POST /account/notifications": func(string) (string, url.Values) { return "/account/notifications", url.Values{"watch_own": {"1"}} },
 
 		"GET /posts/{id}/flag":  func(string) (string, url.Values) { return post(own) + "/flag", nil },
 		"POST /posts/{id}/flag": func(string) (string, url.Values) { return post(own) + "/flag", url.Values{"reason": {"spam"}} },

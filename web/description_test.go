@@ -74,10 +74,12 @@ func TestEveryPageHasADescription(t *testing.T) {
 		"GET /admin/tags/{id}":                 {"/admin/tags/" + itoa(tag.ID), admin},
 		"GET /admin/users/{handle}":            {"/admin/users/admina", admin},
 		"GET /account/password":                {"/account/password", admin},
+		"GET /account/notifications":           {"/account/notifications", admin},
+		"GET /notifications":                   {"/notifications", admin},
 		"/":                                    {"/no/such/page", anonymous}, // the error page
 
 		"GET /threads.rss": nil, "GET /threads.atom": nil, "GET /threads/{id}/{slug}": nil, // feeds, a redirect
-		"GET /threads/{id}/live": nil, "GET /live": nil, "GET /ask/similar": nil, // streams, a fragment
+		"GET /threads/{id}/live": nil, "GET /live": nil, "GET /notifications/live": nil, "GET /ask/similar": nil, // streams, a fragment
 		"GET /attachments/{id}/{name}": nil, "GET /static/{file}": nil, "GET /favicon.ico": nil,
 		"GET /search.rss": nil, "GET /search.atom": nil, "GET /opensearch.xml": nil,
 		"GET /healthz": nil, "GET /readyz": nil, "GET /metrics": nil, "GET /account/data": nil, // JSON

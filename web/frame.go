@@ -85,6 +85,7 @@ func (f *frame) top(v framed) template.HTML {
 	m.raw("</header>\n")
 	m.crumbs(p.Crumbs)
 	m.raw("<main id=\"main\">\n")
+	m.watchButtons(p.Watch, p.CSRF)
 	return m.html()
 }
 
@@ -105,7 +106,9 @@ func (m *markup) siteNav(p page) {
 	m.text(p.Viewer.Handle)
 	m.raw(`">`)
 	m.text(p.Viewer.DisplayName)
-	m.raw("</a></li>\n      <li>")
+	m.raw("</a></li>\n")
+	m.unreadLink(p.Unread)
+	m.raw("      <li>")
 	if p.CSRF != "" {
 		m.raw(`<form method="post" action="/logout" class="inline">`)
 		m.csrf(p.CSRF)

@@ -180,6 +180,7 @@ func (s *Server) listView(r *http.Request, spec listSpec, params listParams, pg 
 	if params.After == nil {
 		v.Live = "/live?list=" + liveListName(spec.scope)
 	}
+	v.Watch = s.listWatch(r, spec.scope)
 	if v.Heading == "" {
 		v.Heading = spec.title
 	}

@@ -39,7 +39,8 @@ type liveHub struct {
 	mu      sync.Mutex
 	threads map[int64]map[chan struct{}]struct{}
 	lists   map[int64]map[chan struct{}]struct{}
-	closing chan struct{} // closed when the server shuts down, ending every stream
+	readers map[int64]map[chan struct{}]struct{} // unread counts, by signed-in reader
+	closing chan struct{}                        // closed when the server shuts down, ending every stream
 
 	close sync.Once
 
@@ -54,6 +55,7 @@ type liveHub struct {
 
 func newLiveHub(perAddress, most int) *liveHub {
 	return &liveHub{threads: map[int64]map[chan struct{}]struct{}{}, lists: map[int64]map[chan struct{}]struct{}{},
+		readers: map[int64]map[chan struct{}]struct{}{},
 		closing: make(chan struct{}), perAddress: perAddress, most: most, open: map[string]int{}, ended: make(chan struct{})}
 }
 
@@ -140,8 +142,14 @@ func (h *liveHub) notify(e events.Event) {
 		for _, key := range e.Lists {
 			wake(h.lists[key])
 		}
+	case events.Notified:
+		// The event does not say whom: a fan-out may tell thousands. Each reader's stream
+		// reads its own count, and sends it only when it changed.
+		for _, set := range h.readers {
+			wake(set)
+		}
 	case events.Lost:
-		for _, m := range []map[int64]map[chan struct{}]struct{}{h.threads, h.lists} {
+		for _, m := range []map[int64]map[chan struct{}]struct{}{h.threads, h.lists, h.readers} {
 			for _, set := range m {
 				wake(set)
 			}
@@ -166,6 +174,10 @@ func (s *Server) EndStreams() { s.live.close.Do(func() { close(s.live.closing) }
 // nodes' writes show at once, then wakes the streams it concerns.
 func (s *Server) follow(ch <-chan events.Event) {
 	for e := range ch {
+		if e.Kind == events.Notified { // changes no shared page
+			s.live.notify(e)
+			continue
+		}
 		if s.cfg.ListCache != nil {
 			s.cfg.ListCache.Clear()
 		}
@@ -180,7 +192,9 @@ func (s *Server) changed(ctx context.Context, e events.Event) {
 	if e.Kind == events.ViewsCounted {
 		return // pages show views up to their time to live late (events.ViewsCounted)
 	}
-	s.cache.clear()
+	if e.Kind != events.Notified { // changes no shared page
+		s.cache.clear()
+	}
 	if err := s.events.Publish(context.WithoutCancel(ctx), e); err != nil {
 		s.log.Warn("publish event", "kind", e.Kind, "thread", e.ThreadID, "err", err)
 	}

@@ -130,6 +130,11 @@ type page struct {
 	Viewer *parley.User
 	CSRF   string
 	me     *viewer // the same reader, with the time their permissions are judged at
+	// Unread counts the signed-in reader's unread notifications, shown in the header.
+	Unread int
+	// Watch is the watch and mute buttons of a page about something a member may follow;
+	// nil on other pages and for readers without a session.
+	Watch *watchControl
 }
 
 type feedLink struct{ Title, Type, URL string }
@@ -143,6 +148,7 @@ func (s *Server) newPage(r *http.Request, title string) page {
 		if c, err := r.Cookie(csrfCookie); err == nil {
 			p.CSRF = c.Value
 		}
+		p.Unread = s.unread(r, v.User.ID)
 	}
 	return p
 }

@@ -87,6 +87,13 @@ func (s *Server) routeTable() []route {
 		{"GET /account/password", s.handlePasswordForm(), true},
 		{"POST /account/password", s.handlePassword(), true},
 		{"GET /account/data", s.handleMemberData(), true},
+		{"GET /account/notifications", s.handleSettingsForm(), true},
+		{"POST /account/notifications", s.handleSettings(), true},
+		{"GET /notifications", s.handleNotifications(), true},
+		{"GET /notifications/live", s.handleNotificationsLive(), true},
+		{"POST /notifications/read", s.handleMarkRead(true), true},
+		{"POST /notifications/{id}/read", s.handleMarkRead(false), true},
+		{"POST /watch", s.handleWatch(), true},
 
 		{"GET /static/{file}", s.assets, false},
 		{"GET /favicon.ico", s.assets.redirect("favicon.svg"), false},

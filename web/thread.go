@@ -137,6 +137,7 @@ func lastChange(t parley.Thread, posts []parley.Post) time.Time {
 
 func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Post, after int64, csrf string) (*threadView, error) {
 	v := &threadView{page: s.newPage(r, t.Title), Thread: t, ReplyFiles: s.fileInput(nil)}
+	v.Watch = s.watchControl(r, parley.Watch{Kind: parley.WatchThread, TargetID: t.ID})
 	v.CSRF = csrf
 	if len(posts) > postsPerPage {
 		posts = posts[:postsPerPage]

@@ -39,6 +39,7 @@ func (s *Server) handleUser() http.Handler {
 			return
 		}
 		v := &userView{page: s.newPage(r, u.DisplayName), User: u, Signature: template.HTML(u.SignatureHTML), Posts: posts}
+		v.Watch = s.watchControl(r, parley.Watch{Kind: parley.WatchUser, TargetID: u.ID})
 		if len(posts) > userPostsPerPage {
 			v.Posts = posts[:userPostsPerPage]
 			v.NextURL = "/users/" + u.Handle + "?before=" + strconv.FormatInt(v.Posts[userPostsPerPage-1].PostID, 10)

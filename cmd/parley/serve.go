@@ -18,15 +18,19 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/cache"
 	"github.com/parley-forum/parley/events"
+	"github.com/parley-forum/parley/notify"
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/views"
 	"github.com/parley-forum/parley/web"
 )
 
 const (
-	viewWindow    = time.Hour       // a reader's repeat views of a thread within this count once
-	viewFlush     = 2 * time.Second // how often counted views are written
-	shutdownGrace = 20 * time.Second
+	viewWindow = time.Hour       // a reader's repeat views of a thread within this count once
+	viewFlush  = 2 * time.Second // how often counted views are written
+	// notifyInterval is how often a node looks for notification jobs it was not woken
+	// for: those written on other nodes, or left by a node that stopped.
+	notifyInterval = 5 * time.Second
+	shutdownGrace  = 20 * time.Second
 	// freshReads is how long a browser that wrote reads from the primary rather than the
 	// replica: replication on a healthy network trails by well under a second.
 	freshReads = 5 * time.Second
@@ -116,6 +120,9 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 	var flushed sync.WaitGroup
 	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
 	defer func() { stopCounter(); flushed.Wait() }()
+	notifier := notify.New(store, log)
+	store.OnChange(notifier.Changed)
+	flushed.Go(func() { notifier.Run(counterCtx, notifyInterval) })
 
 	blobs, err := cfg.openBlobs(store)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/blob"
+	"github.com/parley-forum/parley/events"
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/sqlite"
 )
@@ -27,6 +28,9 @@ type database interface {
 	// though there are posts to find, which serve warns of.
 	Reindex(ctx context.Context, progress func(done, total int)) error
 	SearchIndexMissing(ctx context.Context) (bool, error)
+	// OnChange adds a listener told of every change committed; serve's notification
+	// worker is woken by it.
+	OnChange(fn func(context.Context, events.Event))
 }
 
 var (

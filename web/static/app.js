@@ -91,6 +91,18 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 });
 
+// The header's unread count follows the reader's notifications as they come and are read.
+document.addEventListener("DOMContentLoaded", function () {
+  var badge = document.getElementById("unread-count");
+  if (!window.EventSource || !badge) return;
+  var number = badge.firstChild;
+  follow(badge.dataset.liveUnread, "notifications", function (event) {
+    number.textContent = event.data;
+    badge.dataset.count = event.data; // what the stream last said
+    badge.hidden = event.data === "0";
+  });
+});
+
 // follow hands each event called name from the stream at url to handle. After a dropped
 // connection the browser reconnects by itself, as the stream's retry field says. A refusal
 // (429 when one address holds too many streams, 503 when the server does) makes the
