@@ -49,10 +49,15 @@ type Notifier interface {
 	OnChange(fn func(context.Context, events.Event))
 }
 
-// New wraps store, and clears the cache on every change store announces.
+// New wraps store, and clears the cache on every change store announces but a member's
+// notifications, which no list shows.
 func New(store parley.Store, ttl time.Duration) *Store {
 	s := &Store{Store: store, ttl: ttl, entries: map[key]entry{}}
-	s.OnChange(func(context.Context, events.Event) { s.Clear() })
+	s.OnChange(func(_ context.Context, e events.Event) {
+		if e.Kind != events.Notified {
+			s.Clear()
+		}
+	})
 	return s
 }
 

@@ -75,6 +75,13 @@ func TestServesFromMemoryUntilCleared(t *testing.T) {
 	if n := count(); n != 1 {
 		t.Fatalf("the cached list changed without a change announced here: %d threads", n)
 	}
+	// Reading one's notifications changes no list: it must not cost every list its cache.
+	if err := inner.MarkNotificationsRead(ctx, u.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("a member's reading their notifications cleared the list cache: %d threads", n)
+	}
 	c.Clear()
 	if n := count(); n != 2 {
 		t.Fatalf("after clearing: %d threads, want 2", n)
