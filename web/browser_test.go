@@ -78,6 +78,9 @@ func waitForPage(t *testing.T, tab context.Context, what string, steps ...chrome
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
+	if res == nil {
+		t.Fatalf("%s: no page loaded", what)
+	}
 	if res.Status != http.StatusOK {
 		t.Fatalf("%s: %s answered %d, want 200", what, res.URL, res.Status)
 	}

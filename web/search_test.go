@@ -256,9 +256,10 @@ func TestSearchInBrowser(t *testing.T) {
 	if got.Path != "/search" || got.Query().Get("q") != "zorblax tag:network" {
 		t.Fatalf("the search box loaded %s", got)
 	}
+	// The choice and its change event in one step, as a person's choosing is: the change
+	// reloads the page, so a second step could find the next page half loaded.
 	got = waitForPage(t, tab, "sort the results",
-		chromedp.SetValue(chromedp.CSS("select#sort"), "newest"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector("select#sort").dispatchEvent(new Event("change"))`))
+		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "newest"; s.dispatchEvent(new Event("change", {bubbles: true})) })(document.querySelector("select#sort"))`))
 	if got.Query().Get("sort") != "newest" || got.Query().Get("q") != "zorblax tag:network" {
 		t.Fatalf("sorting loaded %s, want the same search sorted by newest", got)
 	}

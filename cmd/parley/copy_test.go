@@ -90,10 +90,19 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	must(err)
 	must(s.RecordUpload(ctx, parley.NewUpload{UserID: mod.ID, SHA256: key, Size: int64(len(content))}, parley.UploadLimits{}))
 	must(files.Put(ctx, key, strings.NewReader(content)))
+	// Member 2 watches the thread and is told of the reply; their settings are kept.
+	must(s.SetWatch(ctx, 2, parley.Watch{Kind: parley.WatchThread, TargetID: f.attachedIn}, parley.WatchOn))
+	must(s.SetNotificationSettings(ctx, 2, parley.NotificationSettings{WatchOwn: false}))
 	reply, err := s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Text: storetest.Text("The log:"),
 		Attachments: []parley.File{{Name: "crash.log", ContentType: parley.TypeText, Size: int64(len(content)), SHA256: key, Lines: 2}}})
 	must(err)
 	f.attachment = reply.Attachments[0].ID
+	if _, err := s.FanOut(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	// A second reply's job waits for the worker: a copy carries it, to be fanned out there.
+	_, err = s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Text: storetest.Text("And again.")})
+	must(err)
 	return f
 }
 
