@@ -46,7 +46,7 @@ func (b *bulkSink) Start(ctx context.Context) error {
 		}
 	}
 	rows, err := b.conn.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL
-		AND (type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_listings', 'posts', 'revisions', 'boosts')
+		AND (type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_links', 'thread_listings', 'posts', 'revisions', 'boosts')
 		  OR type = 'trigger' AND tbl_name = 'threads')`)
 	if err != nil {
 		return err
