@@ -188,7 +188,8 @@ func (ld *loader) batch(ctx context.Context, lo, hi int64) ([]parley.ThreadRecor
 			finishThread(threads, accepted)
 			threads = append(threads, parley.ThreadRecord{Thread: parley.Thread{ID: r.id, Title: r.title, SubtopicID: subtopicID,
 				TopicID: topicID, Author: parley.Author{ID: r.authorID}, ViewCount: r.views, BoostCount: r.upvotes},
-				TagIDs: x.tags[r.id]})
+				TagIDs: x.tags[r.id], Links: x.links[r.id]})
+			ld.sum.Links += int64(len(x.links[r.id]))
 			accepted = r.accepted
 			ld.sum.Threads++
 		} else {
@@ -266,14 +267,15 @@ func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
 
 // extras are what a batch's posts carry besides themselves, by thread or post id.
 type extras struct {
-	tags     map[int64][]int64 // by thread
+	tags     map[int64][]int64             // by thread
+	links    map[int64][]parley.ThreadLink // by thread
 	voters   map[int64][]int64
 	comments map[int64][]comment
 	versions map[int64][]parley.Revision // every body version, oldest first, numbered
 }
 
 func (ld *loader) extras(ctx context.Context, lo, hi int64) (*extras, error) {
-	x := &extras{tags: map[int64][]int64{}, voters: map[int64][]int64{}, comments: map[int64][]comment{},
+	x := &extras{tags: map[int64][]int64{}, links: map[int64][]parley.ThreadLink{}, voters: map[int64][]int64{}, comments: map[int64][]comment{},
 		versions: map[int64][]parley.Revision{}}
 	db := ld.sc.db
 	err := scanRows(ctx, db, `SELECT thread_id, tag_id FROM thread_tags WHERE thread_id BETWEEN ? AND ? ORDER BY thread_id, position`,
@@ -281,6 +283,19 @@ func (ld *loader) extras(ctx context.Context, lo, hi int64) (*extras, error) {
 			var thread, tag int64
 			err := rows.Scan(&thread, &tag)
 			x.tags[thread] = append(x.tags[thread], tag)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	// "duplicate" sorts before "related": a pair the dump links both ways is a duplicate.
+	err = scanRows(ctx, db, `SELECT thread_id, target_id, min(kind) FROM links WHERE thread_id BETWEEN ? AND ?
+		GROUP BY thread_id, target_id ORDER BY thread_id, target_id`,
+		lo, hi, func(rows *sql.Rows) error {
+			var thread int64
+			var l parley.ThreadLink
+			err := rows.Scan(&thread, &l.TargetID, &l.Kind)
+			x.links[thread] = append(x.links[thread], l)
 			return err
 		})
 	if err != nil {
