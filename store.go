@@ -15,6 +15,7 @@ type Store interface {
 	ModerationStore
 	UploadStore
 	NotificationStore
+	LinkStore
 
 	// Topics returns every topic with its subtopics, in display order.
 	Topics(ctx context.Context) ([]Topic, error)
@@ -171,6 +172,9 @@ type ThreadRecord struct {
 	// PinnedIn lists the scopes the thread is pinned in, when Thread.Pinned.
 	PinnedIn []Scope
 	Posts    []PostRecord
+	// Links go from this thread to others, which the load may write before or after it;
+	// each target must be in the load.
+	Links []ThreadLink
 }
 
 // PostRecord is a post with its earlier versions and the users who boosted it.

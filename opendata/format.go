@@ -136,11 +136,20 @@ type Thread struct {
 	ViewCount      int64     `json:"view_count"`
 	Pinned         bool      `json:"pinned"`
 	// PinnedIn names the lists the thread is pinned in.
-	PinnedIn       []Pin  `json:"pinned_in,omitempty"`
-	Locked         bool   `json:"locked"`
-	AcceptedPostID int64  `json:"accepted_post_id,omitempty"`
-	StaffReplied   bool   `json:"staff_replied"`
-	Posts          []Post `json:"posts"`
+	PinnedIn       []Pin `json:"pinned_in,omitempty"`
+	Locked         bool  `json:"locked"`
+	AcceptedPostID int64 `json:"accepted_post_id,omitempty"`
+	StaffReplied   bool  `json:"staff_replied"`
+	// Links go from this thread to others in the export, earlier or later in the file.
+	Links []Link `json:"links,omitempty"`
+	Posts []Post `json:"posts"`
+}
+
+// Link is a link from a thread to another: "duplicate" when the thread asks what the
+// target asks, "related" otherwise.
+type Link struct {
+	TargetID int64           `json:"target_id"`
+	Kind     parley.LinkKind `json:"kind"`
 }
 
 // Pin is a list a thread is pinned in: "all" (the whole forum, no id), "topic",

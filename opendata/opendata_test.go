@@ -276,6 +276,7 @@ func TestRoundTripStackExchange(t *testing.T) {
 				t.Fatalf("import the export: %v", err)
 			}
 			a, b := handler(t, from), handler(t, to)
+			linked := 0
 			for _, path := range dumpPages(t, from.store, dump) {
 				codeA, pageA := get(a, path)
 				codeB, pageB := get(b, path)
@@ -283,6 +284,12 @@ func TestRoundTripStackExchange(t *testing.T) {
 					t.Errorf("GET %s: %d, %d bytes before; %d, %d bytes after the round trip; want the same page\n%s",
 						path, codeA, len(pageA), codeB, len(pageB), firstDifference(pageA, pageB))
 				}
+				if bytes.Contains(pageA, []byte(`class="linked-threads"`)) || bytes.Contains(pageA, []byte(`class="notice duplicate-of"`)) {
+					linked++
+				}
+			}
+			if linked == 0 {
+				t.Error("no page compared shows links between threads")
 			}
 		})
 	}
@@ -293,16 +300,32 @@ func TestRoundTripStackExchange(t *testing.T) {
 func dumpPages(t *testing.T, store parley.Store, dump string) []string {
 	pages := []string{"/", "/threads?sort=boosts", "/threads?sort=views", "/tags"}
 	n := 0
+	questions := map[int64]bool{}
 	for p, err := range sedump.Posts(dump) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		if p.PostTypeID == sedump.Question {
+			questions[p.ID] = true
 			if n%20 == 0 {
 				pages = append(pages, fmt.Sprintf("/threads/%d", p.ID))
 			}
 			n++
 		}
+	}
+	// The threads at both ends of the first links the dump has between questions.
+	n = 0
+	for l, err := range sedump.PostLinks(dump) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !questions[l.PostID] || !questions[l.RelatedPostID] {
+			continue
+		}
+		if n++; n > 10 {
+			break
+		}
+		pages = append(pages, fmt.Sprintf("/threads/%d", l.PostID), fmt.Sprintf("/threads/%d", l.RelatedPostID))
 	}
 	tags, err := store.Tags(t.Context())
 	if err != nil {

@@ -130,6 +130,18 @@ func (x *exporter) threadBatch(ctx context.Context, after int64) ([]Thread, erro
 	if err != nil {
 		return nil, err
 	}
+	// Links to deleted threads are left out with them.
+	err = each(ctx, x.snap, fmt.Sprintf(`SELECT l.thread_id, l.target_id, l.kind FROM thread_links l
+		JOIN threads t ON t.id = l.target_id
+		WHERE t.deleted_at IS NULL AND l.thread_id BETWEEN %d AND %d ORDER BY l.thread_id, l.target_id`, lo, hi), func(v []any) error {
+		if t := threads[toInt(v[0])]; t != nil {
+			t.Links = append(t.Links, Link{TargetID: toInt(v[1]), Kind: parley.LinkKind(toString(v[2]))})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	posts, err := x.posts(ctx, threads, lo, hi)
 	if err != nil {
 		return nil, err

@@ -40,6 +40,9 @@ func (t Thread) record() parley.ThreadRecord {
 			}
 		}
 	}
+	for _, l := range t.Links {
+		r.Links = append(r.Links, parley.ThreadLink{TargetID: l.TargetID, Kind: l.Kind})
+	}
 	for _, p := range t.Posts {
 		r.Posts = append(r.Posts, p.record(t.ID))
 	}

@@ -23,7 +23,7 @@ type bulkSink struct {
 }
 
 // bulkTables are the tables a load fills in bulk, whose indexes and foreign keys wait.
-var bulkTables = []string{"threads", "thread_tags", "thread_listings", "posts", "revisions", "boosts", "post_search"}
+var bulkTables = []string{"threads", "thread_tags", "thread_links", "thread_listings", "posts", "revisions", "boosts", "post_search"}
 
 // Bulk returns a writer that loads a whole forum into this empty store. The threads table
 // is locked for the whole load, so two loads cannot both find the store empty.

@@ -188,7 +188,8 @@ func (ld *loader) batch(ctx context.Context, lo, hi int64) ([]parley.ThreadRecor
 			finishThread(threads, accepted)
 			threads = append(threads, parley.ThreadRecord{Thread: parley.Thread{ID: r.id, Title: r.title, SubtopicID: subtopicID,
 				TopicID: topicID, Author: parley.Author{ID: r.authorID}, ViewCount: r.views, BoostCount: r.upvotes},
-				TagIDs: x.tags[r.id]})
+				TagIDs: x.tags[r.id], Links: x.links[r.id]})
+			ld.sum.Links += int64(len(x.links[r.id]))
 			accepted = r.accepted
 			ld.sum.Threads++
 		} else {
@@ -237,13 +238,14 @@ type postRow struct {
 }
 
 // post makes a post record: the dump's HTML, sanitised, with its comments and credit; its
-// Markdown and earlier versions when the dump has its history.
+// Markdown and earlier versions when the dump has its history. The body is sanitised once:
+// filtering it again with what follows it would cost an import a tenth of its time.
 func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
 	body := ld.md.Sanitize(ld.site.adapt(r.body))
 	cs := x.comments[r.id]
 	p := parley.PostRecord{
 		Post: parley.Post{ID: r.id, ThreadID: threadID, Author: parley.Author{ID: r.authorID}, Body: body,
-			HTML:     ld.md.Sanitize(body + commentsHTML(cs) + ld.site.credit(r.question, r.id, r.authorName, r.seUserID, r.license)),
+			HTML:     body + ld.md.Sanitize(commentsHTML(cs)+ld.site.credit(r.question, r.id, r.authorName, r.seUserID, r.license)),
 			Original: r.question, CreatedAt: time.UnixMilli(r.created).UTC(), Revision: 1, BoostCount: r.upvotes},
 		Boosters: x.voters[r.id],
 	}
@@ -266,14 +268,15 @@ func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
 
 // extras are what a batch's posts carry besides themselves, by thread or post id.
 type extras struct {
-	tags     map[int64][]int64 // by thread
+	tags     map[int64][]int64             // by thread
+	links    map[int64][]parley.ThreadLink // by thread
 	voters   map[int64][]int64
 	comments map[int64][]comment
 	versions map[int64][]parley.Revision // every body version, oldest first, numbered
 }
 
 func (ld *loader) extras(ctx context.Context, lo, hi int64) (*extras, error) {
-	x := &extras{tags: map[int64][]int64{}, voters: map[int64][]int64{}, comments: map[int64][]comment{},
+	x := &extras{tags: map[int64][]int64{}, links: map[int64][]parley.ThreadLink{}, voters: map[int64][]int64{}, comments: map[int64][]comment{},
 		versions: map[int64][]parley.Revision{}}
 	db := ld.sc.db
 	err := scanRows(ctx, db, `SELECT thread_id, tag_id FROM thread_tags WHERE thread_id BETWEEN ? AND ? ORDER BY thread_id, position`,
@@ -281,6 +284,19 @@ func (ld *loader) extras(ctx context.Context, lo, hi int64) (*extras, error) {
 			var thread, tag int64
 			err := rows.Scan(&thread, &tag)
 			x.tags[thread] = append(x.tags[thread], tag)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	// "duplicate" sorts before "related": a pair the dump links both ways is a duplicate.
+	err = scanRows(ctx, db, `SELECT thread_id, target_id, min(kind) FROM links WHERE thread_id BETWEEN ? AND ?
+		GROUP BY thread_id, target_id ORDER BY thread_id, target_id`,
+		lo, hi, func(rows *sql.Rows) error {
+			var thread int64
+			var l parley.ThreadLink
+			err := rows.Scan(&thread, &l.TargetID, &l.Kind)
+			x.links[thread] = append(x.links[thread], l)
 			return err
 		})
 	if err != nil {

@@ -20,6 +20,13 @@ func (sc *scratch) resolve(ctx context.Context, sum *Summary) error {
 		return fmt.Errorf("drop answers without their question: %w", err)
 	}
 	sum.OrphanAnswers, _ = res.RowsAffected()
+	// A link stays when both its ends are questions, other than one another.
+	res, err = sc.db.ExecContext(ctx, `DELETE FROM links WHERE thread_id = target_id
+		OR thread_id NOT IN (SELECT id FROM posts WHERE question) OR target_id NOT IN (SELECT id FROM posts WHERE question)`)
+	if err != nil {
+		return fmt.Errorf("drop links without their threads: %w", err)
+	}
+	sum.OrphanLinks, _ = res.RowsAffected()
 	if err := sc.makePlaceholders(ctx, sum); err != nil {
 		return err
 	}
@@ -30,6 +37,7 @@ func (sc *scratch) resolve(ctx context.Context, sum *Summary) error {
 		`CREATE INDEX posts_author ON posts (author_id, question)`,
 		`CREATE INDEX comments_post ON comments (post_id, created, id)`,
 		`CREATE INDEX history_post ON history (post_id, created, id)`,
+		`CREATE INDEX links_thread ON links (thread_id, target_id, kind)`,
 		`ANALYZE`,
 	}
 	for _, q := range steps {

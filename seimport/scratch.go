@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"iter"
 
+	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/progress"
 	"github.com/parley-forum/parley/sedump"
 	_ "modernc.org/sqlite"
@@ -37,6 +38,7 @@ CREATE TABLE upvotes (post_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE voters (post_id INTEGER NOT NULL, user_se_id INTEGER NOT NULL, PRIMARY KEY (post_id, user_se_id)) WITHOUT ROWID;
 CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, created INTEGER NOT NULL, text TEXT NOT NULL,
 	user_se_id INTEGER, user_name TEXT NOT NULL);
+CREATE TABLE links (thread_id INTEGER NOT NULL, target_id INTEGER NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE history (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, created INTEGER NOT NULL, user_se_id INTEGER,
 	user_name TEXT NOT NULL, summary TEXT NOT NULL, text TEXT NOT NULL);
 `
@@ -72,6 +74,7 @@ func (sc *scratch) read(ctx context.Context, dir string, sum *Summary, bar io.Wr
 		{"Votes.xml", readVotes},
 		{"Comments.xml", readComments},
 		{"PostHistory.xml", readHistory},
+		{"PostLinks.xml", readLinks},
 	}
 	for _, step := range steps {
 		b := progress.New(bar, -1, "Reading "+step.file, "rows")
@@ -79,6 +82,10 @@ func (sc *scratch) read(ctx context.Context, dir string, sum *Summary, bar io.Wr
 		b.Finish()
 		if errors.Is(err, fs.ErrNotExist) && step.file == "PostHistory.xml" {
 			sum.NoHistory = true
+			continue
+		}
+		if errors.Is(err, fs.ErrNotExist) && step.file == "PostLinks.xml" {
+			sum.NoLinks = true
 			continue
 		}
 		if err != nil {
@@ -252,6 +259,23 @@ func readComments(ctx context.Context, tx *sql.Tx, dir string, _ *Summary, tick 
 		`INSERT INTO comments (id, post_id, created, text, user_se_id, user_name) VALUES (?, ?, ?, ?, ?, ?)`, tick,
 		func(c sedump.Comment) ([]any, error) {
 			return []any{c.ID, c.PostID, c.CreationDate.UnixMilli(), c.Text, c.UserID, c.UserDisplayName}, nil
+		})
+}
+
+// readLinks keeps the links between posts that become links between threads: related
+// (LinkTypeId 1) and duplicate (3). Whether both ends are questions is known once every
+// post is read (resolve).
+func readLinks(ctx context.Context, tx *sql.Tx, dir string, _ *Summary, tick func()) error {
+	return each(ctx, tx, sedump.PostLinks(dir),
+		`INSERT INTO links (thread_id, target_id, kind) VALUES (?, ?, ?)`, tick,
+		func(l sedump.PostLink) ([]any, error) {
+			switch l.LinkTypeID {
+			case sedump.Linked:
+				return []any{l.PostID, l.RelatedPostID, string(parley.LinkRelated)}, nil
+			case sedump.Duplicate:
+				return []any{l.PostID, l.RelatedPostID, string(parley.LinkDuplicate)}, nil
+			}
+			return nil, nil
 		})
 }
 

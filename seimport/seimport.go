@@ -46,6 +46,10 @@
 //     (VoteTypeId 2) and its list of boosters names only the voters a dump does name,
 //     when they are users. A forum user may boost an imported post once more on top of
 //     the anonymous count: the forum's one-boost-per-user rule holds for the users it knows.
+//   - Links: PostLinks.xml's related (LinkTypeId 1) and duplicate (3) links between two
+//     questions become links between their threads; a pair linked both ways by the dump is
+//     one duplicate link. Links to or from posts that are missing or answers are counted
+//     and skipped.
 //   - Comments are appended to their post's HTML as a "Comments" list, as plain text with
 //     their author's name and date; the forum has no comments of its own to put them in.
 //   - Revisions: body versions from PostHistory.xml (initial, edit and rollback of a body)
@@ -104,13 +108,18 @@ type Summary struct {
 	UnknownTags    int64 // tags of questions that Tags.xml does not have
 	OrphanVotes    int64 // up votes on posts not imported
 	OrphanComments int64 // comments on posts not imported
-	NoHistory      bool  // the dump has no PostHistory.xml
+	// Links are the links between threads written: one per pair of threads, a duplicate
+	// when the dump says both; OrphanLinks the related or duplicate links left out, whose
+	// posts are missing or not questions, or that link a question to itself.
+	Links, OrphanLinks int64
+	NoHistory          bool // the dump has no PostHistory.xml
+	NoLinks            bool // the dump has no PostLinks.xml
 }
 
 // String is the summary line an import prints.
 func (s Summary) String() string {
-	line := fmt.Sprintf("Imported %d threads, %d replies, %d users (%d for deleted accounts, owning %d posts), %d tags, %d boosts, %d comments, %d earlier versions.",
-		s.Threads, s.Replies, s.Users, s.Placeholders, s.DeletedAuthorPosts, s.Tags, s.Boosts, s.Comments, s.Revisions)
+	line := fmt.Sprintf("Imported %d threads, %d replies, %d users (%d for deleted accounts, owning %d posts), %d tags, %d boosts, %d comments, %d earlier versions, %d links between threads.",
+		s.Threads, s.Replies, s.Users, s.Placeholders, s.DeletedAuthorPosts, s.Tags, s.Boosts, s.Comments, s.Revisions, s.Links)
 	var skipped []string
 	add := func(n int64, what string) {
 		if n > 0 {
@@ -122,6 +131,7 @@ func (s Summary) String() string {
 	add(s.UnknownTags, "tags not in Tags.xml")
 	add(s.OrphanVotes, "up votes on posts not imported")
 	add(s.OrphanComments, "comments on posts not imported")
+	add(s.OrphanLinks, "links whose posts are missing or not questions")
 	if len(skipped) > 0 {
 		line += " Skipped " + strings.Join(skipped, ", ") + "."
 	}
@@ -130,6 +140,9 @@ func (s Summary) String() string {
 	}
 	if s.NoHistory {
 		line += " The dump has no PostHistory.xml, so posts have no earlier versions."
+	}
+	if s.NoLinks {
+		line += " The dump has no PostLinks.xml, so threads have no links."
 	}
 	return line
 }

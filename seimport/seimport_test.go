@@ -51,12 +51,17 @@ type expected struct {
 	license   map[int64]string // ContentLicense, by post
 	answerOf  map[int64]int64  // the question of each answer
 	acceptIDs map[int64]*int64 // AcceptedAnswerId, by question
+	// links are the links between questions, by question and target; orphanLinks the
+	// related and duplicate links with an end that is no question, or that is the other.
+	links       map[int64]map[int64]parley.LinkKind
+	orphanLinks int64
 }
 
 func expect(t *testing.T, dir string) expected {
 	t.Helper()
 	e := expected{questions: map[int64]*question{}, upvotes: map[int64]int64{}, versions: map[int64]int{},
-		license: map[int64]string{}, answerOf: map[int64]int64{}, acceptIDs: map[int64]*int64{}}
+		license: map[int64]string{}, answerOf: map[int64]int64{}, acceptIDs: map[int64]*int64{},
+		links: map[int64]map[int64]parley.LinkKind{}}
 	for p, err := range sedump.Posts(dir) {
 		if err != nil {
 			t.Fatal(err)
@@ -99,6 +104,24 @@ func expect(t *testing.T, dir string) expected {
 		}
 		if v.VoteTypeID == sedump.VoteUpMod {
 			e.upvotes[v.PostID]++
+		}
+	}
+	for l, err := range sedump.PostLinks(dir) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind := map[sedump.LinkType]parley.LinkKind{sedump.Linked: parley.LinkRelated, sedump.Duplicate: parley.LinkDuplicate}[l.LinkTypeID]
+		switch {
+		case kind == "":
+		case e.questions[l.PostID] == nil || e.questions[l.RelatedPostID] == nil || l.PostID == l.RelatedPostID:
+			e.orphanLinks++
+		default:
+			if e.links[l.PostID] == nil {
+				e.links[l.PostID] = map[int64]parley.LinkKind{}
+			}
+			if e.links[l.PostID][l.RelatedPostID] != parley.LinkDuplicate {
+				e.links[l.PostID][l.RelatedPostID] = kind
+			}
 		}
 	}
 	for h, err := range sedump.PostHistories(dir) {
@@ -164,6 +187,7 @@ func checkImport(t *testing.T, store parley.Store, dir string) {
 		}
 	}
 	checkTagsAndOwners(t, store, want)
+	checkLinks(t, store, want, sum)
 	if replies != want.answers {
 		t.Errorf("threads count %d replies; the dump has %d answers", replies, want.answers)
 	}
@@ -180,6 +204,58 @@ func checkImport(t *testing.T, store parley.Store, dir string) {
 	if len(after) != 1 || after[0].Subtopics[0].ThreadCount != int64(len(want.questions)) {
 		t.Errorf("after a refused second import: %+v", after)
 	}
+}
+
+// checkLinks checks that the summary counts the links the dump has between questions and
+// those it leaves out, and that each thread links to the threads the dump says, and is
+// linked from as many.
+func checkLinks(t *testing.T, store parley.Store, want expected, sum seimport.Summary) {
+	ctx := context.Background()
+	pairs, incoming := 0, map[int64]int{}
+	for _, targets := range want.links {
+		pairs += len(targets)
+		for target := range targets {
+			incoming[target]++
+		}
+	}
+	if sum.Links != int64(pairs) || sum.OrphanLinks != want.orphanLinks {
+		t.Errorf("summary: %d links, %d skipped; the dump links %d pairs of questions and %d links have an end that is none",
+			sum.Links, sum.OrphanLinks, pairs, want.orphanLinks)
+	}
+	if pairs == 0 {
+		t.Fatal("the dump has no links between questions to check")
+	}
+	duplicates := 0
+	for id := range want.questions {
+		links, err := store.ThreadLinks(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(links) == parley.MaxLinksShown {
+			continue // some left out: what is shown cannot be compared whole
+		}
+		out, in := map[int64]parley.LinkKind{}, 0
+		for _, l := range links {
+			if l.Outgoing {
+				out[l.ID] = l.Kind
+			} else {
+				in++
+			}
+			if l.DuplicateOf() {
+				duplicates++
+			}
+		}
+		if len(out) != len(want.links[id]) || in != incoming[id] {
+			t.Errorf("thread %d links to %v and is linked from %d; the dump says %v and %d", id, out, in, want.links[id], incoming[id])
+			continue
+		}
+		for target, kind := range want.links[id] {
+			if out[target] != kind {
+				t.Errorf("thread %d links to %d as %q; the dump says %q", id, target, out[target], kind)
+			}
+		}
+	}
+	t.Logf("%d links between questions (%d shown as duplicates), %d skipped", pairs, duplicates, want.orphanLinks)
 }
 
 // checkTagsAndOwners checks each thread's tags, in the asker's order, and that questions

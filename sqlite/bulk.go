@@ -31,7 +31,18 @@ func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.BulkLoad(ctx, &bulkSink{txQuerier: txQuerier{conn}, conn: conn})
+	sink := &bulkSink{txQuerier: txQuerier{conn}, conn: conn}
+	// The load's temporary tables (the search entries waiting for Close) go to a file, and
+	// pages are read into the cache rather than mapped: held in memory, both grow with the
+	// forum, to gigabytes of resident memory for a million threads. Setting temp_store
+	// drops the temporary tables, so it comes before the load makes them.
+	for _, p := range []string{`PRAGMA temp_store = FILE`, `PRAGMA mmap_size = 0`} {
+		if _, err := conn.ExecContext(ctx, p); err != nil {
+			sink.Abandon()
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return s.BulkLoad(ctx, sink)
 }
 
 func (b *bulkSink) Start(ctx context.Context) error {
@@ -45,7 +56,7 @@ func (b *bulkSink) Start(ctx context.Context) error {
 		}
 	}
 	rows, err := b.conn.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL
-		AND type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_listings', 'posts', 'revisions', 'boosts')`)
+		AND type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_links', 'thread_listings', 'posts', 'revisions', 'boosts')`)
 	if err != nil {
 		return err
 	}
@@ -105,7 +116,8 @@ func insertRows(ctx context.Context, tx *sql.Tx, t sqlstore.TableRows) error {
 func (b *bulkSink) Finish(ctx context.Context) error {
 	steps := append(b.deferred,
 		`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA wal_checkpoint(TRUNCATE)`,
-		`PRAGMA journal_mode = WAL`, `PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`)
+		`PRAGMA journal_mode = WAL`, `PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`,
+		`PRAGMA temp_store = MEMORY`, `PRAGMA mmap_size = 2147418112`)
 	for _, q := range steps {
 		if _, err := b.conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("finish bulk load: %s: %w", q, err)

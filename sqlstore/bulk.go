@@ -153,12 +153,14 @@ func (w *bulkWriter) fileID(id int64) int64 {
 }
 
 // threadTables are the tables a batch of threads fills, in the order they are written, with
-// their columns. Attachments come after the posts they belong to, whose foreign key they
+// their columns. A link may name a thread of a later batch: the stores check links'
+// foreign keys only once the load is in. Attachments come after the posts they belong to, whose foreign key they
 // keep during the load (they are few).
 var threadTables = []TableRows{
 	{Table: "threads", Columns: []string{"id", "title", "subtopic_id", "topic_id", "author_id", "tag_ids", "created_at",
 		"last_activity_at", "reply_count", "boost_count", "view_count", "pinned", "locked", "accepted_post_id", "staff_replied"}},
 	{Table: "thread_tags", Columns: []string{"thread_id", "tag_id"}},
+	{Table: "thread_links", Columns: []string{"thread_id", "target_id", "kind"}},
 	{Table: "bulk_pins", Columns: []string{"scope", "thread_id"}},
 	{Table: "posts", Columns: []string{"id", "thread_id", "author_id", "original", "body", "html", "created_at", "revision",
 		"editor_id", "edited_at", "edit_summary", "boost_count", "staff_recommended", "file_count"}},
@@ -174,6 +176,7 @@ var threadTables = []TableRows{
 const (
 	threadsRows = iota
 	threadTagsRows
+	linksRows
 	pinsRows
 	postsRows
 	revisionsRows
@@ -195,6 +198,9 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 			nullID(t.AcceptedPostID), t.StaffReplied)
 		for _, id := range r.TagIDs {
 			add(threadTagsRows, t.ID, id)
+		}
+		for _, l := range r.Links {
+			add(linksRows, t.ID, l.TargetID, string(l.Kind))
 		}
 		for _, sc := range r.PinnedIn {
 			add(pinsRows, sc.Key(), t.ID)

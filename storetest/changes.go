@@ -25,7 +25,7 @@ var unannounced = map[string]string{
 	"Topics": "read", "TopicBySlug": "read", "Tags": "read", "TagBySlug": "read",
 	"UserByID": "read", "UserByHandle": "read", "UserPosts": "read", "Threads": "read",
 	"PinnedThreads": "read", "Thread": "read", "SimilarThreads": "read", "Search": "read", "Posts": "read",
-	"Post": "read", "Attachment": "read", "Revisions": "read", "BoostedPosts": "read",
+	"Post": "read", "Attachment": "read", "Revisions": "read", "BoostedPosts": "read", "ThreadLinks": "read",
 	"FlagQueue": "read", "ModerationLog": "read", "CredentialsByHandle": "read",
 	"SessionUser": "read", "Close": "not a change",
 
@@ -158,6 +158,11 @@ var changeCases = map[string]changeCase{
 	"MarkNotificationsRead": func(e *env, f forum) events.Event {
 		must(e.t, e.s.MarkNotificationsRead(e.ctx, f.asker.ID, 0))
 		return events.Event{Kind: events.Notified}
+	},
+	"SetDuplicate": func(e *env, f forum) events.Event {
+		th, target := e.thread(f, f.asker, f.tagA), e.thread(f, f.asker, f.tagA)
+		must(e.t, e.s.SetDuplicate(e.ctx, th.ID, target.ID, true, f.by("")))
+		return threadChanged(target.ID)
 	},
 	"RetagThread": func(e *env, f forum) events.Event {
 		th := e.thread(f, f.asker, f.tagA)

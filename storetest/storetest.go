@@ -62,6 +62,8 @@ func Run(t *testing.T, open Opener) {
 		"Views":               testViews,
 		"UserPosts":           testUserPosts,
 		"Bulk":                testBulk,
+		"BulkLinks":           testBulkLinks,
+		"Duplicates":          testDuplicates,
 		"SimilarThreads":      testSimilarThreads,
 		"SimilarAfterBulk":    testSimilarAfterBulk,
 		"SearchCodeTerms":     testSearchCodeTerms,

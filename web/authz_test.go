@@ -64,6 +64,7 @@ var matrix = map[string]map[string]outcome{
 	"POST /threads/{id}/pin":              row(login, forbid, forbid, allow, allow, allow, forbid),
 	"POST /threads/{id}/move":             row(login, forbid, forbid, allow, allow, allow, forbid),
 	"POST /threads/{id}/retag":            row(login, forbid, forbid, allow, allow, allow, forbid),
+	"POST /threads/{id}/duplicate":        row(login, forbid, forbid, allow, allow, allow, forbid),
 	"POST /threads/{id}/delete":           row(login, forbid, forbid, allow, allow, allow, forbid),
 	"POST /users/{handle}/suspend":        row(login, forbid, forbid, allow, allow, allow, forbid), // of "other member", who cannot suspend themself
 	"GET /moderation":                     row(login, forbid, forbid, allow, allow, allow, forbid),
@@ -194,6 +195,11 @@ var targetMatrix = map[string]map[state]map[string]outcome{
 		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
 	},
 	"POST /threads/{id}/retag": {
+		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
+		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
+		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
+	},
+	"POST /threads/{id}/duplicate": { // takes off a mark it does not have
 		hiddenReply:   row(login, forbid, forbid, allow, allow, allow, forbid),
 		deletedThread: row(login, forbid, forbid, conflict, conflict, conflict, forbid),
 		lockedThread:  row(login, forbid, forbid, allow, allow, allow, forbid),
@@ -379,6 +385,13 @@ func (w *authzWorld) requests(tg target) map[string]func(actor string) (string, 
 		},
 		"POST /threads/{id}/retag": func(string) (string, url.Values) {
 			return threadPath(th.ID) + "/retag", url.Values{"tags": {"network"}}
+		},
+		"POST /threads/{id}/duplicate": func(string) (string, url.Values) {
+			other := w.targets[asAsked].thread
+			if other.ID == th.ID {
+				other = w.targets[lockedThread].thread
+			}
+			return threadPath(th.ID) + "/duplicate", url.Values{"on": {"0"}, "target": {itoa(other.ID)}}
 		},
 		"POST /threads/{id}/delete": func(string) (string, url.Values) { return threadPath(th.ID) + "/delete", url.Values{"on": {"0"}} },
 		"POST /users/{handle}/suspend": func(string) (string, url.Values) {

@@ -32,12 +32,15 @@ type modPanel struct {
 	Topics  []parley.Topic // for the move select
 	Lists   []pinChoice    // where the thread may be pinned
 	TagList string         // the thread's tags, as the retag field starts
+	// DuplicateOf lists the threads this one is marked a duplicate of, each with a button
+	// that takes the mark off.
+	DuplicateOf []parley.LinkedThread
 }
 
 // pinChoice is one list a thread can be pinned in.
 type pinChoice struct{ Value, Label string }
 
-func (s *Server) modPanel(r *http.Request, t parley.Thread, csrf string) (*modPanel, error) {
+func (s *Server) modPanel(r *http.Request, t parley.Thread, links []parley.LinkedThread, csrf string) (*modPanel, error) {
 	topics, err := s.store.Topics(r.Context())
 	if err != nil {
 		return nil, err
@@ -56,6 +59,11 @@ func (s *Server) modPanel(r *http.Request, t parley.Thread, csrf string) (*modPa
 		names[i] = tag.Name
 	}
 	p.TagList = strings.Join(names, ", ")
+	for _, l := range links {
+		if l.DuplicateOf() {
+			p.DuplicateOf = append(p.DuplicateOf, l)
+		}
+	}
 	return p, nil
 }
 
@@ -150,6 +158,34 @@ func (s *Server) handleRetag() http.Handler {
 		}
 		return s.store.RetagThread(r.Context(), t.ID, ids, a)
 	})
+}
+
+// handleDuplicate marks the thread a duplicate of the one the form names (on=1), or takes
+// the mark off (on=0). The target is typed as a thread's number or pasted as its address.
+func (s *Server) handleDuplicate() http.Handler {
+	return s.threadAction(func(r *http.Request, t parley.Thread, a parley.Audit) error {
+		target, err := threadNumber(r.PostForm.Get("target"))
+		if err != nil {
+			return err
+		}
+		return s.store.SetDuplicate(r.Context(), t.ID, target, on(r), a)
+	})
+}
+
+// threadNumber reads a thread's id from its number ("123") or an address of its page
+// ("https://forum.example/threads/123/a-slug").
+func threadNumber(typed string) (int64, error) {
+	typed = strings.TrimSpace(typed)
+	if _, rest, found := strings.Cut(typed, "/threads/"); found {
+		typed, _, _ = strings.Cut(rest, "/")
+		typed, _, _ = strings.Cut(typed, "?")
+		typed, _, _ = strings.Cut(typed, "#")
+	}
+	id, err := strconv.ParseInt(typed, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, parley.Invalid("target", "Give the number or the address of the thread this one duplicates.")
+	}
+	return id, nil
 }
 
 // handleHide hides (on=1) or restores (on=0) a reply.

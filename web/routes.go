@@ -56,6 +56,7 @@ func (s *Server) routeTable() []route {
 		{"POST /threads/{id}/pin", s.handlePin(), true},
 		{"POST /threads/{id}/move", s.handleMove(), true},
 		{"POST /threads/{id}/retag", s.handleRetag(), true},
+		{"POST /threads/{id}/duplicate", s.handleDuplicate(), true},
 		{"POST /threads/{id}/delete", s.handleDeleteThread(), true},
 		{"POST /users/{handle}/suspend", s.handleSuspend(), true},
 		{"GET /moderation", s.handleQueue(), true},

@@ -27,6 +27,8 @@ type threadView struct {
 	JSONLD    template.JS
 	// LiveURL is where the last page follows new replies; empty on earlier pages.
 	LiveURL string
+	// Links are the threads linked with this one, in both directions (Store.ThreadLinks).
+	Links []parley.LinkedThread
 	// Moderation holds the moderators' controls; nil for everyone else.
 	Moderation *modPanel
 	// The reply form: what was typed and what is wrong with it, after a refused reply.
@@ -155,9 +157,12 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		v.Canonical = s.absolute(threadLink(t.ID) + "?after=" + strconv.FormatInt(after, 10))
 	}
 	posts = visible(posts, moderates(r))
+	var err error
+	if v.Links, err = s.store.ThreadLinks(r.Context(), t.ID); err != nil {
+		return nil, err
+	}
 	if moderates(r) && csrf != "" {
-		var err error
-		if v.Moderation, err = s.modPanel(r, t, csrf); err != nil {
+		if v.Moderation, err = s.modPanel(r, t, v.Links, csrf); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,10 @@
 package web
 
-import "html/template"
+import (
+	"html/template"
+
+	parley "github.com/parley-forum/parley"
+)
 
 // The parts of a thread page written without html/template, as markup.go writes a list's
 // rows: the thread page is the one most visitors read, and html/template's reflection over
@@ -19,7 +23,61 @@ func threadTop(v *threadView) template.HTML {
 	if v.Thread.Deleted {
 		m.raw("\n  <p class=\"notice\" role=\"status\">A moderator deleted this thread: it is in no list and only moderators can read it.</p>")
 	}
+	m.duplicateNotice(v.Links)
 	return m.html()
+}
+
+// duplicateNotice sends the reader of a duplicate to the threads it duplicates, where the
+// answers are.
+func (m *markup) duplicateNotice(links []parley.LinkedThread) {
+	n := 0
+	for _, l := range links {
+		if !l.DuplicateOf() {
+			continue
+		}
+		if n == 0 {
+			m.raw("\n  <p class=\"notice duplicate-of\">Duplicate of ")
+		} else {
+			m.raw(" and ")
+		}
+		m.threadAnchor(l)
+		n++
+	}
+	if n > 0 {
+		m.raw(": this question was asked before, and the answers are there.</p>")
+	}
+}
+
+// linkedThreads writes the list of the threads linked with this one, but for those the
+// notice at the top names.
+func (m *markup) linkedThreads(links []parley.LinkedThread) {
+	n := 0
+	for _, l := range links {
+		if l.DuplicateOf() {
+			continue
+		}
+		if n == 0 {
+			m.raw("\n  <aside class=\"linked-threads\" aria-labelledby=\"linked-heading\">\n    <h2 id=\"linked-heading\">Linked threads</h2>\n    <ul>")
+		}
+		m.raw("\n      <li>")
+		m.threadAnchor(l)
+		if l.Kind == parley.LinkDuplicate {
+			m.raw(" <span class=\"muted\">(a duplicate of this thread)</span>")
+		}
+		m.raw("</li>")
+		n++
+	}
+	if n > 0 {
+		m.raw("\n    </ul>\n  </aside>")
+	}
+}
+
+func (m *markup) threadAnchor(l parley.LinkedThread) {
+	m.raw(`<a href="/threads/`)
+	m.int(l.ID)
+	m.raw(`">`)
+	m.text(l.Title)
+	m.raw(`</a>`)
 }
 
 // threadPosts writes the question, the summary of its answers, the replies and the pager.
@@ -59,7 +117,9 @@ func threadPosts(v *threadView) template.HTML {
 		m.text(v.NextURL)
 		m.raw(`" rel="next">More replies</a>`)
 	}
-	m.raw("</nav>\n")
+	m.raw("</nav>")
+	m.linkedThreads(v.Links)
+	m.raw("\n")
 	return m.html()
 }
 

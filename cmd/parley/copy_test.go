@@ -81,6 +81,7 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	must(s.SetThreadDeleted(ctx, f.deleted, true, by))
 	must(s.SetPinned(ctx, f.pinned, nil, true, by))
 	must(s.SetLocked(ctx, f.pinned, true, by))
+	must(s.SetDuplicate(ctx, f.attachedIn, f.pinned, true, by))
 	must(s.SuspendUser(ctx, 3, time.Now().Add(72*time.Hour), by))
 	// The file goes where a SQLite forum keeps it, the data folder's blobs/; on PostgreSQL
 	// the copy puts it in the blobs table.

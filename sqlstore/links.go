@@ -1,0 +1,60 @@
+package sqlstore
+
+import (
+	"context"
+
+	parley "github.com/parley-forum/parley"
+)
+
+// ThreadLinks returns the threads linked with a thread in both directions, those it is a
+// duplicate of first, then the newest first; deleted threads are left out.
+func (s *Store) ThreadLinks(ctx context.Context, threadID int64) ([]parley.LinkedThread, error) {
+	rows, err := s.read(ctx).Query(ctx, `
+		SELECT t.id, t.title, l.kind, true AS outgoing, l.kind = 'duplicate' AS first
+		FROM thread_links l JOIN threads t ON t.id = l.target_id
+		WHERE l.thread_id = $1 AND t.deleted_at IS NULL
+		UNION ALL
+		SELECT t.id, t.title, l.kind, false, false
+		FROM thread_links l JOIN threads t ON t.id = l.thread_id
+		WHERE l.target_id = $1 AND t.deleted_at IS NULL
+		ORDER BY first DESC, id DESC LIMIT $2`, threadID, parley.MaxLinksShown)
+	return collect(rows, err, func(r Row) (l parley.LinkedThread, err error) {
+		var first bool
+		return l, r.Scan(&l.ID, &l.Title, &l.Kind, &l.Outgoing, &first)
+	})
+}
+
+// SetDuplicate marks a thread a duplicate of another, or takes the mark off. Both pages
+// change: the duplicate shows the notice, the target lists the duplicate.
+func (s *Store) SetDuplicate(ctx context.Context, threadID, targetID int64, on bool, a parley.Audit) error {
+	if threadID == targetID {
+		return parley.Invalid("target", "A thread cannot be a duplicate of itself.")
+	}
+	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
+		t, err := s.loadLiveThread(ctx, tx, threadID)
+		if err != nil {
+			return nil, err
+		}
+		var title string
+		var deleted bool
+		err = tx.QueryRow(ctx, `SELECT title, deleted_at IS NOT NULL FROM threads WHERE id = $1`, targetID).Scan(&title, &deleted)
+		if err = notFound(err, "There is no thread %d.", targetID); err != nil {
+			return nil, err
+		}
+		if deleted && on {
+			return nil, parley.Errorf(parley.EConflict, "Thread %d is deleted: a thread cannot be a duplicate of it.", targetID)
+		}
+		q := `DELETE FROM thread_links WHERE thread_id = $1 AND target_id = $2 AND kind = 'duplicate'`
+		if on {
+			q = `INSERT INTO thread_links (thread_id, target_id, kind) VALUES ($1, $2, 'duplicate')
+				ON CONFLICT (thread_id, target_id) DO UPDATE SET kind = 'duplicate' WHERE thread_links.kind <> 'duplicate'`
+		}
+		n, err := tx.Exec(ctx, q, threadID, targetID)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		tx.ThreadChanged(threadID)
+		tx.ThreadChanged(targetID)
+		return t.entry(pick(on, parley.LogThreadDuplicate, parley.LogThreadNotDuplicate), parley.DuplicateDetail(targetID, title)), nil
+	})
+}
