@@ -127,13 +127,20 @@ func (m *markup) threadRow(t *parley.Thread) {
 	m.author(t.Author)
 	m.raw(`</p>`)
 	m.tags(t.Tags)
-	m.raw(`</div><dl class="stats">`)
+	m.raw(`</div>`)
+	m.threadStats(t)
+	m.raw(`</li>`)
+}
+
+// threadStats writes a thread's counters and last activity, as every row of threads shows.
+func (m *markup) threadStats(t *parley.Thread) {
+	m.raw(`<dl class="stats">`)
 	m.stat("Replies", "replies", t.ReplyCount)
 	m.stat("Boosts", "boosts", t.BoostCount)
 	m.stat("Views", "views", t.ViewCount)
 	m.raw(`<div><dt>Activity</dt><dd>`)
 	m.timeAgo(t.LastActivityAt)
-	m.raw(`</dd></div></dl></li>`)
+	m.raw(`</dd></div></dl>`)
 }
 
 // trusted appends HTML that was sanitised when it was written (a post body, a signature).
