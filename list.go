@@ -24,15 +24,20 @@ var Sorts = []Sort{SortActivity, SortNewest, SortReplies, SortBoosts, SortViews}
 
 // ParseSort reads a ?sort= value; empty means the default.
 func ParseSort(s string) (Sort, error) {
+	return parseSortOf(s, Sorts, "use one of activity, newest, replies, boosts, views")
+}
+
+// parseSortOf reads a ?sort= value that must be one of sorts; empty means the first.
+func parseSortOf(s string, sorts []Sort, hint string) (Sort, error) {
 	if s == "" {
-		return SortActivity, nil
+		return sorts[0], nil
 	}
-	for _, v := range Sorts {
+	for _, v := range sorts {
 		if string(v) == s {
 			return v, nil
 		}
 	}
-	return "", Invalid("sort", "Unknown sort %q: use one of activity, newest, replies, boosts, views.", s)
+	return "", Invalid("sort", "Unknown sort %q: %s.", s, hint)
 }
 
 // Label is the sort's name in a sort control.

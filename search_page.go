@@ -23,15 +23,7 @@ const MaxSearchWords = 8
 
 // ParseSearchSort reads a search's ?sort= value; empty means relevance.
 func ParseSearchSort(s string) (Sort, error) {
-	if s == "" {
-		return SortRelevance, nil
-	}
-	for _, v := range SearchSorts {
-		if string(v) == s {
-			return v, nil
-		}
-	}
-	return "", Invalid("sort", "Unknown sort %q: search results sort by relevance, newest, activity or boosts.", s)
+	return parseSortOf(s, SearchSorts, "search results sort by relevance, newest, activity or boosts")
 }
 
 // SearchQuery asks for one page of search results.

@@ -112,6 +112,19 @@ func (m *markup) threadRow(t *parley.Thread) {
 	if t.Pinned {
 		m.raw(`<span class="pin">Pinned</span> `)
 	}
+	m.threadTitle(t)
+	m.raw(`</h3><p class="byline">Asked by `)
+	m.author(t.Author)
+	m.raw(`</p>`)
+	m.tags(t.Tags)
+	m.raw(`</div>`)
+	m.threadStats(t)
+	m.raw(`</li>`)
+}
+
+// threadTitle writes a thread's title linked to it, with its answered and staff marks, as
+// every row of threads shows them.
+func (m *markup) threadTitle(t *parley.Thread) {
 	m.raw(`<a href="/threads/`)
 	m.int(t.ID)
 	m.raw(`">`)
@@ -123,13 +136,6 @@ func (m *markup) threadRow(t *parley.Thread) {
 	if t.StaffReplied {
 		m.raw(` <span class="state staff">Staff replied</span>`)
 	}
-	m.raw(`</h3><p class="byline">Asked by `)
-	m.author(t.Author)
-	m.raw(`</p>`)
-	m.tags(t.Tags)
-	m.raw(`</div>`)
-	m.threadStats(t)
-	m.raw(`</li>`)
 }
 
 // threadStats writes a thread's counters and last activity, as every row of threads shows.

@@ -237,17 +237,8 @@ func searchResults(results []parley.SearchResult, subtopics map[int64]crumb) tem
 	for i := range results {
 		res := &results[i]
 		t := &res.Thread
-		m.raw("\n<li class=\"thread result\"><div class=\"thread-main\"><h3 class=\"thread-title\"><a href=\"/threads/")
-		m.int(t.ID)
-		m.raw(`">`)
-		m.text(t.Title)
-		m.raw(`</a>`)
-		if t.Answered() {
-			m.raw(` <span class="state answered">Answered</span>`)
-		}
-		if t.StaffReplied {
-			m.raw(` <span class="state staff">Staff replied</span>`)
-		}
+		m.raw("\n<li class=\"thread result\"><div class=\"thread-main\"><h3 class=\"thread-title\">")
+		m.threadTitle(t)
 		m.raw(`</h3>`)
 		m.snippet(res.Snippet)
 		m.raw(`<p class="byline">Asked by `)
