@@ -39,15 +39,11 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	store, err := c.open(ctx)
+	store, blobs, err := c.openWithBlobs(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := c.openBlobs(store)
-	if err != nil {
-		return err
-	}
 	from := c.dbPath()
 	if c.DatabaseURL != "" {
 		from = c.DatabaseURL
@@ -73,15 +69,11 @@ func runImportParley(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return err
 	}
-	store, err := c.open(ctx)
+	store, blobs, err := c.openWithBlobs(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := c.openBlobs(store)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
 	m, err := opendata.Import(ctx, store, blobs, dir, opendata.Options{Progress: stderr})
 	if errors.Is(err, opendata.ErrLoadStopped) && c.DatabaseURL == "" {

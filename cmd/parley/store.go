@@ -57,6 +57,20 @@ func (c *common) open(ctx context.Context) (database, error) {
 	return db, nil
 }
 
+// openWithBlobs opens the database and the store of its attached files.
+func (c *serveConfig) openWithBlobs(ctx context.Context) (database, blob.Store, error) {
+	db, err := c.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	blobs, err := c.openBlobs(db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, blobs, nil
+}
+
 // openBlobs opens the store of attached files that --blobs chose: the database's, or the
 // folder in the data folder.
 func (c *serveConfig) openBlobs(db database) (blob.Store, error) {
