@@ -114,10 +114,10 @@ func insertRows(ctx context.Context, tx *sql.Tx, t sqlstore.TableRows) error {
 // Finish rebuilds the indexes, refreshes the planner's statistics and puts back the
 // store's usual settings.
 func (b *bulkSink) Finish(ctx context.Context) error {
-	steps := append(b.deferred,
-		`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA wal_checkpoint(TRUNCATE)`,
-		`PRAGMA journal_mode = WAL`, `PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -16000`, `PRAGMA foreign_keys = ON`,
-		`PRAGMA temp_store = MEMORY`, `PRAGMA mmap_size = 2147418112`)
+	steps := append(b.deferred, `PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	for _, p := range connPragmas {
+		steps = append(steps, `PRAGMA `+p)
+	}
 	for _, q := range steps {
 		if _, err := b.conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("finish bulk load: %s: %w", q, err)

@@ -76,7 +76,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// dsn builds the connection string. The pragmas, and why:
+// connPragmas are every connection's settings, in the form PRAGMA name(value); a bulk
+// load changes some for its connection and puts these back when it finishes.
+var connPragmas = []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)",
+	"cache_size(-16000)", "temp_store(MEMORY)", "mmap_size(2147418112)"}
+
+// dsn builds the connection string. The pragmas (connPragmas), and why:
 //   - journal_mode=WAL: readers never block the writer nor the writer readers.
 //   - synchronous=NORMAL: in WAL mode a commit survives a crash of the process (SIGKILL);
 //     only a power loss may drop the last commits, in exchange for not syncing every commit.
@@ -93,13 +98,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 //   - query_only on readers: a read connection can never write by mistake.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(ON)")
-	q.Add("_pragma", "cache_size(-16000)")
-	q.Add("_pragma", "temp_store(MEMORY)")
-	q.Add("_pragma", "mmap_size(2147418112)")
+	for _, p := range connPragmas {
+		q.Add("_pragma", p)
+	}
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
 	} else {
