@@ -20,7 +20,7 @@ func TestNewToken(t *testing.T) {
 		if !hexSHA256.MatchString(hash) {
 			t.Fatalf("hash %q is not 64 lower-case hex digits", hash)
 		}
-		if HashToken(token) != hash || HashToken(token) != HashToken(token) {
+		if again := HashToken(token); HashToken(token) != hash || again != hash {
 			t.Fatalf("HashToken(%q) is not the hash NewToken gave", token)
 		}
 		if seen[token] {

@@ -316,12 +316,6 @@ func article(buf []byte, v string) []byte {
 	return buf
 }
 
-// sentence expands tmpl on its own, with fresh blanks.
-func (e *expander) sentence(tmpl string) string {
-	e.reset(e.sub)
-	return string(e.fill(nil, tmpl))
-}
-
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -55,7 +55,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) error {
 		return parley.Errorf(parley.EInvalid, "The content does not match its key.")
 	}
 	_, err = b.s.pool.Exec(ctx, `INSERT INTO blobs (sha256, content, size, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (sha256) DO NOTHING`, key, content, len(content), parley.Millis(b.s.now()))
+		ON CONFLICT (sha256) DO NOTHING`, key, content, len(content), parley.Millis(b.s.Now()))
 	return err
 }
 

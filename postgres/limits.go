@@ -58,7 +58,7 @@ const refilled = `least($3::float8, r.tokens + greatest($5::bigint - r.counted_a
 // Allow counts an event for key if its bucket holds a token, in one statement.
 func (l *limiter) Allow(ctx context.Context, key string) (bool, error) {
 	var ok bool
-	err := l.s.pool.QueryRow(ctx, allowSQL, l.name, limitKey(key), l.burst, l.every, parley.Millis(l.s.now())).Scan(&ok)
+	err := l.s.pool.QueryRow(ctx, allowSQL, l.name, limitKey(key), l.burst, l.every, parley.Millis(l.s.Now())).Scan(&ok)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -72,7 +72,7 @@ const tokensSQL = `SELECT ` + refilled + ` FROM rate_limits AS r WHERE r.limiter
 // Tokens reads key's bucket without counting an event: the burst when it has none.
 func (l *limiter) Tokens(ctx context.Context, key string) (float64, error) {
 	var n float64
-	err := l.s.pool.QueryRow(ctx, tokensSQL, l.name, limitKey(key), l.burst, l.every, parley.Millis(l.s.now())).Scan(&n)
+	err := l.s.pool.QueryRow(ctx, tokensSQL, l.name, limitKey(key), l.burst, l.every, parley.Millis(l.s.Now())).Scan(&n)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return l.burst, nil
 	}
@@ -93,6 +93,6 @@ func limitKey(key string) string {
 // DeleteFullRateLimits removes the buckets that are full again, which mean what no bucket
 // means, and returns how many; serve calls it every hour beside the session sweep.
 func (s *Store) DeleteFullRateLimits(ctx context.Context) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM rate_limits WHERE full_at <= $1`, parley.Millis(s.now()))
+	tag, err := s.pool.Exec(ctx, `DELETE FROM rate_limits WHERE full_at <= $1`, parley.Millis(s.Now()))
 	return tag.RowsAffected(), err
 }

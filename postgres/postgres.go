@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,7 +29,6 @@ type Store struct {
 	pool *pgxpool.Pool
 	// replica, when set, serves the list and thread reads; see reader.
 	replica *pgxpool.Pool
-	now     parley.Clock
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -80,10 +78,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, now: opts.Clock}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Store{pool: pool}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
 		return nil, err
@@ -94,7 +89,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("read replica URL: %w", err)
 		}
 	}
-	s.Store = sqlstore.New(&db{primary: s.pool, replica: s.replica}, dialect, s.now)
+	s.Store = sqlstore.New(&db{primary: s.pool, replica: s.replica}, dialect, opts.Clock)
 	return s, nil
 }
 

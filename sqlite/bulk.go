@@ -36,11 +36,9 @@ func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 	// pages are read into the cache rather than mapped: held in memory, both grow with the
 	// forum, to gigabytes of resident memory for a million threads. Setting temp_store
 	// drops the temporary tables, so it comes before the load makes them.
-	for _, p := range []string{`PRAGMA temp_store = FILE`, `PRAGMA mmap_size = 0`} {
-		if _, err := conn.ExecContext(ctx, p); err != nil {
-			sink.Abandon()
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
+	if err := sqlstore.ExecScript(ctx, sink, `PRAGMA temp_store = FILE`, `PRAGMA mmap_size = 0`); err != nil {
+		sink.Abandon()
+		return nil, err
 	}
 	return s.BulkLoad(ctx, sink)
 }
@@ -50,10 +48,8 @@ func (b *bulkSink) Start(ctx context.Context) error {
 	// the only connection to the file; when a reader is open the load stays in WAL mode,
 	// slower but just as correct.
 	b.conn.ExecContext(ctx, `PRAGMA journal_mode = OFF`)
-	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -262144`, `PRAGMA foreign_keys = OFF`} {
-		if _, err := b.conn.ExecContext(ctx, p); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
+	if err := sqlstore.ExecScript(ctx, b, `PRAGMA synchronous = OFF`, `PRAGMA cache_size = -262144`, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
 	}
 	rows, err := b.conn.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL
 		AND type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_links', 'thread_listings', 'posts', 'revisions', 'boosts')`)
@@ -70,12 +66,7 @@ func (b *bulkSink) Start(ctx context.Context) error {
 		drops, b.deferred = append(drops, `DROP `+typ+` `+name), append(b.deferred, ddl)
 	}
 	rows.Close()
-	for _, q := range drops {
-		if _, err := b.conn.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sqlstore.ExecScript(ctx, b, drops...)
 }
 
 // Write inserts the rows in one transaction, with a prepared statement per table.
@@ -118,10 +109,8 @@ func (b *bulkSink) Finish(ctx context.Context) error {
 	for _, p := range connPragmas {
 		steps = append(steps, `PRAGMA `+p)
 	}
-	for _, q := range steps {
-		if _, err := b.conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("finish bulk load: %s: %w", q, err)
-		}
+	if err := sqlstore.ExecScript(ctx, b, steps...); err != nil {
+		return fmt.Errorf("finish bulk load: %w", err)
 	}
 	b.finished = true
 	return nil

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/sqlstore"
@@ -27,7 +26,6 @@ type Store struct {
 	db    *db
 	write *sql.DB
 	read  *sql.DB
-	now   parley.Clock
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -47,10 +45,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	s := &Store{path: path, now: opts.Clock}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Store{path: path}
 	var err error
 	if s.write, err = sql.Open("sqlite", dsn(path, false)); err != nil {
 		return nil, err
@@ -72,7 +67,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.db = &db{write: s.write, read: s.read}
-	s.Store = sqlstore.New(s.db, dialect, s.now)
+	s.Store = sqlstore.New(s.db, dialect, opts.Clock)
 	return s, nil
 }
 
@@ -123,22 +118,4 @@ func (s *Store) Close() error {
 // Ping checks that the database answers, for readiness probes.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.read.PingContext(ctx)
-}
-
-// query runs a read query through the statement cache.
-func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	stmt, err := s.db.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return stmt.QueryContext(ctx, args...)
-}
-
-// queryRow is query for one row.
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	stmt, err := s.db.stmt(ctx, query)
-	if err != nil {
-		return s.read.QueryRowContext(ctx, query, args...) // reports the same error
-	}
-	return stmt.QueryRowContext(ctx, args...)
 }

@@ -68,12 +68,10 @@ func (w *bulkWriter) start(ctx context.Context) error {
 		return parley.Errorf(parley.EConflict, "The database holds threads already; bulk loading needs an empty one.")
 	}
 	// Pins wait here, by list key, until the list entries exist at Close.
-	if _, err := w.sink.Exec(ctx, `CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
-		PRIMARY KEY (scope, thread_id))`); err != nil {
-		return fmt.Errorf("create bulk_pins: %w", err)
-	}
-	if _, err := w.sink.Exec(ctx, createBulkSearch); err != nil {
-		return fmt.Errorf("create bulk_search: %w", err)
+	err = ExecScript(ctx, w.sink, `CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
+		PRIMARY KEY (scope, thread_id))`, createBulkSearch)
+	if err != nil {
+		return err
 	}
 	return w.sink.Start(ctx)
 }
@@ -262,10 +260,9 @@ func (w *bulkWriter) Close(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, q := range append(listingsFromThreads, w.s.d.Search.AddFrom("bulk_search"), `DROP TABLE bulk_search`) {
-		if _, err := w.sink.Exec(ctx, q); err != nil {
-			return fmt.Errorf("finish bulk load: %s: %w", q, err)
-		}
+	err := ExecScript(ctx, w.sink, append(listingsFromThreads, w.s.d.Search.AddFrom("bulk_search"), `DROP TABLE bulk_search`)...)
+	if err != nil {
+		return fmt.Errorf("finish bulk load: %w", err)
 	}
 	return w.sink.Finish(ctx)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 )
 
 // Querier runs statements on a pool or within one transaction. Queries are written in
@@ -86,6 +87,38 @@ func execOne(ctx context.Context, q Querier, missing error, query string, args .
 	}
 	if n == 0 {
 		return missing
+	}
+	return nil
+}
+
+// Stmt is a statement with its arguments, one of several that ExecAll runs in order.
+type Stmt struct {
+	SQL  string
+	Args []any
+}
+
+// stmt makes a Stmt.
+func stmt(query string, args ...any) Stmt { return Stmt{SQL: query, Args: args} }
+
+// ExecAll runs statements in order and stops at the first that fails. A use case's
+// writes are usually a few statements that must all run; listing them keeps the rule
+// readable as what it changes rather than as error handling.
+func ExecAll(ctx context.Context, q Querier, stmts ...Stmt) error {
+	for _, s := range stmts {
+		if _, err := q.Exec(ctx, s.SQL, s.Args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExecScript runs statements without arguments in order and names the one that fails:
+// the settings and index builds around a bulk load.
+func ExecScript(ctx context.Context, q Querier, queries ...string) error {
+	for _, query := range queries {
+		if _, err := q.Exec(ctx, query); err != nil {
+			return fmt.Errorf("%s: %w", query, err)
+		}
 	}
 	return nil
 }

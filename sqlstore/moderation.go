@@ -116,20 +116,17 @@ func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a pa
 		if topicID != t.topicID {
 			moves = append(moves, [2]parley.Scope{{Kind: parley.ScopeTopic, ID: t.topicID}, {Kind: parley.ScopeTopic, ID: topicID}})
 		}
+		stmts := []Stmt{stmt(`UPDATE threads SET subtopic_id = $1, topic_id = $2 WHERE id = $3`, subtopicID, topicID, threadID)}
 		for _, m := range moves {
-			if _, err := tx.Exec(ctx, `UPDATE thread_listings SET scope = $1 WHERE scope = $2 AND thread_id = $3`,
-				m[1].Key(), m[0].Key(), threadID); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := tx.Exec(ctx, `UPDATE threads SET subtopic_id = $1, topic_id = $2 WHERE id = $3`, subtopicID, topicID, threadID); err != nil {
-			return nil, err
+			stmts = append(stmts, stmt(`UPDATE thread_listings SET scope = $1 WHERE scope = $2 AND thread_id = $3`,
+				m[1].Key(), m[0].Key(), threadID))
 		}
 		// Both subtopics' counts change; the lower id is locked first.
 		for _, id := range slices.Sorted(slices.Values([]int64{t.subtopicID, subtopicID})) {
-			if err := s.countThreads(ctx, tx, "subtopics", []int64{id}, pick(id == subtopicID, 1, -1)); err != nil {
-				return nil, err
-			}
+			stmts = append(stmts, s.countThreads("subtopics", []int64{id}, pick(id == subtopicID, 1, -1)))
+		}
+		if err := ExecAll(ctx, tx, stmts...); err != nil {
+			return nil, err
 		}
 		oldName, err := scopeName(ctx, tx, from)
 		if err != nil {
@@ -148,10 +145,9 @@ func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a pa
 // countThreads adds n to the thread count of subtopics, tags or users (table), in id
 // order, so that two transactions counting the same rows wait for each other instead of
 // deadlocking.
-func (s *Store) countThreads(ctx context.Context, tx *Tx, table string, ids []int64, n int) error {
-	_, err := tx.Exec(ctx, `UPDATE `+table+` SET thread_count = thread_count + $1 WHERE `+s.d.AnyID("id", "$2"),
+func (s *Store) countThreads(table string, ids []int64, n int) Stmt {
+	return stmt(`UPDATE `+table+` SET thread_count = thread_count + $1 WHERE `+s.d.AnyID("id", "$2"),
 		n, s.d.IDs(slices.Sorted(slices.Values(ids))))
-	return err
 }
 
 // RetagThread replaces a thread's tags, adding and removing its tag list entries. A new
@@ -184,11 +180,10 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		}
 		// One statement counts every changed tag, so that their rows are locked in id order.
 		changed := slices.Sorted(slices.Values(slices.Concat(added, removed)))
-		if _, err := tx.Exec(ctx, `UPDATE tags SET thread_count = thread_count + CASE WHEN `+s.d.AnyID("id", "$1")+` THEN 1 ELSE -1 END
-			WHERE `+s.d.AnyID("id", "$2"), s.d.IDs(added), s.d.IDs(changed)); err != nil {
-			return nil, err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE threads SET tag_ids = $1 WHERE id = $2`, JoinIDs(tagIDs), threadID); err != nil {
+		if err := ExecAll(ctx, tx,
+			stmt(`UPDATE tags SET thread_count = thread_count + CASE WHEN `+s.d.AnyID("id", "$1")+` THEN 1 ELSE -1 END
+				WHERE `+s.d.AnyID("id", "$2"), s.d.IDs(added), s.d.IDs(changed)),
+			stmt(`UPDATE threads SET tag_ids = $1 WHERE id = $2`, JoinIDs(tagIDs), threadID)); err != nil {
 			return nil, err
 		}
 		oldNames, err := s.tagNames(ctx, tx, t.tagIDs)
@@ -207,25 +202,18 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 
 // tag lists a thread under a tag; the tag's count is the caller's to change.
 func tag(ctx context.Context, tx *Tx, threadID, tagID int64) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, threadID, tagID); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at,
-		reply_count, boost_count, view_count, answered, staff_replied)
-		SELECT $1, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied
-		FROM thread_listings WHERE scope = $2 AND thread_id = $3`,
-		parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), parley.Scope{Kind: parley.ScopeAll}.Key(), threadID)
-	return err
+	return ExecAll(ctx, tx, stmt(`INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, threadID, tagID),
+		stmt(`INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at,
+			reply_count, boost_count, view_count, answered, staff_replied)
+			SELECT $1, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied
+			FROM thread_listings WHERE scope = $2 AND thread_id = $3`,
+			parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), parley.Scope{Kind: parley.ScopeAll}.Key(), threadID))
 }
 
 // untag takes a thread off a tag's list; the tag's count is the caller's to change.
 func untag(ctx context.Context, tx *Tx, threadID, tagID int64) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM thread_tags WHERE thread_id = $1 AND tag_id = $2`, threadID, tagID); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `DELETE FROM thread_listings WHERE scope = $1 AND thread_id = $2`,
-		parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), threadID)
-	return err
+	return ExecAll(ctx, tx, stmt(`DELETE FROM thread_tags WHERE thread_id = $1 AND tag_id = $2`, threadID, tagID),
+		stmt(`DELETE FROM thread_listings WHERE scope = $1 AND thread_id = $2`, parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), threadID))
 }
 
 // tagNames lists tags by name for the log, in the order given: "Network, TLS".
@@ -263,20 +251,15 @@ func (s *Store) SetThreadDeleted(ctx context.Context, threadID int64, deleted bo
 		if !deleted {
 			from, to, sign = to, from, 1
 		}
-		if err := moveListings(ctx, tx, from, to, threadID); err != nil {
-			return nil, err
-		}
+		stmts := moveListings(from, to, threadID)
 		if !deleted {
 			// The parked entries keep where the thread was listed and pinned; its counts
 			// may have moved on since (a boost, a late view), so they come from the thread.
-			if err := refreshListings(ctx, tx, threadID); err != nil {
-				return nil, err
-			}
+			stmts = append(stmts, refreshListings(threadID))
 		}
-		if err := s.countThreadEverywhere(ctx, tx, t, sign); err != nil {
-			return nil, err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE threads SET deleted_at = $1 WHERE id = $2`, nullID(pick(deleted, tx.Now, 0)), threadID); err != nil {
+		stmts = append(stmts, s.countThreadEverywhere(t, sign)...)
+		stmts = append(stmts, stmt(`UPDATE threads SET deleted_at = $1 WHERE id = $2`, nullID(pick(deleted, tx.Now, 0)), threadID))
+		if err := ExecAll(ctx, tx, stmts...); err != nil {
 			return nil, err
 		}
 		if deleted {
@@ -292,31 +275,21 @@ func (s *Store) SetThreadDeleted(ctx context.Context, threadID int64, deleted bo
 }
 
 // moveListings moves a thread's list entries between the live and the parked table.
-func moveListings(ctx context.Context, tx *Tx, from, to string, threadID int64) error {
+func moveListings(from, to string, threadID int64) []Stmt {
 	const columns = `scope, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied, pinned`
-	if _, err := tx.Exec(ctx, `INSERT INTO `+to+` (`+columns+`) SELECT `+columns+` FROM `+from+` WHERE thread_id = $1`, threadID); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `DELETE FROM `+from+` WHERE thread_id = $1`, threadID)
-	return err
+	return []Stmt{stmt(`INSERT INTO `+to+` (`+columns+`) SELECT `+columns+` FROM `+from+` WHERE thread_id = $1`, threadID),
+		stmt(`DELETE FROM `+from+` WHERE thread_id = $1`, threadID)}
 }
 
 // countThreadEverywhere adds sign × the thread to its subtopic's, tags' and author's
 // thread counts, and sign × its visible posts to their authors' post counts.
-func (s *Store) countThreadEverywhere(ctx context.Context, tx *Tx, t threadState, sign int) error {
-	if err := s.countThreads(ctx, tx, "subtopics", []int64{t.subtopicID}, sign); err != nil {
-		return err
-	}
-	if err := s.countThreads(ctx, tx, "tags", t.tagIDs, sign); err != nil {
-		return err
-	}
-	if err := s.countThreads(ctx, tx, "users", []int64{t.authorID}, sign); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `UPDATE users SET post_count = post_count + $1 * p.n
-		FROM (SELECT author_id, count(*) AS n FROM posts WHERE thread_id = $2 AND hidden_at IS NULL GROUP BY author_id) p
-		WHERE users.id = p.author_id`, sign, t.id)
-	return err
+func (s *Store) countThreadEverywhere(t threadState, sign int) []Stmt {
+	return []Stmt{s.countThreads("subtopics", []int64{t.subtopicID}, sign),
+		s.countThreads("tags", t.tagIDs, sign),
+		s.countThreads("users", []int64{t.authorID}, sign),
+		stmt(`UPDATE users SET post_count = post_count + $1 * p.n
+			FROM (SELECT author_id, count(*) AS n FROM posts WHERE thread_id = $2 AND hidden_at IS NULL GROUP BY author_id) p
+			WHERE users.id = p.author_id`, sign, t.id)}
 }
 
 // SetPostHidden hides or restores a reply and brings its thread's counts up to date. Hiding
@@ -344,10 +317,8 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 			FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1`, postID).Scan(&authorID, &isHidden, &handle); err != nil || isHidden == hidden {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE posts SET hidden_at = $1 WHERE id = $2`, nullID(pick(hidden, tx.Now, 0)), postID); err != nil {
-			return nil, err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET post_count = post_count + $1 WHERE id = $2`, pick(hidden, -1, 1), authorID); err != nil {
+		if err := ExecAll(ctx, tx, stmt(`UPDATE posts SET hidden_at = $1 WHERE id = $2`, nullID(pick(hidden, tx.Now, 0)), postID),
+			stmt(`UPDATE users SET post_count = post_count + $1 WHERE id = $2`, pick(hidden, -1, 1), authorID)); err != nil {
 			return nil, err
 		}
 		detail := ""
@@ -376,25 +347,21 @@ func (s *Store) SetPostHidden(ctx context.Context, postID int64, hidden bool, a 
 // refreshThread derives a thread's reply count, last activity, staff flag and answered
 // flag from its visible posts, and copies them to its list entries.
 func refreshThread(ctx context.Context, tx *Tx, threadID int64) error {
-	if _, err := tx.Exec(ctx, `UPDATE threads SET
+	return ExecAll(ctx, tx, stmt(`UPDATE threads SET
 		reply_count = (SELECT count(*) FROM posts WHERE thread_id = $1 AND original = false AND hidden_at IS NULL),
 		last_activity_at = (SELECT max(created_at) FROM posts WHERE thread_id = $1 AND hidden_at IS NULL),
 		staff_replied = EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
 			WHERE p.thread_id = $1 AND p.original = false AND p.hidden_at IS NULL AND u.role IN ('staff', 'admin'))
-		WHERE id = $1`, threadID); err != nil {
-		return err
-	}
-	return refreshListings(ctx, tx, threadID)
+		WHERE id = $1`, threadID), refreshListings(threadID))
 }
 
 // refreshListings copies a thread's sort keys and flags to its list entries.
-func refreshListings(ctx context.Context, tx *Tx, threadID int64) error {
-	_, err := tx.Exec(ctx, `UPDATE thread_listings SET
+func refreshListings(threadID int64) Stmt {
+	return stmt(`UPDATE thread_listings SET
 		(created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied) =
 		(SELECT created_at, last_activity_at, reply_count, boost_count, view_count, accepted_post_id IS NOT NULL, staff_replied
 			FROM threads WHERE id = $1)
 		WHERE thread_id = $1`, threadID)
-	return err
 }
 
 // resolveFlags closes the open flags matching where, which names its one argument $4.

@@ -166,12 +166,10 @@ func (s *Store) CreateReply(ctx context.Context, in parley.NewReply) (parley.Pos
 			return err
 		}
 		staff := author.Role.IsStaff()
-		if _, err := tx.Exec(ctx, `UPDATE threads SET reply_count = reply_count + 1, last_activity_at = $1,
-			staff_replied = (staff_replied OR $2) WHERE id = $3`, tx.Now, staff, in.ThreadID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE thread_listings SET reply_count = reply_count + 1, last_activity_at = $1,
-			staff_replied = (staff_replied OR $2) WHERE thread_id = $3`, tx.Now, staff, in.ThreadID); err != nil {
+		if err := ExecAll(ctx, tx, stmt(`UPDATE threads SET reply_count = reply_count + 1, last_activity_at = $1,
+			staff_replied = (staff_replied OR $2) WHERE id = $3`, tx.Now, staff, in.ThreadID),
+			stmt(`UPDATE thread_listings SET reply_count = reply_count + 1, last_activity_at = $1,
+			staff_replied = (staff_replied OR $2) WHERE thread_id = $3`, tx.Now, staff, in.ThreadID)); err != nil {
 			return err
 		}
 		tx.indexPost(postID)
@@ -199,13 +197,11 @@ func (s *Store) EditPost(ctx context.Context, in parley.PostEdit) (parley.Post, 
 		if err := tx.QueryRow(ctx, `SELECT thread_id FROM posts WHERE id = $1`+s.d.ForUpdate, in.PostID).Scan(&threadID); err != nil {
 			return notFound(err, "There is no post %d.", in.PostID)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO revisions (post_id, number, body, editor_id, created_at, summary)
+		if err := ExecAll(ctx, tx, stmt(`INSERT INTO revisions (post_id, number, body, editor_id, created_at, summary)
 			SELECT id, revision, body, coalesce(editor_id, author_id), coalesce(edited_at, created_at), edit_summary
-			FROM posts WHERE id = $1`, in.PostID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE posts SET body = $1, html = $2, revision = revision + 1, editor_id = $3,
-			edited_at = $4, edit_summary = $5 WHERE id = $6`, in.Text.Body(), in.Text.HTML(), in.EditorID, tx.Now, in.Summary, in.PostID); err != nil {
+			FROM posts WHERE id = $1`, in.PostID),
+			stmt(`UPDATE posts SET body = $1, html = $2, revision = revision + 1, editor_id = $3,
+			edited_at = $4, edit_summary = $5 WHERE id = $6`, in.Text.Body(), in.Text.HTML(), in.EditorID, tx.Now, in.Summary, in.PostID)); err != nil {
 			return err
 		}
 		if err := s.queueEdit(ctx, tx, threadID, in.PostID, in.EditorID, in.Text); err != nil {
@@ -256,11 +252,8 @@ func (s *Store) SetBoost(ctx context.Context, userID, postID int64, on bool) (in
 		if !p.original {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE threads SET boost_count = $1 WHERE id = $2`, count, p.threadID); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE thread_listings SET boost_count = $1 WHERE thread_id = $2`, count, p.threadID)
-		return err
+		return ExecAll(ctx, tx, stmt(`UPDATE threads SET boost_count = $1 WHERE id = $2`, count, p.threadID),
+			stmt(`UPDATE thread_listings SET boost_count = $1 WHERE thread_id = $2`, count, p.threadID))
 	})
 	return count, err
 }

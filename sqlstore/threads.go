@@ -181,32 +181,23 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 // created at once lock the tags' rows in the same order and never wait on each other in a
 // cycle.
 func addThreadEntries(ctx context.Context, tx *Tx, threadID, topicID int64, in parley.NewThread) error {
+	var stmts []Stmt
 	for _, tagID := range slices.Sorted(slices.Values(in.TagIDs)) {
-		if _, err := tx.Exec(ctx, `INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, threadID, tagID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE tags SET thread_count = thread_count + 1 WHERE id = $1`, tagID); err != nil {
-			return err
-		}
+		stmts = append(stmts, stmt(`INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, threadID, tagID),
+			stmt(`UPDATE tags SET thread_count = thread_count + 1 WHERE id = $1`, tagID))
 	}
 	scopes := parley.Scopes(topicID, in.SubtopicID, in.TagIDs)
 	keys := make([]int64, len(scopes))
 	for i, sc := range scopes {
 		keys[i] = sc.Key()
-		if _, err := tx.Exec(ctx, `INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at,
+		stmts = append(stmts, stmt(`INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at,
 			reply_count, boost_count, view_count, answered, staff_replied) VALUES ($1, $2, $3, $3, 0, 0, 0, false, false)`,
-			keys[i], threadID, tx.Now); err != nil {
-			return err
-		}
+			keys[i], threadID, tx.Now))
 	}
-	if _, err := tx.Exec(ctx, `UPDATE subtopics SET thread_count = thread_count + 1 WHERE id = $1`, in.SubtopicID); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE users SET thread_count = thread_count + 1 WHERE id = $1`, in.AuthorID); err != nil {
-		return err
-	}
+	stmts = append(stmts, stmt(`UPDATE subtopics SET thread_count = thread_count + 1 WHERE id = $1`, in.SubtopicID),
+		stmt(`UPDATE users SET thread_count = thread_count + 1 WHERE id = $1`, in.AuthorID))
 	tx.Changed(events.Event{Kind: events.ThreadAdded, ThreadID: threadID, Lists: keys})
-	return nil
+	return ExecAll(ctx, tx, stmts...)
 }
 
 // checkTags makes sure every tag exists.
