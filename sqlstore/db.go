@@ -60,6 +60,12 @@ func collect[T any](rows Rows, err error, scan func(Row) (T, error)) ([]T, error
 	return out, rows.Err()
 }
 
+// scanValue reads a row of one column, for collect.
+func scanValue[T any](r Row) (v T, err error) { return v, r.Scan(&v) }
+
+// scanPair reads a row of two integers, for collect.
+func scanPair(r Row) (p [2]int64, err error) { return p, r.Scan(&p[0], &p[1]) }
+
 // exists reports whether a query finds a row.
 func exists(ctx context.Context, q Querier, query string, args ...any) (bool, error) {
 	var one int

@@ -38,10 +38,7 @@ func (s *Store) FlagQueue(ctx context.Context, limit int) ([]parley.FlaggedPost,
 	ctx = parley.ReadPrimary(ctx)
 	rows, err := s.read(ctx).Query(ctx, `SELECT post_id FROM flags WHERE resolved_at IS NULL
 		GROUP BY post_id ORDER BY min(created_at), post_id LIMIT $1`, limit)
-	ids, err := collect(rows, err, func(r Row) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	ids, err := collect(rows, err, scanValue[int64])
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func Migrate(ctx context.Context, db Migratable, all []schema.Migration) error {
 			return fmt.Errorf("create schema_migrations: %w", err)
 		}
 		rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
-		applied, err = collect(rows, err, func(r Row) (v int, err error) { return v, r.Scan(&v) })
+		applied, err = collect(rows, err, scanValue[int])
 		if err != nil {
 			return fmt.Errorf("read schema version: %w", err)
 		}
@@ -44,12 +44,8 @@ func Migrate(ctx context.Context, db Migratable, all []schema.Migration) error {
 	}
 	for _, m := range pending {
 		err := db.InTx(ctx, func(tx Querier) error {
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.Version, m.Name, time.Now().UnixMilli())
-			return err
+			return ExecAll(ctx, tx, stmt(m.SQL), stmt(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+				m.Version, m.Name, time.Now().UnixMilli()))
 		})
 		if err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)

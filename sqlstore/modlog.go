@@ -37,14 +37,31 @@ func (s *Store) writeLog(ctx context.Context, tx *Tx, a parley.Audit, e *parley.
 	return s.queueModeration(ctx, tx, a, e)
 }
 
-// logCreation writes the creation of a topic, subtopic or tag to the log when an actor
-// made it.
-func (s *Store) logCreation(ctx context.Context, tx *Tx, a parley.Audit, action, kind string, id int64, name string) error {
-	if a.ActorID == 0 {
-		return nil
+// creation is the making of a topic, subtopic or tag: who made it (nobody for the demo
+// and imports), how the log names it, where its new id goes and what a taken address is.
+type creation struct {
+	by                 parley.Audit
+	action, kind, name string
+	id                 *int64
+	taken              error
+}
+
+// createNamed inserts a topic, subtopic or tag with insert, which returns its id, refuses
+// an address in use with c.taken and logs the creation when an actor made it.
+func (s *Store) createNamed(ctx context.Context, tx *Tx, c creation, insert string, args ...any) error {
+	err := tx.QueryRow(ctx, insert, args...).Scan(c.id)
+	if s.d.IsUnique(err) {
+		return c.taken
 	}
-	if err := a.Validate(); err != nil {
+	if err != nil {
 		return err
 	}
-	return s.writeLog(ctx, tx, a, &parley.LogEntry{Action: action, TargetKind: kind, TargetID: id, Target: name})
+	tx.ForumChanged()
+	if c.by.ActorID == 0 {
+		return nil
+	}
+	if err := c.by.Validate(); err != nil {
+		return err
+	}
+	return s.writeLog(ctx, tx, c.by, &parley.LogEntry{Action: c.action, TargetKind: c.kind, TargetID: *c.id, Target: c.name})
 }

@@ -276,10 +276,7 @@ func (s *Store) BoostedPosts(ctx context.Context, userID int64, postIDs []int64)
 	}
 	rows, err := s.read(ctx).Query(ctx, `SELECT post_id FROM boosts WHERE user_id = $1 AND `+s.d.AnyID("post_id", "$2"),
 		userID, s.d.IDs(postIDs))
-	ids, err := collect(rows, err, func(r Row) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	ids, err := collect(rows, err, scanValue[int64])
 	for _, id := range ids {
 		out[id] = true
 	}

@@ -32,7 +32,7 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 	tell(0)
 	for done, after := 0, int64(0); ; {
 		rows, err := s.read(ctx).Query(ctx, `SELECT id FROM threads WHERE id > $1 ORDER BY id LIMIT $2`, after, reindexBatch)
-		ids, err := collect(rows, err, scanID)
+		ids, err := collect(rows, err, scanValue[int64])
 		if err != nil || len(ids) == 0 {
 			return err
 		}

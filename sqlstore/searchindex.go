@@ -69,14 +69,11 @@ func (s *Store) syncSearch(ctx context.Context, tx *Tx) error {
 	tx.search = searchChanges{}
 	if len(c.threads) > 0 {
 		rows, err := tx.Query(ctx, `SELECT id FROM posts WHERE `+s.d.AnyID("thread_id", "$1"), s.d.IDs(c.threads))
-		ids, err := collect(rows, err, scanID)
+		ids, err := collect(rows, err, scanValue[int64])
 		if err != nil {
 			return err
 		}
 		c.posts = append(c.posts, ids...)
-	}
-	if _, err := tx.Exec(ctx, s.d.Search.Remove, s.d.IDs(c.posts)); err != nil {
-		return err
 	}
 	type post struct {
 		id, threadID int64
@@ -91,17 +88,11 @@ func (s *Store) syncSearch(ctx context.Context, tx *Tx) error {
 	if err != nil {
 		return err
 	}
+	stmts := []Stmt{stmt(s.d.Search.Remove, s.d.IDs(c.posts))}
 	for _, p := range posts {
-		if _, err := tx.Exec(ctx, s.d.Search.Add, SearchRow(p.id, p.threadID, p.original, p.title, p.html)...); err != nil {
-			return err
-		}
+		stmts = append(stmts, stmt(s.d.Search.Add, SearchRow(p.id, p.threadID, p.original, p.title, p.html)...))
 	}
-	return nil
-}
-
-func scanID(r Row) (int64, error) {
-	var id int64
-	return id, r.Scan(&id)
+	return ExecAll(ctx, tx, stmts...)
 }
 
 // SearchRow is a post's index entry as SearchDialect.Add takes it.
@@ -204,14 +195,9 @@ func (s *Store) searchResults(ctx context.Context, hits []hit, m search.Match) (
 			postIDs = append(postIDs, h.postID)
 		}
 	}
-	threads, err := s.QueryThreads(ctx, `SELECT `+ThreadColumns("t")+` FROM threads t JOIN users u ON u.id = t.author_id
-		WHERE `+s.d.AnyID("t.id", "$1"), s.d.IDs(threadIDs))
+	byID, err := s.threadsByID(ctx, threadIDs)
 	if err != nil {
 		return nil, err
-	}
-	byID := map[int64]parley.Thread{}
-	for _, t := range threads {
-		byID[t.ID] = t
 	}
 	rows, err := s.read(ctx).Query(ctx, `SELECT thread_id, html FROM posts
 		WHERE `+s.d.AnyID("id", "$1")+` OR (original AND `+s.d.AnyID("thread_id", "$2")+`)

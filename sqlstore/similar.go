@@ -60,14 +60,9 @@ func (s *Store) SimilarThreads(ctx context.Context, text string, limit int) ([]p
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	threads, err := s.QueryThreads(ctx, `SELECT `+ThreadColumns("t")+` FROM threads t JOIN users u ON u.id = t.author_id
-		WHERE `+s.d.AnyID("t.id", "$1")+` AND t.deleted_at IS NULL`, s.d.IDs(ids))
+	byID, err := s.threadsByID(ctx, ids)
 	if err != nil {
 		return nil, err
-	}
-	byID := make(map[int64]parley.Thread, len(threads))
-	for _, t := range threads {
-		byID[t.ID] = t
 	}
 	similar := make([]parley.Thread, 0, len(ids))
 	for _, id := range ids {
@@ -119,7 +114,7 @@ func (s *Store) similarTitles(ctx context.Context, terms []search.Term, limit in
 		rows, err := r.Query(ctx, `SELECT p.id, p.thread_id FROM posts p WHERE p.id IN (
 				SELECT post_id FROM (`+s.d.Search.Matching("$1")+`) m ORDER BY post_id DESC LIMIT $2)
 			AND p.hidden_at IS NULL ORDER BY p.id DESC`, match, perWord)
-		posts, err := collect(rows, err, func(r Row) (p [2]int64, err error) { return p, r.Scan(&p[0], &p[1]) })
+		posts, err := collect(rows, err, scanPair)
 		if err != nil {
 			return nil, err
 		}
@@ -237,5 +232,5 @@ func (s *Store) similarBodies(ctx context.Context, terms []search.Term, limit in
 		JOIN threads t ON t.id = h.thread_id
 		WHERE t.deleted_at IS NULL`+notFound+`
 		ORDER BY h.score DESC, t.id DESC LIMIT $2`, args...)
-	return collect(rows, err, scanID)
+	return collect(rows, err, scanValue[int64])
 }

@@ -38,16 +38,9 @@ func (s *Store) CreateTag(ctx context.Context, in parley.NewTag) (parley.Tag, er
 	}
 	t := parley.Tag{Slug: in.Slug, Name: in.Name, Description: in.Description}
 	err := s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO tags (slug, name, description) VALUES ($1, $2, $3) RETURNING id`,
-			in.Slug, in.Name, in.Description).Scan(&t.ID)
-		if s.d.IsUnique(err) {
-			return parley.Errorf(parley.EConflict, "A tag with the address %q exists already.", in.Slug)
-		}
-		if err != nil {
-			return err
-		}
-		tx.ForumChanged()
-		return s.logCreation(ctx, tx, in.By, parley.LogTagCreated, "tag", t.ID, in.Name)
+		return s.createNamed(ctx, tx, creation{in.By, parley.LogTagCreated, "tag", in.Name, &t.ID,
+			parley.Errorf(parley.EConflict, "A tag with the address %q exists already.", in.Slug)},
+			`INSERT INTO tags (slug, name, description) VALUES ($1, $2, $3) RETURNING id`, in.Slug, in.Name, in.Description)
 	})
 	return t, err
 }

@@ -93,6 +93,17 @@ func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
 	return threads[0], nil
 }
 
+// threadsByID reads the threads among ids that are not deleted, by id.
+func (s *Store) threadsByID(ctx context.Context, ids []int64) (map[int64]parley.Thread, error) {
+	threads, err := s.QueryThreads(ctx, `SELECT `+ThreadColumns("t")+` FROM threads t JOIN users u ON u.id = t.author_id
+		WHERE `+s.d.AnyID("t.id", "$1")+` AND t.deleted_at IS NULL`, s.d.IDs(ids))
+	byID := make(map[int64]parley.Thread, len(threads))
+	for _, t := range threads {
+		byID[t.ID] = t
+	}
+	return byID, err
+}
+
 // QueryThreads runs a query that selects threadColumns and names each thread's tags. The
 // tags are named after the rows are closed: a lookup while they are open would hold two
 // connections at once, and enough concurrent requests doing that would exhaust the pool
@@ -203,10 +214,7 @@ func addThreadEntries(ctx context.Context, tx *Tx, threadID, topicID int64, in p
 // checkTags makes sure every tag exists.
 func (s *Store) checkTags(ctx context.Context, q Querier, ids []int64) error {
 	rows, err := q.Query(ctx, `SELECT id FROM tags WHERE `+s.d.AnyID("id", "$1"), s.d.IDs(ids))
-	found, err := collect(rows, err, func(r Row) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	found, err := collect(rows, err, scanValue[int64])
 	if err != nil {
 		return err
 	}
@@ -246,7 +254,7 @@ func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 		// Unknown threads fall out of the join: AddViews ignores them.
 		rows, err := tx.Query(ctx, `UPDATE threads SET view_count = view_count + v.n FROM `+s.d.Pairs("$1")+` v
 			WHERE threads.id = v.id RETURNING threads.id, threads.view_count`, pairsArg(added))
-		totals, err := collect(rows, err, func(r Row) (p [2]int64, err error) { return p, r.Scan(&p[0], &p[1]) })
+		totals, err := collect(rows, err, scanPair)
 		if err != nil {
 			return err
 		}

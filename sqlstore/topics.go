@@ -75,16 +75,10 @@ func (s *Store) CreateTopic(ctx context.Context, in parley.NewTopic) (parley.Top
 	}
 	t := parley.Topic{Slug: in.Slug, Name: in.Name, Description: in.Description, Position: in.Position}
 	err := s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO topics (slug, name, description, position) VALUES ($1, $2, $3, $4) RETURNING id`,
-			in.Slug, in.Name, in.Description, in.Position).Scan(&t.ID)
-		if s.d.IsUnique(err) {
-			return parley.Errorf(parley.EConflict, "A topic with the address %q exists already.", in.Slug)
-		}
-		if err != nil {
-			return err
-		}
-		tx.ForumChanged()
-		return s.logCreation(ctx, tx, in.By, parley.LogTopicCreated, "topic", t.ID, in.Name)
+		return s.createNamed(ctx, tx, creation{in.By, parley.LogTopicCreated, "topic", in.Name, &t.ID,
+			parley.Errorf(parley.EConflict, "A topic with the address %q exists already.", in.Slug)},
+			`INSERT INTO topics (slug, name, description, position) VALUES ($1, $2, $3, $4) RETURNING id`,
+			in.Slug, in.Name, in.Description, in.Position)
 	})
 	return t, err
 }
@@ -99,16 +93,10 @@ func (s *Store) CreateSubtopic(ctx context.Context, in parley.NewSubtopic) (parl
 		if err := mustExist(ctx, tx, parley.NotFound("There is no topic %d.", in.TopicID), `SELECT 1 FROM topics WHERE id = $1`, in.TopicID); err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO subtopics (topic_id, slug, name, description, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			in.TopicID, in.Slug, in.Name, in.Description, in.Position).Scan(&sub.ID)
-		if s.d.IsUnique(err) {
-			return parley.Errorf(parley.EConflict, "This topic has a subtopic with the address %q already.", in.Slug)
-		}
-		if err != nil {
-			return err
-		}
-		tx.ForumChanged()
-		return s.logCreation(ctx, tx, in.By, parley.LogSubtopicCreated, "subtopic", sub.ID, in.Name)
+		return s.createNamed(ctx, tx, creation{in.By, parley.LogSubtopicCreated, "subtopic", in.Name, &sub.ID,
+			parley.Errorf(parley.EConflict, "This topic has a subtopic with the address %q already.", in.Slug)},
+			`INSERT INTO subtopics (topic_id, slug, name, description, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			in.TopicID, in.Slug, in.Name, in.Description, in.Position)
 	})
 	return sub, err
 }

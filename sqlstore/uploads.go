@@ -118,10 +118,7 @@ func (s *Store) CollectUploads(ctx context.Context, remove func(context.Context,
 func (s *Store) lapsedUploads(ctx context.Context, cutoff int64) ([]string, error) {
 	ctx = parley.ReadPrimary(ctx)
 	rows, err := s.read(ctx).Query(ctx, `SELECT sha256 FROM uploads GROUP BY sha256 HAVING max(created_at) <= $1 LIMIT $2`, cutoff, collectBatch)
-	return collect(rows, err, func(r Row) (string, error) {
-		var key string
-		return key, r.Scan(&key)
-	})
+	return collect(rows, err, scanValue[string])
 }
 
 // collectUpload deletes a content's records older than cutoff and, when that leaves it
