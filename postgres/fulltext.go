@@ -53,28 +53,22 @@ func tsQueryOf(ctx context.Context, q sqlstore.Querier, groups [][]search.Term, 
 	if title {
 		weight = ":A"
 	}
-	var ors []string
-	for _, g := range groups {
-		var ands []string
-		for _, t := range g {
-			var lexemes []string
-			if t.Code != "" {
-				lexemes = append(lexemes, tsLexeme(t.Code)+weight)
-			}
-			for _, w := range t.Words {
-				if s := stems[w]; s != "" {
-					lexemes = append(lexemes, tsLexeme(s)+weight)
-				}
-			}
-			if len(lexemes) > 0 {
-				ands = append(ands, "("+strings.Join(lexemes, " <-> ")+")")
+	query := sqlstore.BooleanQuery(groups, func(t search.Term) string {
+		var lexemes []string
+		if t.Code != "" {
+			lexemes = append(lexemes, tsLexeme(t.Code)+weight)
+		}
+		for _, w := range t.Words {
+			if s := stems[w]; s != "" {
+				lexemes = append(lexemes, tsLexeme(s)+weight)
 			}
 		}
-		if len(ands) > 0 {
-			ors = append(ors, "("+strings.Join(ands, " & ")+")")
+		if len(lexemes) == 0 {
+			return ""
 		}
-	}
-	return strings.Join(ors, " | "), len(ors) > 0, nil
+		return "(" + strings.Join(lexemes, " <-> ") + ")"
+	}, " & ", " | ")
+	return query, query != "", nil
 }
 
 // stemWords asks the database what parley_search makes of each word of groups.

@@ -39,27 +39,17 @@ var fullText = sqlstore.SearchDialect{
 // stems as it did the text (several words make a phrase), the terms of a group joined by
 // AND and the groups by OR.
 func ftsQuery(groups [][]search.Term, title bool) string {
-	var ors []string
-	for _, g := range groups {
-		var ands []string
-		for _, t := range g {
-			text := t.Code
-			if text == "" {
-				text = strings.Join(t.Words, " ")
-			}
-			if text != "" {
-				ands = append(ands, ftsString(text))
-			}
+	q := sqlstore.BooleanQuery(groups, func(t search.Term) string {
+		text := t.Code
+		if text == "" {
+			text = strings.Join(t.Words, " ")
 		}
-		if len(ands) > 0 {
-			ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+		if text == "" {
+			return ""
 		}
-	}
-	if len(ors) == 0 {
-		return ""
-	}
-	q := strings.Join(ors, " OR ")
-	if title {
+		return ftsString(text)
+	}, " AND ", " OR ")
+	if title && q != "" {
 		q = "{title} : (" + q + ")"
 	}
 	return q

@@ -30,14 +30,10 @@ func (s *Store) SetDuplicate(ctx context.Context, threadID, targetID int64, on b
 	if threadID == targetID {
 		return parley.Invalid("target", "A thread cannot be a duplicate of itself.")
 	}
-	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
-		t, err := s.loadLiveThread(ctx, tx, threadID)
-		if err != nil {
-			return nil, err
-		}
+	return s.changeLiveThread(ctx, threadID, a, func(tx *Tx, t threadState) (*parley.LogEntry, error) {
 		var title string
 		var deleted bool
-		err = tx.QueryRow(ctx, `SELECT title, deleted_at IS NOT NULL FROM threads WHERE id = $1`, targetID).Scan(&title, &deleted)
+		err := tx.QueryRow(ctx, `SELECT title, deleted_at IS NOT NULL FROM threads WHERE id = $1`, targetID).Scan(&title, &deleted)
 		if err = notFound(err, "There is no thread %d.", targetID); err != nil {
 			return nil, err
 		}

@@ -43,12 +43,24 @@ func (s *Store) loadLiveThread(ctx context.Context, tx *Tx, id int64) (threadSta
 	return t, err
 }
 
-// SetLocked locks or unlocks a thread against replies.
-func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool, a parley.Audit) error {
+// changeLiveThread runs a moderation change to a thread that is not deleted, with the
+// thread read and locked (loadLiveThread), and logs it (logged).
+func (s *Store) changeLiveThread(ctx context.Context, threadID int64, a parley.Audit,
+	change func(tx *Tx, t threadState) (*parley.LogEntry, error)) error {
 	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
 		t, err := s.loadLiveThread(ctx, tx, threadID)
-		if err != nil || t.locked == on {
+		if err != nil {
 			return nil, err
+		}
+		return change(tx, t)
+	})
+}
+
+// SetLocked locks or unlocks a thread against replies.
+func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool, a parley.Audit) error {
+	return s.changeLiveThread(ctx, threadID, a, func(tx *Tx, t threadState) (*parley.LogEntry, error) {
+		if t.locked == on {
+			return nil, nil
 		}
 		if _, err := tx.Exec(ctx, `UPDATE threads SET locked = $1 WHERE id = $2`, on, threadID); err != nil {
 			return nil, err
@@ -60,11 +72,8 @@ func (s *Store) SetLocked(ctx context.Context, threadID int64, on bool, a parley
 
 // SetPinned pins or unpins a thread in one list, or in all of its lists when sc is nil.
 func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope, on bool, a parley.Audit) error {
-	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
-		t, err := s.loadLiveThread(ctx, tx, threadID)
-		if err != nil {
-			return nil, err
-		}
+	return s.changeLiveThread(ctx, threadID, a, func(tx *Tx, t threadState) (*parley.LogEntry, error) {
+		var err error
 		where, args, detail := `thread_id = $2`, []any{on, threadID}, "in every list"
 		if sc != nil {
 			where, args = `thread_id = $2 AND scope = $3`, append(args, sc.Key())
@@ -102,10 +111,9 @@ func scopeName(ctx context.Context, q Querier, sc parley.Scope) (string, error) 
 
 // MoveThread moves a thread to another subtopic. Its list entries follow it, pins too.
 func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a parley.Audit) error {
-	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
-		t, err := s.loadLiveThread(ctx, tx, threadID)
-		if err != nil || t.subtopicID == subtopicID {
-			return nil, err
+	return s.changeLiveThread(ctx, threadID, a, func(tx *Tx, t threadState) (*parley.LogEntry, error) {
+		if t.subtopicID == subtopicID {
+			return nil, nil
 		}
 		topicID, err := subtopicTopic(ctx, tx, subtopicID)
 		if err != nil {
@@ -156,11 +164,7 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 	if err := parley.ValidateTags(tagIDs); err != nil {
 		return err
 	}
-	return s.logged(ctx, a, func(tx *Tx) (*parley.LogEntry, error) {
-		t, err := s.loadLiveThread(ctx, tx, threadID)
-		if err != nil {
-			return nil, err
-		}
+	return s.changeLiveThread(ctx, threadID, a, func(tx *Tx, t threadState) (*parley.LogEntry, error) {
 		if err := s.checkTags(ctx, tx, tagIDs); err != nil {
 			return nil, err
 		}

@@ -95,6 +95,25 @@ func (s *Store) syncSearch(ctx context.Context, tx *Tx) error {
 	return ExecAll(ctx, tx, stmts...)
 }
 
+// BooleanQuery writes groups as one full-text query: each term as term writes it (left out
+// when ""), the terms of a group joined by and, each group in parentheses, the groups
+// joined by or. It returns "" when no term is written: nothing can match.
+func BooleanQuery(groups [][]search.Term, term func(search.Term) string, and, or string) string {
+	var ors []string
+	for _, g := range groups {
+		var ands []string
+		for _, t := range g {
+			if s := term(t); s != "" {
+				ands = append(ands, s)
+			}
+		}
+		if len(ands) > 0 {
+			ors = append(ors, "("+strings.Join(ands, and)+")")
+		}
+	}
+	return strings.Join(ors, or)
+}
+
 // SearchRow is a post's index entry as SearchDialect.Add takes it.
 func SearchRow(postID, threadID int64, original bool, title, html string) []any {
 	t, b := search.Index(title), search.Post(html)
