@@ -18,14 +18,6 @@ var migrationFiles embed.FS
 // parley has applied, for checking another database against it.
 func Migrations() ([]schema.Migration, error) { return schema.Read(migrationFiles, "migrations") }
 
-func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	all, err := Migrations()
-	if err != nil {
-		return err
-	}
-	return migrateTo(ctx, pool, all)
-}
-
 // migrateTo brings the database to the given migrations, which are in order
 // (sqlstore.Migrate).
 //

@@ -79,7 +79,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{pool: pool}
-	if err := migrate(ctx, pool); err != nil {
+	all, err := Migrations()
+	if err == nil {
+		err = migrateTo(ctx, pool, all)
+	}
+	if err != nil {
 		pool.Close()
 		return nil, err
 	}

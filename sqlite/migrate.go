@@ -16,15 +16,6 @@ var migrationFiles embed.FS
 // parley has applied, for checking another database against it.
 func Migrations() ([]schema.Migration, error) { return schema.Read(migrationFiles, "migrations") }
 
-// migrate brings the database on the write pool db to this version's migrations.
-func migrate(ctx context.Context, db *sql.DB) error {
-	all, err := Migrations()
-	if err != nil {
-		return err
-	}
-	return migrateTo(ctx, db, all)
-}
-
 // migrateTo brings the database to the given migrations, which are in order
 // (sqlstore.Migrate). One process migrates a file at a time: its write transactions take
 // the database's lock at BEGIN.

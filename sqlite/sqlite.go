@@ -62,7 +62,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.read.SetMaxOpenConns(n)
 	s.read.SetMaxIdleConns(n)
-	if err := migrate(ctx, s.write); err != nil {
+	all, err := Migrations()
+	if err == nil {
+		err = migrateTo(ctx, s.write, all)
+	}
+	if err != nil {
 		s.Close()
 		return nil, err
 	}

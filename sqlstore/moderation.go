@@ -136,17 +136,15 @@ func (s *Store) MoveThread(ctx context.Context, threadID, subtopicID int64, a pa
 		if err := ExecAll(ctx, tx, stmts...); err != nil {
 			return nil, err
 		}
-		oldName, err := scopeName(ctx, tx, from)
-		if err != nil {
-			return nil, err
-		}
-		newName, err := scopeName(ctx, tx, to)
-		if err != nil {
-			return nil, err
+		var names [2]string // from, to
+		for i, sc := range []parley.Scope{from, to} {
+			if names[i], err = scopeName(ctx, tx, sc); err != nil {
+				return nil, err
+			}
 		}
 		tx.ThreadChanged(threadID)
 		tx.ForumChanged()
-		return t.entry(parley.LogThreadMoved, parley.MovedDetail(strings.TrimPrefix(oldName, "in "), strings.TrimPrefix(newName, "in "))), nil
+		return t.entry(parley.LogThreadMoved, parley.MovedDetail(strings.TrimPrefix(names[0], "in "), strings.TrimPrefix(names[1], "in "))), nil
 	})
 }
 
@@ -172,52 +170,48 @@ func (s *Store) RetagThread(ctx context.Context, threadID int64, tagIDs []int64,
 		if len(added) == 0 && len(removed) == 0 {
 			return nil, nil
 		}
+		var stmts []Stmt
 		for _, id := range removed {
-			if err := untag(ctx, tx, threadID, id); err != nil {
-				return nil, err
-			}
+			stmts = append(stmts, untag(threadID, id)...)
 		}
 		for _, id := range added {
-			if err := tag(ctx, tx, threadID, id); err != nil {
-				return nil, err
-			}
+			stmts = append(stmts, tag(threadID, id)...)
 		}
 		// One statement counts every changed tag, so that their rows are locked in id order.
 		changed := slices.Sorted(slices.Values(slices.Concat(added, removed)))
-		if err := ExecAll(ctx, tx,
+		err := ExecAll(ctx, tx, append(stmts,
 			stmt(`UPDATE tags SET thread_count = thread_count + CASE WHEN `+s.d.AnyID("id", "$1")+` THEN 1 ELSE -1 END
 				WHERE `+s.d.AnyID("id", "$2"), s.d.IDs(added), s.d.IDs(changed)),
-			stmt(`UPDATE threads SET tag_ids = $1 WHERE id = $2`, JoinIDs(tagIDs), threadID)); err != nil {
-			return nil, err
-		}
-		oldNames, err := s.tagNames(ctx, tx, t.tagIDs)
+			stmt(`UPDATE threads SET tag_ids = $1 WHERE id = $2`, JoinIDs(tagIDs), threadID))...)
 		if err != nil {
 			return nil, err
 		}
-		newNames, err := s.tagNames(ctx, tx, tagIDs)
-		if err != nil {
-			return nil, err
+		var names [2]string // before, after
+		for i, ids := range [][]int64{t.tagIDs, tagIDs} {
+			if names[i], err = s.tagNames(ctx, tx, ids); err != nil {
+				return nil, err
+			}
 		}
 		tx.ThreadChanged(threadID)
 		tx.ForumChanged()
-		return t.entry(parley.LogThreadRetagged, parley.RetaggedDetail(oldNames, newNames)), nil
+		return t.entry(parley.LogThreadRetagged, parley.RetaggedDetail(names[0], names[1])), nil
 	})
 }
 
 // tag lists a thread under a tag; the tag's count is the caller's to change.
-func tag(ctx context.Context, tx *Tx, threadID, tagID int64) error {
-	return ExecAll(ctx, tx, stmt(`INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, threadID, tagID),
+func tag(threadID, tagID int64) []Stmt {
+	return []Stmt{stmt(`INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, threadID, tagID),
 		stmt(`INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at,
 			reply_count, boost_count, view_count, answered, staff_replied)
 			SELECT $1, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied
 			FROM thread_listings WHERE scope = $2 AND thread_id = $3`,
-			parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), parley.Scope{Kind: parley.ScopeAll}.Key(), threadID))
+			parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), parley.Scope{Kind: parley.ScopeAll}.Key(), threadID)}
 }
 
 // untag takes a thread off a tag's list; the tag's count is the caller's to change.
-func untag(ctx context.Context, tx *Tx, threadID, tagID int64) error {
-	return ExecAll(ctx, tx, stmt(`DELETE FROM thread_tags WHERE thread_id = $1 AND tag_id = $2`, threadID, tagID),
-		stmt(`DELETE FROM thread_listings WHERE scope = $1 AND thread_id = $2`, parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), threadID))
+func untag(threadID, tagID int64) []Stmt {
+	return []Stmt{stmt(`DELETE FROM thread_tags WHERE thread_id = $1 AND tag_id = $2`, threadID, tagID),
+		stmt(`DELETE FROM thread_listings WHERE scope = $1 AND thread_id = $2`, parley.Scope{Kind: parley.ScopeTag, ID: tagID}.Key(), threadID)}
 }
 
 // tagNames lists tags by name for the log, in the order given: "Network, TLS".

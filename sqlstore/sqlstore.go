@@ -28,11 +28,8 @@ type Store struct {
 	d   Dialect
 	now parley.Clock
 
-	tagsMu sync.RWMutex
-	tags   map[int64]parley.TagRef // every tag, for naming a list's tags without a join
-	tagsAt time.Time
-
-	topics cache.Value[[]parley.Topic] // the forum's structure
+	topics cache.Value[[]parley.Topic]          // the forum's structure
+	tags   cache.Value[map[int64]parley.TagRef] // every tag, for naming a list's tags without a join
 
 	listenersMu sync.RWMutex
 	listeners   []func(context.Context, events.Event)
@@ -43,7 +40,8 @@ func New(db DB, d Dialect, clock parley.Clock) *Store {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Store{db: db, d: d, now: clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL}}
+	return &Store{db: db, d: d, now: clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL},
+		tags: cache.Value[map[int64]parley.TagRef]{TTL: tagsTTL}}
 }
 
 // Now is the store's clock, which every rule that depends on the time reads.
@@ -155,6 +153,6 @@ func changesStructure(e events.Event) bool {
 
 // forgetCaches drops the cached structure and tag names.
 func (s *Store) forgetCaches() {
-	s.forgetTopics()
-	s.forgetTags()
+	s.topics.Forget()
+	s.tags.Forget()
 }

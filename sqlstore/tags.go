@@ -45,41 +45,30 @@ func (s *Store) CreateTag(ctx context.Context, in parley.NewTag) (parley.Tag, er
 	return t, err
 }
 
-// tagRefs names the tags in a threads.tag_ids list, from a cache of every tag, reloaded
-// when it misses an id or is older than tagsTTL.
+// tagRefs names the tags in a threads.tag_ids list from the cache of every tag, which is
+// read again when it misses an id: a tag made since on another node.
 func (s *Store) tagRefs(ctx context.Context, ids string) ([]parley.TagRef, error) {
-	fields := strings.Fields(ids)
-	refs := make([]parley.TagRef, 0, len(fields))
-	for _, f := range fields {
-		id, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			return nil, err
-		}
-		ref, ok := s.cachedTag(id)
+	load := func() (map[int64]parley.TagRef, error) { return s.loadTags(ctx) }
+	tags, err := s.tags.Get(load)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]parley.TagRef, 0, 4)
+	for _, id := range SplitIDs(ids) {
+		ref, ok := tags[id]
 		if !ok {
-			if err := s.loadTags(ctx); err != nil {
+			s.tags.Forget()
+			if tags, err = s.tags.Get(load); err != nil {
 				return nil, err
 			}
-			ref, _ = s.cachedTag(id)
+			ref = tags[id]
 		}
 		refs = append(refs, ref)
 	}
 	return refs, nil
 }
 
-// cachedTag returns a tag from the cache; a stale cache holds nothing.
-func (s *Store) cachedTag(id int64) (parley.TagRef, bool) {
-	s.tagsMu.RLock()
-	defer s.tagsMu.RUnlock()
-	if time.Since(s.tagsAt) >= tagsTTL {
-		return parley.TagRef{}, false
-	}
-	ref, ok := s.tags[id]
-	return ref, ok
-}
-
-func (s *Store) loadTags(ctx context.Context) error {
-	at := time.Now()
+func (s *Store) loadTags(ctx context.Context) (map[int64]parley.TagRef, error) {
 	tags := map[int64]parley.TagRef{}
 	rows, err := s.read(ctx).Query(ctx, `SELECT id, slug, name FROM tags`)
 	_, err = collect(rows, err, func(r Row) (struct{}, error) {
@@ -89,20 +78,7 @@ func (s *Store) loadTags(ctx context.Context) error {
 		tags[id] = ref
 		return struct{}{}, err
 	})
-	if err != nil {
-		return err
-	}
-	s.tagsMu.Lock()
-	s.tags, s.tagsAt = tags, at
-	s.tagsMu.Unlock()
-	return nil
-}
-
-// forgetTags drops the tag cache after a tag changes.
-func (s *Store) forgetTags() {
-	s.tagsMu.Lock()
-	s.tags = nil
-	s.tagsMu.Unlock()
+	return tags, err
 }
 
 // JoinIDs renders ids as the space-separated list threads.tag_ids holds.

@@ -18,9 +18,6 @@ func (s *Store) Topics(ctx context.Context) ([]parley.Topic, error) {
 	return s.topics.Get(func() ([]parley.Topic, error) { return s.loadTopics(ctx) })
 }
 
-// forgetTopics drops the cached structure after a change.
-func (s *Store) forgetTopics() { s.topics.Forget() }
-
 func (s *Store) loadTopics(ctx context.Context) ([]parley.Topic, error) {
 	rows, err := s.read(ctx).Query(ctx, `SELECT id, slug, name, description, position FROM topics ORDER BY position, id`)
 	topics, err := collect(rows, err, func(r Row) (parley.Topic, error) {
