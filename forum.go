@@ -117,6 +117,9 @@ type Thread struct {
 	// Deleted is true for a thread a moderator deleted: it is in no list, only moderators
 	// may read it, and it may be restored.
 	Deleted bool
+	// LinkCount counts the thread's links to and from other threads, deleted ones too
+	// (Store.ThreadLinks leaves those out): a page reads the links only when there are any.
+	LinkCount int
 }
 
 // Answered reports whether the thread has an accepted answer.

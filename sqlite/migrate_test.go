@@ -137,3 +137,29 @@ func TestAttachmentAuthorsUpgradeInPlace(t *testing.T) {
 		t.Errorf("posts after the upgrade count their files as %q, want 1=1 2=2", got)
 	}
 }
+
+// TestLinkCountsUpgradeInPlace brings a database with links between threads up to
+// threads.link_count: each thread counts its links in both directions.
+func TestLinkCountsUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	db, all := mustMigrateBefore(t, "0015_thread_link_count")
+	if _, err := db.ExecContext(ctx, `
+		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
+		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
+			VALUES (1, 'One', 1, 1, 1, '', 1, 1), (2, 'Two', 1, 1, 1, '', 1, 1), (3, 'Three', 1, 1, 1, '', 1, 1), (4, 'Four', 1, 1, 1, '', 1, 1);
+		INSERT INTO thread_links (thread_id, target_id, kind) VALUES (2, 1, 'duplicate'), (3, 1, 'related'), (2, 3, 'related')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, db, all); err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	var got string
+	if err := db.QueryRowContext(ctx, `SELECT group_concat(id || '=' || link_count, ' ') FROM (SELECT id, link_count FROM threads ORDER BY id)`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "1=2 2=2 3=2 4=0"; got != want {
+		t.Errorf("link counts after the upgrade %q, want %q", got, want)
+	}
+}

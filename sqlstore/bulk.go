@@ -239,6 +239,7 @@ var listingsFromThreads = []string{
 	listings(parley.ScopeSubtopic, "t.subtopic_id", "threads t", "t.subtopic_id, t.id"),
 	listings(parley.ScopeTag, "tt.tag_id", "thread_tags tt JOIN threads t ON t.id = tt.thread_id", "tt.tag_id, t.id"),
 	`UPDATE thread_listings SET pinned = true WHERE (scope, thread_id) IN (SELECT scope, thread_id FROM bulk_pins)`,
+	countAllLinks,
 	`DROP TABLE bulk_pins`,
 }
 

@@ -49,8 +49,28 @@ func (s *Store) SetDuplicate(ctx context.Context, threadID, targetID int64, on b
 		if err != nil || n == 0 {
 			return nil, err
 		}
+		if err := countLinks(ctx, tx, threadID, targetID); err != nil {
+			return nil, err
+		}
 		tx.ThreadChanged(threadID)
 		tx.ThreadChanged(targetID)
 		return t.entry(pick(on, parley.LogThreadDuplicate, parley.LogThreadNotDuplicate), parley.DuplicateDetail(targetID, title)), nil
 	})
 }
+
+// linkCount is the count threads.link_count keeps, of the thread's links in both directions.
+const linkCount = `(SELECT count(*) FROM thread_links WHERE thread_id = threads.id)
+	+ (SELECT count(*) FROM thread_links WHERE target_id = threads.id)`
+
+// countLinks counts again the links of two threads whose link changed.
+func countLinks(ctx context.Context, tx *Tx, a, b int64) error {
+	_, err := tx.Exec(ctx, `UPDATE threads SET link_count = `+linkCount+` WHERE id IN ($1, $2)`, a, b)
+	return err
+}
+
+// countAllLinks sets the link count of every linked thread in one pass over the links,
+// for a bulk load (whose indexes on thread_links are built only at its end).
+const countAllLinks = `UPDATE threads SET link_count = c.n
+	FROM (SELECT id, count(*) AS n FROM (SELECT thread_id AS id FROM thread_links UNION ALL SELECT target_id FROM thread_links) l
+		GROUP BY id) c
+	WHERE threads.id = c.id`

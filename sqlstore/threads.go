@@ -36,7 +36,7 @@ var filterClause = map[parley.Filter]string{
 // they are listed in and with the cursor taken from them; from the thread when read alone.
 const threadColumns = `t.id, t.title, t.subtopic_id, t.topic_id, t.tag_ids, %[1]s.created_at, %[1]s.last_activity_at,
 	%[1]s.reply_count, %[1]s.boost_count, %[1]s.view_count, %[1]s.pinned, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
-	t.deleted_at IS NOT NULL, u.id, u.handle, u.display_name, u.role, u.badge`
+	t.deleted_at IS NOT NULL, t.link_count, u.id, u.handle, u.display_name, u.role, u.badge`
 
 // Threads returns one page of a list, pinned threads left out. The page is one range of
 // the sort's index: the row comparison (key, thread_id) < (cursor) starts it, and ORDER BY
@@ -120,7 +120,7 @@ func (s *Store) QueryThreads(ctx context.Context, query string, args ...any) ([]
 		var created, active int64
 		err := r.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &x.tagIDs, &created, &active,
 			&t.ReplyCount, &t.BoostCount, &t.ViewCount, &t.Pinned, &t.Locked, &t.AcceptedPostID, &t.StaffReplied,
-			&t.Deleted, &t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge)
+			&t.Deleted, &t.LinkCount, &t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge)
 		t.CreatedAt, t.LastActivityAt = parley.FromMillis(created), parley.FromMillis(active)
 		return x, err
 	})

@@ -20,6 +20,17 @@ func (e *env) links(threadID int64) []string {
 	return out
 }
 
+// wantLinkCount checks the count a thread carries of its links in both directions, which
+// tells a page whether it need read them.
+func (e *env) wantLinkCount(what string, threadID int64, want int) {
+	e.t.Helper()
+	th, err := e.s.Thread(e.ctx, threadID)
+	must(e.t, err)
+	if th.LinkCount != want {
+		e.t.Errorf("%s: thread %d counts %d links, want %d", what, threadID, th.LinkCount, want)
+	}
+}
+
 func equalLinks(t *testing.T, what string, got []string, want ...string) {
 	t.Helper()
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -58,6 +69,9 @@ func testBulkLinks(t *testing.T, e *env) {
 	equalLinks(t, "the thread duplicated, newest first", e.links(1), "3 related in", "2 duplicate in")
 	equalLinks(t, "a thread linked from an earlier batch", e.links(4), "2 related in")
 	equalLinks(t, "a thread that does not exist", e.links(99))
+	for id, n := range map[int64]int{1: 2, 2: 2, 3: 1, 4: 1} {
+		e.wantLinkCount("loaded", id, n)
+	}
 }
 
 // testDuplicates marks and unmarks duplicates as a moderator does, and checks that a
@@ -66,10 +80,13 @@ func testDuplicates(t *testing.T, e *env) {
 	f := e.forum()
 	canon, dup, other := e.thread(f, f.asker, f.tagA), e.thread(f, f.asker, f.tagA), e.thread(f, f.answerer, f.tagB)
 	equalLinks(t, "a new thread", e.links(dup.ID))
+	e.wantLinkCount("a new thread", dup.ID, 0)
 
 	must(t, e.s.SetDuplicate(e.ctx, dup.ID, canon.ID, true, f.by("asked last week")))
 	equalLinks(t, "marked duplicate", e.links(dup.ID), fmt.Sprintf("%d duplicate out", canon.ID))
 	equalLinks(t, "its target", e.links(canon.ID), fmt.Sprintf("%d duplicate in", dup.ID))
+	e.wantLinkCount("marked duplicate", dup.ID, 1)
+	e.wantLinkCount("its target", canon.ID, 1)
 	l := e.lastLog()
 	if l.Action != parley.LogThreadDuplicate || l.TargetID != dup.ID || l.Reason != "asked last week" ||
 		l.Detail != parley.DuplicateDetail(canon.ID, canon.Title) {
@@ -103,6 +120,9 @@ func testDuplicates(t *testing.T, e *env) {
 
 	must(t, e.s.SetDuplicate(e.ctx, dup.ID, canon.ID, false, f.by("different question")))
 	equalLinks(t, "unmarked", e.links(dup.ID))
+	e.wantLinkCount("unmarked", dup.ID, 0)
+	e.wantLinkCount("a target of another duplicate still", canon.ID, 1)
+	e.wantLinkCount("the other duplicate", other.ID, 1)
 	if l := e.lastLog(); l.Action != parley.LogThreadNotDuplicate || l.Reason != "different question" {
 		t.Errorf("unmarking a duplicate logged %+v", l)
 	}

@@ -158,8 +158,10 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 	}
 	posts = visible(posts, moderates(r))
 	var err error
-	if v.Links, err = s.store.ThreadLinks(r.Context(), t.ID); err != nil {
-		return nil, err
+	if t.LinkCount > 0 {
+		if v.Links, err = s.store.ThreadLinks(r.Context(), t.ID); err != nil {
+			return nil, err
+		}
 	}
 	if moderates(r) && csrf != "" {
 		if v.Moderation, err = s.modPanel(r, t, v.Links, csrf); err != nil {
