@@ -166,7 +166,15 @@ type File struct {
 	// Width and Height are an image's size in pixels; Lines counts a text file's lines.
 	Width, Height int
 	Lines         int
+	// Text is the start of a text file, at most MaxFileText bytes cut at a character, which
+	// search indexes with the post that carries it (a crash signature finds its thread);
+	// empty for an image. Pages do not read it back.
+	Text string
 }
+
+// MaxFileText bounds how much of an attached text file search indexes: a crash report's
+// exception, reason and crashed thread, and a log's first thousand lines, are well within it.
+const MaxFileText = 64 << 10
 
 // IsImage reports whether the file is one of the image types.
 func (f *File) IsImage() bool { return f.ContentType != TypeText }

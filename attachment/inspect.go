@@ -57,7 +57,7 @@ func Inspect(name string, r io.ReadSeeker) (parley.File, error) {
 	if ext := strings.ToLower(path.Ext(f.Name)); !slices.Contains(parley.TextExtensions, ext) {
 		return f, parley.Invalid("attachments", "%s is text, but text files are taken only with names ending in .txt, .log, .crash, .ips or .json. Rename it and choose it again.", f.Name)
 	}
-	f.ContentType, f.Lines = parley.TypeText, s.lines
+	f.ContentType, f.Lines, f.Text = parley.TypeText, s.lines, textStart(s.head)
 	return f, nil
 }
 
@@ -105,8 +105,9 @@ func configSize(decode func(io.Reader) (image.Config, error)) func(io.Reader) (i
 	}
 }
 
-// scan is one pass over a file's bytes: its digest, size, first bytes (for sniffing),
-// line count, and whether it is text: valid UTF-8 without NUL bytes.
+// scan is one pass over a file's bytes: its digest, size, first bytes (the first 512 for
+// sniffing, up to parley.MaxFileText for search), line count, and whether it is text:
+// valid UTF-8 without NUL bytes.
 type scan struct {
 	hash    hash.Hash
 	size    int64
@@ -117,14 +118,12 @@ type scan struct {
 	pending []byte // the start of a character split across writes
 }
 
-const sniffLen = 512 // what http.DetectContentType reads
-
 func newScan() *scan { return &scan{hash: sha256.New(), text: true} }
 
 func (s *scan) Write(p []byte) (int, error) {
 	s.hash.Write(p)
 	s.size += int64(len(p))
-	if n := sniffLen - len(s.head); n > 0 {
+	if n := parley.MaxFileText - len(s.head); n > 0 {
 		s.head = append(s.head, p[:min(n, len(p))]...)
 	}
 	if len(p) > 0 {
@@ -171,6 +170,26 @@ func (s *scan) checkText(p []byte) {
 		return
 	}
 	s.pending = append(s.pending[:0], p[cut:]...)
+}
+
+// ReadText reads the text search indexes of a text file already taken (parley.File.Text):
+// its first parley.MaxFileText bytes, whole characters only.
+func ReadText(r io.Reader) (string, error) {
+	head, err := io.ReadAll(io.LimitReader(r, parley.MaxFileText))
+	return textStart(head), err
+}
+
+// textStart is the start of a text, head, without a character cut at its end.
+func textStart(head []byte) string {
+	for i := len(head) - 1; i >= 0 && i >= len(head)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(head[i]) {
+			if !utf8.FullRune(head[i:]) {
+				head = head[:i]
+			}
+			break
+		}
+	}
+	return string(head)
 }
 
 // finish ends the pass: a character left unfinished makes the file not text, and a last

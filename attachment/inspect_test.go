@@ -116,11 +116,29 @@ func TestInspect(t *testing.T) {
 				if f.ContentType != tc.want || f.Width != tc.w || f.Height != tc.h || f.Lines != tc.lines || f.Size != int64(len(tc.content)) {
 					t.Errorf("got %+v; want %s %d×%d, %d lines, %d bytes", f, tc.want, tc.w, tc.h, tc.lines, len(tc.content))
 				}
+				if want := map[bool]string{true: string(tc.content)}[tc.want == parley.TypeText]; f.Text != want {
+					t.Errorf("text %q, want %q: a text file's whole text when short, an image's none", f.Text, want)
+				}
 				if err := f.Validate(); err != nil {
 					t.Errorf("the store would refuse what Inspect accepts: %v", err)
 				}
 			}
 		})
+	}
+}
+
+// TestInspectKeepsTheStartOfLongText reads a log longer than search indexes, with a
+// multi-byte character across the limit: the text kept is the start, whole characters only.
+func TestInspectKeepsTheStartOfLongText(t *testing.T) {
+	content := strings.Repeat("a", parley.MaxFileText-1) + "é tail\n"
+	for _, r := range []io.ReadSeeker{strings.NewReader(content), oneByte{bytes.NewReader([]byte(content))}} {
+		f, err := attachment.Inspect("long.log", r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := content[:parley.MaxFileText-1]; f.Text != want {
+			t.Errorf("kept %d bytes ending %q, want the %d before the cut character", len(f.Text), f.Text[max(0, len(f.Text)-4):], len(want))
+		}
 	}
 }
 

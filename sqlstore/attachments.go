@@ -29,8 +29,9 @@ func (s *Store) insertAttachments(ctx context.Context, tx *Tx, postID, authorID 
 		return err
 	}
 	for _, f := range files {
-		if _, err := tx.Exec(ctx, `INSERT INTO attachments (post_id, author_id, name, content_type, size, sha256, width, height, lines, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, postID, authorID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, tx.Now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO attachments (post_id, author_id, name, content_type, size, sha256, width, height, lines,
+			created_at, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			postID, authorID, f.Name, f.ContentType, f.Size, f.SHA256, f.Width, f.Height, f.Lines, tx.Now, f.Text); err != nil {
 			return err
 		}
 	}

@@ -165,7 +165,7 @@ var threadTables = []TableRows{
 	{Table: "revisions", Columns: []string{"post_id", "number", "body", "editor_id", "created_at", "summary"}},
 	{Table: "boosts", Columns: []string{"post_id", "user_id", "created_at"}},
 	{Table: "attachments", Columns: []string{"id", "post_id", "author_id", "name", "content_type", "size", "sha256", "width",
-		"height", "lines", "created_at"}},
+		"height", "lines", "created_at", "search_text"}},
 	// Index entries wait here until Close adds them all to the search index at once.
 	{Table: "bulk_search", Columns: bulkSearchColumns},
 }
@@ -211,7 +211,7 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 				edited = nullID(parley.Millis(p.EditedAt))
 			}
 			if !t.Deleted && !p.Hidden {
-				add(searchRows, SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML)...)
+				add(searchRows, SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML, fileTexts(pr.Attachments)...)...)
 			}
 			add(postsRows, p.ID, p.ThreadID, p.Author.ID, p.Original, p.Body, p.HTML, parley.Millis(p.CreatedAt), p.Revision,
 				nullID(pr.EditorID), edited, pr.EditorSummary, p.BoostCount, p.StaffRecommended, len(pr.Attachments))
@@ -223,7 +223,7 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 			}
 			for _, a := range pr.Attachments {
 				add(attachmentsRows, w.fileID(a.ID), p.ID, p.Author.ID, a.Name, a.ContentType, a.Size, a.SHA256, a.Width, a.Height,
-					a.Lines, parley.Millis(p.CreatedAt))
+					a.Lines, parley.Millis(p.CreatedAt), a.Text)
 			}
 		}
 	}
@@ -274,3 +274,14 @@ var bulkSearchColumns = []string{"post_id", "thread_id", "original", "title_word
 const createBulkSearch = `CREATE TEMP TABLE bulk_search (post_id BIGINT NOT NULL, thread_id BIGINT NOT NULL,
 	original BOOLEAN NOT NULL, title_words TEXT NOT NULL, title_code TEXT NOT NULL, body_words TEXT NOT NULL,
 	body_code TEXT NOT NULL)`
+
+// fileTexts are the texts of a post's files that search indexes with it.
+func fileTexts(files []parley.Attachment) []string {
+	var texts []string
+	for _, f := range files {
+		if f.Text != "" {
+			texts = append(texts, f.Text)
+		}
+	}
+	return texts
+}

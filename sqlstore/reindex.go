@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -61,4 +62,43 @@ func (s *Store) SearchIndexMissing(ctx context.Context) (bool, error) {
 	}
 	return exists(ctx, r, `SELECT 1 FROM posts p JOIN threads t ON t.id = p.thread_id
 		WHERE p.hidden_at IS NULL AND t.deleted_at IS NULL LIMIT 1`)
+}
+
+// fileTextBatch is how many attachments one transaction of FillFileTexts updates.
+const fileTextBatch = 100
+
+// FillFileTexts gives the text files attached before search read them their text
+// (parley.File.Text), read by read from each content, and returns how many it filled. A
+// content read cannot find (the blob store lost it) is left without. Run before Reindex,
+// which indexes the texts with their posts.
+func (s *Store) FillFileTexts(ctx context.Context, read func(ctx context.Context, sha256 string) (string, error)) (int, error) {
+	ctx = parley.ReadPrimary(ctx)
+	type file struct {
+		id     int64
+		sha256 string
+	}
+	filled := 0
+	for after := int64(0); ; {
+		rows, err := s.read(ctx).Query(ctx, `SELECT id, sha256 FROM attachments
+			WHERE id > $1 AND content_type = $2 AND search_text = '' ORDER BY id LIMIT $3`, after, parley.TypeText, fileTextBatch)
+		files, err := collect(rows, err, func(r Row) (f file, err error) { return f, r.Scan(&f.id, &f.sha256) })
+		if err != nil || len(files) == 0 {
+			return filled, err
+		}
+		var stmts []Stmt
+		for _, f := range files {
+			text, err := read(ctx, f.sha256)
+			if errors.Is(err, parley.ErrNotFound) || text == "" {
+				continue
+			}
+			if err != nil {
+				return filled, err
+			}
+			stmts = append(stmts, stmt(`UPDATE attachments SET search_text = $1 WHERE id = $2`, text, f.id))
+		}
+		if err := s.inTx(ctx, func(tx *Tx) error { return ExecAll(ctx, tx, stmts...) }); err != nil {
+			return filled, err
+		}
+		filled, after = filled+len(stmts), files[len(files)-1].id
+	}
 }

@@ -79,20 +79,49 @@ func (s *Store) syncSearch(ctx context.Context, tx *Tx) error {
 		id, threadID int64
 		original     bool
 		html, title  string
+		files        int
 	}
-	rows, err := tx.Query(ctx, `SELECT p.id, p.thread_id, p.original, p.html, t.title FROM posts p JOIN threads t ON t.id = p.thread_id
+	rows, err := tx.Query(ctx, `SELECT p.id, p.thread_id, p.original, p.html, t.title, p.file_count FROM posts p JOIN threads t ON t.id = p.thread_id
 		WHERE `+s.d.AnyID("p.id", "$1")+` AND p.hidden_at IS NULL AND t.deleted_at IS NULL`, s.d.IDs(c.posts))
 	posts, err := collect(rows, err, func(r Row) (p post, err error) {
-		return p, r.Scan(&p.id, &p.threadID, &p.original, &p.html, &p.title)
+		return p, r.Scan(&p.id, &p.threadID, &p.original, &p.html, &p.title, &p.files)
 	})
+	if err != nil {
+		return err
+	}
+	var withFiles []int64
+	for _, p := range posts {
+		if p.files > 0 {
+			withFiles = append(withFiles, p.id)
+		}
+	}
+	texts, err := s.fileTexts(ctx, tx, withFiles)
 	if err != nil {
 		return err
 	}
 	stmts := []Stmt{stmt(s.d.Search.Remove, s.d.IDs(c.posts))}
 	for _, p := range posts {
-		stmts = append(stmts, stmt(s.d.Search.Add, SearchRow(p.id, p.threadID, p.original, p.title, p.html)...))
+		stmts = append(stmts, stmt(s.d.Search.Add, SearchRow(p.id, p.threadID, p.original, p.title, p.html, texts[p.id]...)...))
 	}
 	return ExecAll(ctx, tx, stmts...)
+}
+
+// fileTexts reads the text of the files the posts carry, by post, in the order attached.
+func (s *Store) fileTexts(ctx context.Context, q Querier, postIDs []int64) (map[int64][]string, error) {
+	texts := map[int64][]string{}
+	if len(postIDs) == 0 {
+		return texts, nil
+	}
+	rows, err := q.Query(ctx, `SELECT post_id, search_text FROM attachments WHERE `+s.d.AnyID("post_id", "$1")+`
+		AND search_text <> '' ORDER BY post_id, id`, s.d.IDs(postIDs))
+	_, err = collect(rows, err, func(r Row) (struct{}, error) {
+		var id int64
+		var text string
+		err := r.Scan(&id, &text)
+		texts[id] = append(texts[id], text)
+		return struct{}{}, err
+	})
+	return texts, err
 }
 
 // BooleanQuery writes groups as one full-text query: each term as term writes it (left out
@@ -114,9 +143,14 @@ func BooleanQuery(groups [][]search.Term, term func(search.Term) string, and, or
 	return strings.Join(ors, or)
 }
 
-// SearchRow is a post's index entry as SearchDialect.Add takes it.
-func SearchRow(postID, threadID int64, original bool, title, html string) []any {
+// SearchRow is a post's index entry as SearchDialect.Add takes it: its title, and its text
+// with that of the files it carries (parley.File.Text).
+func SearchRow(postID, threadID int64, original bool, title, html string, files ...string) []any {
 	t, b := search.Index(title), search.Post(html)
+	for _, text := range files {
+		f := search.Index(text)
+		b.Words, b.Code = append(b.Words, f.Words...), append(b.Code, f.Code...)
+	}
 	return []any{postID, threadID, original, strings.Join(t.Words, " "), strings.Join(t.Code, " "),
 		strings.Join(b.Words, " "), strings.Join(b.Code, " ")}
 }

@@ -216,6 +216,25 @@ func testSearchAttachment(t *testing.T, e *env) {
 		"has:attachment":        these(with),
 		"crash -has:attachment": these(without),
 	})
+
+	// The text of an attached log is found as its post is: a crash signature finds the
+	// thread of the reply that attached it, until the reply is hidden.
+	report := file("report.crash", "Exception Type:  EXC_CRASH (SIGABRT)\nTermination Reason: CFNETWORK_TLS_HANDSHAKE 0x8badf00d\nThread 3 Crashed: nw_connection_start\n")
+	report.Text = "Exception Type:  EXC_CRASH (SIGABRT)\nTermination Reason: CFNETWORK_TLS_HANDSHAKE 0x8badf00d\nThread 3 Crashed: nw_connection_start\n"
+	e.uploaded(f.answerer, report)
+	reply, err := e.s.CreateReply(e.ctx, parley.NewReply{ThreadID: without.ID, AuthorID: f.answerer.ID,
+		Text: text("Mine crashes the same way; report attached."), Attachments: []parley.File{report}})
+	must(t, err)
+	e.expect(t, map[string][]parley.Thread{
+		"0x8badf00d":                these(without),
+		"CFNETWORK_TLS_HANDSHAKE":   these(without),
+		`"Termination Reason"`:      these(without),
+		"nw_connection_start crash": these(without),
+	})
+	must(t, e.s.SetPostHidden(e.ctx, reply.ID, true, f.by("spam")))
+	e.expect(t, map[string][]parley.Thread{"0x8badf00d": nil})
+	must(t, e.s.SetPostHidden(e.ctx, reply.ID, false, f.by("")))
+	e.expect(t, map[string][]parley.Thread{"0x8badf00d": these(without)})
 }
 
 func testSearchRanking(t *testing.T, e *env) {
@@ -335,14 +354,18 @@ func testSearchAfterBulk(t *testing.T, e *env) {
 		return parley.PostRecord{Post: parley.Post{ID: id, ThreadID: 1, Author: author, Original: original, Hidden: hidden,
 			Body: html, HTML: html, CreatedAt: now, Revision: 1}}
 	}
+	question := post(1, true, false, "<p>Using <code>SecTrustEvaluateWithError</code>.</p>")
+	log := file("trust.log", "boringssl_context_alert_callback_handler(3718) alert level: fatal\n")
+	log.Text = "boringssl_context_alert_callback_handler(3718) alert level: fatal\n"
+	question.Attachments = []parley.Attachment{{File: log}}
 	must(t, w.Threads(e.ctx, []parley.ThreadRecord{{
 		Thread: parley.Thread{ID: 1, Title: "TLS handshake fails with -9806", SubtopicID: 1, TopicID: 1, Author: author,
 			CreatedAt: now, LastActivityAt: now, ReplyCount: 1},
 		TagIDs: []int64{1},
-		Posts: []parley.PostRecord{post(1, true, false, "<p>Using <code>SecTrustEvaluateWithError</code>.</p>"),
-			post(2, false, false, "<p>Check the certificate chain.</p>")},
+		Posts:  []parley.PostRecord{question, post(2, false, false, "<p>Check the certificate chain.</p>")},
 	}}))
 	must(t, w.Close(e.ctx))
+	e.expect(t, map[string][]parley.Thread{"boringssl_context_alert_callback_handler": these(e.get(1))})
 
 	results := e.searchAll("certificates", 10)
 	if len(results) != 1 || results[0].Thread.ID != 1 || results[0].PostID != 2 {

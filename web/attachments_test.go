@@ -330,6 +330,10 @@ func TestPreviewKeepsFiles(t *testing.T) {
 	}
 	res, _ = b.postFiles("/ask", formValues(doc))
 	op := postedThread(t, site, res)
+	// A file kept from the preview is indexed with the post as one sent with it would be.
+	if _, doc := searchPage(t, site, "alert"); fmt.Sprint(resultLinks(doc)) != "["+threadPath(op.ThreadID)+"]" {
+		t.Errorf("searching the kept file's text found %v, want [%s]", resultLinks(doc), threadPath(op.ThreadID))
+	}
 	// A PNG named .log is an image: the type is the bytes', whatever the name says.
 	if len(op.Attachments) != 2 || op.Attachments[0].ContentType != parley.TypeText || op.Attachments[1].ContentType != parley.TypePNG {
 		t.Fatalf("posted with %+v", op.Attachments)
@@ -392,9 +396,13 @@ func TestReplyWithAttachments(t *testing.T) {
 	if kept := keptNames(keptBoxes(doc)); fmt.Sprint(kept) != "[mine.log]" {
 		t.Fatalf("the refused reply keeps %v", kept)
 	}
-	res, _ = b.upload(path, action, map[string]string{"body": "Here is my log."}, textFile("mine.log", "ok\n"))
+	res, _ = b.upload(path, action, map[string]string{"body": "Here is my log."}, textFile("mine.log", "ok\nTermination Reason: FRONTBOARD_WATCHDOG_7731 0x7731face\n"))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("replying answered %d", res.StatusCode)
+	}
+	// The log's text is searchable: its crash signature finds the thread.
+	if _, doc := searchPage(t, site, "FRONTBOARD_WATCHDOG_7731"); fmt.Sprint(resultLinks(doc)) != "["+path+"]" {
+		t.Errorf("searching the log's signature found %v, want [%s]", resultLinks(doc), path)
 	}
 	th, _ := site.Store.Thread(context.Background(), 2)
 	posts, _ := site.Store.Posts(context.Background(), 2, 0, 100)

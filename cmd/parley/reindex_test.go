@@ -11,8 +11,9 @@ import (
 	"github.com/parley-forum/parley/sqlite"
 )
 
-// TestReindexCommand empties the search index of a demo forum, as a database made before
-// search has it: serve warns of it, parley reindex fills it, and serve is quiet again.
+// TestReindexCommand empties the search index of a demo forum, and the text of its attached
+// logs, as a database made before search (or before search read files) has them: serve
+// warns of it, parley reindex fills both, and serve is quiet again.
 func TestReindexCommand(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -24,7 +25,14 @@ func TestReindexCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.Exec(`DELETE FROM post_fts`)
+	var logs int
+	err = db.QueryRow(`SELECT count(*) FROM attachments WHERE content_type LIKE 'text/%'`).Scan(&logs)
+	if err == nil && logs == 0 {
+		t.Fatal("the demo forum attaches no text file to fill again")
+	}
+	if err == nil {
+		_, err = db.Exec(`DELETE FROM post_fts; UPDATE attachments SET search_text = ''`)
+	}
 	db.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +46,7 @@ func TestReindexCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(out, "Indexed 30 threads of "+dbPath) {
+		if !strings.Contains(out, "Indexed 30 threads of "+dbPath) {
 			t.Errorf("reindex printed %q, want the 30 threads it indexed", out)
 		}
 	}
@@ -63,6 +71,43 @@ func TestReindexCommand(t *testing.T) {
 	if err != nil || len(page.Results) == 0 {
 		t.Fatalf("searching the title %q after reindex: %v results, %v", first.Title, len(page.Results), err)
 	}
+	checkFileTextFound(t, dbPath, store)
+}
+
+// checkFileTextFound searches for a code term of an attached log's text, read from the
+// database, and wants the thread carrying it among the results.
+func checkFileTextFound(t *testing.T, dbPath string, store *sqlite.Store) {
+	t.Helper()
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var threadID int64
+	var text string
+	err = db.QueryRow(`SELECT p.thread_id, a.search_text FROM attachments a JOIN posts p ON p.id = a.post_id
+		WHERE a.content_type LIKE 'text/%' ORDER BY a.id LIMIT 1`).Scan(&threadID, &text)
+	if err != nil || text == "" {
+		t.Fatalf("the first log's text after reindex is %q, %v", text, err)
+	}
+	code := search.Index(text).Code
+	if len(code) == 0 {
+		t.Fatalf("the log %q holds no code term to search for", text)
+	}
+	q, err := search.Parse(code[len(code)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := store.Search(t.Context(), parley.SearchQuery{Query: q, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range page.Results {
+		if r.Thread.ID == threadID {
+			return
+		}
+	}
+	t.Errorf("searching %q, from thread %d's log, found %d threads, not it", code[len(code)-1], threadID, len(page.Results))
 }
 
 // serveLogs starts serve on the data folder, stops it, and returns what it logged.

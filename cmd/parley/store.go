@@ -28,6 +28,9 @@ type database interface {
 	// though there are posts to find, which serve warns of.
 	Reindex(ctx context.Context, progress func(done, total int)) error
 	SearchIndexMissing(ctx context.Context) (bool, error)
+	// FillFileTexts gives the text files attached before search read them their text, read
+	// from each content, which Reindex then indexes.
+	FillFileTexts(ctx context.Context, read func(ctx context.Context, sha256 string) (string, error)) (int, error)
 	// OnChange adds a listener told of every change committed; serve's notification
 	// worker is woken by it.
 	OnChange(fn func(context.Context, events.Event))
