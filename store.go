@@ -15,6 +15,7 @@ type Store interface {
 	ModerationStore
 	UploadStore
 	NotificationStore
+	OutboxStore
 	LinkStore
 
 	// Topics returns every topic with its subtopics, in display order.

@@ -33,6 +33,7 @@ type Store struct {
 	tagsAt time.Time
 
 	topics cache.Value[[]parley.Topic] // the forum's structure
+	keys   sync.Map                    // name → the site key SiteKey returned, which never changes
 
 	listenersMu sync.RWMutex
 	listeners   []func(context.Context, events.Event)

@@ -95,6 +95,8 @@ func (s *Server) routeTable() []route {
 		{"POST /notifications/read", s.handleMarkRead(true), true},
 		{"POST /notifications/{id}/read", s.handleMarkRead(false), true},
 		{"POST /watch", s.handleWatch(), true},
+		{"GET /unsubscribe/{token}", s.handleUnsubscribeForm(), false},
+		{"POST /unsubscribe/{token}", s.handleUnsubscribe(), false},
 
 		{"GET /static/{file}", s.assets, false},
 		{"GET /favicon.ico", s.assets.redirect("favicon.svg"), false},

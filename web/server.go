@@ -80,6 +80,9 @@ type Config struct {
 	// 5,000 (each holds a file descriptor; keep it under the process's limit).
 	LiveStreamsPerAddress int
 	LiveStreams           int
+	// Email says whether the forum sends email (parley serve --smtp-url): the notification
+	// settings say so when it does not. Unsubscribe links work either way.
+	Email bool
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -276,7 +279,11 @@ func (s *Server) Close() {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.observe(s.securityHeaders(s.plainText(http.NewCrossOriginProtection().Handler(s.readYourWrites(s.withSession(notePattern(mux))))))))
+	origins := http.NewCrossOriginProtection()
+	// The one-click unsubscribe is posted by mail services from wherever they are; the
+	// link's token, not the browser's origin, says who may use it.
+	origins.AddInsecureBypassPattern("POST /unsubscribe/{token}")
+	return s.recoverPanics(s.observe(s.securityHeaders(s.plainText(origins.Handler(s.readYourWrites(s.withSession(notePattern(mux))))))))
 }
 
 // plainText refuses a URL holding a NUL byte or bytes that are not UTF-8: no page has such
