@@ -87,8 +87,12 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
+		n, err := s.SendDue(ctx)
+		if err != nil && ctx.Err() == nil {
 			s.log.Warn("send email", "server", s.server.String(), "err", err)
+		}
+		if n > 0 {
+			s.log.Info("sent email", "count", n)
 		}
 		select {
 		case <-ctx.Done():
