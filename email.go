@@ -34,6 +34,8 @@ type EmailKind string
 const (
 	EmailNotification EmailKind = "notification" // one notification
 	EmailDigest       EmailKind = "digest"       // a member's notifications of one day
+	EmailVerify       EmailKind = "verify"       // a link that verifies the member's address
+	EmailReset        EmailKind = "reset"        // a link that resets the member's password
 )
 
 // EmailMaxAge is how long an email may wait in the outbox: one still unsent after it, its
@@ -61,6 +63,19 @@ type Email struct {
 	// gathered past DigestMax.
 	Notifications []Notification
 	More          int
+	// Token is the secret of a verification or reset link, made when the email is
+	// claimed: the store keeps only its hash. "" when the link is no longer wanted (the
+	// address was verified since), and for notifications.
+	Token string
+}
+
+// Empty reports whether the email has nothing left to say, so that it is marked done
+// without being sent.
+func (e Email) Empty() bool {
+	if e.Kind == EmailVerify || e.Kind == EmailReset {
+		return e.Token == "" || e.To == ""
+	}
+	return len(e.Notifications) == 0 || e.To == ""
 }
 
 // MessageID is the email's Message-ID, the same on every attempt, so that a receiver can

@@ -12,6 +12,7 @@ import (
 // Each method is one transaction: it either happens whole or not at all.
 type Store interface {
 	AccountStore
+	AccountEmailStore
 	ModerationStore
 	UploadStore
 	NotificationStore

@@ -63,6 +63,9 @@ func Compose(site Site, key []byte, e parley.Email, now time.Time) ([]byte, erro
 	for _, n := range e.Notifications {
 		b.items = append(b.items, item{n.Summary() + ".", site.link(n.Path())})
 	}
+	if e.Kind == parley.EmailVerify || e.Kind == parley.EmailReset {
+		return composeLink(site, e, now)
+	}
 	var subject string
 	if e.Kind == parley.EmailDigest {
 		count := len(e.Notifications) + e.More
@@ -77,23 +80,47 @@ func Compose(site Site, key []byte, e parley.Email, now time.Time) ([]byte, erro
 		b.why = "You get this email because you chose to hear of your " + site.Name + " notifications by email."
 	}
 
+	return write(site, e, now, subject, b, "List-Unsubscribe", "<"+b.unsub+">", "List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+}
+
+// composeLink writes the email of a link that verifies an address or resets a password:
+// no list email, so no unsubscribe link, whatever the member chose for notifications.
+func composeLink(site Site, e parley.Email, now time.Time) ([]byte, error) {
+	var subject string
+	var b body
+	if e.Kind == parley.EmailVerify {
+		subject = "Confirm your email address for " + site.Name
+		b.intro = "Hello " + e.Recipient.DisplayName + ", confirm that " + e.To + " is your address on " + site.Name + " (@" + e.Recipient.Handle + "):"
+		b.items = []item{{"Confirm my address", site.link("/account/verify/" + e.Token)}}
+		b.why = "The link works once, for " + parley.SpellDuration(parley.VerifyLinkLifetime) + ". If you did not sign up, ignore this email."
+	} else {
+		subject = "Reset your " + site.Name + " password"
+		b.intro = "Someone, we hope you, asked to reset the password of @" + e.Recipient.Handle + " on " + site.Name + ". Choose a new one:"
+		b.items = []item{{"Choose a new password", site.link("/password/reset/" + e.Token)}}
+		b.why = "The link works once, for " + parley.SpellDuration(parley.ResetLinkLifetime) + ". If it was not you, ignore this email: your password stays as it is."
+	}
+	return write(site, e, now, subject, b)
+}
+
+// write writes the message: the header, with extra fields as name, value pairs, and b as
+// text and as HTML.
+func write(site Site, e parley.Email, now time.Time, subject string, b body, extra ...string) ([]byte, error) {
 	var msg bytes.Buffer
 	mw := multipart.NewWriter(&msg)
-	h := []struct{ k, v string }{
-		{"From", site.From.String()},
-		{"To", (&mail.Address{Name: e.Recipient.DisplayName, Address: e.To}).String()},
-		{"Subject", mime.QEncoding.Encode("utf-8", subject)},
-		{"Date", now.Format(time.RFC1123Z)},
-		{"Message-ID", e.MessageID(site.BaseURL.Hostname())},
-		{"MIME-Version", "1.0"},
-		{"Content-Type", "multipart/alternative; boundary=" + mw.Boundary()},
-		{"List-Unsubscribe", "<" + b.unsub + ">"},
-		{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"},
+	h := []string{
+		"From", site.From.String(),
+		"To", (&mail.Address{Name: e.Recipient.DisplayName, Address: e.To}).String(),
+		"Subject", mime.QEncoding.Encode("utf-8", subject),
+		"Date", now.Format(time.RFC1123Z),
+		"Message-ID", e.MessageID(site.BaseURL.Hostname()),
+		"MIME-Version", "1.0",
+		"Content-Type", "multipart/alternative; boundary=" + mw.Boundary(),
 		// Auto-Submitted keeps vacation replies away (RFC 3834).
-		{"Auto-Submitted", "auto-generated"},
+		"Auto-Submitted", "auto-generated",
 	}
-	for _, f := range h {
-		msg.WriteString(f.k + ": " + f.v + "\r\n")
+	h = append(h, extra...)
+	for i := 0; i+1 < len(h); i += 2 {
+		msg.WriteString(h[i] + ": " + h[i+1] + "\r\n")
 	}
 	msg.WriteString("\r\n")
 	if err := writePart(mw, "text/plain; charset=utf-8", b.text()); err != nil {
@@ -133,8 +160,10 @@ func (b body) text() string {
 		s.WriteString(b.more + "\n\n")
 	}
 	s.WriteString("-- \n" + b.why + "\n")
-	s.WriteString("Choose how often: " + b.options + "\n")
-	s.WriteString("Stop these emails: " + b.unsub + "\n")
+	if b.unsub != "" {
+		s.WriteString("Choose how often: " + b.options + "\n")
+		s.WriteString("Stop these emails: " + b.unsub + "\n")
+	}
 	return s.String()
 }
 
@@ -152,8 +181,11 @@ func (b body) html(title string) string {
 	if b.more != "" {
 		s.WriteString("<p>" + html.EscapeString(b.more) + "</p>\n")
 	}
-	s.WriteString(`<hr><p style="color:#555;font-size:small">` + html.EscapeString(b.why) + ` <a href="` + html.EscapeString(b.options) +
-		`">Choose how often</a> · <a href="` + html.EscapeString(b.unsub) + `">Stop these emails</a></p>` + "\n</body></html>\n")
+	s.WriteString(`<hr><p style="color:#555;font-size:small">` + html.EscapeString(b.why))
+	if b.unsub != "" {
+		s.WriteString(` <a href="` + html.EscapeString(b.options) + `">Choose how often</a> · <a href="` + html.EscapeString(b.unsub) + `">Stop these emails</a>`)
+	}
+	s.WriteString("</p>\n</body></html>\n")
 	return s.String()
 }
 

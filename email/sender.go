@@ -136,7 +136,7 @@ func (s *Sender) round(ctx context.Context) (sent, claimed int, err error) {
 		}
 	}()
 	for i, e := range emails {
-		if len(e.Notifications) == 0 { // nothing left to tell
+		if e.Empty() { // nothing left to tell
 			if err := s.outbox.EmailSent(ctx, e.ID, nil); err != nil {
 				return sent, len(emails), err
 			}

@@ -34,7 +34,7 @@ func (s *Store) queueEmails(ctx context.Context, tx *Tx, ids []int64) error {
 		return err
 	}
 	day := parley.FromMillis(tx.Now).Truncate(24 * time.Hour)
-	_, err = tx.Exec(ctx, `INSERT INTO email_outbox (user_id, kind, digest_day, created_at, due_at)
+	_, err = tx.Exec(ctx, `INSERT INTO email_outbox (user_id, kind, ref, created_at, due_at)
 		SELECT DISTINCT n.user_id, 'digest', CAST($3 AS TEXT), CAST($1 AS BIGINT), CAST($4 AS BIGINT)
 		FROM notifications n JOIN users u ON u.id = n.user_id JOIN notification_settings st ON st.user_id = n.user_id
 		WHERE `+s.d.AnyID("n.id", "$2")+` AND u.email IS NOT NULL AND st.email = 'daily'
@@ -62,7 +62,7 @@ func (s *Store) ClaimEmails(ctx context.Context, limit int, lease time.Duration)
 			gaveUp, tx.Now, tx.Now-parley.EmailMaxAge.Milliseconds()); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id, user_id, kind, notification_id, digest_day, created_at, attempts
+		rows, err := tx.Query(ctx, `SELECT id, user_id, kind, notification_id, ref, created_at, attempts
 			FROM email_outbox WHERE sent_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2`+s.d.SkipLocked, tx.Now, limit)
 		claimed, err := collect(rows, err, func(r Row) (o outboxRow, err error) {
 			return o, r.Scan(&o.id, &o.userID, &o.kind, &o.notificationID, &o.day, &o.created, &o.attempts)
@@ -91,23 +91,32 @@ func (s *Store) ClaimEmails(ctx context.Context, limit int, lease time.Duration)
 }
 
 // readEmail reads whom a claimed email is for and what it tells: nothing when the member
-// has no address or wants no email any more, or what it was about is out of view.
+// has no address or wants no email any more, or what it was about is out of view. A
+// verification or reset email gets its link's token, unless it is no longer wanted.
 func (s *Store) readEmail(ctx context.Context, tx *Tx, o outboxRow) (parley.Email, error) {
 	e := parley.Email{ID: o.id, Kind: o.kind, CreatedAt: parley.FromMillis(o.created), Attempts: o.attempts + 1}
 	e.Recipient.ID = o.userID
 	var to sql.NullString
 	var choice string
-	err := tx.QueryRow(ctx, `SELECT u.email, u.handle, u.display_name, coalesce(st.email, 'immediately')
+	var verified, password bool
+	err := tx.QueryRow(ctx, `SELECT u.email, u.handle, u.display_name, coalesce(st.email, 'immediately'),
+		u.email_verified_at IS NOT NULL, coalesce(u.password_hash, '') <> ''
 		FROM users u LEFT JOIN notification_settings st ON st.user_id = u.id WHERE u.id = $1`, o.userID).
-		Scan(&to, &e.Recipient.Handle, &e.Recipient.DisplayName, &choice)
-	if errors.Is(err, sql.ErrNoRows) || !to.Valid || parley.EmailChoice(choice) == parley.EmailNever {
+		Scan(&to, &e.Recipient.Handle, &e.Recipient.DisplayName, &choice, &verified, &password)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !to.Valid) {
 		return e, nil
 	}
 	if err != nil {
 		return e, err
 	}
 	e.To = to.String
-	if o.kind == parley.EmailNotification {
+	switch {
+	case o.kind == parley.EmailVerify && !verified, o.kind == parley.EmailReset && password:
+		e.Token, err = makeLink(ctx, tx, o.kind, o.userID, e.To)
+		return e, err
+	case o.kind == parley.EmailVerify, o.kind == parley.EmailReset, parley.EmailChoice(choice) == parley.EmailNever:
+		return e, nil
+	case o.kind == parley.EmailNotification:
 		e.Notifications, err = s.notificationsWhere(ctx, tx, `n.id = $1 AND n.emailed_at IS NULL`, 1, o.notificationID)
 		return e, err
 	}
@@ -175,11 +184,16 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]parley.OutboxEntry, er
 	})
 }
 
-// SweepOutbox deletes the emails made more than twice EmailMaxAge ago.
+// SweepOutbox deletes the emails made more than twice EmailMaxAge ago, and the links
+// expired as long ago.
 func (s *Store) SweepOutbox(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *Tx) (err error) {
-		n, err = tx.Exec(ctx, `DELETE FROM email_outbox WHERE created_at < $1`, tx.Now-2*parley.EmailMaxAge.Milliseconds())
+		before := tx.Now - 2*parley.EmailMaxAge.Milliseconds()
+		if n, err = tx.Exec(ctx, `DELETE FROM email_outbox WHERE created_at < $1`, before); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM account_tokens WHERE expires_at < $1`, before)
 		return err
 	})
 	return n, err

@@ -132,6 +132,7 @@ type Server struct {
 // counter was not read would turn a counter's trouble into an outage of writing.
 type limits struct {
 	signup       limit // per address
+	emailLink    limit // verification and reset emails asked for, per network address and per mailbox
 	loginIP      limit // sign-in attempts per address
 	loginPair    limit // failed sign-ins per account and address
 	loginAccount limit // failed sign-ins per account, from any address; see signInAllowed
@@ -160,6 +161,7 @@ func newLimits(l auth.Limits, addressPosts int) limits {
 	}
 	return limits{
 		signup:       guard("signup", 20*time.Minute, 3),
+		emailLink:    guard("email-link", 20*time.Minute, 3),
 		loginIP:      guard("login-address", 6*time.Second, 10),
 		loginPair:    guard("login-failed-pair", 10*time.Minute, 10),
 		loginAccount: guard("login-failed-account", 12*time.Second, 5),

@@ -108,6 +108,11 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	if _, err := s.FanOut(ctx, 10); err != nil {
 		t.Fatal(err)
 	}
+	// The reader asked for a new password, and a sender claimed the email: its link's
+	// hash is kept.
+	must(s.RequestPasswordReset(ctx, "reader@example.com"))
+	_, err = s.ClaimEmails(ctx, 10, time.Minute)
+	must(err)
 	// A second reply's job waits for the worker: a copy carries it, to be fanned out there.
 	_, err = s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Text: storetest.Text("And again.")})
 	must(err)
