@@ -18,8 +18,8 @@ import (
 // each sent. It reports emails per second.
 func BenchmarkOutboxSend(b *testing.B) {
 	const watchers = 1000
-	opens := map[string]func(b *testing.B, clock parley.Clock) store{
-		"sqlite": func(b *testing.B, clock parley.Clock) store {
+	opens := map[string]func(b *testing.B, clock parley.Clock) parley.Store{
+		"sqlite": func(b *testing.B, clock parley.Clock) parley.Store {
 			s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "parley.db"), sqlite.Options{Clock: clock})
 			if err != nil {
 				b.Fatal(err)
@@ -27,7 +27,7 @@ func BenchmarkOutboxSend(b *testing.B) {
 			b.Cleanup(func() { s.Close() })
 			return s
 		},
-		"postgres": func(b *testing.B, clock parley.Clock) store { return pgtest.MustOpen(b, clock) },
+		"postgres": func(b *testing.B, clock parley.Clock) parley.Store { return pgtest.MustOpen(b, clock) },
 	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {

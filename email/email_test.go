@@ -22,15 +22,10 @@ import (
 	"github.com/parley-forum/parley/storetest"
 )
 
-// store is what the tests need of a store: the outbox and a forum to write in.
-type store interface {
-	parley.Store
-}
-
 // onBothStores runs a test on a fresh SQLite store and a fresh PostgreSQL one.
 func onBothStores(t *testing.T, test func(t *testing.T, w *world)) {
-	opens := map[string]func(t *testing.T, clock parley.Clock) store{
-		"sqlite": func(t *testing.T, clock parley.Clock) store {
+	opens := map[string]func(t *testing.T, clock parley.Clock) parley.Store{
+		"sqlite": func(t *testing.T, clock parley.Clock) parley.Store {
 			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), sqlite.Options{Clock: clock})
 			if err != nil {
 				t.Fatal(err)
@@ -38,7 +33,7 @@ func onBothStores(t *testing.T, test func(t *testing.T, w *world)) {
 			t.Cleanup(func() { s.Close() })
 			return s
 		},
-		"postgres": func(t *testing.T, clock parley.Clock) store { return pgtest.MustOpen(t, clock) },
+		"postgres": func(t *testing.T, clock parley.Clock) parley.Store { return pgtest.MustOpen(t, clock) },
 	}
 	for name, open := range opens {
 		t.Run(name, func(t *testing.T) {
@@ -53,7 +48,7 @@ func onBothStores(t *testing.T, test func(t *testing.T, w *world)) {
 type world struct {
 	t        testing.TB
 	ctx      context.Context
-	s        store
+	s        parley.Store
 	clock    *storetest.Clock
 	smtp     *emailtest.Server
 	sender   *Sender
@@ -65,7 +60,7 @@ type world struct {
 
 var base, _ = url.Parse("https://forum.example")
 
-func newWorld(t testing.TB, s store, clock *storetest.Clock) *world {
+func newWorld(t testing.TB, s parley.Store, clock *storetest.Clock) *world {
 	ctx := context.Background()
 	w := &world{t: t, ctx: ctx, s: s, clock: clock, smtp: emailtest.Start(t),
 		site: Site{Name: "Parley", BaseURL: base, From: &mail.Address{Name: "Parley", Address: "forum@forum.example"}}}
