@@ -12,9 +12,11 @@ import (
 // Each method is one transaction: it either happens whole or not at all.
 type Store interface {
 	AccountStore
+	AccountEmailStore
 	ModerationStore
 	UploadStore
 	NotificationStore
+	OutboxStore
 	LinkStore
 
 	// Topics returns every topic with its subtopics, in display order.

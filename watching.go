@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -88,10 +89,63 @@ type Notification struct {
 // Unread reports whether the member has not marked it read.
 func (n Notification) Unread() bool { return n.ReadAt.IsZero() }
 
+// Summary says what happened, in a sentence that names who and where: the line of the
+// notifications page and of an email.
+func (n Notification) Summary() string {
+	who, where := n.Actor.DisplayName, "“"+n.ThreadTitle+"”"
+	switch n.Kind {
+	case NotifyReply:
+		return who + " replied in " + where
+	case NotifyMention:
+		return who + " mentioned you in " + where
+	case NotifyAccepted:
+		return who + " accepted your answer in " + where
+	case NotifyRecommended:
+		return "Staff recommended your answer in " + where
+	case NotifyBoost:
+		if n.Actors == 2 {
+			return who + " and 1 other boosted your post in " + where
+		}
+		if n.Actors > 2 {
+			return who + " and " + strconv.Itoa(n.Actors-1) + " others boosted your post in " + where
+		}
+		return who + " boosted your post in " + where
+	case NotifyThread:
+		return who + " asked " + where
+	case NotifyModeration:
+		if did, ok := moderatorDid[n.Detail]; ok {
+			return "A moderator " + did + " " + where
+		}
+		return "A moderator acted on your post in " + where
+	}
+	return "Something happened in " + where
+}
+
+// moderatorDid says, for each action its author is told of, what the moderator did.
+var moderatorDid = map[string]string{
+	LogPostHidden:    "hid your reply in",
+	LogThreadDeleted: "deleted your thread",
+	LogThreadLocked:  "locked your thread",
+	LogThreadMoved:   "moved your thread",
+}
+
+// Path is the site path a notification leads to: the post, except after a moderator's
+// action, which may have taken it out of view: then the thread, which says so if it is
+// gone.
+func (n Notification) Path() string {
+	thread := "/threads/" + strconv.FormatInt(n.ThreadID, 10)
+	if n.Kind == NotifyModeration {
+		return thread
+	}
+	return thread + "#post-" + strconv.FormatInt(n.PostID, 10)
+}
+
 // NotificationSettings are a member's choices about what they hear of.
 type NotificationSettings struct {
 	// WatchOwn makes asking or replying watch the thread (on unless turned off).
 	WatchOwn bool
+	// Email is how they hear of notifications by email: immediately unless they choose.
+	Email EmailChoice
 }
 
 // UnreadCountLimit is the most unread notifications a store counts: every page a member

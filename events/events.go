@@ -24,9 +24,9 @@ const (
 	// little. Caches of store reads forget; rendered pages may show the counts up to their
 	// time to live later, and the change goes to no other node nor live page.
 	ViewsCounted Kind = "views"
-	// Notified: members were notified or marked notifications read. Nobody's pages
-	// change but the notified members' unread counts, which each signed-in reader's live
-	// stream reads again.
+	// Notified: members were notified or marked notifications read, or an email was
+	// written for them. Nobody's pages change but the notified members' unread counts,
+	// which each signed-in reader's live stream reads again; the email sender wakes.
 	Notified Kind = "notified"
 	// Lost: the receiver may have missed events (it fell behind, or a connection between
 	// nodes dropped), so anything may have changed. Buses make it; nobody publishes it.

@@ -145,17 +145,18 @@ func (s *Store) FanOut(ctx context.Context, limit int) (int, error) {
 		if err != nil {
 			return err
 		}
-		told, budget := int64(0), int64(fanOutBatch)
+		var told []int64 // the notifications made
+		budget := int64(fanOutBatch)
 		for _, j := range jobs {
 			if budget <= 0 {
 				break
 			}
 			worked++
-			n, next, err := s.fanOut(ctx, tx, j, budget)
+			made, next, err := s.fanOut(ctx, tx, j, budget)
 			if err != nil {
 				return err
 			}
-			told, budget = told+n, budget-n
+			told, budget = append(told, made...), budget-int64(len(made))
 			if next == 0 {
 				_, err = tx.Exec(ctx, `DELETE FROM notification_jobs WHERE id = $1`, j.id)
 			} else {
@@ -165,10 +166,11 @@ func (s *Store) FanOut(ctx context.Context, limit int) (int, error) {
 				return err
 			}
 		}
-		if told > 0 {
-			tx.Changed(events.Event{Kind: events.Notified})
+		if len(told) == 0 {
+			return nil
 		}
-		return nil
+		tx.Changed(events.Event{Kind: events.Notified})
+		return s.queueEmails(ctx, tx, told)
 	})
 	return worked, err
 }
@@ -196,19 +198,19 @@ func (s *Store) loadTarget(ctx context.Context, tx *Tx, j job) (target, error) {
 	return t, err
 }
 
-// fanOut makes up to budget of one job's notifications and returns how many it made and
-// the last member it told when more may follow, else 0. Watchers are told in order of
+// fanOut makes up to budget of one job's notifications and returns their ids and the
+// last member it told when more may follow, else 0. Watchers are told in order of
 // their ids, so that the next batch starts after the last. Mentions go first, so that a
 // mentioned watcher is told once, of the mention.
-func (s *Store) fanOut(ctx context.Context, tx *Tx, j job, budget int64) (int64, int64, error) {
+func (s *Store) fanOut(ctx context.Context, tx *Tx, j job, budget int64) ([]int64, int64, error) {
 	t, err := s.loadTarget(ctx, tx, j)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
-	var n int64
+	var n []int64
 	switch {
 	case j.kind == parley.NotifyModeration:
 		n, err = s.notifyOne(ctx, tx, j, t, pick(j.postID != 0, t.postAuthor, t.threadAuthor))
@@ -229,15 +231,15 @@ func (s *Store) fanOut(ctx context.Context, tx *Tx, j job, budget int64) (int64,
 // tellWatchers tells the members a new post mentions, on the job's first batch, and then
 // up to budget of those who watch its thread (a reply), its tags or subtopic (a new
 // thread) or its writer, after the job's doneThrough.
-func (s *Store) tellWatchers(ctx context.Context, tx *Tx, j job, t target, budget int64) (int64, int64, error) {
+func (s *Store) tellWatchers(ctx context.Context, tx *Tx, j job, t target, budget int64) ([]int64, int64, error) {
 	mentioned, err := s.mentionedIDs(ctx, tx, j.mentions)
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
-	var told int64
+	var told []int64
 	if j.doneThrough == 0 {
 		if told, err = s.tellMentioned(ctx, tx, j, t, mentioned); err != nil {
-			return 0, 0, err
+			return nil, 0, err
 		}
 	}
 	if j.kind == parley.NotifyMention {
@@ -263,12 +265,20 @@ func (s *Store) tellWatchers(ctx context.Context, tx *Tx, j job, t target, budge
 	rows, err := tx.Query(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at)
 		SELECT u.user_id, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT)
 		FROM (`+strings.Join(arms, " UNION ")+` ORDER BY user_id LIMIT $8) u
-		RETURNING user_id`, string(j.kind), j.actorID, t.threadID, t.postID, tx.Now, s.d.IDs(mentioned), j.doneThrough, budget)
-	ids, err := collect(rows, err, func(r Row) (id int64, err error) { return id, r.Scan(&id) })
-	if err != nil || int64(len(ids)) < budget {
-		return told + int64(len(ids)), 0, err
+		RETURNING id, user_id`, string(j.kind), j.actorID, t.threadID, t.postID, tx.Now, s.d.IDs(mentioned), j.doneThrough, budget)
+	type made struct{ id, userID int64 }
+	ns, err := collect(rows, err, func(r Row) (n made, err error) { return n, r.Scan(&n.id, &n.userID) })
+	if err != nil {
+		return nil, 0, err
 	}
-	return told + int64(len(ids)), slices.Max(ids), nil
+	last := int64(0)
+	for _, n := range ns {
+		told, last = append(told, n.id), max(last, n.userID)
+	}
+	if int64(len(ns)) < budget {
+		return told, 0, nil
+	}
+	return told, last, nil
 }
 
 // silencers are the watches whose mute silences a job: its thread, its author, and for a
@@ -315,40 +325,46 @@ func (s *Store) mentionedIDs(ctx context.Context, tx *Tx, handles []string) ([]i
 // tellMentioned notifies the members a post mentions, but its writer and those who muted
 // the thread or the writer. Every member may read every live thread, so none is left out
 // for not being able to read it; a post in a deleted thread tells nobody.
-func (s *Store) tellMentioned(ctx context.Context, tx *Tx, j job, t target, ids []int64) (int64, error) {
+func (s *Store) tellMentioned(ctx context.Context, tx *Tx, j job, t target, ids []int64) ([]int64, error) {
 	if len(ids) == 0 {
-		return 0, nil
+		return nil, nil
 	}
-	return tx.Exec(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at)
+	return made(tx.Query(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at)
 		SELECT u.id, 'mention', CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT) FROM users u
 		WHERE `+s.d.AnyID("u.id", "$5")+` AND u.id <> $1
 		  AND NOT EXISTS (SELECT 1 FROM watches m WHERE m.user_id = u.id AND m.level = 'mute' AND (`+anyWatch("m", silencers(j, t))+`))
-		ON CONFLICT DO NOTHING`, j.actorID, t.threadID, t.postID, tx.Now, s.d.IDs(ids))
+		ON CONFLICT DO NOTHING RETURNING id`, j.actorID, t.threadID, t.postID, tx.Now, s.d.IDs(ids)))
+}
+
+// made reads the ids an INSERT … RETURNING id gives back: the notifications it made.
+func made(rows Rows, err error) ([]int64, error) {
+	return collect(rows, err, func(r Row) (id int64, err error) { return id, r.Scan(&id) })
 }
 
 // notifyOne notifies one member, unless they are the actor or were told the same of the
 // same post already: an answer accepted, unaccepted and accepted again is news once.
-func (s *Store) notifyOne(ctx context.Context, tx *Tx, j job, t target, userID int64) (int64, error) {
+func (s *Store) notifyOne(ctx context.Context, tx *Tx, j job, t target, userID int64) ([]int64, error) {
 	if userID == j.actorID {
-		return 0, nil
+		return nil, nil
 	}
-	return tx.Exec(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, detail, created_at)
+	return made(tx.Query(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, detail, created_at)
 		SELECT CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS TEXT), CAST($7 AS BIGINT)
-		WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE post_id = $5 AND user_id = $1 AND kind = $2 AND detail = $6)`,
-		userID, string(j.kind), j.actorID, t.threadID, t.postID, j.detail, tx.Now)
+		WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE post_id = $5 AND user_id = $1 AND kind = $2 AND detail = $6)
+		RETURNING id`, userID, string(j.kind), j.actorID, t.threadID, t.postID, j.detail, tx.Now))
 }
 
 // tellBoost adds a boost to the author's unread notification of boosts of the post, or
-// starts one.
-func (s *Store) tellBoost(ctx context.Context, tx *Tx, j job, t target) (int64, error) {
+// starts one. The id it returns may be of a notification made before: an email about it,
+// when one is waiting, then names every booster, and none is made twice (queueEmails).
+func (s *Store) tellBoost(ctx context.Context, tx *Tx, j job, t target) ([]int64, error) {
 	if t.postAuthor == j.actorID {
-		return 0, nil
+		return nil, nil
 	}
-	return tx.Exec(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at)
+	return made(tx.Query(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at)
 		VALUES ($1, 'boost', $2, $3, $4, $5)
 		ON CONFLICT (user_id, post_id) WHERE kind = 'boost' AND read_at IS NULL
-		DO UPDATE SET actors = notifications.actors + 1, actor_id = excluded.actor_id, created_at = excluded.created_at`,
-		t.postAuthor, j.actorID, t.threadID, t.postID, tx.Now)
+		DO UPDATE SET actors = notifications.actors + 1, actor_id = excluded.actor_id, created_at = excluded.created_at
+		RETURNING id`, t.postAuthor, j.actorID, t.threadID, t.postID, tx.Now))
 }
 
 // watchedTables holds what each kind of watch names.
@@ -391,22 +407,29 @@ func (s *Store) WatchLevel(ctx context.Context, userID int64, w parley.Watch) (p
 
 // NotificationSettings returns a member's choices, the defaults until they make any.
 func (s *Store) NotificationSettings(ctx context.Context, userID int64) (parley.NotificationSettings, error) {
-	st := parley.NotificationSettings{WatchOwn: true}
-	err := s.read(ctx).QueryRow(ctx, `SELECT watch_own FROM notification_settings WHERE user_id = $1`, userID).Scan(&st.WatchOwn)
+	st := parley.NotificationSettings{WatchOwn: true, Email: parley.EmailImmediately}
+	err := s.read(ctx).QueryRow(ctx, `SELECT watch_own, email FROM notification_settings WHERE user_id = $1`, userID).Scan(&st.WatchOwn, &st.Email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
 	return st, err
 }
 
-// SetNotificationSettings stores a member's choices.
+// SetNotificationSettings stores a member's choices; an empty Email choice is the default,
+// immediately.
 func (s *Store) SetNotificationSettings(ctx context.Context, userID int64, st parley.NotificationSettings) error {
+	if st.Email == "" {
+		st.Email = parley.EmailImmediately
+	}
+	if err := st.Email.Validate(); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if _, err := findAuthor(ctx, tx, userID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO notification_settings (user_id, watch_own) VALUES ($1, $2)
-			ON CONFLICT (user_id) DO UPDATE SET watch_own = excluded.watch_own`, userID, st.WatchOwn)
+		_, err := tx.Exec(ctx, `INSERT INTO notification_settings (user_id, watch_own, email) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id) DO UPDATE SET watch_own = excluded.watch_own, email = excluded.email`, userID, st.WatchOwn, string(st.Email))
 		return err
 	})
 }
@@ -420,12 +443,18 @@ func (s *Store) Notifications(ctx context.Context, userID, before int64, limit i
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.read(ctx).Query(ctx, `SELECT n.id, n.kind, n.actor_id, coalesce(u.handle, ''), coalesce(u.display_name, ''),
+	return s.notificationsWhere(ctx, s.read(ctx), `n.user_id = $1 AND n.id < $2`, limit, userID, before)
+}
+
+// notificationsWhere reads the notifications a member sees that meet cond, newest first,
+// at most limit; cond's parameters are args, from $1.
+func (s *Store) notificationsWhere(ctx context.Context, q Querier, cond string, limit int, args ...any) ([]parley.Notification, error) {
+	rows, err := q.Query(ctx, `SELECT n.id, n.kind, n.actor_id, coalesce(u.handle, ''), coalesce(u.display_name, ''),
 		n.actors, n.thread_id, t.title, n.post_id, n.detail, n.created_at, coalesce(n.read_at, 0), coalesce(n.emailed_at, 0)
 		FROM notifications n JOIN threads t ON t.id = n.thread_id JOIN posts p ON p.id = n.post_id
 		LEFT JOIN users u ON u.id = n.actor_id
-		WHERE n.user_id = $1 AND n.id < $2 AND `+shownNotifications+`
-		ORDER BY n.id DESC LIMIT $3`, userID, before, limit)
+		WHERE `+cond+` AND `+shownNotifications+`
+		ORDER BY n.id DESC LIMIT `+strconv.Itoa(limit), args...)
 	return collect(rows, err, func(r Row) (parley.Notification, error) {
 		var n parley.Notification
 		var created, read, emailed int64

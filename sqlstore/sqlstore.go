@@ -30,6 +30,7 @@ type Store struct {
 
 	topics cache.Value[[]parley.Topic]          // the forum's structure
 	tags   cache.Value[map[int64]parley.TagRef] // every tag, for naming a list's tags without a join
+	keys   sync.Map                             // name → the site key SiteKey returned, which never changes
 
 	listenersMu sync.RWMutex
 	listeners   []func(context.Context, events.Event)

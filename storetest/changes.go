@@ -43,6 +43,18 @@ var unannounced = map[string]string{
 	"WatchLevel":            "read", "NotificationSettings": "read", "Notifications": "read", "UnreadNotifications": "read",
 	"SetWatch":                "shows only on its member's pages, which no cache keeps",
 	"SetNotificationSettings": "shows only on its member's pages, which no cache keeps",
+	"ClaimEmails":             "the outbox shows on no page",
+	"EmailSent":               "the outbox and emailed_at show on no page",
+	"EmailFailed":             "the outbox shows on no page",
+	"Outbox":                  "read",
+	"SweepOutbox":             "the outbox shows on no page",
+	"SetEmailChoice":          "shows only on its member's pages, which no cache keeps",
+	"SiteKey":                 "no page shows a key",
+	"EmailStatus":             "read", "CheckResetToken": "read",
+	"RequestEmailVerification": "writes an email, which no page shows",
+	"RequestPasswordReset":     "writes an email, which no page shows",
+	"VerifyEmail":              "shows only on its member's account page, which no cache keeps",
+	"ResetPassword":            "no page shows a password",
 }
 
 // changeCase makes one write and returns the change it must announce.

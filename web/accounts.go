@@ -81,6 +81,12 @@ func (s *Server) handleSignup() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
+		// The account stands without it: a failure here leaves the account page's button.
+		if s.cfg.Email {
+			if err := s.store.RequestEmailVerification(r.Context(), u.ID); err != nil {
+				s.log.Warn("ask to verify the address", "user", u.ID, "err", err)
+			}
+		}
 		s.log.Info("signed up", "user", u.ID, "handle", u.Handle)
 		http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	})

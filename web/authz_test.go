@@ -96,8 +96,15 @@ var matrix = map[string]map[string]outcome{
 	"POST /notifications/{id}/read": row(login, allow, allow, allow, allow, allow, allow), // another's is not found
 	"POST /watch":                   row(login, allow, allow, allow, allow, allow, allow),
 	"GET /account/notifications":    row(login, allow, allow, allow, allow, allow, allow),
-	"POST /account/notifications":   row(login, allow, allow, allow, allow, allow, allow),
-	"/":                             row(allow, allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
+	"GET /account":                  row(login, allow, allow, allow, allow, allow, allow),
+	"POST /account/verify":          row(login, allow, allow, allow, allow, allow, allow),
+	// Links from email: the token, not a session, says who may.
+	"POST /account/verify/{token}": row(allow, allow, allow, allow, allow, allow, allow),
+	"POST /password/forgot":        row(allow, allow, allow, allow, allow, allow, allow),
+	"POST /password/reset/{token}": row(allow, allow, allow, allow, allow, allow, allow),
+	"POST /unsubscribe/{token}":    row(allow, allow, allow, allow, allow, allow, allow),
+	"POST /account/notifications":  row(login, allow, allow, allow, allow, allow, allow),
+	"/":                            row(allow, allow, allow, allow, allow, allow, allow), // any other URL: 404 or 405
 }
 
 // targetMatrix says, for every route that reads or acts on a thread or a post, what each
@@ -370,6 +377,18 @@ func (w *authzWorld) requests(tg target) map[string]func(actor string) (string, 
 		},
 		"GET /account/notifications":  func(string) (string, url.Values) { return "/account/notifications", nil },
 		"POST /account/notifications": func(string) (string, url.Values) { return "/account/notifications", url.Values{"watch_own": {"1"}} },
+		"GET /account":                func(string) (string, url.Values) { return "/account", nil },
+		"POST /account/verify":        func(string) (string, url.Values) { return "/account/verify", url.Values{} },
+		"POST /account/verify/{token}": func(string) (string, url.Values) {
+			return "/account/verify/not-a-token", url.Values{}
+		},
+		"POST /password/forgot": func(string) (string, url.Values) {
+			return "/password/forgot", url.Values{"email": {"as_member@example.com"}}
+		},
+		"POST /password/reset/{token}": func(string) (string, url.Values) {
+			return "/password/reset/not-a-token", url.Values{"password": {"a new long password"}}
+		},
+		"POST /unsubscribe/{token}": func(string) (string, url.Values) { return "/unsubscribe/1.forged", url.Values{} },
 
 		"GET /posts/{id}/flag":  func(string) (string, url.Values) { return post(own) + "/flag", nil },
 		"POST /posts/{id}/flag": func(string) (string, url.Values) { return post(own) + "/flag", url.Values{"reason": {"spam"}} },

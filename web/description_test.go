@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html/atom"
 
@@ -34,6 +35,17 @@ func TestEveryPageHasADescription(t *testing.T) {
 		t.Fatal(err)
 	}
 	anonymous := newBrowser(t, site)
+	admina, err := site.Store.UserByHandle(ctx, "admina")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := site.Store.RequestPasswordReset(ctx, "admina@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	reset, err := site.Store.ClaimEmails(ctx, 10, time.Minute) // as a sender would, making the link
+	if err != nil || len(reset) != 1 {
+		t.Fatalf("the reset email: %+v, %v", reset, err)
+	}
 	others, err := site.Store.Posts(ctx, 1, 0, 1) // admina flags another's post
 	if err != nil || len(others) != 1 {
 		t.Fatalf("thread 1: %v", err)
@@ -76,6 +88,11 @@ func TestEveryPageHasADescription(t *testing.T) {
 		"GET /account/password":                {"/account/password", admin},
 		"GET /account/notifications":           {"/account/notifications", admin},
 		"GET /notifications":                   {"/notifications", admin},
+		"GET /account":                         {"/account", admin},
+		"GET /account/verify/{token}":          {"/account/verify/any-token", anonymous}, // asks before it checks
+		"GET /password/forgot":                 {"/password/forgot", anonymous},
+		"GET /password/reset/{token}":          {"/password/reset/" + reset[0].Token, anonymous},
+		"GET /unsubscribe/{token}":             {unsubscribePath(t, site, admina.ID), anonymous},
 		"/":                                    {"/no/such/page", anonymous}, // the error page
 
 		"GET /threads.rss": nil, "GET /threads.atom": nil, "GET /threads/{id}/{slug}": nil, // feeds, a redirect

@@ -45,55 +45,10 @@ func (s *Server) handleNotifications() http.Handler {
 			v.NextURL = "/notifications?before=" + strconv.FormatInt(ns[len(ns)-1].ID, 10)
 		}
 		for _, n := range ns {
-			v.Items = append(v.Items, notificationItem{Notification: n, Text: notificationText(n), URL: notificationLink(n)})
+			v.Items = append(v.Items, notificationItem{Notification: n, Text: n.Summary(), URL: n.Path()})
 		}
 		s.showPage(w, r, "notifications", v, http.StatusOK)
 	})
-}
-
-// notificationText says what happened, in a sentence that names who and where.
-func notificationText(n parley.Notification) string {
-	who, where := n.Actor.DisplayName, "“"+n.ThreadTitle+"”"
-	switch n.Kind {
-	case parley.NotifyReply:
-		return who + " replied in " + where
-	case parley.NotifyMention:
-		return who + " mentioned you in " + where
-	case parley.NotifyAccepted:
-		return who + " accepted your answer in " + where
-	case parley.NotifyRecommended:
-		return "Staff recommended your answer in " + where
-	case parley.NotifyBoost:
-		if n.Actors > 1 {
-			return who + " and " + plural(int64(n.Actors-1), "other") + " boosted your post in " + where
-		}
-		return who + " boosted your post in " + where
-	case parley.NotifyThread:
-		return who + " asked " + where
-	case parley.NotifyModeration:
-		if did, ok := moderatorDid[n.Detail]; ok {
-			return "A moderator " + did + " " + where
-		}
-		return "A moderator acted on your post in " + where
-	}
-	return "Something happened in " + where
-}
-
-// moderatorDid says, for each action its author is told of, what the moderator did.
-var moderatorDid = map[string]string{
-	parley.LogPostHidden:    "hid your reply in",
-	parley.LogThreadDeleted: "deleted your thread",
-	parley.LogThreadLocked:  "locked your thread",
-	parley.LogThreadMoved:   "moved your thread",
-}
-
-// notificationLink leads to the post, except after a moderator's action, which may have
-// taken it out of view: then to the thread, which says so if it is gone.
-func notificationLink(n parley.Notification) string {
-	if n.Kind == parley.NotifyModeration {
-		return threadLink(n.ThreadID)
-	}
-	return threadLink(n.ThreadID) + "#post-" + strconv.FormatInt(n.PostID, 10)
 }
 
 // handleMarkRead marks one notification read ({id}), or all of them.
@@ -169,8 +124,31 @@ func (s *Server) handleWatch() http.Handler {
 // settingsView is the notification preferences form.
 type settingsView struct {
 	page
+	form
 	Settings parley.NotificationSettings
 	Saved    bool
+	// EmailOn says whether the forum sends email at all; the choice is kept either way.
+	EmailOn bool
+	Choices []emailChoice
+}
+
+// emailChoice is one of the email choices as the form offers it.
+type emailChoice struct {
+	Value parley.EmailChoice
+	Label string
+}
+
+var emailChoices = []emailChoice{
+	{parley.EmailImmediately, "Immediately: one email per notification"},
+	{parley.EmailDaily, "Daily: one digest of the day's notifications"},
+	{parley.EmailNever, "Never"},
+}
+
+func (s *Server) newSettings(w http.ResponseWriter, r *http.Request, st parley.NotificationSettings) *settingsView {
+	v := &settingsView{page: s.newPage(r, "Notification settings"), form: newFormState(), Settings: st, EmailOn: s.cfg.Email, Choices: emailChoices}
+	v.Description = "Choose what " + s.cfg.SiteName + " tells you about, and how."
+	v.CSRF = s.csrfToken(w, r)
+	return v
 }
 
 func (s *Server) handleSettingsForm() http.Handler {
@@ -180,22 +158,23 @@ func (s *Server) handleSettingsForm() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		v := &settingsView{page: s.newPage(r, "Notification settings"), Settings: st, Saved: r.URL.Query().Has("saved")}
-		v.Description = "Choose what " + s.cfg.SiteName + " tells you about."
-		v.CSRF = s.csrfToken(w, r)
+		v := s.newSettings(w, r, st)
+		v.Saved = r.URL.Query().Has("saved")
 		s.showPage(w, r, "notification_settings", v, http.StatusOK)
 	})
 }
 
 func (s *Server) handleSettings() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.checkForm(w, r); err != nil {
-			s.renderError(w, r, err)
+		err := s.checkForm(w, r)
+		st := parley.NotificationSettings{WatchOwn: r.PostForm.Get("watch_own") == "1", Email: parley.EmailChoice(r.PostForm.Get("email"))}
+		v := s.newSettings(w, r, st)
+		if err != nil {
+			s.refuse(w, r, "notification_settings", v, &v.form, err)
 			return
 		}
-		st := parley.NotificationSettings{WatchOwn: r.PostForm.Get("watch_own") == "1"}
 		if err := s.store.SetNotificationSettings(r.Context(), viewerFrom(r.Context()).User.ID, st); err != nil {
-			s.renderError(w, r, err)
+			s.refuse(w, r, "notification_settings", v, &v.form, err)
 			return
 		}
 		http.Redirect(w, r, "/account/notifications?saved", http.StatusSeeOther)

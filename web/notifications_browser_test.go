@@ -2,8 +2,11 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
+	"net/mail"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/email"
+	"github.com/parley-forum/parley/email/emailtest"
 	"github.com/parley-forum/parley/events"
 	"github.com/parley-forum/parley/notify"
 )
@@ -27,11 +32,33 @@ func runWorker(t *testing.T, site *testSite) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
+// runSender sends the site's email to a local SMTP server, as serve does with
+// --smtp-url, until the test ends.
+func runSender(t *testing.T, site *testSite) *emailtest.Server {
+	smtp := emailtest.Start(t)
+	server, err := email.ParseURL(smtp.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := email.New(site.Store, server, email.Site{Name: "Parley", BaseURL: mustURL(t, site.URL),
+		From: &mail.Address{Name: "Parley", Address: "forum@example.com"}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	site.Store.(interface {
+		OnChange(func(context.Context, events.Event))
+	}).OnChange(s.Changed)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx, time.Minute); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return smtp
+}
+
 // TestUnreadCountUpdatesLive: member A watches a tag with the page's button, member B asks
-// in it, and A's header shows the new notification without a reload.
+// in it, and A's header shows the new notification without a reload; then A's email of
+// it arrives, and its link opens the thread.
 func TestUnreadCountUpdatesLive(t *testing.T) {
 	site := newSite(t, tinyForum)
 	runWorker(t, site)
+	smtp := runSender(t, site)
 	a, _ := signedInWithRole(t, site, "watcher", parley.RoleMember)
 	b, _ := signedInWithRole(t, site, "asker", parley.RoleMember)
 	tab := newTab(t)
@@ -55,5 +82,19 @@ func TestUnreadCountUpdatesLive(t *testing.T) {
 	}
 	if got := text(t, tab, "#unread-count"); !strings.HasPrefix(got, "1") {
 		t.Errorf("the header's count reads %q, want 1", got)
+	}
+
+	got := smtp.Wait(t, 1, 30*time.Second)
+	if len(got[0].To) != 1 || got[0].To[0] != "watcher@example.com" {
+		t.Fatalf("the email went to %v, want the watcher", got[0].To)
+	}
+	m := emailtest.MustParse(t, got[0])
+	link := regexp.MustCompile(`href="([^"]+)"`).FindStringSubmatch(m.HTML)
+	if link == nil || !strings.HasPrefix(link[1], site.URL+"/threads/") {
+		t.Fatalf("the email's HTML has no link to the thread:\n%s", m.HTML)
+	}
+	loadPage(t, tab, html.UnescapeString(link[1]))
+	if got := text(t, tab, "h1"); got != "Why does my socket close when the app sleeps?" {
+		t.Errorf("the email's link opens a page titled %q", got)
 	}
 }

@@ -80,6 +80,9 @@ type Config struct {
 	// 5,000 (each holds a file descriptor; keep it under the process's limit).
 	LiveStreamsPerAddress int
 	LiveStreams           int
+	// Email says whether the forum sends email (parley serve --smtp-url): the notification
+	// settings say so when it does not. Unsubscribe links work either way.
+	Email bool
 }
 
 // Renderer turns a post's Markdown into sanitised HTML, once, when it is written.
@@ -129,6 +132,7 @@ type Server struct {
 // counter was not read would turn a counter's trouble into an outage of writing.
 type limits struct {
 	signup       limit // per address
+	emailLink    limit // verification and reset emails asked for, per network address and per mailbox
 	loginIP      limit // sign-in attempts per address
 	loginPair    limit // failed sign-ins per account and address
 	loginAccount limit // failed sign-ins per account, from any address; see signInAllowed
@@ -157,6 +161,7 @@ func newLimits(l auth.Limits, addressPosts int) limits {
 	}
 	return limits{
 		signup:       guard("signup", 20*time.Minute, 3),
+		emailLink:    guard("email-link", 20*time.Minute, 3),
 		loginIP:      guard("login-address", 6*time.Second, 10),
 		loginPair:    guard("login-failed-pair", 10*time.Minute, 10),
 		loginAccount: guard("login-failed-account", 12*time.Second, 5),
@@ -276,7 +281,11 @@ func (s *Server) Close() {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.observe(s.securityHeaders(s.plainText(http.NewCrossOriginProtection().Handler(s.readYourWrites(s.withSession(notePattern(mux))))))))
+	origins := http.NewCrossOriginProtection()
+	// The one-click unsubscribe is posted by mail services from wherever they are; the
+	// link's token, not the browser's origin, says who may use it.
+	origins.AddInsecureBypassPattern("POST /unsubscribe/{token}")
+	return s.recoverPanics(s.observe(s.securityHeaders(s.plainText(origins.Handler(s.readYourWrites(s.withSession(notePattern(mux))))))))
 }
 
 // plainText refuses a URL holding a NUL byte or bytes that are not UTF-8: no page has such

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"runtime/debug"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-forum/parley/email"
 	"github.com/parley-forum/parley/postgres"
 )
 
@@ -193,7 +195,13 @@ type serveConfig struct {
 	// site's /metrics answer a bearer of it. With neither, no address serves metrics.
 	MetricsAddr  string
 	MetricsToken string
-	base         *url.URL
+	// SMTPURL, when set, is the SMTP server email goes through, SMTPFrom the address it
+	// comes from; without it the forum sends no email.
+	SMTPURL  string
+	SMTPFrom string
+	base     *url.URL
+	smtp     *email.Server
+	from     *mail.Address
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -214,6 +222,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	f.String(&c.Blobs, "blobs", "", "where attached files live: database (PostgreSQL only) or folder (default database with --database-url, else folder)")
 	f.String(&c.MetricsAddr, "metrics-addr", "", "address serving /metrics alone, for operators (default none)")
 	f.String(&c.MetricsToken, "metrics-token", "", "bearer token that /metrics on --addr asks for (default none: not served on --addr)")
+	f.String(&c.SMTPURL, "smtp-url", "", "SMTP server to send email through, e.g. smtp://user:password@mail.example:587 or smtps://mail.example (default none: no email)")
+	f.String(&c.SMTPFrom, "smtp-from", "", "address email comes from, e.g. 'Parley <forum@example.com>'; required with --smtp-url")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}
@@ -262,6 +272,9 @@ func (c *serveConfig) validate() error {
 	if c.LiveStreamsPerAddress < 1 {
 		return fmt.Errorf("--live-streams-per-address (PARLEY_LIVE_STREAMS_PER_ADDRESS) %d: use 1 or more", c.LiveStreamsPerAddress)
 	}
+	if err := c.validateSMTP(); err != nil {
+		return err
+	}
 	return c.validateBlobs()
 }
 
@@ -280,6 +293,31 @@ func (c *serveConfig) validateMetrics() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < minMetricsToken {
 		return fmt.Errorf("--metrics-token (PARLEY_METRICS_TOKEN): use at least %d characters, e.g. from openssl rand -hex 16", minMetricsToken)
+	}
+	return nil
+}
+
+// validateSMTP reads the SMTP server and the sender's address, which come together.
+func (c *serveConfig) validateSMTP() error {
+	if c.SMTPURL == "" {
+		if c.SMTPFrom != "" {
+			return errors.New("--smtp-from (PARLEY_SMTP_FROM) is the address of the email --smtp-url (PARLEY_SMTP_URL) sends: set that too, or neither")
+		}
+		return nil
+	}
+	var err error
+	if c.smtp, err = email.ParseURL(c.SMTPURL); err != nil {
+		shown := c.SMTPURL
+		if u, perr := url.Parse(c.SMTPURL); perr == nil {
+			shown = u.Redacted()
+		}
+		return fmt.Errorf("--smtp-url (PARLEY_SMTP_URL) %q: %v", shown, err)
+	}
+	if c.SMTPFrom == "" {
+		return errors.New("--smtp-from (PARLEY_SMTP_FROM): set the address email comes from, e.g. 'Parley <forum@example.com>'")
+	}
+	if c.from, err = mail.ParseAddress(c.SMTPFrom); err != nil {
+		return fmt.Errorf("--smtp-from (PARLEY_SMTP_FROM) %q: want an address such as forum@example.com or 'Parley <forum@example.com>'", c.SMTPFrom)
 	}
 	return nil
 }

@@ -94,6 +94,13 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	// Member 2 watches the thread and is told of the reply; their settings are kept.
 	must(s.SetWatch(ctx, 2, parley.Watch{Kind: parley.WatchThread, TargetID: f.attachedIn}, parley.WatchOn))
 	must(s.SetNotificationSettings(ctx, 2, parley.NotificationSettings{WatchOwn: false}))
+	// A member with an address watches it too: their email waits in the outbox, and the
+	// key its unsubscribe link is signed with is made.
+	reader, err := s.CreateAccount(ctx, parley.NewUser{Handle: "reader", DisplayName: "Rea Der"}, "reader@example.com", "hash")
+	must(err)
+	must(s.SetWatch(ctx, reader.ID, parley.Watch{Kind: parley.WatchThread, TargetID: f.attachedIn}, parley.WatchOn))
+	_, err = s.SiteKey(ctx, "unsubscribe")
+	must(err)
 	reply, err := s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Text: storetest.Text("The log:"),
 		Attachments: []parley.File{{Name: "crash.log", ContentType: parley.TypeText, Size: int64(len(content)), SHA256: key, Lines: 2}}})
 	must(err)
@@ -101,6 +108,11 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	if _, err := s.FanOut(ctx, 10); err != nil {
 		t.Fatal(err)
 	}
+	// The reader asked for a new password, and a sender claimed the email: its link's
+	// hash is kept.
+	must(s.RequestPasswordReset(ctx, "reader@example.com"))
+	_, err = s.ClaimEmails(ctx, 10, time.Minute)
+	must(err)
 	// A second reply's job waits for the worker: a copy carries it, to be fanned out there.
 	_, err = s.CreateReply(ctx, parley.NewReply{ThreadID: f.attachedIn, AuthorID: mod.ID, Text: storetest.Text("And again.")})
 	must(err)

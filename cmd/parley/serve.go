@@ -17,6 +17,7 @@ import (
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/cache"
+	"github.com/parley-forum/parley/email"
 	"github.com/parley-forum/parley/events"
 	"github.com/parley-forum/parley/notify"
 	"github.com/parley-forum/parley/postgres"
@@ -30,7 +31,10 @@ const (
 	// notifyInterval is how often a node looks for notification jobs it was not woken
 	// for: those written on other nodes, or left by a node that stopped.
 	notifyInterval = 5 * time.Second
-	shutdownGrace  = 20 * time.Second
+	// emailInterval is how often a node looks for email it was not woken for: written on
+	// other nodes, due again after a failure, or a digest due at midnight.
+	emailInterval = 10 * time.Second
+	shutdownGrace = 20 * time.Second
 	// freshReads is how long a browser that wrote reads from the primary rather than the
 	// replica: replication on a healthy network trails by well under a second.
 	freshReads = 5 * time.Second
@@ -123,18 +127,23 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 	notifier := notify.New(store, log)
 	store.OnChange(notifier.Changed)
 	flushed.Go(func() { notifier.Run(counterCtx, notifyInterval) })
+	if cfg.smtp != nil {
+		sender := email.New(store, cfg.smtp, email.Site{Name: "Parley", BaseURL: cfg.base, From: cfg.from}, log)
+		store.OnChange(sender.Changed)
+		flushed.Go(func() { sender.Run(counterCtx, emailInterval) })
+	}
 
 	blobs, err := cfg.openBlobs(store)
 	if err != nil {
 		return err
 	}
-	sweeps := []sweep{{"expired sessions", store.DeleteExpiredSessions},
+	sweeps := []sweep{{"expired sessions", store.DeleteExpiredSessions}, {"old email", store.SweepOutbox},
 		{"unposted files", func(ctx context.Context) (int64, error) { return store.CollectUploads(ctx, blobs.Delete) }}}
 	wcfg := web.Config{BaseURL: cfg.base, SiteName: "Parley", PageTTL: cfg.CacheTTL, Blobs: blobs,
 		MaxAttachmentSize: cfg.MaxAttachmentSize, MaxAttachments: cfg.MaxAttachments, MaxUploadBytesPerDay: cfg.MaxUploadBytesPerDay,
 		MaxAccountStorage: cfg.MaxAccountStorage, LiveStreamsPerAddress: cfg.LiveStreamsPerAddress,
 		NewAccountPeriod: cfg.NewAccountPeriod, NewAccountLinks: cfg.NewAccountLinks, ListCache: listCache(lists),
-		MetricsToken: cfg.MetricsToken}
+		MetricsToken: cfg.MetricsToken, Email: cfg.smtp != nil}
 	if cfg.DatabaseReadURL != "" {
 		wcfg.FreshReads = freshReads
 	}
