@@ -103,6 +103,7 @@ type ViewCounter interface {
 // Server holds the dependencies every handler shares.
 type Server struct {
 	cfg     Config
+	origin  string // cfg.BaseURL without its path (originOf)
 	store   parley.Store
 	views   ViewCounter
 	ready   Pinger
@@ -250,7 +251,7 @@ func New(cfg Config, store parley.Store, views ViewCounter, ready Pinger, log *s
 	if cfg.Events == nil {
 		cfg.Events = events.NewLocal()
 	}
-	s := &Server{cfg: cfg, store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
+	s := &Server{cfg: cfg, origin: originOf(cfg.BaseURL), store: store, views: views, ready: ready, log: log, pages: p, assets: a, metrics: m,
 		cache: newPageCache(cfg.PageTTL), diffs: newDiffCache(maxDiffBytes), limits: newLimits(cfg.Limits, cfg.AddressPosts), events: cfg.Events, live: newLiveHub(cfg.LiveStreamsPerAddress, cfg.LiveStreams),
 		now: time.Now}
 	s.posting = &parley.Posting{Store: store, Markdown: cfg.Markdown, Clock: s.now, Log: log,
@@ -301,14 +302,42 @@ func (s *Server) plainText(next http.Handler) http.Handler {
 	})
 }
 
-// absolute turns a site path into an absolute URL on the public address.
+// absolute turns a site path into an absolute URL on the public address. A thread page
+// makes a dozen (canonical, JSON-LD authors and replies), so a plain path, which resolving
+// would only append to the address's origin, is appended without parsing.
 func (s *Server) absolute(path string) string {
+	if s.origin != "" && plainPath(path) {
+		return s.origin + path
+	}
 	u := *s.cfg.BaseURL
 	ref, err := url.Parse(path)
 	if err != nil {
 		return u.String()
 	}
 	return u.ResolveReference(ref).String()
+}
+
+// originOf is an address without its path: what a path from the root replaces.
+func originOf(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return (&url.URL{Scheme: u.Scheme, User: u.User, Host: u.Host}).String()
+}
+
+// plainPath reports whether path is a path from the site's root made of characters that
+// need no escaping, without dot segments: one that URL resolution leaves as it is.
+func plainPath(path string) bool {
+	if len(path) == 0 || path[0] != '/' || strings.HasPrefix(path, "//") || strings.Contains(path, "/.") {
+		return false
+	}
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("/_-.~#?=&", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // plainQuery reports whether every name and value of a query is plain text. Only an
