@@ -23,3 +23,6 @@ func (s *Server) WaitForStreams(ctx context.Context, n int) error {
 		}
 	}
 }
+
+// PostsPerPage is how many posts a thread page shows.
+const PostsPerPage = postsPerPage

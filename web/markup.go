@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strconv"
 	"time"
+	"unsafe"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -24,7 +25,11 @@ func (m *markup) text(s string) { m.b = appendEscaped(m.b, s) }
 
 func (m *markup) int(n int64) { m.b = strconv.AppendInt(m.b, n, 10) }
 
-func (m *markup) html() template.HTML { return template.HTML(m.b) }
+// html is what was built. The bytes become the string without a copy (as strings.Builder
+// does): a markup is done with once html is called, so they never change afterwards.
+func (m *markup) html() template.HTML {
+	return template.HTML(unsafe.String(unsafe.SliceData(m.b), len(m.b)))
+}
 
 // appendEscaped escapes the five characters that matter in HTML text and attributes,
 // exactly as html.EscapeString does, without its intermediate string.

@@ -23,6 +23,7 @@ import (
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/storetest"
+	"github.com/parley-forum/parley/web"
 )
 
 // HTML helpers: pages are checked by parsing them, the way a browser or a screen reader
@@ -962,7 +963,7 @@ func TestThreadPage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			posts, err := site.Store.Posts(ctx, id, 0, 50)
+			posts, err := site.Store.Posts(ctx, id, 0, web.PostsPerPage)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,7 @@ import (
 	parley "github.com/parley-forum/parley"
 )
 
-const postsPerPage = 50
+const postsPerPage = 20
 
 // threadView is the view model of a thread page.
 type threadView struct {
@@ -173,6 +174,7 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 	if err != nil {
 		return nil, err
 	}
+	v.Posts = make([]postView, 0, len(posts))
 	for _, p := range posts {
 		pv := newPostView(p, t.AcceptedPostID)
 		pv.Actions = actionsFor(me, t, p, csrf)
@@ -227,10 +229,10 @@ func (s *Server) acceptedOffPage(r *http.Request, t parley.Thread, v *threadView
 
 // visible leaves out hidden posts, unless the reader moderates and may restore them.
 func visible(posts []parley.Post, withHidden bool) []parley.Post {
-	if withHidden {
+	if withHidden || !slices.ContainsFunc(posts, func(p parley.Post) bool { return p.Hidden }) {
 		return posts
 	}
-	out := posts[:0:0]
+	out := make([]parley.Post, 0, len(posts))
 	for _, p := range posts {
 		if !p.Hidden {
 			out = append(out, p)
