@@ -27,6 +27,7 @@ type job struct {
 	mentions         []string
 	detail           string
 	doneThrough      int64 // the last member told, when the job is done in batches
+	createdAt        int64 // when the write that left it was made
 }
 
 // maxMentions is how many members one post may notify by naming them: more is a
@@ -133,12 +134,12 @@ const fanOutBatch = 1000
 func (s *Store) FanOut(ctx context.Context, limit int) (int, error) {
 	var worked int
 	err := s.inTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, kind, actor_id, thread_id, post_id, mentions, detail, done_through
+		rows, err := tx.Query(ctx, `SELECT id, kind, actor_id, thread_id, post_id, mentions, detail, done_through, created_at
 			FROM notification_jobs ORDER BY id LIMIT $1`+s.d.SkipLocked, limit)
 		jobs, err := collect(rows, err, func(r Row) (job, error) {
 			var j job
 			var mentions string
-			err := r.Scan(&j.id, &j.kind, &j.actorID, &j.threadID, &j.postID, &mentions, &j.detail, &j.doneThrough)
+			err := r.Scan(&j.id, &j.kind, &j.actorID, &j.threadID, &j.postID, &mentions, &j.detail, &j.doneThrough, &j.createdAt)
 			j.mentions = strings.Fields(mentions)
 			return j, err
 		})
@@ -354,17 +355,21 @@ func (s *Store) notifyOne(ctx context.Context, tx *Tx, j job, t target, userID i
 }
 
 // tellBoost adds a boost to the author's unread notification of boosts of the post, or
-// starts one. The id it returns may be of a notification made before: an email about it,
-// when one is waiting, then names every booster, and none is made twice (queueEmails).
+// starts one at the boost's time. The group counts the post's boosts given since it
+// started, so a booster who takes a boost back and gives it again counts once. The id it
+// returns may be of a notification made before: an email about it, when one is waiting,
+// then names every booster, and none is made twice (queueEmails).
 func (s *Store) tellBoost(ctx context.Context, tx *Tx, j job, t target) ([]int64, error) {
 	if t.postAuthor == j.actorID {
 		return nil, nil
 	}
-	return made(tx.Query(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at)
-		VALUES ($1, 'boost', $2, $3, $4, $5)
+	return made(tx.Query(ctx, `INSERT INTO notifications (user_id, kind, actor_id, thread_id, post_id, created_at, started_at)
+		VALUES ($1, 'boost', $2, $3, $4, $5, $6)
 		ON CONFLICT (user_id, post_id) WHERE kind = 'boost' AND read_at IS NULL
-		DO UPDATE SET actors = notifications.actors + 1, actor_id = excluded.actor_id, created_at = excluded.created_at
-		RETURNING id`, t.postAuthor, j.actorID, t.threadID, t.postID, tx.Now))
+		DO UPDATE SET actor_id = excluded.actor_id, created_at = excluded.created_at,
+			actors = (SELECT CASE WHEN count(*) > 0 THEN count(*) ELSE 1 END FROM boosts b
+				WHERE b.post_id = excluded.post_id AND b.created_at >= notifications.started_at)
+		RETURNING id`, t.postAuthor, j.actorID, t.threadID, t.postID, tx.Now, j.createdAt))
 }
 
 // watchedTables holds what each kind of watch names.
