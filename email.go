@@ -111,7 +111,7 @@ type OutboxStore interface {
 	// EmailSent marks a claimed email sent and the notifications it told emailed.
 	EmailSent(ctx context.Context, id int64, told []int64) error
 	// EmailFailed records why an email could not be sent and makes it due again after
-	// retry.
+	// retry; a negative retry gives it up, for a server that refused it for good.
 	EmailFailed(ctx context.Context, id int64, reason string, retry time.Duration) error
 	// Outbox returns the newest limit emails, for operators and tests.
 	Outbox(ctx context.Context, limit int) ([]OutboxEntry, error)

@@ -238,6 +238,30 @@ func TestServerDown(t *testing.T) {
 	})
 }
 
+// TestMailboxRefusedForGood: a server that refuses the recipient for good (550) is not
+// asked again: the email is given up at once, with the refusal recorded.
+func TestMailboxRefusedForGood(t *testing.T) {
+	onBothStores(t, func(t *testing.T, w *world) {
+		w.smtp.NoMailbox(w.asker.Handle + "@example.com")
+		w.reply("Set a keep-alive.")
+		if n, err := w.sendDue(w.sender); n != 0 || err != nil {
+			t.Fatalf("to a mailbox that does not exist: sent %d, %v", n, err)
+		}
+		out, err := w.s.Outbox(w.ctx, 1)
+		w.must(err)
+		if !strings.Contains(out[0].LastError, "550") || out[0].DueAt.Before(w.clock.Now().Add(parley.EmailMaxAge)) {
+			t.Errorf("after a 550 the outbox holds %+v, want it given up", out[0])
+		}
+		w.clock.Advance(lastRetry)
+		if n, _ := w.sendDue(w.sender); n != 0 {
+			t.Errorf("a refused email was tried again")
+		}
+		if out, _ := w.s.Outbox(w.ctx, 1); out[0].Attempts != 1 {
+			t.Errorf("a refused email was claimed %d times, want 1", out[0].Attempts)
+		}
+	})
+}
+
 // TestDigest: a member who chose a daily digest gets one email after the day ends, with
 // every notification of the day.
 func TestDigest(t *testing.T) {

@@ -173,7 +173,11 @@ func (s *Sender) send(ctx context.Context, cn *conn, e parley.Email) error {
 		err = cn.send(s.site.From.Address, e.To, msg)
 	}
 	if err != nil {
-		if ferr := s.outbox.EmailFailed(ctx, e.ID, err.Error(), retryAfter(e.Attempts)); ferr != nil {
+		retry := retryAfter(e.Attempts)
+		if refusedForGood(err) {
+			retry = -1
+		}
+		if ferr := s.outbox.EmailFailed(ctx, e.ID, err.Error(), retry); ferr != nil {
 			return errors.Join(err, ferr)
 		}
 		return err

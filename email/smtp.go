@@ -140,7 +140,7 @@ func (cn *conn) transmit(from, to string, msg []byte) error {
 		return err
 	}
 	if err := cn.c.Rcpt(to); err != nil {
-		return err
+		return recipientError{err}
 	}
 	w, err := cn.c.Data()
 	if err != nil {
@@ -150,6 +150,22 @@ func (cn *conn) transmit(from, to string, msg []byte) error {
 		return err
 	}
 	return w.Close()
+}
+
+// recipientError is the server's refusal of the recipient, as opposed to the sender's
+// address or the message: only such a refusal, when permanent, is the recipient's for good.
+type recipientError struct{ error }
+
+func (e recipientError) Unwrap() error { return e.error }
+
+// refusedForGood reports whether the server refused the recipient permanently (5xx: no
+// such mailbox, a policy), so that trying again would only be refused again. A permanent
+// refusal of the sender or the message may be the forum's configuration, which an operator
+// can mend, so those emails wait and are tried again.
+func refusedForGood(err error) bool {
+	var rcpt recipientError
+	var reply *textproto.Error
+	return errors.As(err, &rcpt) && errors.As(rcpt.error, &reply) && reply.Code >= 500
 }
 
 // close ends the session politely, or at least closes the connection.

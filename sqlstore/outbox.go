@@ -157,14 +157,15 @@ func (s *Store) EmailSent(ctx context.Context, id int64, told []int64) error {
 // maxErrorText bounds the error an outbox row keeps: a server's reply may be long.
 const maxErrorText = 500
 
-// EmailFailed records a failure and when to try again, unless the email was sent since.
+// EmailFailed records a failure and when to try again, or never for a negative retry,
+// unless the email was sent since.
 func (s *Store) EmailFailed(ctx context.Context, id int64, reason string, retry time.Duration) error {
 	if len(reason) > maxErrorText {
 		reason = strings.ToValidUTF8(reason[:maxErrorText], "")
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE email_outbox SET due_at = $1, last_error = $2 WHERE id = $3 AND sent_at IS NULL`,
-			tx.Now+retry.Milliseconds(), reason, id)
+		due := pick(retry < 0, gaveUp, tx.Now+retry.Milliseconds())
+		_, err := tx.Exec(ctx, `UPDATE email_outbox SET due_at = $1, last_error = $2 WHERE id = $3 AND sent_at IS NULL`, due, reason, id)
 		return err
 	})
 }

@@ -29,6 +29,7 @@ type Server struct {
 	received []Message
 	arrived  chan struct{} // a message came; buffered, never blocks the server
 	refusing bool
+	unknown  map[string]bool // recipients answered 550: no such mailbox
 }
 
 // Message is one email the server accepted.
@@ -59,6 +60,17 @@ func Start(tb testing.TB) *Server {
 func (s *Server) Refuse(on bool) {
 	s.mu.Lock()
 	s.refusing = on
+	s.mu.Unlock()
+}
+
+// NoMailbox makes the server refuse mail to addr for good (550), as for an address that
+// does not exist.
+func (s *Server) NoMailbox(addr string) {
+	s.mu.Lock()
+	if s.unknown == nil {
+		s.unknown = map[string]bool{}
+	}
+	s.unknown[addr] = true
 	s.mu.Unlock()
 }
 
@@ -97,6 +109,12 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	unknown := ss.s.unknown[to]
+	ss.s.mu.Unlock()
+	if unknown {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox"}
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
