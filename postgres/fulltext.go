@@ -27,9 +27,12 @@ var fullText = sqlstore.SearchDialect{
 	},
 	Any:    `SELECT post_id FROM post_search LIMIT 1`,
 	Remove: `DELETE FROM post_search WHERE post_id = ANY($1)`,
-	Hits: func(param string) string {
+	// The matches are limited before they are ranked, so that ts_rank runs on limit rows
+	// rather than on every match of a common word.
+	Hits: func(param, limit string) string {
 		return `(SELECT post_id, CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', document, ` + param + `::tsquery) * 1000000000 AS BIGINT) AS score
-			FROM post_search WHERE document @@ ` + param + `::tsquery)`
+			FROM (SELECT post_id, document FROM post_search WHERE document @@ ` + param + `::tsquery
+				ORDER BY post_id DESC LIMIT ` + limit + `) newest)`
 	},
 	Matching: func(param string) string {
 		return `SELECT post_id FROM post_search WHERE document @@ ` + param + `::tsquery`

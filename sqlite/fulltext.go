@@ -19,9 +19,11 @@ var fullText = sqlstore.SearchDialect{
 	},
 	Any:    `SELECT rowid FROM post_fts LIMIT 1`,
 	Remove: `DELETE FROM post_fts WHERE rowid IN (SELECT value FROM json_each($1))`,
-	Hits: func(param string) string {
+	// FTS5 reads matches newest first from the index and computes bm25 for those it
+	// returns, so a common word costs limit scores, not one per match.
+	Hits: func(param, limit string) string {
 		return `(SELECT rowid AS post_id, CAST(-bm25(post_fts, 4.0, 1.0) * 1000000000 AS INTEGER) AS score
-			FROM post_fts WHERE post_fts MATCH ` + param + `)`
+			FROM post_fts WHERE post_fts MATCH ` + param + ` ORDER BY rowid DESC LIMIT ` + limit + `)`
 	},
 	Matching: func(param string) string {
 		return `SELECT rowid AS post_id FROM post_fts WHERE post_fts MATCH ` + param

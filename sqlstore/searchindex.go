@@ -34,10 +34,11 @@ type SearchDialect struct {
 	// Remove is a statement that takes the posts whose ids are in $1 (Dialect.IDs) out of
 	// the index.
 	Remove string
-	// Hits returns a subquery of the (post_id, score) of the posts that match the query in
-	// the placeholder param: the score is a whole number, higher for a better match, title
-	// matches counting more than body matches.
-	Hits func(param string) string
+	// Hits returns a subquery of the (post_id, score) of the newest posts that match the
+	// query in the placeholder param, as many as the placeholder limit says: the score is a
+	// whole number, higher for a better match, title matches counting more than body
+	// matches. Only the posts returned are scored.
+	Hits func(param, limit string) string
 	// Matching returns a subquery of the post_id of the posts that match the query in the
 	// placeholder param, unranked: cheap to read newest first or for a few posts.
 	Matching func(param string) string
@@ -186,6 +187,14 @@ var searchKeys = map[parley.Sort]string{
 	parley.SortBoosts:   "t.boost_count",
 }
 
+// rankedPosts is how many matching posts a search by relevance ranks: the newest that many.
+// Scoring is most of a search's cost, and a word like "crash" is in a third of a forum's
+// posts (a million at 1,000,000 threads, where ranking them all took seconds); capped, a
+// search costs the same whatever its words. What it gives up: a search for common words
+// ranks their newest posts, so an older thread is found by rarer words or another sort
+// (newest, activity and boosts read every match).
+const rankedPosts = 3000
+
 // hit is a thread a search found, with its best post (0 when the query has no words).
 type hit struct{ threadID, postID, score int64 }
 
@@ -212,10 +221,11 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 		if err != nil || !ok {
 			return nil, err
 		}
+		limit := int64(1<<63 - 1)
 		if !sorted {
-			key = "h.score"
+			key, limit = "h.score", rankedPosts
 		}
-		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM ` + bestPosts(s.d.Search.Hits(w.arg(match))) + ` h
+		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM ` + bestPosts(s.d.Search.Hits(w.arg(match), w.arg(limit))) + ` h
 			JOIN threads t ON t.id = h.thread_id
 			WHERE t.deleted_at IS NULL` + w.sql() + `
 			  AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)

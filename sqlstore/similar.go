@@ -227,8 +227,7 @@ func (s *Store) similarBodies(ctx context.Context, terms []search.Term, limit in
 	if len(found) > 0 {
 		args, notFound = append(args, s.d.IDs(found)), ` AND NOT `+s.d.AnyID("t.id", "$4")
 	}
-	rows, err := r.Query(ctx, `SELECT h.thread_id FROM `+bestPosts(`(SELECT post_id, score FROM `+s.d.Search.Hits("$1")+` x
-			ORDER BY post_id DESC LIMIT $3)`)+` h
+	rows, err := r.Query(ctx, `SELECT h.thread_id FROM `+bestPosts(s.d.Search.Hits("$1", "$3"))+` h
 		JOIN threads t ON t.id = h.thread_id
 		WHERE t.deleted_at IS NULL`+notFound+`
 		ORDER BY h.score DESC, t.id DESC LIMIT $2`, args...)
