@@ -40,6 +40,9 @@ var fullText = sqlstore.SearchDialect{
 	Threads: func(param string) string {
 		return `SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery`
 	},
+	Holds: func(param, post string) string {
+		return `EXISTS (SELECT 1 FROM post_search s WHERE s.post_id = ` + post + ` AND s.document @@ ` + param + `::tsquery)`
+	},
 	Query: tsQueryOf,
 }
 

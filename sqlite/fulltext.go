@@ -31,6 +31,9 @@ var fullText = sqlstore.SearchDialect{
 	Threads: func(param string) string {
 		return `SELECT p.thread_id FROM post_fts JOIN posts p ON p.id = post_fts.rowid WHERE post_fts MATCH ` + param
 	},
+	Holds: func(param, post string) string {
+		return `EXISTS (SELECT 1 FROM post_fts WHERE post_fts MATCH ` + param + ` AND post_fts.rowid = ` + post + `)`
+	},
 	Query: func(_ context.Context, _ sqlstore.Querier, groups [][]search.Term, title bool) (any, bool, error) {
 		q := ftsQuery(groups, title)
 		return q, q != "", nil

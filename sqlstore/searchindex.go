@@ -45,6 +45,9 @@ type SearchDialect struct {
 	// Threads returns a subquery of the thread_id of the posts that match the query in
 	// the placeholder param.
 	Threads func(param string) string
+	// Holds returns a condition that holds when the post whose id is the expression post
+	// matches the query in the placeholder param: a lookup of one post in the index.
+	Holds func(param, post string) string
 	// Query writes the argument Hits and Threads take: a post matches when it holds every
 	// term of one of groups, in its title alone when title. It reports false when nothing
 	// can match. It may ask q how the database reads words.
@@ -361,7 +364,7 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 	if q.MinReplies > 0 {
 		w.add(`t.reply_count >= ` + w.arg(q.MinReplies))
 	}
-	if err := s.flagFilters(ctx, w, q.Flags, q.NotFlags); err != nil {
+	if err := s.flagFilters(ctx, w, q.Flags, q.NotFlags, len(m.All) == 0); err != nil {
 		return false, err
 	}
 	if len(m.Not) > 0 {
@@ -370,7 +373,7 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 			return false, err
 		}
 		if ok {
-			w.add(`t.id NOT IN (` + s.d.Search.Threads(w.arg(not)) + `)`)
+			w.add(`NOT ` + s.threadMatches(w.arg(not), len(m.All) == 0))
 		}
 	}
 	return true, nil
@@ -385,13 +388,13 @@ var flagConds = map[search.Flags]string{
 	search.Staff:      `t.staff_replied`,
 	search.Pinned:     `t.pinned`,
 	search.Locked:     `t.locked`,
-	search.Attachment: `EXISTS (SELECT 1 FROM posts r JOIN attachments a ON a.post_id = r.id
-		WHERE r.thread_id = t.id AND r.hidden_at IS NULL)`,
+	search.Attachment: `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND r.file_count > 0)`,
 }
 
 // flagFilters adds the conditions of flags and the negations of those of notFlags.
-// has:code is a term of the index (search.HasCode).
-func (s *Store) flagFilters(ctx context.Context, w *where, flags, notFlags search.Flags) error {
+// has:code is a term of the index (search.HasCode), looked up per thread when the search
+// has no words (threadMatches).
+func (s *Store) flagFilters(ctx context.Context, w *where, flags, notFlags search.Flags, perThread bool) error {
 	for f := search.Flags(1); f != 0 && f <= search.Code; f <<= 1 {
 		if !flags.Has(f) && !notFlags.Has(f) {
 			continue
@@ -402,11 +405,25 @@ func (s *Store) flagFilters(ctx context.Context, w *where, flags, notFlags searc
 			if err != nil {
 				return err
 			}
-			cond = `t.id IN (` + s.d.Search.Threads(w.arg(code)) + `)`
+			cond = s.threadMatches(w.arg(code), perThread)
 		}
 		w.add(pick(flags.Has(f), cond, `NOT `+cond))
 	}
 	return nil
+}
+
+// threadMatches returns a condition that holds when a post of thread t matches the query
+// in the placeholder param. Without words a search reads threads in order and stops after a
+// page, so perThread looks up each thread's posts in the index: a few lookups for each of
+// a few dozen threads, where making the set of every thread a common term is in (a code
+// block is in a third of the posts) took over half a second. With words a search weighs
+// thousands of threads, and one pass over the term's posts costs less than a lookup per
+// post of each.
+func (s *Store) threadMatches(param string, perThread bool) string {
+	if !perThread {
+		return `t.id IN (` + s.d.Search.Threads(param) + `)`
+	}
+	return `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND ` + s.d.Search.Holds(param, "r.id") + `)`
 }
 
 // lookupID reads the id a filter names; false when there is none.
