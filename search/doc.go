@@ -70,8 +70,7 @@
 //     only itself: EXC_BAD_ACCESS does not find "bad access". Its words are indexed too, so
 //     "1009" finds -1009 and "info plist" finds Info.plist. A dotted name is indexed with
 //     every run of its parts (URLSession.shared finds URLSession.shared.dataTask).
-//   - A post's words come first, in order, so phrases match; its code terms follow. A post
-//     with a block of code also holds HasCode, which no text yields, for has:code.
+//   - A post's words come first, in order, so phrases match; its code terms follow.
 //
 // A query word is looked up as its code terms and, as one phrase, its other words; a
 // phrase as its words next to each other and its code terms. Words too long to type

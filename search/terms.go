@@ -43,10 +43,6 @@ func Index(text string) Terms {
 	return t
 }
 
-// HasCode is the term a post with a code block holds among its code terms, for has:code.
-// No text yields it: chunks never start with '-' followed by a letter.
-const HasCode = "-code-"
-
 // Term is one thing a post must hold to match: a code term, kept whole, or one or more
 // words next to each other in this order.
 type Term struct {
@@ -276,15 +272,5 @@ func PostText(htmlText string) string {
 	return b.String()
 }
 
-// HasCodeBlock reports whether rendered HTML holds a block of code.
-func HasCodeBlock(htmlText string) bool { return strings.Contains(htmlText, "<pre") }
-
-// Post returns the terms of a post's rendered HTML, with HasCode among the code terms
-// when it holds a block of code.
-func Post(htmlText string) Terms {
-	t := Index(PostText(htmlText))
-	if HasCodeBlock(htmlText) {
-		t.Code = append(t.Code, HasCode)
-	}
-	return t
-}
+// Post returns the terms of a post's rendered HTML.
+func Post(htmlText string) Terms { return Index(PostText(htmlText)) }

@@ -364,9 +364,7 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 	if q.MinReplies > 0 {
 		w.add(`t.reply_count >= ` + w.arg(q.MinReplies))
 	}
-	if err := s.flagFilters(ctx, w, q.Flags, q.NotFlags, len(m.All) == 0); err != nil {
-		return false, err
-	}
+	flagFilters(w, q.Flags, q.NotFlags)
 	if len(m.Not) > 0 {
 		not, ok, err := s.d.Search.Query(ctx, r, m.Not, m.Title)
 		if err != nil {
@@ -389,36 +387,26 @@ var flagConds = map[search.Flags]string{
 	search.Pinned:     `t.pinned`,
 	search.Locked:     `t.locked`,
 	search.Attachment: `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND r.file_count > 0)`,
+	// A block of code is the one element the renderer writes as <pre>. Reading a thread's
+	// few posts costs less than any index of the code blocks of a third of the forum.
+	search.Code: `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND r.html LIKE '%<pre%')`,
 }
 
 // flagFilters adds the conditions of flags and the negations of those of notFlags.
-// has:code is a term of the index (search.HasCode), looked up per thread when the search
-// has no words (threadMatches).
-func (s *Store) flagFilters(ctx context.Context, w *where, flags, notFlags search.Flags, perThread bool) error {
+func flagFilters(w *where, flags, notFlags search.Flags) {
 	for f := search.Flags(1); f != 0 && f <= search.Code; f <<= 1 {
-		if !flags.Has(f) && !notFlags.Has(f) {
-			continue
+		if flags.Has(f) || notFlags.Has(f) {
+			w.add(pick(flags.Has(f), flagConds[f], `NOT `+flagConds[f]))
 		}
-		cond := flagConds[f]
-		if f == search.Code {
-			code, _, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{{{Code: search.HasCode}}}, false)
-			if err != nil {
-				return err
-			}
-			cond = s.threadMatches(w.arg(code), perThread)
-		}
-		w.add(pick(flags.Has(f), cond, `NOT `+cond))
 	}
-	return nil
 }
 
 // threadMatches returns a condition that holds when a post of thread t matches the query
-// in the placeholder param. Without words a search reads threads in order and stops after a
-// page, so perThread looks up each thread's posts in the index: a few lookups for each of
-// a few dozen threads, where making the set of every thread a common term is in (a code
-// block is in a third of the posts) took over half a second. With words a search weighs
-// thousands of threads, and one pass over the term's posts costs less than a lookup per
-// post of each.
+// in the placeholder param (an exclusion's). Without words a search reads threads in order
+// and stops after a page, so perThread looks up each thread's posts in the index: a few
+// lookups for each of a few dozen threads, where making the set of every thread a common
+// term is in took over half a second. With words a search weighs thousands of threads,
+// and one pass over the term's posts costs less than a lookup per post of each.
 func (s *Store) threadMatches(param string, perThread bool) string {
 	if !perThread {
 		return `t.id IN (` + s.d.Search.Threads(param) + `)`
