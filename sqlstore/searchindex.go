@@ -196,7 +196,7 @@ var searchKeys = map[parley.Sort]string{
 // search costs the same whatever its words. What it gives up: a search for common words
 // ranks their newest posts, so an older thread is found by rarer words or another sort
 // (newest, activity and boosts read every match).
-const rankedPosts = 3000
+const rankedPosts = 1000
 
 // hit is a thread a search found, with its best post (0 when the query has no words).
 type hit struct{ threadID, postID, score int64 }
