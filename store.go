@@ -2,6 +2,7 @@ package parley
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -156,13 +157,26 @@ type PostEdit struct {
 // BulkWriter loads a forum in one pass: topics, tags and users first, then threads in
 // batches, then Close, which builds indexes and makes the store ready to serve. Records
 // carry their own ids, which are kept.
+//
+// A load is complete or taken back whole. A caller that meets an error, or stops for any
+// reason, before Close calls Abandon; a Close that fails has taken the load back itself.
 type BulkWriter interface {
 	Topics(ctx context.Context, topics []Topic) error
 	Tags(ctx context.Context, tags []Tag) error
 	Users(ctx context.Context, users []User) error
 	Threads(ctx context.Context, threads []ThreadRecord) error
 	Close(ctx context.Context) error
+	// Abandon stops the load and takes back what it wrote, leaving the store as empty as
+	// the load found it, even when ctx is cancelled (an interrupt). It does nothing after
+	// Close. When taking back fails, its error matches ErrInterruptedLoad.
+	Abandon(ctx context.Context) error
 }
+
+// ErrInterruptedLoad is matched by the error of opening a database that holds part of a
+// bulk load which never finished nor was taken back (its process was killed, or taking
+// it back failed), and by the error of Abandon that leaves one. Such a database serves
+// nothing until the load runs again, which clears the part first.
+var ErrInterruptedLoad = errors.New("a bulk load did not finish")
 
 // ThreadRecord is a whole thread as a bulk writer takes it. The thread's counters and flags
 // must agree with its posts: the store writes them as given.

@@ -14,8 +14,8 @@ import (
 )
 
 // ErrLoadStopped is matched by the error of an import that failed after it began writing
-// to the forum. A PostgreSQL forum's bulk load is one transaction and is left empty; a
-// SQLite forum may hold part of the import.
+// to the forum, and took back what it wrote (parley.BulkWriter.Abandon): the forum is as
+// empty as before, unless the error matches parley.ErrInterruptedLoad too.
 var ErrLoadStopped = errors.New("the import stopped after it began writing to the forum")
 
 // recordBatch is how many topics, tags or users the import hands the bulk writer at once.
@@ -51,7 +51,7 @@ func Import(ctx context.Context, store parley.Store, blobs blob.Store, dir strin
 		return m, err
 	}
 	if err := load(ctx, w, dir, m.Records(ThreadsFile), opts.Progress); err != nil {
-		return m, fmt.Errorf("%w: %w", ErrLoadStopped, err)
+		return m, fmt.Errorf("%w: %w", ErrLoadStopped, errors.Join(err, w.Abandon(ctx)))
 	}
 	return m, nil
 }

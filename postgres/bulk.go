@@ -39,7 +39,7 @@ func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 	}
 	sink := &bulkSink{querier: querier{tx}, conn: conn, tx: tx}
 	if _, err := tx.Exec(ctx, `LOCK TABLE threads IN EXCLUSIVE MODE`); err != nil {
-		sink.Abandon()
+		sink.Abandon(ctx)
 		return nil, err
 	}
 	return s.BulkLoad(ctx, sink)
@@ -138,7 +138,10 @@ func (b *bulkSink) Finish(ctx context.Context) error {
 }
 
 // Abandon rolls the load back, unless it was committed, and hands the connection back.
-func (b *bulkSink) Abandon() {
-	b.tx.Rollback(context.Background())
+// A rollback that fails leaves nothing either: the server rolls back the transaction of a
+// connection that goes away.
+func (b *bulkSink) Abandon(ctx context.Context) error {
+	b.tx.Rollback(context.WithoutCancel(ctx))
 	b.conn.Release()
+	return nil
 }

@@ -21,9 +21,13 @@
 // Memory holds one batch, the tag names and a few prepared statements, whatever the size
 // of the dump. Every problem in the dump is met in the first pass, before the forum is
 // touched: a malformed file gives an error naming its file and line and leaves the forum
-// empty. A failure in the second pass (the database, or an interrupt) leaves a PostgreSQL
-// forum empty, since its bulk load is one transaction, but a SQLite forum holding part of
-// the import; Import then returns an error matching ErrLoadStopped.
+// empty. A failure in the second pass (the database, or an interrupt) takes back what was
+// written (parley.BulkWriter.Abandon), so that the forum is as empty as before: on
+// PostgreSQL the load is one transaction, rolled back; on SQLite the tables the load
+// filled are emptied, and a load whose process was killed is cleared by the next (package
+// sqlite's bulkSink says how). Import then returns an error matching ErrLoadStopped, which
+// also matches parley.ErrInterruptedLoad in the rare case that taking the load back
+// failed too.
 //
 // # How Stack Exchange maps to the forum
 //
@@ -76,7 +80,7 @@ import (
 const BatchSize = 500
 
 // ErrLoadStopped is matched by the error of an import that failed after it began writing
-// to the forum, which may then hold part of it (see the package comment).
+// to the forum, and took back what it wrote (see the package comment).
 var ErrLoadStopped = errors.New("the import stopped after it began writing to the forum")
 
 // Options say where a dump goes.
@@ -179,7 +183,7 @@ func Import(ctx context.Context, store parley.Store, dir string, opts Options) (
 	}
 	ld := &loader{sc: sc, w: w, site: site, md: markdown.New(), sum: &sum, progress: opts.Progress}
 	if err := ld.load(ctx); err != nil {
-		return sum, fmt.Errorf("%w: %w", ErrLoadStopped, err)
+		return sum, fmt.Errorf("%w: %w", ErrLoadStopped, errors.Join(err, w.Abandon(ctx)))
 	}
 	return sum, nil
 }

@@ -39,10 +39,15 @@ type Options struct {
 	// ReadConns sizes the read pool; 0 means 2 per CPU, enough to keep the CPUs busy
 	// while some readers wait on the disk.
 	ReadConns int
+	// ClearInterruptedLoad takes back the part of a bulk load that a database holds when
+	// the load never finished (see bulkSink), for a command about to load it again.
+	// Without it, Open refuses such a database with an error matching
+	// parley.ErrInterruptedLoad.
+	ClearInterruptedLoad bool
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to
-// date.
+// date. It refuses a database that holds part of a bulk load (Options.ClearInterruptedLoad).
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
@@ -68,6 +73,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s.read.SetMaxOpenConns(n)
 	s.read.SetMaxIdleConns(n)
 	if err := migrate(ctx, s.write); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := checkLoad(ctx, s.write, path, opts.ClearInterruptedLoad); err != nil {
 		s.Close()
 		return nil, err
 	}
