@@ -214,6 +214,13 @@ type UserPost struct {
 	BoostCount  int64
 }
 
+// GivenBoost is a boost a user gave: the post, its thread and when.
+type GivenBoost struct {
+	PostID    int64
+	ThreadID  int64
+	CreatedAt time.Time
+}
+
 // Slugify turns a title or name into lower-case words joined by hyphens, for URLs.
 func Slugify(s string) string {
 	var b strings.Builder

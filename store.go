@@ -78,6 +78,10 @@ type Store interface {
 	SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error)
 	// BoostedPosts reports which of postIDs the user has boosted.
 	BoostedPosts(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error)
+	// UserBoosts returns the boosts a user gave, by post id: those of posts after post id
+	// after (0 from the first), at most limit. Boosts of posts hidden since, or in threads
+	// deleted since, are included: they are the user's own acts.
+	UserBoosts(ctx context.Context, userID, after int64, limit int) ([]GivenBoost, error)
 	// AcceptAnswer marks a reply as its thread's accepted answer (postID 0 clears it). A
 	// hidden reply, or one in a deleted thread, is EConflict (see CheckActable).
 	AcceptAnswer(ctx context.Context, threadID, postID int64) error
