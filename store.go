@@ -28,6 +28,9 @@ type Store interface {
 
 	UserByID(ctx context.Context, id int64) (User, error)
 	UserByHandle(ctx context.Context, handle string) (User, error)
+	// UserBadges returns the badges a user earned, each once with how often and when:
+	// by class, the hardest first, then by name.
+	UserBadges(ctx context.Context, userID int64) ([]BadgeCount, error)
 	// UserPosts returns a user's posts, newest first by time: those written before post
 	// id before (0 for the newest), at most limit.
 	UserPosts(ctx context.Context, userID, before int64, limit int) ([]UserPost, error)
@@ -168,6 +171,8 @@ type BulkWriter interface {
 	Topics(ctx context.Context, topics []Topic) error
 	Tags(ctx context.Context, tags []Tag) error
 	Users(ctx context.Context, users []User) error
+	// Badges writes badges earned, after their users.
+	Badges(ctx context.Context, badges []EarnedBadge) error
 	Threads(ctx context.Context, threads []ThreadRecord) error
 	Close(ctx context.Context) error
 	// Abandon stops the load and takes back what it wrote, leaving the store as empty as

@@ -117,7 +117,7 @@ func (b *bulkSink) Start(ctx context.Context) error {
 // loadIndexes returns the indexes on the tables a load fills.
 func loadIndexes(ctx context.Context, conn *sql.Conn) ([]droppedIndex, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL
-		AND type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_links', 'thread_listings', 'posts', 'revisions', 'boosts')
+		AND type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_links', 'thread_listings', 'posts', 'revisions', 'boosts', 'badges')
 		ORDER BY name`)
 	if err != nil {
 		return nil, err

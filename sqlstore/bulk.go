@@ -30,7 +30,7 @@ type BulkSink interface {
 // LoadedTables are the tables a bulk load writes rows to, children before their parents,
 // besides the full-text index, which is each database's own.
 var LoadedTables = []string{"thread_listings", "thread_links", "thread_tags", "boosts", "revisions", "attachments",
-	"posts", "threads", "users", "tags", "subtopics", "topics"}
+	"posts", "threads", "badges", "users", "tags", "subtopics", "topics"}
 
 // TableRows are rows for a table's columns.
 type TableRows struct {
@@ -119,6 +119,15 @@ func (w *bulkWriter) Users(ctx context.Context, users []parley.User) error {
 	for _, u := range users {
 		rows.Rows = append(rows.Rows, []any{u.ID, u.Handle, u.DisplayName, string(u.Role), u.Badge, u.Signature,
 			u.SignatureHTML, parley.Millis(u.CreatedAt), u.ThreadCount, u.PostCount})
+	}
+	return w.sink.Write(ctx, []TableRows{rows})
+}
+
+// Badges writes badges earned.
+func (w *bulkWriter) Badges(ctx context.Context, badges []parley.EarnedBadge) error {
+	rows := TableRows{Table: "badges", Columns: []string{"id", "user_id", "name", "class", "awarded_at"}}
+	for _, b := range badges {
+		rows.Rows = append(rows.Rows, []any{b.ID, b.UserID, b.Name, string(b.Class), parley.Millis(b.AwardedAt)})
 	}
 	return w.sink.Write(ctx, []TableRows{rows})
 }

@@ -14,7 +14,8 @@ import (
 const importUsage = `Usage: parley import stackexchange [flags] DIR
 
 Loads the Stack Exchange data dump in DIR (its Posts.xml, Users.xml, Tags.xml, Votes.xml,
-Comments.xml and, when there are, PostHistory.xml and PostLinks.xml) into an empty forum, as one topic.
+Comments.xml and, when there are, PostHistory.xml, PostLinks.xml and Badges.xml) into an
+empty forum, as one topic.
 A forum that holds topics, tags, users or threads is refused, so running the import again
 never duplicates it: make the first admin (parley user create) after the import.
 Malformed files are reported by file and line before anything is written. An import that
