@@ -96,7 +96,9 @@ type Store interface {
 	AddViews(ctx context.Context, views map[int64]int64) error
 
 	// Bulk returns a writer that loads a whole forum into an empty store, much faster than
-	// the one-by-one methods. It fails with EConflict when the store holds any thread.
+	// the one-by-one methods. It fails with EConflict when the store holds any thread, user,
+	// topic, tag or other record a load writes: a load that stops takes back what it wrote
+	// by emptying those (BulkWriter.Abandon).
 	Bulk(ctx context.Context) (BulkWriter, error)
 
 	Close() error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	parley "github.com/parley-forum/parley"
@@ -61,7 +62,7 @@ type bulkWriter struct {
 }
 
 // BulkLoad returns a writer that loads a whole forum into this store through sink, or
-// refuses with EConflict when the store holds threads already. A sink that must keep two
+// refuses with EConflict when the store holds threads, users or any record a load writes. A sink that must keep two
 // loads from both finding the store empty locks the threads table before.
 func (s *Store) BulkLoad(ctx context.Context, sink BulkSink) (parley.BulkWriter, error) {
 	w := &bulkWriter{s: s, sink: sink}
@@ -72,12 +73,16 @@ func (s *Store) BulkLoad(ctx context.Context, sink BulkSink) (parley.BulkWriter,
 }
 
 func (w *bulkWriter) start(ctx context.Context) error {
-	found, err := exists(ctx, w.sink, `SELECT 1 FROM threads LIMIT 1`)
-	if err != nil {
-		return err
-	}
-	if found {
-		return parley.Errorf(parley.EConflict, "The database holds threads already; bulk loading needs an empty one.")
+	// Every table the load fills must be empty: a load that stops takes itself back by
+	// emptying them (SQLite's), which must never take anything else with it.
+	for _, table := range append([]string{"threads"}, LoadedTables...) {
+		found, err := exists(ctx, w.sink, `SELECT 1 FROM `+table+` LIMIT 1`)
+		if err != nil {
+			return err
+		}
+		if found {
+			return parley.Errorf(parley.EConflict, "The database holds %s already; bulk loading needs an empty one.", strings.ReplaceAll(table, "_", " "))
+		}
 	}
 	// Pins wait here, by list key, until the list entries exist at Close.
 	if _, err := w.sink.Exec(ctx, `CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,

@@ -9,6 +9,17 @@ import (
 	parley "github.com/parley-forum/parley"
 )
 
+// testBulkNeedsEmpty: a store with a member but no thread refuses a bulk load, which
+// could only collide with them, and if it stopped would take them away with its own.
+func testBulkNeedsEmpty(t *testing.T, e *env) {
+	e.user(parley.RoleAdmin)
+	_, err := e.s.Bulk(e.ctx)
+	wantCode(t, err, parley.EConflict)
+	if !strings.Contains(parley.ErrorMessage(err), "users") {
+		t.Errorf("a bulk load into a store with a user: %v; want it refused, naming users", err)
+	}
+}
+
 // testBulk loads a small forum in bulk and reads it back through the ordinary methods.
 func testBulk(t *testing.T, e *env) {
 	now := e.clock.Now()
