@@ -80,21 +80,34 @@ func checkEmpty(t *testing.T, store parley.Store, when string) {
 }
 
 // TestImportFailingHalfWayKeepsNothing fails an import after its first batches of threads
-// are written: the forum is left empty, and the same import then succeeds.
+// are written, with an error or an interrupt (its context cancelled): the forum is left
+// empty, and the same import then succeeds.
 func TestImportFailingHalfWayKeepsNothing(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		store parley.Store
-	}{{"sqlite", mustOpenSQLite(t)}, {"postgres", pgtest.MustOpen(t, nil)}} {
+		name      string
+		store     parley.Store
+		interrupt bool
+	}{{"sqlite", mustOpenSQLite(t), false}, {"sqlite-interrupted", mustOpenSQLite(t), true}, {"postgres", pgtest.MustOpen(t, nil), false}} {
 		t.Run(c.name, func(t *testing.T) {
 			dump := sedumptest.Dump(t, "cardano")
-			ctx := context.Background()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
 			broken := errors.New("the disk is full")
-			failing := stoppingStore{Store: c.store, n: 2, stop: func() error { return broken }}
+			failing := stoppingStore{Store: c.store, n: 2, stop: func() error {
+				if c.interrupt {
+					cancel()
+					return ctx.Err()
+				}
+				return broken
+			}}
 			_, err := seimport.Import(ctx, failing, dump, seimport.Options{ScratchDir: t.TempDir()})
+			if c.interrupt {
+				broken = context.Canceled
+			}
 			if !errors.Is(err, seimport.ErrLoadStopped) || !errors.Is(err, broken) || errors.Is(err, parley.ErrInterruptedLoad) {
 				t.Fatalf("an import failing at its third batch: %v; want it stopped, with nothing left behind", err)
 			}
+			ctx = context.Background()
 			checkEmpty(t, c.store, "after an import failed half-way,")
 			want := expect(t, dump)
 			sum, err := seimport.Import(ctx, c.store, dump, seimport.Options{ScratchDir: t.TempDir()})
