@@ -41,6 +41,7 @@ import (
 type bulkSink struct {
 	txQuerier
 	conn *sql.Conn
+	pool *sql.DB // the write pool conn comes from, for taking a load back
 	now  time.Time
 	// deferred holds the indexes on the tables a bulk load fills: they are dropped while it
 	// runs and made again at the end. Building an index once is several times faster than
@@ -61,7 +62,7 @@ func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	sink := &bulkSink{txQuerier: txQuerier{conn}, conn: conn, now: s.now()}
+	sink := &bulkSink{txQuerier: txQuerier{conn}, conn: conn, pool: s.write, now: s.now()}
 	// The load's temporary tables (the search entries waiting for Close) go to a file, and
 	// pages are read into the cache rather than mapped: held in memory, both grow with the
 	// forum, to gigabytes of resident memory for a million threads. Setting temp_store
@@ -187,19 +188,27 @@ func (b *bulkSink) Finish(ctx context.Context) error {
 	return nil
 }
 
-// Abandon takes back a load that did not finish (clearLoad) and hands the connection
-// back. The connection of a load that did not finish, maybe still without foreign key
-// checks, is closed rather than left to the store's later writes.
+// Abandon hands the connection back and takes back a load that did not finish
+// (clearLoad). The connection of a load that did not finish is closed rather than left to
+// the store's later writes: it may check no foreign keys, and a write that its cancelled
+// context stopped may still be rolling back. Closing it waits for that; the load is then
+// taken back on a fresh connection.
 func (b *bulkSink) Abandon(ctx context.Context) error {
-	defer b.conn.Close()
 	if b.finished {
-		return nil
+		return b.conn.Close()
 	}
-	defer b.conn.Raw(func(any) error { return driver.ErrBadConn })
+	b.conn.Raw(func(any) error { return driver.ErrBadConn })
+	b.conn.Close()
 	if !b.marked {
 		return nil
 	}
-	if err := clearLoad(context.WithoutCancel(ctx), b.conn); err != nil {
+	ctx = context.WithoutCancel(ctx)
+	conn, err := b.pool.Conn(ctx)
+	if err == nil {
+		err = clearLoad(ctx, conn)
+		conn.Close()
+	}
+	if err != nil {
 		return fmt.Errorf("%w, and taking it back failed: %w", parley.ErrInterruptedLoad, err)
 	}
 	return nil
