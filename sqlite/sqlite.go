@@ -1,5 +1,15 @@
 // Package sqlite stores the forum in an embedded SQLite database, through the pure-Go
 // modernc.org/sqlite driver, so that Parley builds without a C toolchain.
+//
+// # Bulk loads
+//
+// A bulk load (an import, a demo forum) writes in many transactions with syncs off, for
+// speed, yet is complete or taken back whole, as PostgreSQL's one transaction is: it is
+// marked in the table bulk_loads from before its first row until the step that makes the
+// forum usable; one that fails or is abandoned empties the tables it filled, which it
+// found empty; and one whose process was killed leaves its mark, so that Open refuses the
+// database, saying how to go on, until a load opens it to clear it
+// (Options.ClearInterruptedLoad). bulkSink, in bulk.go, says how.
 package sqlite
 
 import (

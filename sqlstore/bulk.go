@@ -62,8 +62,9 @@ type bulkWriter struct {
 }
 
 // BulkLoad returns a writer that loads a whole forum into this store through sink, or
-// refuses with EConflict when the store holds threads, users or any record a load writes. A sink that must keep two
-// loads from both finding the store empty locks the threads table before.
+// refuses with EConflict when the store holds threads, users or any record a load writes.
+// A sink that must keep two loads from both finding the store empty locks the threads
+// table before.
 func (s *Store) BulkLoad(ctx context.Context, sink BulkSink) (parley.BulkWriter, error) {
 	w := &bulkWriter{s: s, sink: sink}
 	if err := w.start(ctx); err != nil {
