@@ -49,6 +49,37 @@ type User struct {
 // Suspended reports whether the user is suspended at time now.
 func (u *User) Suspended(now time.Time) bool { return now.Before(u.SuspendedUntil) }
 
+// BadgeClass is how hard a badge is to earn, the hardest first.
+type BadgeClass string
+
+const (
+	BadgeGold   BadgeClass = "gold"
+	BadgeSilver BadgeClass = "silver"
+	BadgeBronze BadgeClass = "bronze"
+)
+
+// BadgeClasses are the classes, the hardest first.
+var BadgeClasses = []BadgeClass{BadgeGold, BadgeSilver, BadgeBronze}
+
+// EarnedBadge is one badge a member earned, such as one a Stack Exchange import brings
+// (unrelated to User.Badge, the title shown beside a name). A badge earned several times
+// is several.
+type EarnedBadge struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	Class     BadgeClass
+	AwardedAt time.Time
+}
+
+// BadgeCount is how many times a member earned one badge, and when first and last.
+type BadgeCount struct {
+	Name        string
+	Class       BadgeClass
+	Count       int64
+	First, Last time.Time
+}
+
 // Author is the part of a user shown beside their threads and posts.
 type Author struct {
 	ID            int64
@@ -223,6 +254,13 @@ type UserPost struct {
 	Original    bool
 	CreatedAt   time.Time
 	BoostCount  int64
+}
+
+// GivenBoost is a boost a user gave: the post, its thread and when.
+type GivenBoost struct {
+	PostID    int64
+	ThreadID  int64
+	CreatedAt time.Time
 }
 
 // Slugify turns a title or name into lower-case words joined by hyphens, for URLs.

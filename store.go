@@ -2,6 +2,7 @@ package parley
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -29,6 +30,9 @@ type Store interface {
 
 	UserByID(ctx context.Context, id int64) (User, error)
 	UserByHandle(ctx context.Context, handle string) (User, error)
+	// UserBadges returns the badges a user earned, each once with how often and when:
+	// by class, the hardest first, then by name.
+	UserBadges(ctx context.Context, userID int64) ([]BadgeCount, error)
 	// UserPosts returns a user's posts, newest first by time: those written before post
 	// id before (0 for the newest), at most limit.
 	UserPosts(ctx context.Context, userID, before int64, limit int) ([]UserPost, error)
@@ -79,6 +83,10 @@ type Store interface {
 	SetBoost(ctx context.Context, userID, postID int64, on bool) (int64, error)
 	// BoostedPosts reports which of postIDs the user has boosted.
 	BoostedPosts(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error)
+	// UserBoosts returns the boosts a user gave, by post id: those of posts after post id
+	// after (0 from the first), at most limit. Boosts of posts hidden since, or in threads
+	// deleted since, are included: they are the user's own acts.
+	UserBoosts(ctx context.Context, userID, after int64, limit int) ([]GivenBoost, error)
 	// AcceptAnswer marks a reply as its thread's accepted answer (postID 0 clears it). A
 	// hidden reply, or one in a deleted thread, is EConflict (see CheckActable).
 	AcceptAnswer(ctx context.Context, threadID, postID int64) error
@@ -90,7 +98,9 @@ type Store interface {
 	AddViews(ctx context.Context, views map[int64]int64) error
 
 	// Bulk returns a writer that loads a whole forum into an empty store, much faster than
-	// the one-by-one methods. It fails with EConflict when the store holds any thread.
+	// the one-by-one methods. It fails with EConflict when the store holds any thread, user,
+	// topic, tag or other record a load writes: a load that stops takes back what it wrote
+	// by emptying those (BulkWriter.Abandon).
 	Bulk(ctx context.Context) (BulkWriter, error)
 
 	Close() error
@@ -158,13 +168,28 @@ type PostEdit struct {
 // BulkWriter loads a forum in one pass: topics, tags and users first, then threads in
 // batches, then Close, which builds indexes and makes the store ready to serve. Records
 // carry their own ids, which are kept.
+//
+// A load is complete or taken back whole. A caller that meets an error, or stops for any
+// reason, before Close calls Abandon; a Close that fails has taken the load back itself.
 type BulkWriter interface {
 	Topics(ctx context.Context, topics []Topic) error
 	Tags(ctx context.Context, tags []Tag) error
 	Users(ctx context.Context, users []User) error
+	// Badges writes badges earned, after their users.
+	Badges(ctx context.Context, badges []EarnedBadge) error
 	Threads(ctx context.Context, threads []ThreadRecord) error
 	Close(ctx context.Context) error
+	// Abandon stops the load and takes back what it wrote, leaving the store as empty as
+	// the load found it, even when ctx is cancelled (an interrupt). It does nothing after
+	// Close. When taking back fails, its error matches ErrInterruptedLoad.
+	Abandon(ctx context.Context) error
 }
+
+// ErrInterruptedLoad is matched by the error of opening a database that holds part of a
+// bulk load which never finished nor was taken back (its process was killed, or taking
+// it back failed), and by the error of Abandon that leaves one. Such a database serves
+// nothing until the load runs again, which clears the part first.
+var ErrInterruptedLoad = errors.New("a bulk load did not finish")
 
 // ThreadRecord is a whole thread as a bulk writer takes it. The thread's counters and flags
 // must agree with its posts: the store writes them as given.

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/postgres"
 	"github.com/parley-forum/parley/schema"
 	"github.com/parley-forum/parley/sqlite"
@@ -46,8 +47,10 @@ type rowReader interface {
 // target has applied its own before the copy; rate-limit buckets only slow the next few
 // requests, and starting them full is what a restart does anyway; the full-text index
 // (post_search on PostgreSQL; SQLite's is a virtual table, which no copy reads) is derived
-// from the posts: after a copy the target's is rebuilt from the posts it received.
-var ignored = map[string]bool{"schema_migrations": true, "rate_limits": true, "post_search": true}
+// from the posts: after a copy the target's is rebuilt from the posts it received. A mark
+// of a bulk load (bulk_loads) is never copied: a source that holds one is refused
+// (checkLoad), and the target's is its own.
+var ignored = map[string]bool{"schema_migrations": true, "rate_limits": true, "post_search": true, "bulk_loads": true}
 
 // isPostgres reports whether from names a PostgreSQL database rather than a SQLite file.
 func isPostgres(from string) bool {
@@ -73,7 +76,25 @@ func openSource(ctx context.Context, from string) (source, error) {
 		src.close()
 		return nil, err
 	}
+	if err := checkLoad(ctx, src); err != nil {
+		src.close()
+		return nil, err
+	}
 	return src, nil
+}
+
+// checkLoad refuses a source that holds part of a bulk load that never finished, which
+// its store would refuse to serve.
+func checkLoad(ctx context.Context, src source) error {
+	rows, err := src.rows(ctx, "bulk_loads", []string{"started_at"})
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return fmt.Errorf("--from: %w: it holds part of an import or demo forum; run that again to finish it, then copy", parley.ErrInterruptedLoad)
+	}
+	return rows.Err()
 }
 
 // checkMigrations refuses a source whose schema is not the one this parley would make.

@@ -20,10 +20,12 @@ type memWriter struct {
 	closed  bool
 }
 
-func (w *memWriter) Topics(_ context.Context, t []parley.Topic) error { w.topics = t; return nil }
-func (w *memWriter) Tags(_ context.Context, t []parley.Tag) error     { w.tags = t; return nil }
-func (w *memWriter) Users(_ context.Context, u []parley.User) error   { w.users = u; return nil }
-func (w *memWriter) Close(context.Context) error                      { w.closed = true; return nil }
+func (w *memWriter) Topics(_ context.Context, t []parley.Topic) error   { w.topics = t; return nil }
+func (w *memWriter) Tags(_ context.Context, t []parley.Tag) error       { w.tags = t; return nil }
+func (w *memWriter) Users(_ context.Context, u []parley.User) error     { w.users = u; return nil }
+func (w *memWriter) Close(context.Context) error                        { w.closed = true; return nil }
+func (w *memWriter) Abandon(context.Context) error                      { return nil }
+func (w *memWriter) Badges(context.Context, []parley.EarnedBadge) error { return nil }
 
 func (w *memWriter) Threads(_ context.Context, t []parley.ThreadRecord) error {
 	w.threads = append(w.threads, t...)
@@ -37,10 +39,12 @@ type discardWriter struct {
 	mdBytes, htmlLen int
 }
 
-func (w *discardWriter) Topics(context.Context, []parley.Topic) error { return nil }
-func (w *discardWriter) Tags(context.Context, []parley.Tag) error     { return nil }
-func (w *discardWriter) Users(context.Context, []parley.User) error   { return nil }
-func (w *discardWriter) Close(context.Context) error                  { return nil }
+func (w *discardWriter) Topics(context.Context, []parley.Topic) error       { return nil }
+func (w *discardWriter) Tags(context.Context, []parley.Tag) error           { return nil }
+func (w *discardWriter) Users(context.Context, []parley.User) error         { return nil }
+func (w *discardWriter) Close(context.Context) error                        { return nil }
+func (w *discardWriter) Abandon(context.Context) error                      { return nil }
+func (w *discardWriter) Badges(context.Context, []parley.EarnedBadge) error { return nil }
 
 func (w *discardWriter) Threads(_ context.Context, ts []parley.ThreadRecord) error {
 	w.threads += len(ts)

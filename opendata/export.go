@@ -51,6 +51,7 @@ func Export(ctx context.Context, snap *dbcopy.Snapshot, blobs blob.Store, dir st
 		{TopicsFile, x.topics},
 		{TagsFile, x.tags},
 		{UsersFile, x.users},
+		{BadgesFile, x.badges},
 		{ThreadsFile, func(ctx context.Context, w *jsonlWriter) error { return x.threads(ctx, w, opts.Progress) }},
 	}
 	for _, step := range steps {

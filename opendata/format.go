@@ -13,6 +13,7 @@
 package opendata
 
 import (
+	"slices"
 	"time"
 
 	parley "github.com/parley-forum/parley"
@@ -32,13 +33,18 @@ const (
 	TopicsFile   = "topics.jsonl"
 	TagsFile     = "tags.jsonl"
 	UsersFile    = "users.jsonl"
+	BadgesFile   = "badges.jsonl"
 	ThreadsFile  = "threads.jsonl"
 	// FilesDir holds each attached file's content once, named by its SHA-256.
 	FilesDir = "files"
 )
 
-// dataFiles are the JSON Lines files every export holds.
-var dataFiles = []string{TopicsFile, TagsFile, UsersFile, ThreadsFile}
+// dataFiles are the JSON Lines files every export holds; laterFiles those added to the
+// format since, which exports made before lack.
+var (
+	dataFiles  = []string{TopicsFile, TagsFile, UsersFile, ThreadsFile}
+	laterFiles = []string{BadgesFile}
+)
 
 // Manifest describes an export and lets a reader check that nothing changed since.
 type Manifest struct {
@@ -65,6 +71,11 @@ type FileEntry struct {
 	Records int64  `json:"records"`
 	Bytes   int64  `json:"bytes"`
 	SHA256  string `json:"sha256"`
+}
+
+// Lists reports whether the manifest lists the data file path.
+func (m *Manifest) Lists(path string) bool {
+	return slices.ContainsFunc(m.Files, func(f FileEntry) bool { return f.Path == path })
 }
 
 // Records returns how many records the manifest counts in the data file path.
@@ -118,6 +129,16 @@ type User struct {
 	CreatedAt     time.Time   `json:"created_at"`
 	ThreadCount   int64       `json:"thread_count"`
 	PostCount     int64       `json:"post_count"`
+}
+
+// Badge is one line of badges.jsonl: a badge a member earned. A badge earned several
+// times is several lines.
+type Badge struct {
+	ID        int64             `json:"id"`
+	UserID    int64             `json:"user_id"`
+	Name      string            `json:"name"`
+	Class     parley.BadgeClass `json:"class"`
+	AwardedAt time.Time         `json:"awarded_at"`
 }
 
 // Thread is one line of threads.jsonl: a thread with all its posts nested, each with its

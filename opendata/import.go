@@ -14,8 +14,8 @@ import (
 )
 
 // ErrLoadStopped is matched by the error of an import that failed after it began writing
-// to the forum. A PostgreSQL forum's bulk load is one transaction and is left empty; a
-// SQLite forum may hold part of the import.
+// to the forum, and took back what it wrote (parley.BulkWriter.Abandon): the forum is as
+// empty as before, unless the error matches parley.ErrInterruptedLoad too.
 var ErrLoadStopped = errors.New("the import stopped after it began writing to the forum")
 
 // recordBatch is how many topics, tags or users the import hands the bulk writer at once.
@@ -50,14 +50,14 @@ func Import(ctx context.Context, store parley.Store, blobs blob.Store, dir strin
 	if err != nil {
 		return m, err
 	}
-	if err := load(ctx, w, dir, m.Records(ThreadsFile), opts.Progress); err != nil {
-		return m, fmt.Errorf("%w: %w", ErrLoadStopped, err)
+	if err := load(ctx, w, dir, m, opts.Progress); err != nil {
+		return m, fmt.Errorf("%w: %w", ErrLoadStopped, errors.Join(err, w.Abandon(ctx)))
 	}
 	return m, nil
 }
 
 // load hands every record to w, in the order a bulk writer takes them.
-func load(ctx context.Context, w parley.BulkWriter, dir string, threads int64, bar io.Writer) error {
+func load(ctx context.Context, w parley.BulkWriter, dir string, m *Manifest, bar io.Writer) error {
 	err := readBatches(dir, TopicsFile, recordBatch, Topic.record, func(b []parley.Topic) error { return w.Topics(ctx, b) })
 	if err == nil {
 		err = readBatches(dir, TagsFile, recordBatch, Tag.record, func(b []parley.Tag) error { return w.Tags(ctx, b) })
@@ -65,10 +65,13 @@ func load(ctx context.Context, w parley.BulkWriter, dir string, threads int64, b
 	if err == nil {
 		err = readBatches(dir, UsersFile, recordBatch, User.record, func(b []parley.User) error { return w.Users(ctx, b) })
 	}
+	if err == nil && m.Lists(BadgesFile) { // an export made before badges has none
+		err = readBatches(dir, BadgesFile, recordBatch, Badge.record, func(b []parley.EarnedBadge) error { return w.Badges(ctx, b) })
+	}
 	if err != nil {
 		return err
 	}
-	pb := progress.New(bar, threads, "Importing the forum", "threads")
+	pb := progress.New(bar, m.Records(ThreadsFile), "Importing the forum", "threads")
 	err = readBatches(dir, ThreadsFile, BatchSize, Thread.record, func(b []parley.ThreadRecord) error {
 		pb.Add(len(b))
 		return w.Threads(ctx, b)

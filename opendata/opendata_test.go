@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +13,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -271,10 +275,11 @@ func TestRoundTripStackExchange(t *testing.T) {
 				t.Fatalf("import %s: %v", c.site, err)
 			}
 			dir := filepath.Join(t.TempDir(), "export")
-			mustExport(t, from, dir)
+			m := mustExport(t, from, dir)
 			if _, err := opendata.Import(t.Context(), to.store, to.blobs, dir, opendata.Options{}); err != nil {
 				t.Fatalf("import the export: %v", err)
 			}
+			checkSameBadges(t, from.store, to.store, m)
 			a, b := handler(t, from), handler(t, to)
 			linked := 0
 			for _, path := range dumpPages(t, from.store, dump) {
@@ -292,6 +297,60 @@ func TestRoundTripStackExchange(t *testing.T) {
 				t.Error("no page compared shows links between threads")
 			}
 		})
+	}
+}
+
+// checkSameBadges checks that every member has the same badges in both forums, and that
+// the export holds them all.
+func checkSameBadges(t *testing.T, from, to parley.Store, m *opendata.Manifest) {
+	var total int64
+	for id := int64(1); id <= m.Records(opendata.UsersFile); id++ {
+		a, err := from.UserBadges(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := to.UserBadges(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("user %d has the badges %+v before the round trip, %+v after", id, a, b)
+		}
+		for _, c := range a {
+			total += c.Count
+		}
+	}
+	if total == 0 || m.Records(opendata.BadgesFile) != total {
+		t.Errorf("the export holds %d badges; the members have %d, and want some", m.Records(opendata.BadgesFile), total)
+	}
+}
+
+// TestImportExportWithoutBadges reads an export made before badges were in the format:
+// its manifest lists no badges.jsonl, and it imports all the same.
+func TestImportExportWithoutBadges(t *testing.T) {
+	from, to := mustSQLite(t), mustSQLite(t)
+	dump := sedumptest.Dump(t, "conlang-meta")
+	if _, err := seimport.Import(t.Context(), from.store, dump, seimport.Options{ScratchDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "export")
+	m := mustExport(t, from, dir)
+	m.Files = slices.DeleteFunc(m.Files, func(f opendata.FileEntry) bool { return f.Path == opendata.BadgesFile })
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, opendata.BadgesFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, opendata.ManifestFile), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := opendata.Import(t.Context(), to.store, to.blobs, dir, opendata.Options{}); err != nil {
+		t.Fatalf("import an export without badges: %v", err)
+	}
+	if got := mustHandle(t, to.store, 1); got != mustHandle(t, from.store, 1) {
+		t.Errorf("user 1 is %s after the import; want %s", got, mustHandle(t, from.store, 1))
 	}
 }
 

@@ -63,6 +63,13 @@ func (x *exporter) users(ctx context.Context, w *jsonlWriter) error {
 	})
 }
 
+func (x *exporter) badges(ctx context.Context, w *jsonlWriter) error {
+	return each(ctx, x.snap, `SELECT id, user_id, name, class, awarded_at FROM badges ORDER BY id`, func(v []any) error {
+		return w.write(Badge{ID: toInt(v[0]), UserID: toInt(v[1]), Name: toString(v[2]), Class: parley.BadgeClass(toString(v[3])),
+			AwardedAt: toTime(v[4])})
+	})
+}
+
 // threads writes every thread but the deleted ones, in batches of BatchSize by id, each
 // with its visible posts and their revisions, boosters and files.
 func (x *exporter) threads(ctx context.Context, w *jsonlWriter, bar io.Writer) error {

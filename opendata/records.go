@@ -25,6 +25,10 @@ func (u User) record() parley.User {
 		PostCount: u.PostCount}
 }
 
+func (b Badge) record() parley.EarnedBadge {
+	return parley.EarnedBadge{ID: b.ID, UserID: b.UserID, Name: b.Name, Class: b.Class, AwardedAt: b.AwardedAt}
+}
+
 func (t Thread) record() parley.ThreadRecord {
 	r := parley.ThreadRecord{
 		Thread: parley.Thread{ID: t.ID, Title: t.Title, SubtopicID: t.SubtopicID, TopicID: t.TopicID,

@@ -42,7 +42,7 @@ func Verify(dir string) (*Manifest, error) {
 		}
 	}
 	for _, f := range m.Files {
-		if !slices.Contains(dataFiles, f.Path) {
+		if !slices.Contains(dataFiles, f.Path) && !slices.Contains(laterFiles, f.Path) {
 			return nil, fmt.Errorf("%s lists %q, which is no file of the format", ManifestFile, f.Path)
 		}
 		size, sum, err := hashFile(filepath.Join(dir, f.Path))

@@ -23,7 +23,7 @@ type bulkSink struct {
 }
 
 // bulkTables are the tables a load fills in bulk, whose indexes and foreign keys wait.
-var bulkTables = []string{"threads", "thread_tags", "thread_links", "thread_listings", "posts", "revisions", "boosts", "post_search"}
+var bulkTables = []string{"threads", "thread_tags", "thread_links", "thread_listings", "posts", "revisions", "boosts", "post_search", "badges"}
 
 // Bulk returns a writer that loads a whole forum into this empty store. The threads table
 // is locked for the whole load, so two loads cannot both find the store empty.
@@ -39,7 +39,7 @@ func (s *Store) Bulk(ctx context.Context) (parley.BulkWriter, error) {
 	}
 	sink := &bulkSink{querier: querier{tx}, conn: conn, tx: tx}
 	if _, err := tx.Exec(ctx, `LOCK TABLE threads IN EXCLUSIVE MODE`); err != nil {
-		sink.Abandon()
+		sink.Abandon(ctx)
 		return nil, err
 	}
 	return s.BulkLoad(ctx, sink)
@@ -108,7 +108,8 @@ var afterLoad = []string{
 	`SELECT setval(pg_get_serial_sequence('threads', 'id'), max(id)) FROM threads`,
 	`SELECT setval(pg_get_serial_sequence('posts', 'id'), max(id)) FROM posts`,
 	`SELECT setval(pg_get_serial_sequence('attachments', 'id'), max(id)) FROM attachments`,
-	`ANALYZE topics, subtopics, tags, users, threads, thread_tags, thread_listings, posts, revisions, boosts, attachments, post_search`,
+	`SELECT setval(pg_get_serial_sequence('badges', 'id'), max(id)) FROM badges`,
+	`ANALYZE topics, subtopics, tags, users, threads, thread_tags, thread_listings, posts, revisions, boosts, attachments, post_search, badges`,
 }
 
 // Finish builds the indexes and foreign keys again, moves the id sequences on and commits
@@ -131,7 +132,10 @@ func (b *bulkSink) Finish(ctx context.Context) error {
 }
 
 // Abandon rolls the load back, unless it was committed, and hands the connection back.
-func (b *bulkSink) Abandon() {
-	b.tx.Rollback(context.Background())
+// A rollback that fails leaves nothing either: the server rolls back the transaction of a
+// connection that goes away.
+func (b *bulkSink) Abandon(ctx context.Context) error {
+	b.tx.Rollback(context.WithoutCancel(ctx))
 	b.conn.Release()
+	return nil
 }

@@ -46,6 +46,9 @@ func (ld *loader) load(ctx context.Context) error {
 	if err := ld.users(ctx); err != nil {
 		return fmt.Errorf("write users: %w", err)
 	}
+	if err := ld.badges(ctx); err != nil {
+		return fmt.Errorf("write badges: %w", err)
+	}
 	if err := ld.threads(ctx, threads); err != nil {
 		return err
 	}
@@ -130,6 +133,37 @@ func (ld *loader) users(ctx context.Context) error {
 	}
 	ld.sum.Users += int64(len(batch))
 	return ld.w.Users(ctx, batch)
+}
+
+// badges writes the badges of the dump's users, in batches of usersBatch.
+func (ld *loader) badges(ctx context.Context) error {
+	rows, err := ld.sc.db.QueryContext(ctx, `SELECT b.id, u.id, b.name, b.class, b.awarded
+		FROM badges b JOIN users u ON u.se_id = b.user_se_id ORDER BY b.id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	batch := make([]parley.EarnedBadge, 0, usersBatch)
+	for rows.Next() {
+		var b parley.EarnedBadge
+		var awarded int64
+		if err := rows.Scan(&b.ID, &b.UserID, &b.Name, &b.Class, &awarded); err != nil {
+			return err
+		}
+		b.AwardedAt = time.UnixMilli(awarded).UTC()
+		if batch = append(batch, b); len(batch) == usersBatch {
+			if err := ld.w.Badges(ctx, batch); err != nil {
+				return err
+			}
+			ld.sum.Badges += int64(len(batch))
+			batch = batch[:0]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	ld.sum.Badges += int64(len(batch))
+	return ld.w.Badges(ctx, batch)
 }
 
 // threads writes the threads in batches of BatchSize questions.

@@ -53,6 +53,7 @@ func (sc *scratch) resolve(ctx context.Context, sum *Summary) error {
 		{&sum.NoLicense, `SELECT count(*) FROM posts WHERE license = ''`},
 		{&sum.OrphanVotes, `SELECT coalesce(sum(n), 0) FROM upvotes WHERE post_id NOT IN (SELECT id FROM posts)`},
 		{&sum.OrphanComments, `SELECT count(*) FROM comments WHERE post_id NOT IN (SELECT id FROM posts)`},
+		{&sum.OrphanBadges, `SELECT count(*) FROM badges WHERE user_se_id NOT IN (SELECT se_id FROM users)`},
 	}
 	for _, c := range counts {
 		if err := sc.db.QueryRowContext(ctx, c.q).Scan(c.n); err != nil {

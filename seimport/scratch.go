@@ -41,6 +41,8 @@ CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, created
 CREATE TABLE links (thread_id INTEGER NOT NULL, target_id INTEGER NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE history (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, created INTEGER NOT NULL, user_se_id INTEGER,
 	user_name TEXT NOT NULL, summary TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE badges (id INTEGER PRIMARY KEY, user_se_id INTEGER NOT NULL, name TEXT NOT NULL, class TEXT NOT NULL,
+	awarded INTEGER NOT NULL);
 `
 
 func openScratch(ctx context.Context, path string) (*scratch, error) {
@@ -75,6 +77,7 @@ func (sc *scratch) read(ctx context.Context, dir string, sum *Summary, bar io.Wr
 		{"Comments.xml", readComments},
 		{"PostHistory.xml", readHistory},
 		{"PostLinks.xml", readLinks},
+		{"Badges.xml", readBadges},
 	}
 	for _, step := range steps {
 		b := progress.New(bar, -1, "Reading "+step.file, "rows")
@@ -86,6 +89,10 @@ func (sc *scratch) read(ctx context.Context, dir string, sum *Summary, bar io.Wr
 		}
 		if errors.Is(err, fs.ErrNotExist) && step.file == "PostLinks.xml" {
 			sum.NoLinks = true
+			continue
+		}
+		if errors.Is(err, fs.ErrNotExist) && step.file == "Badges.xml" {
+			sum.NoBadges = true
 			continue
 		}
 		if err != nil {
@@ -276,6 +283,26 @@ func readLinks(ctx context.Context, tx *sql.Tx, dir string, _ *Summary, tick fun
 				return []any{l.PostID, l.RelatedPostID, string(parley.LinkDuplicate)}, nil
 			}
 			return nil, nil
+		})
+}
+
+// badgeClasses are the forum's names of a dump's badge classes.
+var badgeClasses = map[sedump.BadgeClass]parley.BadgeClass{
+	sedump.Gold: parley.BadgeGold, sedump.Silver: parley.BadgeSilver, sedump.Bronze: parley.BadgeBronze,
+}
+
+// readBadges keeps the badges of the known classes; whether their users are in the dump
+// is known once every user is read (resolve).
+func readBadges(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick func()) error {
+	return each(ctx, tx, sedump.Badges(dir),
+		`INSERT INTO badges (id, user_se_id, name, class, awarded) VALUES (?, ?, ?, ?, ?)`, tick,
+		func(b sedump.Badge) ([]any, error) {
+			class, ok := badgeClasses[b.Class]
+			if !ok {
+				sum.OtherBadges++
+				return nil, nil
+			}
+			return []any{b.ID, b.UserID, b.Name, string(class), b.Date.UnixMilli()}, nil
 		})
 }
 

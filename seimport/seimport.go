@@ -21,9 +21,13 @@
 // Memory holds one batch, the tag names and a few prepared statements, whatever the size
 // of the dump. Every problem in the dump is met in the first pass, before the forum is
 // touched: a malformed file gives an error naming its file and line and leaves the forum
-// empty. A failure in the second pass (the database, or an interrupt) leaves a PostgreSQL
-// forum empty, since its bulk load is one transaction, but a SQLite forum holding part of
-// the import; Import then returns an error matching ErrLoadStopped.
+// empty. A failure in the second pass (the database, or an interrupt) takes back what was
+// written (parley.BulkWriter.Abandon), so that the forum is as empty as before: on
+// PostgreSQL the load is one transaction, rolled back; on SQLite the tables the load
+// filled are emptied, and a load whose process was killed is cleared by the next (package
+// sqlite's bulkSink says how). Import then returns an error matching ErrLoadStopped, which
+// also matches parley.ErrInterruptedLoad in the rare case that taking the load back
+// failed too.
 //
 // # How Stack Exchange maps to the forum
 //
@@ -50,6 +54,9 @@
 //     questions become links between their threads; a pair linked both ways by the dump is
 //     one duplicate link. Links to or from posts that are missing or answers are counted
 //     and skipped.
+//   - Badges: each row of Badges.xml is a badge its user earned, with its name (a tag's,
+//     for a tag badge), class (gold, silver or bronze) and date. Badges of users absent
+//     from Users.xml are counted and skipped.
 //   - Comments are appended to their post's HTML as a "Comments" list, as plain text with
 //     their author's name and date; the forum has no comments of its own to put them in.
 //   - Revisions: body versions from PostHistory.xml (initial, edit and rollback of a body)
@@ -76,7 +83,7 @@ import (
 const BatchSize = 500
 
 // ErrLoadStopped is matched by the error of an import that failed after it began writing
-// to the forum, which may then hold part of it (see the package comment).
+// to the forum, and took back what it wrote (see the package comment).
 var ErrLoadStopped = errors.New("the import stopped after it began writing to the forum")
 
 // Options say where a dump goes.
@@ -112,14 +119,18 @@ type Summary struct {
 	// when the dump says both; OrphanLinks the related or duplicate links left out, whose
 	// posts are missing or not questions, or that link a question to itself.
 	Links, OrphanLinks int64
-	NoHistory          bool // the dump has no PostHistory.xml
-	NoLinks            bool // the dump has no PostLinks.xml
+	// Badges are the badges written; OrphanBadges those of users not in Users.xml, and
+	// OtherBadges those of a class other than gold, silver and bronze, left out.
+	Badges, OrphanBadges, OtherBadges int64
+	NoHistory                         bool // the dump has no PostHistory.xml
+	NoLinks                           bool // the dump has no PostLinks.xml
+	NoBadges                          bool // the dump has no Badges.xml
 }
 
 // String is the summary line an import prints.
 func (s Summary) String() string {
-	line := fmt.Sprintf("Imported %d threads, %d replies, %d users (%d for deleted accounts, owning %d posts), %d tags, %d boosts, %d comments, %d earlier versions, %d links between threads.",
-		s.Threads, s.Replies, s.Users, s.Placeholders, s.DeletedAuthorPosts, s.Tags, s.Boosts, s.Comments, s.Revisions, s.Links)
+	line := fmt.Sprintf("Imported %d threads, %d replies, %d users (%d for deleted accounts, owning %d posts), %d tags, %d boosts, %d comments, %d earlier versions, %d links between threads, %d badges.",
+		s.Threads, s.Replies, s.Users, s.Placeholders, s.DeletedAuthorPosts, s.Tags, s.Boosts, s.Comments, s.Revisions, s.Links, s.Badges)
 	var skipped []string
 	add := func(n int64, what string) {
 		if n > 0 {
@@ -132,6 +143,8 @@ func (s Summary) String() string {
 	add(s.OrphanVotes, "up votes on posts not imported")
 	add(s.OrphanComments, "comments on posts not imported")
 	add(s.OrphanLinks, "links whose posts are missing or not questions")
+	add(s.OrphanBadges, "badges of users not in Users.xml")
+	add(s.OtherBadges, "badges of no known class")
 	if len(skipped) > 0 {
 		line += " Skipped " + strings.Join(skipped, ", ") + "."
 	}
@@ -143,6 +156,9 @@ func (s Summary) String() string {
 	}
 	if s.NoLinks {
 		line += " The dump has no PostLinks.xml, so threads have no links."
+	}
+	if s.NoBadges {
+		line += " The dump has no Badges.xml, so members have no badges."
 	}
 	return line
 }
@@ -179,7 +195,7 @@ func Import(ctx context.Context, store parley.Store, dir string, opts Options) (
 	}
 	ld := &loader{sc: sc, w: w, site: site, md: markdown.New(), sum: &sum, progress: opts.Progress}
 	if err := ld.load(ctx); err != nil {
-		return sum, fmt.Errorf("%w: %w", ErrLoadStopped, err)
+		return sum, fmt.Errorf("%w: %w", ErrLoadStopped, errors.Join(err, w.Abandon(ctx)))
 	}
 	return sum, nil
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/postgres/pgtest"
@@ -55,6 +57,10 @@ type expected struct {
 	// related and duplicate links with an end that is no question, or that is the other.
 	links       map[int64]map[int64]parley.LinkKind
 	orphanLinks int64
+	// badges counts each user's badges by class, by forum user id (users are numbered
+	// from 1 in the order of Users.xml); orphanBadges those of users not in Users.xml.
+	badges       map[int64]map[sedump.BadgeClass]int64
+	orphanBadges int64
 }
 
 func expect(t *testing.T, dir string) expected {
@@ -124,6 +130,25 @@ func expect(t *testing.T, dir string) expected {
 			}
 		}
 	}
+	e.badges = map[int64]map[sedump.BadgeClass]int64{}
+	forumID := map[int64]int64{}
+	for u, err := range sedump.Users(dir) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		forumID[u.ID] = int64(len(forumID) + 1)
+		e.badges[forumID[u.ID]] = map[sedump.BadgeClass]int64{}
+	}
+	for b, err := range sedump.Badges(dir) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, ok := forumID[b.UserID]; ok {
+			e.badges[id][b.Class]++
+		} else {
+			e.orphanBadges++
+		}
+	}
 	for h, err := range sedump.PostHistories(dir) {
 		if errors.Is(err, os.ErrNotExist) {
 			break
@@ -188,6 +213,7 @@ func checkImport(t *testing.T, store parley.Store, dir string) {
 	}
 	checkTagsAndOwners(t, store, want)
 	checkLinks(t, store, want, sum)
+	checkBadges(t, store, want, sum)
 	if replies != want.answers {
 		t.Errorf("threads count %d replies; the dump has %d answers", replies, want.answers)
 	}
@@ -256,6 +282,41 @@ func checkLinks(t *testing.T, store parley.Store, want expected, sum seimport.Su
 		}
 	}
 	t.Logf("%d links between questions (%d shown as duplicates), %d skipped", pairs, duplicates, want.orphanLinks)
+}
+
+// checkBadges checks that each user has as many badges of each class as Badges.xml gives
+// them, and that the summary counts the badges written and those of unknown users.
+func checkBadges(t *testing.T, store parley.Store, want expected, sum seimport.Summary) {
+	ctx := context.Background()
+	classes := map[sedump.BadgeClass]parley.BadgeClass{sedump.Gold: parley.BadgeGold, sedump.Silver: parley.BadgeSilver,
+		sedump.Bronze: parley.BadgeBronze}
+	var total int64
+	for id, counts := range want.badges {
+		badges, err := store.UserBadges(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[parley.BadgeClass]int64{}
+		for _, b := range badges {
+			got[b.Class] += b.Count
+		}
+		for class, n := range counts {
+			total += n
+			if got[classes[class]] != n {
+				t.Errorf("user %d has %d %s badges; Badges.xml gives them %d", id, got[classes[class]], classes[class], n)
+			}
+		}
+		if len(got) > len(counts) {
+			t.Errorf("user %d has badges of the classes %v; Badges.xml gives them %v", id, got, counts)
+		}
+	}
+	if total == 0 {
+		t.Fatal("the dump has no badges to check")
+	}
+	if sum.Badges != total || sum.OrphanBadges != want.orphanBadges {
+		t.Errorf("summary: %d badges, %d of unknown users; Badges.xml has %d of its users' and %d of others", sum.Badges,
+			sum.OrphanBadges, total, want.orphanBadges)
+	}
 }
 
 // checkTagsAndOwners checks each thread's tags, in the asker's order, and that questions
@@ -443,5 +504,51 @@ func BenchmarkImportCardano(b *testing.B) {
 		if _, err := seimport.Import(context.Background(), store, dir, seimport.Options{ScratchDir: b.TempDir()}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestImportSkipsBadgesOfUnknownUsers imports a dump whose Badges.xml gives badges to a
+// user Users.xml lacks and in a class no dump has: they are counted and skipped, and the
+// others kept.
+func TestImportSkipsBadgesOfUnknownUsers(t *testing.T) {
+	src := sedumptest.Dump(t, "conlang-meta")
+	dir := filepath.Join(t.TempDir(), "stackexchange-conlang-meta")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Users.xml", "Tags.xml", "Posts.xml", "Votes.xml", "Comments.xml"} {
+		if err := os.Symlink(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	badges := "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<badges>\n" +
+		`  <row Id="1" UserId="1" Name="Autobiographer" Date="2018-02-06T20:08:57.353" Class="3" TagBased="False" />` + "\n" +
+		`  <row Id="2" UserId="1" Name="Constituent" Date="2018-03-01T10:00:00.000" Class="2" TagBased="False" />` + "\n" +
+		`  <row Id="3" UserId="999999" Name="Autobiographer" Date="2018-02-06T20:08:57.353" Class="3" TagBased="False" />` + "\n" +
+		`  <row Id="4" UserId="1" Name="Mystery" Date="2018-02-06T20:08:57.353" Class="9" TagBased="False" />` + "\n</badges>\n"
+	if err := os.WriteFile(filepath.Join(dir, "Badges.xml"), []byte(badges), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store := mustOpenSQLite(t)
+	sum, err := seimport.Import(context.Background(), store, dir, seimport.Options{ScratchDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Badges != 2 || sum.OrphanBadges != 1 || sum.OtherBadges != 1 ||
+		!strings.Contains(sum.String(), "1 badges of users not in Users.xml, 1 badges of no known class") {
+		t.Errorf("summary: %d badges, %d of unknown users, %d of no known class: %q; want 2, 1 and 1, said",
+			sum.Badges, sum.OrphanBadges, sum.OtherBadges, sum)
+	}
+	// User 1 of the dump is the forum's user 2: the Community user (-1) comes first.
+	got, err := store.UserBadges(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []parley.BadgeCount{
+		{Name: "Constituent", Class: parley.BadgeSilver, Count: 1, First: time.Date(2018, 3, 1, 10, 0, 0, 0, time.UTC), Last: time.Date(2018, 3, 1, 10, 0, 0, 0, time.UTC)},
+		{Name: "Autobiographer", Class: parley.BadgeBronze, Count: 1, First: time.Date(2018, 2, 6, 20, 8, 57, 353e6, time.UTC), Last: time.Date(2018, 2, 6, 20, 8, 57, 353e6, time.UTC)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the user's badges: %+v; want %+v", got, want)
 	}
 }

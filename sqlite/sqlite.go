@@ -1,5 +1,15 @@
 // Package sqlite stores the forum in an embedded SQLite database, through the pure-Go
 // modernc.org/sqlite driver, so that Parley builds without a C toolchain.
+//
+// # Bulk loads
+//
+// A bulk load (an import, a demo forum) writes in many transactions with syncs off, for
+// speed, yet is complete or taken back whole, as PostgreSQL's one transaction is: it is
+// marked in the table bulk_loads from before its first row until the step that makes the
+// forum usable; one that fails or is abandoned empties the tables it filled, which it
+// found empty; and one whose process was killed leaves its mark, so that Open refuses the
+// database, saying how to go on, until a load opens it to clear it
+// (Options.ClearInterruptedLoad). bulkSink, in bulk.go, says how.
 package sqlite
 
 import (
@@ -37,10 +47,15 @@ type Options struct {
 	// ReadConns sizes the read pool; 0 means 2 per CPU, enough to keep the CPUs busy
 	// while some readers wait on the disk.
 	ReadConns int
+	// ClearInterruptedLoad takes back the part of a bulk load that a database holds when
+	// the load never finished (see bulkSink), for a command about to load it again.
+	// Without it, Open refuses such a database with an error matching
+	// parley.ErrInterruptedLoad.
+	ClearInterruptedLoad bool
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to
-// date.
+// date. It refuses a database that holds part of a bulk load (Options.ClearInterruptedLoad).
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
@@ -67,6 +82,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		err = migrateTo(ctx, s.write, all)
 	}
 	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := checkLoad(ctx, s.write, path, opts.ClearInterruptedLoad); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"sync/atomic"
 
 	parley "github.com/parley-forum/parley"
 )
@@ -19,10 +22,16 @@ type BulkSink interface {
 	Write(ctx context.Context, tables []TableRows) error
 	// Finish makes the loaded database ready to serve, after the list entries are derived.
 	Finish(ctx context.Context) error
-	// Abandon hands back what the load holds, and undoes the load if it did not finish
-	// and the database can.
-	Abandon()
+	// Abandon hands back what the load holds and, unless Finish succeeded, takes back
+	// what the load wrote, whatever the state of ctx. An error that leaves part of the
+	// load in the database matches parley.ErrInterruptedLoad.
+	Abandon(ctx context.Context) error
 }
+
+// LoadedTables are the tables a bulk load writes rows to, children before their parents,
+// besides the full-text index, which is each database's own.
+var LoadedTables = []string{"thread_listings", "thread_links", "thread_tags", "boosts", "revisions", "attachments",
+	"posts", "threads", "badges", "users", "tags", "subtopics", "topics"}
 
 // TableRows are rows for a table's columns.
 type TableRows struct {
@@ -41,6 +50,11 @@ type bulkWriter struct {
 	// next, so that on two cores generating and writing overlap.
 	batches chan []parley.ThreadRecord
 	failed  chan error // receives the writer goroutine's result when it stops
+	// err is the first error of a batch, returned by every call after it.
+	err error
+	// stopping tells the writer goroutine to drop what is queued: the load is abandoned.
+	stopping atomic.Bool
+	done     bool // Close or Abandon ran
 
 	// nextFile is the id the next attachment without one gets: records made for a load
 	// (a demo, an import) number their files in order, an export's keep theirs.
@@ -48,27 +62,31 @@ type bulkWriter struct {
 }
 
 // BulkLoad returns a writer that loads a whole forum into this store through sink, or
-// refuses with EConflict when the store holds threads already. A sink that must keep two
-// loads from both finding the store empty locks the threads table before.
+// refuses with EConflict when the store holds threads, users or any record a load writes.
+// A sink that must keep two loads from both finding the store empty locks the threads
+// table before.
 func (s *Store) BulkLoad(ctx context.Context, sink BulkSink) (parley.BulkWriter, error) {
 	w := &bulkWriter{s: s, sink: sink}
 	if err := w.start(ctx); err != nil {
-		sink.Abandon()
-		return nil, err
+		return nil, errors.Join(err, sink.Abandon(ctx))
 	}
 	return w, nil
 }
 
 func (w *bulkWriter) start(ctx context.Context) error {
-	found, err := exists(ctx, w.sink, `SELECT 1 FROM threads LIMIT 1`)
-	if err != nil {
-		return err
-	}
-	if found {
-		return parley.Errorf(parley.EConflict, "The database holds threads already; bulk loading needs an empty one.")
+	// Every table the load fills must be empty: a load that stops takes itself back by
+	// emptying them (SQLite's), which must never take anything else with it.
+	for _, table := range append([]string{"threads"}, LoadedTables...) {
+		found, err := exists(ctx, w.sink, `SELECT 1 FROM `+table+` LIMIT 1`)
+		if err != nil {
+			return err
+		}
+		if found {
+			return parley.Errorf(parley.EConflict, "The database holds %s already; bulk loading needs an empty one.", strings.ReplaceAll(table, "_", " "))
+		}
 	}
 	// Pins wait here, by list key, until the list entries exist at Close.
-	err = ExecScript(ctx, w.sink, `CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
+	err := ExecScript(ctx, w.sink, `CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
 		PRIMARY KEY (scope, thread_id))`, createBulkSearch)
 	if err != nil {
 		return err
@@ -109,18 +127,32 @@ func (w *bulkWriter) Users(ctx context.Context, users []parley.User) error {
 	return w.sink.Write(ctx, []TableRows{rows})
 }
 
+// Badges writes badges earned.
+func (w *bulkWriter) Badges(ctx context.Context, badges []parley.EarnedBadge) error {
+	rows := TableRows{Table: "badges", Columns: []string{"id", "user_id", "name", "class", "awarded_at"}}
+	for _, b := range badges {
+		rows.Rows = append(rows.Rows, []any{b.ID, b.UserID, b.Name, string(b.Class), parley.Millis(b.AwardedAt)})
+	}
+	return w.sink.Write(ctx, []TableRows{rows})
+}
+
 // Threads queues a batch of threads with their posts, revisions and boosts for writing.
 // It may return before the batch is written, so it keeps the slice; an error writing it is
 // returned by a later call or by Close.
 func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord) error {
+	if w.err != nil {
+		return w.err
+	}
 	if w.batches == nil {
 		w.batches, w.failed = make(chan []parley.ThreadRecord, 2), make(chan error, 1)
-		go w.writeBatches(ctx)
+		go w.writeBatches(ctx, w.batches, w.failed)
 	}
 	select {
 	case w.batches <- threads:
 		return nil
 	case err := <-w.failed:
+		w.err = err
+		close(w.batches) // the goroutine, draining the queue, ends
 		w.batches = nil
 		return err
 	case <-ctx.Done():
@@ -128,17 +160,33 @@ func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord)
 	}
 }
 
-// writeBatches writes queued batches until the queue closes or a write fails.
-func (w *bulkWriter) writeBatches(ctx context.Context) {
-	for batch := range w.batches {
+// writeBatches writes the batches queued until the queue closes or a write fails, and
+// sends the result to failed. It is given the channels: the writer forgets them once
+// closed.
+func (w *bulkWriter) writeBatches(ctx context.Context, batches <-chan []parley.ThreadRecord, failed chan<- error) {
+	for batch := range batches {
+		if w.stopping.Load() {
+			continue
+		}
 		if err := w.sink.Write(ctx, w.threadRows(batch)); err != nil {
-			w.failed <- err
-			for range w.batches { // let a blocked sender go
+			failed <- err
+			for range batches { // let a blocked sender go
 			}
 			return
 		}
 	}
-	w.failed <- nil
+	failed <- nil
+}
+
+// waitBatches closes the queue and waits for the writer goroutine to write what it holds,
+// returning the first error of a batch.
+func (w *bulkWriter) waitBatches() error {
+	if w.batches != nil {
+		close(w.batches)
+		w.batches = nil
+		w.err = <-w.failed
+	}
+	return w.err
 }
 
 // fileID is the id an attachment is written with: its own, or the next after the largest.
@@ -251,21 +299,41 @@ func listings(kind parley.ScopeKind, id, from, order string) string {
 		parley.Scope{Kind: kind}.Key(), id, from, order)
 }
 
-// Close waits for the queued batches, derives the list entries and lets the sink finish.
+// Close waits for the queued batches, derives the list entries and lets the sink finish;
+// a load it cannot finish it takes back.
 func (w *bulkWriter) Close(ctx context.Context) error {
+	if w.done {
+		return errors.New("the bulk load is closed already")
+	}
+	w.done = true
 	defer w.s.forgetCaches() // what was read during the load
-	defer w.sink.Abandon()   // after Finish, it only hands back the connection
-	if w.batches != nil {
-		close(w.batches)
-		if err := <-w.failed; err != nil {
-			return err
-		}
+	err := w.finish(ctx)
+	// After Finish, Abandon only hands back the connection.
+	return errors.Join(err, w.sink.Abandon(ctx))
+}
+
+func (w *bulkWriter) finish(ctx context.Context) error {
+	if err := w.waitBatches(); err != nil {
+		return err
 	}
 	err := ExecScript(ctx, w.sink, append(listingsFromThreads, w.s.d.Search.AddFrom("bulk_search"), `DROP TABLE bulk_search`)...)
 	if err != nil {
 		return fmt.Errorf("finish bulk load: %w", err)
 	}
 	return w.sink.Finish(ctx)
+}
+
+// Abandon drops the queued batches, waits for the one being written and lets the sink
+// take the load back.
+func (w *bulkWriter) Abandon(ctx context.Context) error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	defer w.s.forgetCaches()
+	w.stopping.Store(true)
+	w.waitBatches()
+	return w.sink.Abandon(ctx)
 }
 
 // bulkSearchColumns are the columns of bulk_search, SearchDialect.AddFrom's.

@@ -75,6 +75,32 @@ func handleTaken(handle string) error {
 // UserPosts returns a user's posts, newest first: those written before post id before, or
 // the newest when before is 0. Time, not id, orders them, since imported and bulk-loaded
 // posts need not have ids in the order they were written.
+func (s *Store) UserBadges(ctx context.Context, userID int64) ([]parley.BadgeCount, error) {
+	rows, err := s.read(ctx).Query(ctx, `SELECT name, class, count(*), min(awarded_at), max(awarded_at) FROM badges WHERE user_id = $1
+		GROUP BY class, name
+		ORDER BY CASE class WHEN 'gold' THEN 1 WHEN 'silver' THEN 2 ELSE 3 END, name`, userID)
+	return collect(rows, err, func(r Row) (parley.BadgeCount, error) {
+		var b parley.BadgeCount
+		var first, last int64
+		err := r.Scan(&b.Name, &b.Class, &b.Count, &first, &last)
+		b.First, b.Last = parley.FromMillis(first), parley.FromMillis(last)
+		return b, err
+	})
+}
+
+func (s *Store) UserBoosts(ctx context.Context, userID, after int64, limit int) ([]parley.GivenBoost, error) {
+	rows, err := s.read(ctx).Query(ctx, `SELECT b.post_id, p.thread_id, b.created_at
+		FROM boosts b JOIN posts p ON p.id = b.post_id
+		WHERE b.user_id = $1 AND b.post_id > $2 ORDER BY b.post_id LIMIT $3`, userID, after, limit)
+	return collect(rows, err, func(r Row) (parley.GivenBoost, error) {
+		var b parley.GivenBoost
+		var created int64
+		err := r.Scan(&b.PostID, &b.ThreadID, &created)
+		b.CreatedAt = parley.FromMillis(created)
+		return b, err
+	})
+}
+
 func (s *Store) UserPosts(ctx context.Context, userID, before int64, limit int) ([]parley.UserPost, error) {
 	rows, err := s.read(ctx).Query(ctx, `SELECT p.id, p.thread_id, t.title, p.original, p.created_at, p.boost_count
 		FROM posts p JOIN threads t ON t.id = p.thread_id

@@ -1,12 +1,24 @@
 package storetest
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	parley "github.com/parley-forum/parley"
 )
+
+// testBulkNeedsEmpty: a store with a member but no thread refuses a bulk load, which
+// could only collide with them, and if it stopped would take them away with its own.
+func testBulkNeedsEmpty(t *testing.T, e *env) {
+	e.user(parley.RoleAdmin)
+	_, err := e.s.Bulk(e.ctx)
+	wantCode(t, err, parley.EConflict)
+	if !strings.Contains(parley.ErrorMessage(err), "users") {
+		t.Errorf("a bulk load into a store with a user: %v; want it refused, naming users", err)
+	}
+}
 
 // testBulk loads a small forum in bulk and reads it back through the ordinary methods.
 func testBulk(t *testing.T, e *env) {
@@ -52,8 +64,26 @@ func testBulk(t *testing.T, e *env) {
 	must(t, w.Topics(e.ctx, topics))
 	must(t, w.Tags(e.ctx, tags))
 	must(t, w.Users(e.ctx, users))
+	must(t, w.Badges(e.ctx, []parley.EarnedBadge{
+		{ID: 7, UserID: 1, Name: "Student", Class: parley.BadgeBronze, AwardedAt: t1},
+		{ID: 8, UserID: 1, Name: "Nice Question", Class: parley.BadgeBronze, AwardedAt: t1.Add(time.Hour)},
+		{ID: 9, UserID: 1, Name: "Nice Question", Class: parley.BadgeBronze, AwardedAt: t1},
+		{ID: 10, UserID: 1, Name: "Famous Question", Class: parley.BadgeGold, AwardedAt: t2},
+	}))
 	must(t, w.Threads(e.ctx, []parley.ThreadRecord{first, second}))
 	must(t, w.Close(e.ctx))
+
+	badges, err := e.s.UserBadges(e.ctx, 1)
+	must(t, err)
+	wantBadges := []parley.BadgeCount{{Name: "Famous Question", Class: parley.BadgeGold, Count: 1, First: t2, Last: t2},
+		{Name: "Nice Question", Class: parley.BadgeBronze, Count: 2, First: t1, Last: t1.Add(time.Hour)},
+		{Name: "Student", Class: parley.BadgeBronze, Count: 1, First: t1, Last: t1}}
+	if !reflect.DeepEqual(badges, wantBadges) {
+		t.Errorf("the asker's badges after the load: %+v; want %+v", badges, wantBadges)
+	}
+	if none, err := e.s.UserBadges(e.ctx, 2); err != nil || len(none) != 0 {
+		t.Errorf("the badges of a member who earned none: %+v, %v", none, err)
+	}
 
 	th := e.get(1)
 	if th.Title != "TLS handshake fails" || th.AcceptedPostID != 2 || !th.StaffReplied || th.ViewCount != 40 ||

@@ -25,7 +25,7 @@ var unannounced = map[string]string{
 	"Topics": "read", "TopicBySlug": "read", "Tags": "read", "TagBySlug": "read",
 	"UserByID": "read", "UserByHandle": "read", "UserPosts": "read", "Threads": "read",
 	"PinnedThreads": "read", "Thread": "read", "SimilarThreads": "read", "Search": "read", "Posts": "read",
-	"Post": "read", "Attachment": "read", "Revisions": "read", "BoostedPosts": "read", "ThreadLinks": "read",
+	"Post": "read", "Attachment": "read", "Revisions": "read", "BoostedPosts": "read", "UserBoosts": "read", "UserBadges": "read", "ThreadLinks": "read",
 	"FlagQueue": "read", "ModerationLog": "read", "CredentialsByHandle": "read",
 	"SessionUser": "read", "Close": "not a change",
 

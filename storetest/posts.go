@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -107,6 +109,27 @@ func testBoosts(t *testing.T, e *env) {
 	}
 	if none, err := e.s.BoostedPosts(e.ctx, other.ID, nil); err != nil || len(none) != 0 {
 		t.Errorf("no posts asked about: %v, %v", none, err)
+	}
+
+	// A member's boosts, by post, a page at a time: the other's of the question, then of
+	// the reply boosted later; the answerer cleared theirs.
+	boostedAt := e.clock.Now()
+	e.clock.Advance(time.Minute)
+	_, err = e.s.SetBoost(e.ctx, other.ID, reply.ID, true)
+	must(t, err)
+	first, err := e.s.UserBoosts(e.ctx, other.ID, 0, 1)
+	must(t, err)
+	second, err := e.s.UserBoosts(e.ctx, other.ID, op.ID, 1)
+	must(t, err)
+	rest, err := e.s.UserBoosts(e.ctx, other.ID, reply.ID, 1)
+	must(t, err)
+	want := []parley.GivenBoost{{PostID: op.ID, ThreadID: th.ID, CreatedAt: boostedAt},
+		{PostID: reply.ID, ThreadID: th.ID, CreatedAt: boostedAt.Add(time.Minute)}}
+	if got := slices.Concat(first, second, rest); !reflect.DeepEqual(got, want) {
+		t.Errorf("the boosts a member gave, a page of one at a time: %+v; want %+v", got, want)
+	}
+	if none, err := e.s.UserBoosts(e.ctx, f.answerer.ID, 0, 10); err != nil || len(none) != 0 {
+		t.Errorf("the boosts of a member who cleared theirs: %+v, %v; want none", none, err)
 	}
 }
 

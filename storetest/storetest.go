@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		"UserPosts":            testUserPosts,
 		"Bulk":                 testBulk,
 		"BulkLinks":            testBulkLinks,
+		"BulkNeedsEmpty":       testBulkNeedsEmpty,
 		"Duplicates":           testDuplicates,
 		"SimilarThreads":       testSimilarThreads,
 		"SimilarAfterBulk":     testSimilarAfterBulk,

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html/atom"
 )
@@ -16,11 +18,17 @@ type memberData struct {
 		Handle string `json:"handle"`
 	} `json:"profile"`
 	Posts []struct {
+		ID          int64  `json:"id"`
 		ThreadID    int64  `json:"thread_id"`
 		ThreadTitle string `json:"thread_title"`
 		Body        string `json:"body"`
 		Original    bool   `json:"original"`
 	} `json:"posts"`
+	Boosts []struct {
+		PostID    int64     `json:"post_id"`
+		ThreadID  int64     `json:"thread_id"`
+		CreatedAt time.Time `json:"created_at"`
+	} `json:"boosts"`
 }
 
 // download fetches /account/data as b and reads it.
@@ -68,9 +76,27 @@ func TestMemberDataDownload(t *testing.T) {
 		t.Errorf("the asker downloaded %+v; want their profile and their one question", mine)
 	}
 
-	_, theirs := signedIn(t, site, "bystander").download()
-	if theirs.Profile.Handle != "bystander" || len(theirs.Posts) != 0 {
+	if len(mine.Boosts) != 0 {
+		t.Errorf("the asker, who boosted nothing, downloaded the boosts %+v", mine.Boosts)
+	}
+
+	bystander := signedIn(t, site, "bystander")
+	_, theirs := bystander.download()
+	if theirs.Profile.Handle != "bystander" || len(theirs.Posts) != 0 || len(theirs.Boosts) != 0 {
 		t.Errorf("another member downloaded %+v; want their own empty record, not the asker's", theirs)
+	}
+	question := mine.Posts[0]
+	if res, _ := bystander.postForm("/posts/"+itoa(question.ID)+"/boost", url.Values{"on": {"1"}}); res.StatusCode >= 400 {
+		t.Fatalf("boosting the question answered %d", res.StatusCode)
+	}
+	_, theirs = bystander.download()
+	if len(theirs.Boosts) != 1 || theirs.Boosts[0].PostID != question.ID || theirs.Boosts[0].ThreadID != question.ThreadID ||
+		theirs.Boosts[0].CreatedAt.IsZero() {
+		t.Errorf("the member who boosted the question downloaded the boosts %+v; want post %d of thread %d, with when",
+			theirs.Boosts, question.ID, question.ThreadID)
+	}
+	if _, mine = asker.download(); len(mine.Boosts) != 0 {
+		t.Errorf("the asker, whose question was boosted, downloaded the boosts %+v; want only those they gave", mine.Boosts)
 	}
 	res, _ = newBrowser(t, site).download()
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {

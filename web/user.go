@@ -17,8 +17,32 @@ type userView struct {
 	Signature template.HTML
 	Posts     []parley.UserPost
 	NextURL   string
+	// Badges are the user's badges by class, the hardest first; classes without any are
+	// left out.
+	Badges []badgeClassView
 	// Moderate shows moderators the suspension form; Administer shows admins the edit link.
 	Moderate, Administer bool
+}
+
+// badgeClassView is a profile's badges of one class: how many, and which.
+type badgeClassView struct {
+	Class  parley.BadgeClass
+	Count  int64
+	Badges []parley.BadgeCount
+}
+
+// badgeClasses groups a user's badges, which come by class, into their classes.
+func badgeClasses(badges []parley.BadgeCount) []badgeClassView {
+	var out []badgeClassView
+	for _, b := range badges {
+		if len(out) == 0 || out[len(out)-1].Class != b.Class {
+			out = append(out, badgeClassView{Class: b.Class})
+		}
+		c := &out[len(out)-1]
+		c.Count += b.Count
+		c.Badges = append(c.Badges, b)
+	}
+	return out
 }
 
 func (s *Server) handleUser() http.Handler {
@@ -38,7 +62,13 @@ func (s *Server) handleUser() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		v := &userView{page: s.newPage(r, u.DisplayName), User: u, Signature: template.HTML(u.SignatureHTML), Posts: posts}
+		badges, err := s.store.UserBadges(r.Context(), u.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v := &userView{page: s.newPage(r, u.DisplayName), User: u, Signature: template.HTML(u.SignatureHTML), Posts: posts,
+			Badges: badgeClasses(badges)}
 		v.Watch = s.watchControl(r, parley.Watch{Kind: parley.WatchUser, TargetID: u.ID})
 		if len(posts) > userPostsPerPage {
 			v.Posts = posts[:userPostsPerPage]
@@ -50,11 +80,17 @@ func (s *Server) handleUser() http.Handler {
 			v.Administer = me.may(parley.ActAdminister, 0)
 			v.CSRF = s.csrfToken(w, r)
 		}
-		// The page changes with every post the user writes, not only when they sign up.
+		// The page changes with every post the user writes and badge they earn, not only
+		// when they sign up.
 		modified := u.CreatedAt
 		for _, p := range v.Posts {
 			if p.CreatedAt.After(modified) {
 				modified = p.CreatedAt
+			}
+		}
+		for _, b := range badges {
+			if b.Last.After(modified) {
+				modified = b.Last
 			}
 		}
 		s.html(w, r, "user", v, modified)

@@ -143,6 +143,10 @@ type common struct {
 	// reads.
 	DatabaseReadURL string
 	LogLevel        string
+	// loading is set by the commands that bulk-load a forum (the imports, demo): they open
+	// a SQLite database holding part of a load that never finished by clearing that part,
+	// where every other command refuses it.
+	loading bool
 }
 
 func (c *common) register(f *flags) {

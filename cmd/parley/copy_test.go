@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -83,6 +84,13 @@ func mustCopyFixture(t *testing.T, dir string) copyFixture {
 	must(s.SetLocked(ctx, f.pinned, true, by))
 	must(s.SetDuplicate(ctx, f.attachedIn, f.pinned, true, by))
 	must(s.SuspendUser(ctx, 3, time.Now().Add(72*time.Hour), by))
+	// Badges come only with an import, which a demo forum is not: member 2 gets two here.
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "parley.db"))
+	must(err)
+	_, err = raw.ExecContext(ctx, `INSERT INTO badges (id, user_id, name, class, awarded_at)
+		VALUES (1, 2, 'Teacher', 'bronze', 1748779200000), (2, 2, 'Famous Question', 'gold', 1748779300000)`)
+	must(err)
+	raw.Close()
 	// The file goes where a SQLite forum keeps it, the data folder's blobs/; on PostgreSQL
 	// the copy puts it in the blobs table.
 	content := "first\nsecond"

@@ -22,7 +22,7 @@ import (
 var smallDemo = demo.Config{Threads: 3000, Posts: 15000, Users: 600, Seed: 1}
 
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var c common
+	c := common{loading: true}
 	cfg := demo.Config{}
 	f := newFlags("demo", getenv, stderr)
 	c.register(f)
@@ -115,7 +115,7 @@ func buildDemo(ctx context.Context, store parley.Store, blobs blob.Store, cfg de
 	err = demo.Generate(ctx, cfg, markdown.New(), w, func(done int) { bar.Set(done) })
 	bar.Finish()
 	if err != nil {
-		return fmt.Errorf("build demo forum: %w", err)
+		return fmt.Errorf("build demo forum: %w", errors.Join(err, w.Abandon(ctx)))
 	}
 	return nil
 }

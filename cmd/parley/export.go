@@ -69,6 +69,7 @@ func runImportParley(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return err
 	}
+	c.loading = true
 	store, blobs, err := c.openWithBlobs(ctx)
 	if err != nil {
 		return err
@@ -76,8 +77,8 @@ func runImportParley(ctx context.Context, args []string, getenv func(string) str
 	defer store.Close()
 	start := time.Now()
 	m, err := opendata.Import(ctx, store, blobs, dir, opendata.Options{Progress: stderr})
-	if errors.Is(err, opendata.ErrLoadStopped) && c.DatabaseURL == "" {
-		return fmt.Errorf("%w\nThe database %s now holds part of the import: delete it (and its -wal and -shm files) before importing again", err, c.dbPath())
+	if errors.Is(err, opendata.ErrLoadStopped) {
+		return loadStopped(err, c.database())
 	}
 	var pe *parley.Error
 	if errors.As(err, &pe) {

@@ -14,10 +14,12 @@ import (
 const importUsage = `Usage: parley import stackexchange [flags] DIR
 
 Loads the Stack Exchange data dump in DIR (its Posts.xml, Users.xml, Tags.xml, Votes.xml,
-Comments.xml and, when there are, PostHistory.xml and PostLinks.xml) into an empty forum, as one topic.
+Comments.xml and, when there are, PostHistory.xml, PostLinks.xml and Badges.xml) into an
+empty forum, as one topic.
 A forum that holds topics, tags, users or threads is refused, so running the import again
 never duplicates it: make the first admin (parley user create) after the import.
-Malformed files are reported by file and line before anything is written.
+Malformed files are reported by file and line before anything is written. An import that
+stops half-way keeps nothing; one whose process was killed is cleared by the next.
 
 Flags:
 `
@@ -30,7 +32,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprint(stderr, importUsage)
 		return errors.New(`say what to import: parley import stackexchange DIR, or parley import parley DIR`)
 	}
-	var c common
+	c := common{loading: true}
 	var opts seimport.Options
 	f := newFlags("import stackexchange", getenv, stderr)
 	f.Usage = func() { fmt.Fprint(stderr, importUsage); f.PrintDefaults() }
@@ -52,8 +54,8 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	opts.Progress = stderr
 	start := time.Now()
 	sum, err := seimport.Import(ctx, store, dir, opts)
-	if errors.Is(err, seimport.ErrLoadStopped) && c.DatabaseURL == "" {
-		return fmt.Errorf("%w\nThe database %s now holds part of the import: delete it (and its -wal and -shm files) before importing again", err, c.dbPath())
+	if errors.Is(err, seimport.ErrLoadStopped) {
+		return loadStopped(err, c.database())
 	}
 	var pe *parley.Error
 	if errors.As(err, &pe) && pe.Field != "" {
@@ -64,6 +66,15 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "%s\nInto %s in %s.\n", sum, c.database(), time.Since(start).Round(time.Second/10))
 	return nil
+}
+
+// loadStopped says what an import that stopped half-way left in the database: nothing,
+// or, when taking it back failed too, a part that the next import clears.
+func loadStopped(err error, database string) error {
+	if errors.Is(err, parley.ErrInterruptedLoad) {
+		return fmt.Errorf("%w\nThe database %s holds part of the import and serves nothing until it is cleared: run the import again, which clears it first", err, database)
+	}
+	return fmt.Errorf("%w\nNothing of it was kept: the database %s is as empty as before", err, database)
 }
 
 // splitDir takes the dump's folder out of the arguments, wherever it is among the flags:

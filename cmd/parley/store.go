@@ -52,7 +52,7 @@ func (c *common) open(ctx context.Context) (database, error) {
 	case c.DatabaseReadURL != "":
 		return nil, errors.New("--database-read-url (PARLEY_DATABASE_READ_URL) names a replica of a PostgreSQL --database-url; there is none")
 	default:
-		db, err = sqlite.Open(ctx, c.dbPath(), sqlite.Options{})
+		db, err = sqlite.Open(ctx, c.dbPath(), sqlite.Options{ClearInterruptedLoad: c.loading})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", c.database(), err)
