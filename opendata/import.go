@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/attachment"
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/progress"
 )
@@ -74,6 +75,9 @@ func load(ctx context.Context, w parley.BulkWriter, dir string, m *Manifest, bar
 	pb := progress.New(bar, m.Records(ThreadsFile), "Importing the forum", "threads")
 	err = readBatches(dir, ThreadsFile, BatchSize, Thread.record, func(b []parley.ThreadRecord) error {
 		pb.Add(len(b))
+		if err := readFileTexts(dir, b); err != nil {
+			return err
+		}
 		return w.Threads(ctx, b)
 	})
 	pb.Finish()
@@ -81,6 +85,43 @@ func load(ctx context.Context, w parley.BulkWriter, dir string, m *Manifest, bar
 		return err
 	}
 	return w.Close(ctx)
+}
+
+// readFileTexts gives the text files the threads' posts carry the text search indexes
+// (parley.File.Text), read from the export's copy of each: the format keeps the files, not
+// what the forum derives from them.
+func readFileTexts(dir string, threads []parley.ThreadRecord) error {
+	texts := map[string]string{} // by content: demo forums attach one to many posts
+	for i := range threads {
+		for j := range threads[i].Posts {
+			files := threads[i].Posts[j].Attachments
+			for k := range files {
+				f := &files[k]
+				if f.ContentType != parley.TypeText {
+					continue
+				}
+				text, ok := texts[f.SHA256]
+				if !ok {
+					var err error
+					if text, err = readText(filepath.Join(dir, FilesDir, f.SHA256)); err != nil {
+						return err
+					}
+					texts[f.SHA256] = text
+				}
+				f.Text = text
+			}
+		}
+	}
+	return nil
+}
+
+func readText(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return attachment.ReadText(f)
 }
 
 // readBatches reads the records of one data file as R, turns each into the domain's T and

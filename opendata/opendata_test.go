@@ -3,8 +3,6 @@ package opendata_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +20,7 @@ import (
 	"time"
 
 	parley "github.com/parley-forum/parley"
+	"github.com/parley-forum/parley/attachment"
 	"github.com/parley-forum/parley/blob"
 	"github.com/parley-forum/parley/dbcopy"
 	"github.com/parley-forum/parley/demo"
@@ -112,14 +111,20 @@ func mustDemo(t *testing.T, f *forum) (hiddenPost, deletedThread int64) {
 	return posts[1].ID, 3
 }
 
+// lateFileSignature is in the text of mustLateFile's log alone: searching for it finds the
+// first thread through the log.
+const lateFileSignature = "ROUNDTRIP_WATCHDOG_4242"
+
 // mustLateFile replies to the first thread with a file, after the demo's files: the new
 // attachment's id is the largest, though its thread comes first, as on a forum in use.
 func mustLateFile(t *testing.T, f *forum, author parley.User) {
 	t.Helper()
 	ctx := t.Context()
-	content := "Thread 1 crashed again:\nEXC_BAD_ACCESS\n"
-	sum := sha256.Sum256([]byte(content))
-	file := parley.File{Name: "again.log", ContentType: parley.TypeText, Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), Lines: 2}
+	content := "Thread 1 crashed again:\nEXC_BAD_ACCESS\nTermination Reason: " + lateFileSignature + "\n"
+	file, err := attachment.Inspect("again.log", strings.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := f.blobs.Put(ctx, file.SHA256, strings.NewReader(content)); err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +206,11 @@ func TestRoundTrip(t *testing.T) {
 			pages := []string{"/", "/threads/1", "/threads/2", "/threads/77", fmt.Sprintf("/threads/%d", smallForum.Threads),
 				"/tags", "/tags/" + tags[0].Slug, "/threads?sort=boosts", "/users/" + mustHandle(t, from.store, 5)}
 			pages = append(pages, attachmentPages(t, from.store)...)
+			search := "/search?q=" + lateFileSignature
+			if _, page := get(a, search); !bytes.Contains(page, []byte(`href="/threads/1"`)) {
+				t.Errorf("searching the log's text before the round trip does not find thread 1")
+			}
+			pages = append(pages, search)
 			for _, path := range pages {
 				codeA, pageA := get(a, path)
 				codeB, pageB := get(b, path)
