@@ -338,9 +338,12 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 		// Subtopics are named within their topic: subtopic: finds those of every topic.
 		{q.Subtopic, `SELECT min(id) FROM subtopics WHERE slug = $1 HAVING count(*) > 0`,
 			`t.subtopic_id IN (SELECT id FROM subtopics WHERE slug = (SELECT slug FROM subtopics WHERE id = %s))`},
-		{q.Asker, `SELECT id FROM users WHERE lower(handle) = lower($1)`, `t.author_id = %s`},
+		// A member's posts are found through posts_by_author: a member posts in a few
+		// threads of a million, which reading the threads in order would have to pass.
+		{q.Asker, `SELECT id FROM users WHERE lower(handle) = lower($1)`,
+			`t.id IN (SELECT r.thread_id FROM posts r WHERE r.author_id = %s AND r.original)`},
 		{q.User, `SELECT id FROM users WHERE lower(handle) = lower($1)`,
-			`EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.author_id = %s AND r.hidden_at IS NULL)`},
+			`t.id IN (SELECT r.thread_id FROM posts r WHERE r.author_id = %s AND r.hidden_at IS NULL)`},
 	}
 	for _, f := range ids {
 		if f.value == "" {
