@@ -190,12 +190,13 @@ var searchKeys = map[parley.Sort]string{
 	parley.SortBoosts:   "t.boost_count",
 }
 
-// rankedPosts is how many matching posts a search by relevance ranks: the newest that many.
-// Scoring is most of a search's cost, and a word like "crash" is in a third of a forum's
-// posts (a million at 1,000,000 threads, where ranking them all took seconds); capped, a
-// search costs the same whatever its words. What it gives up: a search for common words
-// ranks their newest posts, so an older thread is found by rarer words or another sort
-// (newest, activity and boosts read every match).
+// rankedPosts is how many matching posts a search by relevance ranks (rankedHits): the
+// newest that many. Scoring is most of a search's cost, and a word like "crash" is in a
+// third of a forum's posts (a million at 1,000,000 threads, where ranking them all took
+// seconds); capped, a search costs the same whatever its words. What it gives up: a search
+// for common words ranks their newest posts, and the newest whose title holds them, so an
+// older thread is found by rarer words or another sort (newest, activity and boosts read
+// every match).
 const rankedPosts = 1000
 
 // hit is a thread a search found, with its best post (0 when the query has no words).
@@ -224,11 +225,16 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 		if err != nil || !ok {
 			return nil, err
 		}
-		limit := int64(1<<63 - 1)
-		if !sorted {
-			key, limit = "h.score", rankedPosts
+		var hits string
+		if sorted {
+			hits = s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1)))
+		} else {
+			key = "h.score"
+			if hits, err = s.rankedHits(ctx, w, m, match); err != nil {
+				return nil, err
+			}
 		}
-		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM ` + bestPosts(s.d.Search.Hits(w.arg(match), w.arg(limit))) + ` h
+		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM ` + bestPosts(hits) + ` h
 			JOIN threads t ON t.id = h.thread_id
 			WHERE t.deleted_at IS NULL` + w.sql() + `
 			  AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
@@ -236,6 +242,40 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	}
 	rows, err := s.read(ctx).Query(ctx, query, w.args...)
 	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })
+}
+
+// rankedHits returns the subquery of (post_id, score) that a search by relevance ranks.
+// When no more than rankedPosts posts match, they are all scored by the index (bm25,
+// ts_rank). When more do, the index's score is not asked for: it weighs each term by how
+// many posts hold it, which SQLite counts by reading every match, nine tenths of a search
+// for "crash" on a million threads. Then the newest rankedPosts posts whose thread's title
+// holds the words score above the newest rankedPosts that hold them anywhere, and the
+// newest come first among equals: an old thread titled with a common word is still found.
+func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match any) (string, error) {
+	r := s.read(ctx)
+	var n int
+	err := r.QueryRow(ctx, `SELECT count(*) FROM `+newestMatching(s.d, "$1", "$2")+` c`, match, rankedPosts+1).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	if n <= rankedPosts {
+		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), nil
+	}
+	titled, ok, err := s.d.Search.Query(ctx, r, [][]search.Term{m.All}, true)
+	if err != nil || !ok {
+		return "", err
+	}
+	return `(SELECT post_id, max(score) AS score FROM (
+			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + newestMatching(s.d, w.arg(titled), w.arg(rankedPosts)) + ` x
+			UNION ALL
+			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + newestMatching(s.d, w.arg(match), w.arg(rankedPosts)) + ` y) either
+		GROUP BY post_id)`, nil
+}
+
+// newestMatching returns a subquery of the post_id of the newest posts, as many as the
+// placeholder limit says, that match the query in the placeholder param.
+func newestMatching(d Dialect, param, limit string) string {
+	return `(SELECT post_id FROM (` + d.Search.Matching(param) + `) m ORDER BY post_id DESC LIMIT ` + limit + `)`
 }
 
 // bestPosts returns a subquery of the (thread_id, post_id, score) of each thread's best

@@ -422,3 +422,37 @@ func testSearchSorts(t *testing.T, e *env) {
 		t.Errorf("a search sorted by views: %v, want it refused", err)
 	}
 }
+
+// testSearchCommonWord searches a word in more posts than a search ranks (rankedPosts, a
+// thousand): the thread whose title holds it comes first, though it is the oldest and
+// every newer post holds the word too, and the newest of the others follow.
+func testSearchCommonWord(t *testing.T, e *env) {
+	const n = 1100
+	now := e.clock.Now()
+	author := parley.Author{ID: 1, Handle: "asker", DisplayName: "Asker", Role: parley.RoleMember}
+	w, err := e.s.Bulk(e.ctx)
+	must(t, err)
+	must(t, w.Topics(e.ctx, []parley.Topic{{ID: 1, Slug: "t", Name: "T",
+		Subtopics: []parley.Subtopic{{ID: 1, TopicID: 1, Slug: "s", Name: "S", ThreadCount: n}}}}))
+	must(t, w.Users(e.ctx, []parley.User{{ID: 1, Handle: "asker", DisplayName: "Asker", Role: parley.RoleMember,
+		CreatedAt: now, ThreadCount: n, PostCount: n}}))
+	threads := make([]parley.ThreadRecord, 0, n)
+	for id := int64(1); id <= n; id++ {
+		title, html := fmt.Sprintf("Question %d", id), "<p>The gizmo spins.</p>"
+		if id == 1 {
+			title, html = "Gizmo calibration", "<p>How is it calibrated?</p>"
+		}
+		at := now.Add(time.Duration(id) * time.Minute)
+		threads = append(threads, parley.ThreadRecord{
+			Thread: parley.Thread{ID: id, Title: title, SubtopicID: 1, TopicID: 1, Author: author, CreatedAt: at, LastActivityAt: at},
+			Posts: []parley.PostRecord{{Post: parley.Post{ID: id, ThreadID: id, Author: author, Original: true, Body: html,
+				HTML: html, CreatedAt: at, Revision: 1}}},
+		})
+	}
+	must(t, w.Threads(e.ctx, threads))
+	must(t, w.Close(e.ctx))
+
+	if got := e.found("gizmo"); len(got) < 5 || fmt.Sprint(got[:5]) != fmt.Sprint([]int64{1, n, n - 1, n - 2, n - 3}) {
+		t.Errorf("gizmo found %v…, want the thread titled with it, then the newest", got[:min(5, len(got))])
+	}
+}

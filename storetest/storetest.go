@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		"SearchSorts":          testSearchSorts,
 		"SearchKeepsUp":        testSearchKeepsUp,
 		"SearchAfterBulk":      testSearchAfterBulk,
+		"SearchCommonWord":     testSearchCommonWord,
 		"Account":              testCreateAccount,
 		"AccountInvalid":       testCreateAccountInvalid,
 		"Credentials":          testCredentials,
