@@ -258,12 +258,12 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 	if err != nil {
 		return "", err
 	}
-	if n <= rankedPosts {
-		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), nil
-	}
 	titled, ok, err := s.d.Search.Query(ctx, r, [][]search.Term{m.All}, true)
-	if err != nil || !ok {
+	if err != nil {
 		return "", err
+	}
+	if n <= rankedPosts || !ok {
+		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), nil
 	}
 	return `(SELECT post_id, max(score) AS score FROM (
 			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + newestMatching(s.d, w.arg(titled), w.arg(rankedPosts)) + ` x

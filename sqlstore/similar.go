@@ -111,8 +111,7 @@ func (s *Store) similarTitles(ctx context.Context, terms []search.Term, limit in
 		if !ok {
 			continue
 		}
-		rows, err := r.Query(ctx, `SELECT p.id, p.thread_id FROM posts p WHERE p.id IN (
-				SELECT post_id FROM (`+s.d.Search.Matching("$1")+`) m ORDER BY post_id DESC LIMIT $2)
+		rows, err := r.Query(ctx, `SELECT p.id, p.thread_id FROM posts p WHERE p.id IN `+newestMatching(s.d, "$1", "$2")+`
 			AND p.hidden_at IS NULL ORDER BY p.id DESC`, match, perWord)
 		posts, err := collect(rows, err, scanPair)
 		if err != nil {
