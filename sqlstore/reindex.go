@@ -96,8 +96,10 @@ func (s *Store) FillFileTexts(ctx context.Context, read func(ctx context.Context
 			}
 			stmts = append(stmts, stmt(`UPDATE attachments SET search_text = $1 WHERE id = $2`, text, f.id))
 		}
-		if err := s.inTx(ctx, func(tx *Tx) error { return ExecAll(ctx, tx, stmts...) }); err != nil {
-			return filled, err
+		if len(stmts) > 0 {
+			if err := s.inTx(ctx, func(tx *Tx) error { return ExecAll(ctx, tx, stmts...) }); err != nil {
+				return filled, err
+			}
 		}
 		filled, after = filled+len(stmts), files[len(files)-1].id
 	}

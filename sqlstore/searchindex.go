@@ -258,11 +258,14 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 	if err != nil {
 		return "", err
 	}
-	titled, ok, err := s.d.Search.Query(ctx, r, [][]search.Term{m.All}, true)
-	if err != nil {
-		return "", err
+	var titled any
+	ok := false
+	if n > rankedPosts { // PostgreSQL asks the database how it stems the words: only when needed
+		if titled, ok, err = s.d.Search.Query(ctx, r, [][]search.Term{m.All}, true); err != nil {
+			return "", err
+		}
 	}
-	if n <= rankedPosts || !ok {
+	if !ok {
 		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), nil
 	}
 	return `(SELECT post_id, max(score) AS score FROM (
