@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -46,13 +47,16 @@ type bulkWriter struct {
 	s    *Store
 	sink BulkSink
 
-	// Batches of threads are written by one goroutine while the caller generates the
-	// next, so that on two cores generating and writing overlap.
+	// Batches of threads go through two goroutines while the caller makes the next: one
+	// turns a batch into rows (splitting each post into search words is most of it), the
+	// other writes the rows. Making, splitting and writing each take a share of a load
+	// that on two cores is best run side by side.
 	batches chan []parley.ThreadRecord
-	failed  chan error // receives the writer goroutine's result when it stops
+	failed  chan error // receives the writing goroutine's result when it stops
 	// err is the first error of a batch, returned by every call after it.
 	err error
-	// stopping tells the writer goroutine to drop what is queued: the load is abandoned.
+	// stopping tells the goroutines to drop what is queued: the load is abandoned, or a
+	// write failed.
 	stopping atomic.Bool
 	done     bool // Close or Abandon ran
 
@@ -145,7 +149,9 @@ func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord)
 	}
 	if w.batches == nil {
 		w.batches, w.failed = make(chan []parley.ThreadRecord, 2), make(chan error, 1)
-		go w.writeBatches(ctx, w.batches, w.failed)
+		rows := make(chan []TableRows, 2)
+		go w.makeRows(w.batches, rows)
+		go w.writeRows(ctx, rows, w.failed)
 	}
 	select {
 	case w.batches <- threads:
@@ -160,17 +166,28 @@ func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord)
 	}
 }
 
-// writeBatches writes the batches queued until the queue closes or a write fails, and
-// sends the result to failed. It is given the channels: the writer forgets them once
-// closed.
-func (w *bulkWriter) writeBatches(ctx context.Context, batches <-chan []parley.ThreadRecord, failed chan<- error) {
+// makeRows turns the batches queued into rows for writeRows until the queue closes, then
+// closes rows. It is given the channels: the writer forgets them once closed.
+func (w *bulkWriter) makeRows(batches <-chan []parley.ThreadRecord, rows chan<- []TableRows) {
+	defer close(rows)
 	for batch := range batches {
+		if !w.stopping.Load() {
+			rows <- w.threadRows(batch)
+		}
+	}
+}
+
+// writeRows writes the rows made until makeRows stops or a write fails, and sends the
+// result to failed: at once on a failure, after which it drops what is queued.
+func (w *bulkWriter) writeRows(ctx context.Context, rows <-chan []TableRows, failed chan<- error) {
+	for tables := range rows {
 		if w.stopping.Load() {
 			continue
 		}
-		if err := w.sink.Write(ctx, w.threadRows(batch)); err != nil {
+		if err := w.sink.Write(ctx, tables); err != nil {
+			w.stopping.Store(true) // nothing more is worth making
 			failed <- err
-			for range batches { // let a blocked sender go
+			for range rows { // let makeRows go
 			}
 			return
 		}
@@ -178,7 +195,7 @@ func (w *bulkWriter) writeBatches(ctx context.Context, batches <-chan []parley.T
 	failed <- nil
 }
 
-// waitBatches closes the queue and waits for the writer goroutine to write what it holds,
+// waitBatches closes the queue and waits for the goroutines to write what it holds,
 // returning the first error of a batch.
 func (w *bulkWriter) waitBatches() error {
 	if w.batches != nil {
@@ -316,7 +333,7 @@ func (w *bulkWriter) finish(ctx context.Context) error {
 	if err := w.waitBatches(); err != nil {
 		return err
 	}
-	err := ExecScript(ctx, w.sink, append(listingsFromThreads, w.s.d.Search.AddFrom("bulk_search"), `DROP TABLE bulk_search`)...)
+	err := ExecScript(ctx, w.sink, slices.Concat(listingsFromThreads, w.s.d.Search.AddFrom("bulk_search"), []string{`DROP TABLE bulk_search`})...)
 	if err != nil {
 		return fmt.Errorf("finish bulk load: %w", err)
 	}

@@ -25,10 +25,10 @@ type SearchDialect struct {
 	// whether it is the question, $4 and $5 the title's words and code terms, $6 and $7 the
 	// body's (each written with spaces between terms).
 	Add string
-	// AddFrom returns the statement that indexes every row of a table whose columns are
+	// AddFrom returns the statements that index every row of a table whose columns are
 	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
 	// body_words and body_code.
-	AddFrom func(table string) string
+	AddFrom func(table string) []string
 	// Any is a query that returns a row when the index holds any entry.
 	Any string
 	// Remove is a statement that takes the posts whose ids are in $1 (Dialect.IDs) out of
