@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // MaxTermBytes bounds an indexed word or code term: longer ones (a base64 blob in a log, a
@@ -158,27 +159,80 @@ func phraseTerms(p string) []Term {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiKinds[r] == wordByte
+	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) || unicode.Is(unicode.Co, r)
 }
 
+// joiners join words into a code term.
+const joiners = "_.-"
+
 func isJoiner(r rune) bool { return r == '_' || r == '.' || r == '-' }
+
+// isJoinerByte is isJoiner for a byte of UTF-8, which holds joiners only as themselves.
+func isJoinerByte(b byte) bool { return b == '_' || b == '.' || b == '-' }
+
+// The kinds of ASCII bytes, looked up rather than asked of package unicode: text is mostly
+// ASCII, and cutting it is the bulk of indexing a post.
+const (
+	spaceByte = iota
+	wordByte
+	joinerByte
+)
+
+var asciiKinds = func() (kinds [utf8.RuneSelf]uint8) {
+	for b := range kinds {
+		if unicode.IsLetter(rune(b)) || unicode.IsNumber(rune(b)) {
+			kinds[b] = wordByte
+		}
+	}
+	for _, b := range []byte(joiners) {
+		kinds[b] = joinerByte
+	}
+	return kinds
+}()
 
 // chunks yields the runs of word runes and joiners in text, with the joiners at either
 // end taken off, except a '-' before a digit: -1009 is an error code, "--verbose" and
 // "offline." are words.
 func chunks(text string) func(yield func(string) bool) {
 	return func(yield func(string) bool) {
-		for c := range strings.FieldsFuncSeq(text, func(r rune) bool { return !isWordRune(r) && !isJoiner(r) }) {
-			if c = trimJoiners(c); c != "" && !yield(c) {
-				return
+		start := -1 // where the run being read began, or -1 between runs
+		for i := 0; i < len(text); {
+			in, size := asciiKinds[text[i]&0x7f] != spaceByte, 1
+			if text[i] >= utf8.RuneSelf {
+				var r rune
+				r, size = utf8.DecodeRuneInString(text[i:])
+				in = isWordRune(r)
+			}
+			switch {
+			case in && start < 0:
+				start = i
+			case !in && start >= 0:
+				if c := trimJoiners(text[start:i]); c != "" && !yield(c) {
+					return
+				}
+				start = -1
+			}
+			i += size
+		}
+		if start >= 0 {
+			if c := trimJoiners(text[start:]); c != "" {
+				yield(c)
 			}
 		}
 	}
 }
 
 func trimJoiners(c string) string {
-	c = strings.TrimRightFunc(c, isJoiner)
-	trimmed := strings.TrimLeftFunc(c, isJoiner)
+	for c != "" && isJoinerByte(c[len(c)-1]) {
+		c = c[:len(c)-1]
+	}
+	trimmed := c
+	for trimmed != "" && isJoinerByte(trimmed[0]) {
+		trimmed = trimmed[1:]
+	}
 	if len(trimmed) < len(c) && c[len(c)-len(trimmed)-1] == '-' && trimmed != "" && trimmed[0] >= '0' && trimmed[0] <= '9' {
 		return "-" + trimmed
 	}
@@ -186,15 +240,27 @@ func trimJoiners(c string) string {
 }
 
 // isCode reports whether a chunk is a code term: it joins words, or is a negative number.
-func isCode(c string) bool { return strings.ContainsFunc(c, isJoiner) }
+func isCode(c string) bool {
+	for i := range len(c) {
+		if isJoinerByte(c[i]) {
+			return true
+		}
+	}
+	return false
+}
 
 // appendWords adds the words of a chunk, lower-cased, leaving out stop words and words
 // too long to index.
 func appendWords(words []string, c string) []string {
-	for w := range strings.FieldsFuncSeq(c, isJoiner) {
-		if w = strings.ToLower(w); !stopWords[w] && len(w) <= MaxTermBytes {
+	start := 0
+	for i := 0; i <= len(c); i++ {
+		if i < len(c) && !isJoinerByte(c[i]) {
+			continue
+		}
+		if w := strings.ToLower(c[start:i]); w != "" && len(w) <= MaxTermBytes && !isStopWord(w) {
 			words = append(words, w)
 		}
+		start = i + 1
 	}
 	return words
 }
@@ -225,30 +291,41 @@ func appendTerm(code []string, c string) []string {
 	return append(code, c)
 }
 
-// stopWords are left out of the index and of queries: they occur in most posts and say
-// nothing of the subject. Fragments of contractions ("can't" is "can" and "t") are among them.
-var stopWords = wordSet(`a about after am an and any are as at be been before but by can could
-	d did do does doing don didn doesn for from get got had has have how i if in into is isn it
-	its just ll m me my no not of on or our re s should so some t than that the their then there
-	these this to too use using ve was wasn we were what when where which while who why will
-	with won would wouldn you your`)
-
-func wordSet(words string) map[string]bool {
-	set := map[string]bool{}
-	for _, w := range strings.Fields(words) {
-		set[w] = true
+// isStopWord reports whether a lower-case word is left out of the index and of queries:
+// stop words occur in most posts and say nothing of the subject. Fragments of contractions
+// ("can't" is "can" and "t") are among them. A switch, which compiles to comparisons by
+// length, is looked up faster than a map.
+func isStopWord(w string) bool {
+	switch w {
+	case "a", "about", "after", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+		"before", "but", "by", "can", "could", "d", "did", "do", "does", "doing", "don", "didn",
+		"doesn", "for", "from", "get", "got", "had", "has", "have", "how", "i", "if", "in", "into",
+		"is", "isn", "it", "its", "just", "ll", "m", "me", "my", "no", "not", "of", "on", "or",
+		"our", "re", "s", "should", "so", "some", "t", "than", "that", "the", "their", "then",
+		"there", "these", "this", "to", "too", "use", "using", "ve", "was", "wasn", "we", "were",
+		"what", "when", "where", "which", "while", "who", "why", "will", "with", "won", "would",
+		"wouldn", "you", "your":
+		return true
 	}
-	return set
+	return false
 }
 
-// inlineTags are the HTML elements that do not separate words: a highlighted identifier
-// is one word across its spans.
-var inlineTags = wordSet(`a abbr b code del em i ins kbd mark s samp small span strong sub sup u var`)
+// isInlineTag reports whether an HTML element, named in lower case, does not separate
+// words: a highlighted identifier is one word across its spans.
+func isInlineTag(name string) bool {
+	switch name {
+	case "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "s", "samp", "small", "span", "strong",
+		"sub", "sup", "u", "var":
+		return true
+	}
+	return false
+}
 
 // PostText returns the text of a post's rendered HTML, as a reader sees it: tags taken off,
 // entities decoded. Block elements separate words; inline ones do not.
 func PostText(htmlText string) string {
 	var b strings.Builder
+	b.Grow(len(htmlText))
 	for {
 		lt := strings.IndexByte(htmlText, '<')
 		if lt < 0 {
@@ -264,7 +341,7 @@ func PostText(htmlText string) string {
 		if i := strings.IndexFunc(name, func(r rune) bool { return r == ' ' || r == '/' || r == '\n' || r == '\t' }); i >= 0 {
 			name = name[:i]
 		}
-		if !inlineTags[strings.ToLower(name)] {
+		if !isInlineTag(strings.ToLower(name)) {
 			b.WriteByte(' ')
 		}
 		htmlText = htmlText[lt+gt+1:]

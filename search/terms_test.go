@@ -1,7 +1,9 @@
 package search_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -161,4 +163,34 @@ func TestHoldsFindsKeywordsInTitles(t *testing.T) {
 			t.Errorf("Holds(title, %q) = %v, want %v", c.keyword, got, c.want)
 		}
 	}
+}
+
+// BenchmarkPost cuts forty posts of the demo forum, as rendered, into the terms the index
+// stores: the work of indexing every post written or loaded.
+func BenchmarkPost(b *testing.B) {
+	posts := demoPosts(b)
+	size := 0
+	for _, p := range posts {
+		size += len(p)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range posts {
+			search.Post(p)
+		}
+	}
+}
+
+func demoPosts(tb testing.TB) []string {
+	tb.Helper()
+	data, err := os.ReadFile("testdata/posts.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var posts []string
+	if err := json.Unmarshal(data, &posts); err != nil {
+		tb.Fatal(err)
+	}
+	return posts
 }
