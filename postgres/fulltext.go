@@ -37,8 +37,8 @@ var fullText = sqlstore.SearchDialect{
 	Matching: func(param string) string {
 		return `SELECT post_id FROM post_search WHERE document @@ ` + param + `::tsquery`
 	},
-	Threads: func(param string) string {
-		return `SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery`
+	InThread: func(param, thread string) string {
+		return thread + ` IN (SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery)`
 	},
 	Holds: func(param, post string) string {
 		return `EXISTS (SELECT 1 FROM post_search s WHERE s.post_id = ` + post + ` AND s.document @@ ` + param + `::tsquery)`

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -42,13 +43,14 @@ type SearchDialect struct {
 	// Matching returns a subquery of the post_id of the posts that match the query in the
 	// placeholder param, unranked: cheap to read newest first or for a few posts.
 	Matching func(param string) string
-	// Threads returns a subquery of the thread_id of the posts that match the query in
-	// the placeholder param.
-	Threads func(param string) string
+	// InThread returns a condition that holds when a post of the thread whose id is the
+	// expression thread matches the query in the placeholder param. The index is read
+	// once, for all the threads the condition is asked of.
+	InThread func(param, thread string) string
 	// Holds returns a condition that holds when the post whose id is the expression post
 	// matches the query in the placeholder param: a lookup of one post in the index.
 	Holds func(param, post string) string
-	// Query writes the argument Hits and Threads take: a post matches when it holds every
+	// Query writes the argument Hits and InThread take: a post matches when it holds every
 	// term of one of groups, in its title alone when title. It reports false when nothing
 	// can match. It may ask q how the database reads words.
 	Query func(ctx context.Context, q Querier, groups [][]search.Term, title bool) (arg any, ok bool, err error)
@@ -183,11 +185,12 @@ func (s *Store) Search(ctx context.Context, q parley.SearchQuery) (parley.Search
 	return page, err
 }
 
-// searchKeys are what the sorts other than relevance order threads t by.
-var searchKeys = map[parley.Sort]string{
-	parley.SortNewest:   "t.created_at",
-	parley.SortActivity: "t.last_activity_at",
-	parley.SortBoosts:   "t.boost_count",
+// searchKeys are what the sorts other than relevance order threads by: a column of
+// threads and of thread_listings, and the index of the lists by it.
+var searchKeys = map[parley.Sort]struct{ column, index string }{
+	parley.SortNewest:   {"created_at", "listings_by_created"},
+	parley.SortActivity: {"last_activity_at", "listings_by_activity"},
+	parley.SortBoosts:   {"boost_count", "listings_by_boosts"},
 }
 
 // rankedPosts is how many matching posts a search by relevance ranks (rankedHits): the
@@ -209,25 +212,33 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	if q.After != nil {
 		score, id = q.After.Score, q.After.ThreadID
 	}
-	key, sorted := searchKeys[q.Sort]
+	sortKey, sorted := searchKeys[q.Sort]
 	var query string
-	switch {
-	case len(m.All) == 0 && !sorted:
-		// Every thread scores 0: the cursor's thread alone says where the page starts.
-		query = `SELECT t.id, 0, 0 FROM threads t WHERE t.deleted_at IS NULL` + w.sql() +
-			` AND t.id < ` + w.arg(id) + ` ORDER BY t.id DESC LIMIT ` + w.arg(q.Limit+1)
-	case len(m.All) == 0:
-		query = `SELECT t.id, 0, ` + key + ` FROM threads t WHERE t.deleted_at IS NULL` + w.sql() +
-			` AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
-			ORDER BY ` + key + ` DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
-	default:
+	if len(m.All) == 0 {
+		// Every thread scores 0, and the list the filters narrow the search to is read in
+		// the sort's order, newest first for relevance, through its index: reading threads
+		// by id and sorting them would pass most of a million to find a page of old ones.
+		if !sorted {
+			sortKey = searchKeys[parley.SortNewest]
+		}
+		index, err := s.listIndex(ctx, w, sortKey.index)
+		if err != nil {
+			return nil, err
+		}
+		key := "l." + sortKey.column
+		query = `SELECT l.thread_id, 0, ` + key + ` FROM thread_listings l` + s.d.IndexedBy(index) + `
+			JOIN threads t ON t.id = l.thread_id
+			WHERE l.scope = ` + w.arg(w.scope.Key()) + ` AND t.deleted_at IS NULL` + w.sql() + `
+			  AND (` + key + `, l.thread_id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
+			ORDER BY ` + key + ` DESC, l.thread_id DESC LIMIT ` + w.arg(q.Limit+1)
+	} else {
 		match, ok, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{m.All}, m.Title)
 		if err != nil || !ok {
 			return nil, err
 		}
-		var hits string
+		var hits, key string
 		if sorted {
-			hits = s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1)))
+			key, hits = "t."+sortKey.column, s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1)))
 		} else {
 			key = "h.score"
 			if hits, err = s.rankedHits(ctx, w, m, match); err != nil {
@@ -242,6 +253,28 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	}
 	rows, err := s.read(ctx).Query(ctx, query, w.args...)
 	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })
+}
+
+// datedRange is how many threads a search without words sorted other than by time may
+// read by time, to sort them, when it has before: or after: (listIndex).
+const datedRange = 100_000
+
+// listIndex returns the index of the lists that a search without words reads: the sort's,
+// or the one by time when the search has dates and few threads fall between them. Reading
+// the sort's order passes every thread outside the dates before the first inside; reading
+// the dates' range reads all of it. Each is slow where the other is fast (the most active
+// of the oldest threads; the most boosted of the newest), so the range is counted first,
+// up to datedRange.
+func (s *Store) listIndex(ctx context.Context, w *where, sortIndex string) (string, error) {
+	const byTime = "listings_by_created"
+	if w.created == [2]int64{0, 0} || sortIndex == byTime {
+		return sortIndex, nil
+	}
+	var n int
+	err := s.read(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM thread_listings`+s.d.IndexedBy(byTime)+`
+		WHERE scope = $1 AND created_at >= $2 AND created_at < $3 LIMIT $4) r`,
+		w.scope.Key(), w.created[0], cmp.Or(w.created[1], int64(1<<63-1)), datedRange+1).Scan(&n)
+	return pick(n <= datedRange, byTime, sortIndex), err
 }
 
 // rankedHits returns the subquery of (post_id, score) that a search by relevance ranks.
@@ -337,6 +370,12 @@ type where struct {
 	d     Dialect
 	conds []string
 	args  []any
+	// scope is a list that holds every thread the conditions let through: a tag's or a
+	// topic's when the query names one, else the list of all threads.
+	scope parley.Scope
+	// created are the times, in milliseconds, threads were made from and before; 0 for
+	// no bound.
+	created [2]int64
 }
 
 // arg adds an argument and returns its placeholder.
@@ -364,6 +403,7 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 			return false, err
 		}
 		w.add(`EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = t.id AND g.tag_id = ` + w.arg(id) + `)`)
+		w.scope = parley.Scope{Kind: parley.ScopeTag, ID: id}
 	}
 	for _, slug := range q.NotTags {
 		id, ok, err := lookupID(ctx, r, `SELECT id FROM tags WHERE slug = $1`, slug)
@@ -376,17 +416,18 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 	}
 	ids := []struct {
 		value, lookup, cond string
+		list                parley.ScopeKind // the list of the one named, when it has one
 	}{
-		{q.Topic, `SELECT id FROM topics WHERE slug = $1`, `t.topic_id = %s`},
+		{q.Topic, `SELECT id FROM topics WHERE slug = $1`, `t.topic_id = %s`, parley.ScopeTopic},
 		// Subtopics are named within their topic: subtopic: finds those of every topic.
 		{q.Subtopic, `SELECT min(id) FROM subtopics WHERE slug = $1 HAVING count(*) > 0`,
-			`t.subtopic_id IN (SELECT id FROM subtopics WHERE slug = (SELECT slug FROM subtopics WHERE id = %s))`},
+			`t.subtopic_id IN (SELECT id FROM subtopics WHERE slug = (SELECT slug FROM subtopics WHERE id = %s))`, parley.ScopeAll},
 		// A member's posts are found through posts_by_author: a member posts in a few
 		// threads of a million, which reading the threads in order would have to pass.
 		{q.Asker, `SELECT id FROM users WHERE lower(handle) = lower($1)`,
-			`t.id IN (SELECT r.thread_id FROM posts r WHERE r.author_id = %s AND r.original)`},
+			`t.id IN (SELECT r.thread_id FROM posts r WHERE r.author_id = %s AND r.original)`, parley.ScopeAll},
 		{q.User, `SELECT id FROM users WHERE lower(handle) = lower($1)`,
-			`t.id IN (SELECT r.thread_id FROM posts r WHERE r.author_id = %s AND r.hidden_at IS NULL)`},
+			`t.id IN (SELECT r.thread_id FROM posts r WHERE r.author_id = %s AND r.hidden_at IS NULL)`, parley.ScopeAll},
 	}
 	for _, f := range ids {
 		if f.value == "" {
@@ -397,12 +438,20 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 			return false, err
 		}
 		w.add(strings.ReplaceAll(f.cond, "%s", w.arg(id)))
+		if f.list != parley.ScopeAll && w.scope.Kind == parley.ScopeAll {
+			w.scope = parley.Scope{Kind: f.list, ID: id}
+		}
 	}
+	// Without words the search reads a list (searchHits), whose index by time answers
+	// before: and after: with a range.
+	created := pick(len(m.All) == 0, "l.created_at", "t.created_at")
 	if !q.After.IsZero() {
-		w.add(`t.created_at >= ` + w.arg(parley.Millis(q.After)))
+		w.created[0] = parley.Millis(q.After)
+		w.add(created + ` >= ` + w.arg(w.created[0]))
 	}
 	if !q.Before.IsZero() {
-		w.add(`t.created_at < ` + w.arg(parley.Millis(q.Before)))
+		w.created[1] = parley.Millis(q.Before)
+		w.add(created + ` < ` + w.arg(w.created[1]))
 	}
 	if q.MinBoosts > 0 {
 		w.add(`t.boost_count >= ` + w.arg(q.MinBoosts))
@@ -455,7 +504,7 @@ func flagFilters(w *where, flags, notFlags search.Flags) {
 // and one pass over the term's posts costs less than a lookup per post of each.
 func (s *Store) threadMatches(param string, perThread bool) string {
 	if !perThread {
-		return `t.id IN (` + s.d.Search.Threads(param) + `)`
+		return s.d.Search.InThread(param, "t.id")
 	}
 	return `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND ` + s.d.Search.Holds(param, "r.id") + `)`
 }

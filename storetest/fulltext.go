@@ -382,6 +382,7 @@ func testSearchSorts(t *testing.T, e *env) {
 	e.answer(f.crash.ID, f.answerer, "Same crash here.") // crash is the most recently active
 	_, err := e.s.SetBoost(e.ctx, f.answerer.ID, e.firstPost(f.offline.ID), true)
 	must(t, err)
+	day := func(th parley.Thread) string { return th.CreatedAt.Format("2006-01-02") }
 	cases := []struct {
 		typed string
 		sort  parley.Sort
@@ -393,6 +394,12 @@ func testSearchSorts(t *testing.T, e *env) {
 		{"topic:" + f.topic.Slug, parley.SortActivity, these(f.crash, f.keychain, f.offline)},
 		{"topic:" + f.topic.Slug, parley.SortBoosts, these(f.offline, f.keychain, f.crash)},
 		{"tag:" + f.tagA.Slug, parley.SortBoosts, these(f.offline, f.keychain)},
+		// Without words, relevance is newest first; dates read the lists by time.
+		{"topic:" + f.topic.Slug, parley.SortRelevance, these(f.keychain, f.crash, f.offline)},
+		{"after:" + day(f.crash), parley.SortActivity, these(f.crash, f.keychain)},
+		{"before:" + day(f.keychain), parley.SortBoosts, these(f.offline, f.crash)},
+		{"after:" + day(f.crash) + " tag:" + f.tagB.Slug, parley.SortRelevance, these(f.keychain, f.crash)},
+		{"after:" + day(f.crash) + " before:" + day(f.keychain) + " is:locked", parley.SortNewest, none()},
 	}
 	for _, c := range cases {
 		q, err := search.Parse(c.typed)
