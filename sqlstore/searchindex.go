@@ -214,24 +214,30 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	}
 	sortKey, sorted := searchKeys[q.Sort]
 	var query string
-	if len(m.All) == 0 {
+	dated := w.created != [2]int64{}
+	switch {
+	case len(m.All) == 0 && !sorted && !dated:
+		// Every thread scores 0: the cursor's thread alone says where the page starts.
+		query = `SELECT t.id, 0, 0 FROM threads t WHERE t.deleted_at IS NULL` + w.sql() +
+			` AND t.id < ` + w.arg(id) + ` ORDER BY t.id DESC LIMIT ` + w.arg(q.Limit+1)
+	case len(m.All) == 0:
 		// Every thread scores 0, and the list the filters narrow the search to is read in
-		// the sort's order, newest first for relevance, through its index: reading threads
-		// by id and sorting them would pass most of a million to find a page of old ones.
+		// the sort's order, newest first for relevance: reading threads and sorting them
+		// passed most of a million to find a page of old ones.
 		if !sorted {
 			sortKey = searchKeys[parley.SortNewest]
 		}
-		index, err := s.listIndex(ctx, w, sortKey.index)
+		hint, err := s.listIndex(ctx, w, sortKey.index)
 		if err != nil {
 			return nil, err
 		}
 		key := "l." + sortKey.column
-		query = `SELECT l.thread_id, 0, ` + key + ` FROM thread_listings l` + s.d.IndexedBy(index) + `
+		query = `SELECT l.thread_id, 0, ` + key + ` FROM thread_listings l` + hint + `
 			JOIN threads t ON t.id = l.thread_id
 			WHERE l.scope = ` + w.arg(w.scope.Key()) + ` AND t.deleted_at IS NULL` + w.sql() + `
 			  AND (` + key + `, l.thread_id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
 			ORDER BY ` + key + ` DESC, l.thread_id DESC LIMIT ` + w.arg(q.Limit+1)
-	} else {
+	default:
 		match, ok, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{m.All}, m.Title)
 		if err != nil || !ok {
 			return nil, err
@@ -255,26 +261,29 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })
 }
 
-// datedRange is how many threads a search without words sorted other than by time may
-// read by time, to sort them, when it has before: or after: (listIndex).
+// datedRange is how many threads a search without words may read by time, to sort them,
+// when it has before: or after: (listIndex).
 const datedRange = 100_000
 
-// listIndex returns the index of the lists that a search without words reads: the sort's,
-// or the one by time when the search has dates and few threads fall between them. Reading
-// the sort's order passes every thread outside the dates before the first inside; reading
-// the dates' range reads all of it. Each is slow where the other is fast (the most active
-// of the oldest threads; the most boosted of the newest), so the range is counted first,
-// up to datedRange.
+// listIndex returns the index hint for the lists a search without words reads: the list
+// by time when the search has dates and few threads fall between them, else none, to let
+// the database weigh the filters. Reading the sort's order passes every thread outside
+// the dates before the first inside; reading the dates' range reads all of it. Each is
+// slow where the other is fast (the most active of the oldest threads; the most boosted
+// of the newest), so the range is counted first, up to datedRange.
 func (s *Store) listIndex(ctx context.Context, w *where, sortIndex string) (string, error) {
 	const byTime = "listings_by_created"
-	if w.created == [2]int64{0, 0} || sortIndex == byTime {
-		return sortIndex, nil
+	if w.created == [2]int64{} {
+		return "", nil
+	}
+	if sortIndex == byTime {
+		return s.d.IndexedBy(byTime), nil
 	}
 	var n int
 	err := s.read(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM thread_listings`+s.d.IndexedBy(byTime)+`
 		WHERE scope = $1 AND created_at >= $2 AND created_at < $3 LIMIT $4) r`,
 		w.scope.Key(), w.created[0], cmp.Or(w.created[1], int64(1<<63-1)), datedRange+1).Scan(&n)
-	return pick(n <= datedRange, byTime, sortIndex), err
+	return pick(n <= datedRange, s.d.IndexedBy(byTime), ""), err
 }
 
 // rankedHits returns the subquery of (post_id, score) that a search by relevance ranks.
