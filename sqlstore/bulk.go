@@ -89,10 +89,14 @@ func (w *bulkWriter) start(ctx context.Context) error {
 			return parley.Errorf(parley.EConflict, "The database holds %s already; bulk loading needs an empty one.", strings.ReplaceAll(table, "_", " "))
 		}
 	}
-	// Pins wait here, by list key, until the list entries exist at Close.
-	err := ExecScript(ctx, w.sink, `CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
-		PRIMARY KEY (scope, thread_id))`, createBulkSearch)
-	if err != nil {
+	// Pins wait here, by list key, until the list entries exist at Close; so do the posts'
+	// index entries, unless the database indexes them as they come.
+	steps := []string{`CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
+		PRIMARY KEY (scope, thread_id))`}
+	if w.s.d.Search.LoadRow == nil {
+		steps = append(steps, createBulkSearch)
+	}
+	if err := ExecScript(ctx, w.sink, steps...); err != nil {
 		return err
 	}
 	return w.sink.Start(ctx)
@@ -253,6 +257,12 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 	out := make([]TableRows, len(threadTables))
 	copy(out, threadTables)
 	add := func(table int, row ...any) { out[table].Rows = append(out[table].Rows, row) }
+	index := w.s.d.Search.LoadRow
+	if index != nil {
+		out[searchRows] = TableRows{Table: w.s.d.Search.LoadTable.Table, Columns: w.s.d.Search.LoadTable.Columns}
+	} else {
+		index = func(search []any) []any { return search }
+	}
 	for i := range threads {
 		r := &threads[i]
 		t := &r.Thread
@@ -276,7 +286,7 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 				edited = nullID(parley.Millis(p.EditedAt))
 			}
 			if !t.Deleted && !p.Hidden {
-				add(searchRows, SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML, fileTexts(pr.Attachments)...)...)
+				add(searchRows, index(SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML, fileTexts(pr.Attachments)...))...)
 			}
 			add(postsRows, p.ID, p.ThreadID, p.Author.ID, p.Original, p.Body, p.HTML, parley.Millis(p.CreatedAt), p.Revision,
 				nullID(pr.EditorID), edited, pr.EditorSummary, p.BoostCount, p.StaffRecommended, len(pr.Attachments))
@@ -333,8 +343,11 @@ func (w *bulkWriter) finish(ctx context.Context) error {
 	if err := w.waitBatches(); err != nil {
 		return err
 	}
-	err := ExecScript(ctx, w.sink, slices.Concat(listingsFromThreads, w.s.d.Search.AddFrom("bulk_search"), []string{`DROP TABLE bulk_search`})...)
-	if err != nil {
+	steps := listingsFromThreads
+	if w.s.d.Search.LoadRow == nil {
+		steps = slices.Concat(steps, w.s.d.Search.AddFrom("bulk_search"), []string{`DROP TABLE bulk_search`})
+	}
+	if err := ExecScript(ctx, w.sink, steps...); err != nil {
 		return fmt.Errorf("finish bulk load: %w", err)
 	}
 	return w.sink.Finish(ctx)

@@ -28,8 +28,13 @@ type SearchDialect struct {
 	Add string
 	// AddFrom returns the statements that index every row of a table whose columns are
 	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
-	// body_words and body_code.
+	// body_words and body_code: how a bulk load indexes its posts at its end.
 	AddFrom func(table string) []string
+	// LoadTable and LoadRow, when set, make a bulk load index each post as its batch is
+	// written instead (AddFrom is not used): the index's table and columns, and a post's
+	// row in it, made from SearchRow's values.
+	LoadTable TableRows
+	LoadRow   func(search []any) []any
 	// Any is a query that returns a row when the index holds any entry.
 	Any string
 	// Remove is a statement that takes the posts whose ids are in $1 (Dialect.IDs) out of
