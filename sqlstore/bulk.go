@@ -152,8 +152,8 @@ func (w *bulkWriter) Threads(ctx context.Context, threads []parley.ThreadRecord)
 		return w.err
 	}
 	if w.batches == nil {
-		w.batches, w.failed = make(chan []parley.ThreadRecord, 2), make(chan error, 1)
-		rows := make(chan []TableRows, 2)
+		w.batches, w.failed = make(chan []parley.ThreadRecord, 1), make(chan error, 1)
+		rows := make(chan []TableRows, 1)
 		go w.makeRows(w.batches, rows)
 		go w.writeRows(ctx, rows, w.failed)
 	}
