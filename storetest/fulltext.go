@@ -430,8 +430,8 @@ func testSearchSorts(t *testing.T, e *env) {
 	}
 }
 
-// testSearchCommonWord searches a word in more posts than a search ranks (rankedPosts, a
-// thousand): the thread whose title holds it comes first, though it is the oldest and
+// testSearchCommonWord searches a word in more posts than a search ranks (rankedPosts, five
+// hundred): the thread whose title holds it comes first, though it is the oldest and
 // every newer post holds the word too, and the newest of the others follow.
 func testSearchCommonWord(t *testing.T, e *env) {
 	const n = 1100
