@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -37,8 +38,9 @@ var fullText = sqlstore.SearchDialect{
 	Matching: func(param string) string {
 		return `SELECT post_id FROM post_search WHERE document @@ ` + param + `::tsquery`
 	},
-	InThread: func(param, thread string) string {
-		return thread + ` IN (SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery)`
+	InThread: func(param, thread, lowest string) string {
+		return thread + ` IN (SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery AND post_id >= ` +
+			cmp.Or(lowest, "0") + `)`
 	},
 	Holds: func(param, post string) string {
 		return `EXISTS (SELECT 1 FROM post_search s WHERE s.post_id = ` + post + ` AND s.document @@ ` + param + `::tsquery)`

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -37,9 +38,9 @@ var fullText = sqlstore.SearchDialect{
 	// posts. Looking up the thread of each match instead read a row of posts for each,
 	// over a second for a word in a tenth of a million threads' posts; looking up each
 	// post of the thread in the index, a cursor opened per post, was slower still.
-	InThread: func(param, thread string) string {
+	InThread: func(param, thread, lowest string) string {
 		return `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = ` + thread + `
-			AND +r.id IN (SELECT rowid FROM post_fts WHERE post_fts MATCH ` + param + `))`
+			AND +r.id IN (SELECT rowid FROM post_fts WHERE post_fts MATCH ` + param + ` AND rowid >= ` + cmp.Or(lowest, "0") + `))`
 	},
 	Holds: func(param, post string) string {
 		return `EXISTS (SELECT 1 FROM post_fts WHERE post_fts MATCH ` + param + ` AND post_fts.rowid = ` + post + `)`

@@ -50,8 +50,9 @@ type SearchDialect struct {
 	Matching func(param string) string
 	// InThread returns a condition that holds when a post of the thread whose id is the
 	// expression thread matches the query in the placeholder param. The index is read
-	// once, for all the threads the condition is asked of.
-	InThread func(param, thread string) string
+	// once, for all the threads the condition is asked of; lowest, when not "", is an
+	// expression no greater than the id of any of their posts, below which it need not be.
+	InThread func(param, thread, lowest string) string
 	// Holds returns a condition that holds when the post whose id is the expression post
 	// matches the query in the placeholder param: a lookup of one post in the index.
 	Holds func(param, post string) string
@@ -225,7 +226,7 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	switch {
 	case len(m.All) == 0 && !sorted && !dated:
 		// Every thread scores 0: the cursor's thread alone says where the page starts.
-		query = `SELECT t.id, 0, 0 FROM threads t WHERE t.deleted_at IS NULL` + w.sql() +
+		query = `SELECT t.id, 0, 0 FROM threads t WHERE t.deleted_at IS NULL` + w.sql() + s.excluding(w, false, "") +
 			` AND t.id < ` + w.arg(id) + ` ORDER BY t.id DESC LIMIT ` + w.arg(q.Limit+1)
 	case len(m.All) == 0:
 		// Every thread scores 0, and the list the filters narrow the search to is read in
@@ -241,7 +242,7 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 		key := "l." + sortKey.column
 		query = `SELECT l.thread_id, 0, ` + key + ` FROM thread_listings l` + hint + `
 			JOIN threads t ON t.id = l.thread_id
-			WHERE l.scope = ` + w.arg(w.scope.Key()) + ` AND t.deleted_at IS NULL` + w.sql() + `
+			WHERE l.scope = ` + w.arg(w.scope.Key()) + ` AND t.deleted_at IS NULL` + w.sql() + s.excluding(w, false, "") + `
 			  AND (` + key + `, l.thread_id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
 			ORDER BY ` + key + ` DESC, l.thread_id DESC LIMIT ` + w.arg(q.Limit+1)
 	default:
@@ -249,7 +250,7 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 		if err != nil || !ok {
 			return nil, err
 		}
-		var hits, key string
+		var hits, key, lowest string
 		if sorted {
 			key, hits = "t."+sortKey.column, s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1)))
 		} else {
@@ -257,10 +258,14 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 			if hits, err = s.rankedHits(ctx, w, m, match); err != nil {
 				return nil, err
 			}
+			// The ranked posts' threads are a few hundred, mostly recent: an exclusion
+			// need not read the matches of posts older than their first.
+			lowest = `(SELECT min((SELECT min(f.id) FROM posts f WHERE f.thread_id = g.thread_id)) FROM found g)`
 		}
-		query = `SELECT h.thread_id, h.post_id, ` + key + ` FROM ` + bestPosts(hits) + ` h
+		query = `WITH found AS MATERIALIZED ` + bestPosts(hits) + `
+			SELECT h.thread_id, h.post_id, ` + key + ` FROM found h
 			JOIN threads t ON t.id = h.thread_id
-			WHERE t.deleted_at IS NULL` + w.sql() + `
+			WHERE t.deleted_at IS NULL` + w.sql() + s.excluding(w, true, lowest) + `
 			  AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
 			ORDER BY ` + key + ` DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
 	}
@@ -392,6 +397,8 @@ type where struct {
 	// created are the times, in milliseconds, threads were made from and before; 0 for
 	// no bound.
 	created [2]int64
+	// excluded is the placeholder of the exclusions' query, or "" when there are none.
+	excluded string
 }
 
 // arg adds an argument and returns its placeholder.
@@ -482,7 +489,7 @@ func (s *Store) searchFilters(ctx context.Context, w *where, q search.Query, m s
 			return false, err
 		}
 		if ok {
-			w.add(`NOT ` + s.threadMatches(w.arg(not), len(m.All) == 0))
+			w.excluded = w.arg(not) // searchHits says how it is looked up
 		}
 	}
 	return true, nil
@@ -512,17 +519,23 @@ func flagFilters(w *where, flags, notFlags search.Flags) {
 	}
 }
 
-// threadMatches returns a condition that holds when a post of thread t matches the query
-// in the placeholder param (an exclusion's). Without words a search reads threads in order
-// and stops after a page, so perThread looks up each thread's posts in the index: a few
-// lookups for each of a few dozen threads, where making the set of every thread a common
-// term is in took over half a second. With words a search weighs thousands of threads,
-// and one pass over the term's posts costs less than a lookup per post of each.
-func (s *Store) threadMatches(param string, perThread bool) string {
-	if !perThread {
-		return s.d.Search.InThread(param, "t.id")
+// excluding returns the condition that leaves out the threads t with a post that matches
+// the exclusions (where.excluded), when there are any. Without words (lowest "") a search
+// reads threads in order and stops after a page, so each thread's posts are looked up in
+// the index: a few lookups for each of a few dozen threads, where making the set of every
+// thread a common term is in took over half a second. With words a search weighs
+// hundreds of threads, and one pass over the term's posts costs less than a lookup per
+// post of each; lowest, when not "", is an expression no greater than the id of any post
+// of those threads, so that the pass stops there.
+func (s *Store) excluding(w *where, words bool, lowest string) string {
+	switch {
+	case w.excluded == "":
+		return ""
+	case !words:
+		return ` AND NOT EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND ` +
+			s.d.Search.Holds(w.excluded, "r.id") + `)`
 	}
-	return `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND ` + s.d.Search.Holds(param, "r.id") + `)`
+	return ` AND NOT ` + s.d.Search.InThread(w.excluded, "t.id", lowest)
 }
 
 // lookupID reads the id a filter names; false when there is none.
