@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -23,6 +22,20 @@ var listIndex = map[parley.Sort]struct{ column, index string }{
 	parley.SortViews:    {"view_count", "listings_by_views"},
 }
 
+// listColumns are the select lists of list pages by the column their sort orders by
+// (listIndex): threadColumns, but for that column and the pinned flag, read from the list
+// entry l. The order a list shows and the cursor taken from its last thread then agree
+// with the index (a list's view counts trail the thread's, AddViews), and the index holds
+// every column read from l: each entry costs a look-up of its thread and author, not of
+// the entry's row too.
+var listColumns = func() map[string]string {
+	cols := map[string]string{}
+	for _, ix := range listIndex {
+		cols[ix.column] = strings.NewReplacer("t."+ix.column+",", "l."+ix.column+",", "t.pinned,", "l.pinned,").Replace(threadColumns)
+	}
+	return cols
+}()
+
 var filterClause = map[parley.Filter]string{
 	parley.FilterNone:       "",
 	parley.FilterUnanswered: " AND l.answered = false",
@@ -31,11 +44,9 @@ var filterClause = map[parley.Filter]string{
 	parley.FilterAwaiting:   " AND l.staff_replied = false",
 }
 
-// threadColumns are read by scanThread. The sort keys and the pinned flag come from the
-// listing when a list is read (%[1]s = "l"), so that the counts shown agree with the order
-// they are listed in and with the cursor taken from them; from the thread when read alone.
-const threadColumns = `t.id, t.title, t.subtopic_id, t.topic_id, t.tag_ids, %[1]s.created_at, %[1]s.last_activity_at,
-	%[1]s.reply_count, %[1]s.boost_count, %[1]s.view_count, %[1]s.pinned, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
+// threadColumns are the select list QueryThreads reads: a thread t and its author u.
+const threadColumns = `t.id, t.title, t.subtopic_id, t.topic_id, t.tag_ids, t.created_at, t.last_activity_at,
+	t.reply_count, t.boost_count, t.view_count, t.pinned, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
 	t.deleted_at IS NOT NULL, t.link_count, u.id, u.handle, u.display_name, u.role, u.badge`
 
 // Threads returns one page of a list, pinned threads left out. The page is one range of
@@ -50,7 +61,7 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 	if q.After != nil {
 		key, id = q.After.Key, q.After.ID
 	}
-	threads, err := s.QueryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
+	threads, err := s.QueryThreads(ctx, `SELECT `+listColumns[ix.column]+`
 		FROM thread_listings l`+s.d.IndexedBy(ix.index)+`
 		JOIN threads t ON t.id = l.thread_id
 		JOIN users u ON u.id = t.author_id
@@ -72,7 +83,7 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 
 // PinnedThreads returns the threads pinned in a list, most recently active first.
 func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Thread, error) {
-	return s.QueryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "l")+`
+	return s.QueryThreads(ctx, `SELECT `+listColumns["last_activity_at"]+`
 		FROM thread_listings l`+s.d.IndexedBy("listings_pinned")+`
 		JOIN threads t ON t.id = l.thread_id
 		JOIN users u ON u.id = t.author_id
@@ -82,7 +93,7 @@ func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Th
 
 // Thread returns one thread, deleted or not.
 func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
-	threads, err := s.QueryThreads(ctx, `SELECT `+fmt.Sprintf(threadColumns, "t")+`
+	threads, err := s.QueryThreads(ctx, `SELECT `+threadColumns+`
 		FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`, id)
 	if err != nil {
 		return parley.Thread{}, err
@@ -95,7 +106,7 @@ func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
 
 // threadsByID reads the threads among ids that are not deleted, by id.
 func (s *Store) threadsByID(ctx context.Context, ids []int64) (map[int64]parley.Thread, error) {
-	threads, err := s.QueryThreads(ctx, `SELECT `+ThreadColumns("t")+` FROM threads t JOIN users u ON u.id = t.author_id
+	threads, err := s.QueryThreads(ctx, `SELECT `+threadColumns+` FROM threads t JOIN users u ON u.id = t.author_id
 		WHERE `+s.d.AnyID("t.id", "$1")+` AND t.deleted_at IS NULL`, s.d.IDs(ids))
 	byID := make(map[int64]parley.Thread, len(threads))
 	for _, t := range threads {
@@ -136,10 +147,6 @@ func (s *Store) QueryThreads(ctx context.Context, query string, args ...any) ([]
 	}
 	return threads, nil
 }
-
-// ThreadColumns is the select list QueryThreads reads, with the sort keys taken from the
-// table aliased from ("l" for listings, "t" for threads).
-func ThreadColumns(from string) string { return fmt.Sprintf(threadColumns, from) }
 
 // CreateThread stores a thread, its original post, its tags and its list entries.
 func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.Thread, parley.Post, error) {
