@@ -246,29 +246,53 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 			  AND (` + key + `, l.thread_id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
 			ORDER BY ` + key + ` DESC, l.thread_id DESC LIMIT ` + w.arg(q.Limit+1)
 	default:
-		match, ok, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{m.All}, m.Title)
-		if err != nil || !ok {
-			return nil, err
-		}
-		var hits, key, lowest string
-		if sorted {
-			key, hits = "t."+sortKey.column, s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1)))
-		} else {
-			key = "h.score"
-			if hits, err = s.rankedHits(ctx, w, m, match); err != nil {
-				return nil, err
-			}
-			// The ranked posts' threads are a few hundred, mostly recent: an exclusion
-			// need not read the matches of posts older than their first.
-			lowest = `(SELECT min((SELECT min(f.id) FROM posts f WHERE f.thread_id = g.thread_id)) FROM found g)`
-		}
-		query = `WITH found AS MATERIALIZED ` + bestPosts(hits) + `
-			SELECT h.thread_id, h.post_id, ` + key + ` FROM found h
-			JOIN threads t ON t.id = h.thread_id
-			WHERE t.deleted_at IS NULL` + w.sql() + s.excluding(w, true, lowest) + `
-			  AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
-			ORDER BY ` + key + ` DESC, t.id DESC LIMIT ` + w.arg(q.Limit+1)
+		return s.wordHits(ctx, w, m, q, score, id)
 	}
+	rows, err := s.read(ctx).Query(ctx, query, w.args...)
+	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })
+}
+
+// wordHits reads the page of a search with words, from the cursor (score, id) on.
+func (s *Store) wordHits(ctx context.Context, w *where, m search.Match, q parley.SearchQuery, score, id int64) ([]hit, error) {
+	match, ok, err := s.d.Search.Query(ctx, s.read(ctx), [][]search.Term{m.All}, m.Title)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if sortKey, sorted := searchKeys[q.Sort]; sorted {
+		hits := s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1)))
+		return s.readHits(ctx, w, hits, "t."+sortKey.column, "", score, id, q.Limit)
+	}
+	// The ranked posts' threads are a few hundred, mostly recent: an exclusion need not
+	// read the matches of posts older than their first.
+	const lowest = `(SELECT min((SELECT min(f.id) FROM posts f WHERE f.thread_id = g.thread_id)) FROM found g)`
+	mark := len(w.args) // the filters' arguments, which every try keeps
+	hits, truncated, err := s.rankedHits(ctx, w, m, match, false)
+	if err != nil {
+		return nil, err
+	}
+	found, err := s.readHits(ctx, w, hits, "h.score", lowest, score, id, q.Limit)
+	if err != nil || len(found) > q.Limit || !truncated || len(w.conds) == 0 {
+		return found, err
+	}
+	// Fewer than a page of the newest matches passed the filters: rank the newest that
+	// pass them instead, which costs more, and finds more.
+	w.args = w.args[:mark]
+	if hits, _, err = s.rankedHits(ctx, w, m, match, true); err != nil {
+		return nil, err
+	}
+	return s.readHits(ctx, w, hits, "h.score", lowest, score, id, q.Limit)
+}
+
+// readHits reads a page of threads from the cursor (score, id) on, best first, each with
+// its best post among hits, a subquery of (post_id, score), or of (post_id) when key
+// orders threads by one of their columns. lowest is excluding's.
+func (s *Store) readHits(ctx context.Context, w *where, hits, key, lowest string, score, id int64, limit int) ([]hit, error) {
+	query := `WITH found AS MATERIALIZED ` + bestPosts(hits) + `
+		SELECT h.thread_id, h.post_id, ` + key + ` FROM found h
+		JOIN threads t ON t.id = h.thread_id
+		WHERE t.deleted_at IS NULL` + w.sql() + s.excluding(w, true, lowest) + `
+		  AND (` + key + `, t.id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
+		ORDER BY ` + key + ` DESC, t.id DESC LIMIT ` + w.arg(limit+1)
 	rows, err := s.read(ctx).Query(ctx, query, w.args...)
 	return collect(rows, err, func(r Row) (h hit, err error) { return h, r.Scan(&h.threadID, &h.postID, &h.score) })
 }
@@ -305,28 +329,52 @@ func (s *Store) listIndex(ctx context.Context, w *where, sortIndex string) (stri
 // for "crash" on a million threads. Then the newest rankedPosts posts whose thread's title
 // holds the words score above the newest rankedPosts that hold them anywhere, and the
 // newest come first among equals: an old thread titled with a common word is still found.
-func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match any) (string, error) {
+//
+// It reports whether more posts match than it ranks. Then, when filtered, the posts ranked
+// are the newest that pass w's filters (newestPassing), rather than the newest of all.
+func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match any, filtered bool) (string, bool, error) {
 	r := s.read(ctx)
 	var n int
 	err := r.QueryRow(ctx, `SELECT count(*) FROM `+newestMatching(s.d, "$1", "$2")+` c`, match, rankedPosts+1).Scan(&n)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	var titled any
 	ok := false
 	if n > rankedPosts { // PostgreSQL asks the database how it stems the words: only when needed
 		if titled, ok, err = s.d.Search.Query(ctx, r, [][]search.Term{m.All}, true); err != nil {
-			return "", err
+			return "", false, err
 		}
 	}
 	if !ok {
-		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), nil
+		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), false, nil
+	}
+	newest := func(param string) string { return newestMatching(s.d, param, w.arg(rankedPosts)) }
+	if filtered {
+		newest = func(param string) string { return s.newestPassing(w, param) }
 	}
 	return `(SELECT post_id, max(score) AS score FROM (
-			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + newestMatching(s.d, w.arg(titled), w.arg(rankedPosts)) + ` x
+			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + newest(w.arg(titled)) + ` x
 			UNION ALL
-			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + newestMatching(s.d, w.arg(match), w.arg(rankedPosts)) + ` y) either
-		GROUP BY post_id)`, nil
+			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + newest(w.arg(match)) + ` y) either
+		GROUP BY post_id)`, true, nil
+}
+
+// filteredScan is how many of the newest matches a search with filters reads to find the
+// newest rankedPosts whose threads pass them (newestPassing), when the filters pass fewer
+// than a page of the newest rankedPosts matches (wordHits): a common word with a filter
+// that few recent threads pass (tag:tvos). Reading every match of the word to find the
+// filter's few took seconds at a million threads, where this many cost 5 ms a thousand;
+// a filter that only threads older than these pass (crash is:locked) still finds none.
+const filteredScan = 20_000
+
+// newestPassing returns a subquery of the post_id of the newest rankedPosts posts that
+// match the query in the placeholder param, among the newest filteredScan, whose threads
+// pass w's filters.
+func (s *Store) newestPassing(w *where, param string) string {
+	return `(SELECT c.post_id FROM ` + newestMatching(s.d, param, w.arg(filteredScan)) + ` c
+		JOIN posts p ON p.id = c.post_id JOIN threads t ON t.id = p.thread_id
+		WHERE t.deleted_at IS NULL` + w.sql() + ` ORDER BY c.post_id DESC LIMIT ` + w.arg(rankedPosts) + `)`
 }
 
 // newestMatching returns a subquery of the post_id of the newest posts, as many as the

@@ -432,7 +432,9 @@ func testSearchSorts(t *testing.T, e *env) {
 
 // testSearchCommonWord searches a word in more posts than a search ranks (rankedPosts, five
 // hundred): the thread whose title holds it comes first, though it is the oldest and
-// every newer post holds the word too, and the newest of the others follow.
+// every newer post holds the word too, and the newest of the others follow. With a filter
+// that only an old thread passes, that thread is found: the posts ranked are the newest
+// that pass the filters, not the newest of all.
 func testSearchCommonWord(t *testing.T, e *env) {
 	const n = 1100
 	now := e.clock.Now()
@@ -451,7 +453,8 @@ func testSearchCommonWord(t *testing.T, e *env) {
 		}
 		at := now.Add(time.Duration(id) * time.Minute)
 		threads = append(threads, parley.ThreadRecord{
-			Thread: parley.Thread{ID: id, Title: title, SubtopicID: 1, TopicID: 1, Author: author, CreatedAt: at, LastActivityAt: at},
+			Thread: parley.Thread{ID: id, Title: title, SubtopicID: 1, TopicID: 1, Author: author, CreatedAt: at, LastActivityAt: at,
+				Locked: id == 2},
 			Posts: []parley.PostRecord{{Post: parley.Post{ID: id, ThreadID: id, Author: author, Original: true, Body: html,
 				HTML: html, CreatedAt: at, Revision: 1}}},
 		})
@@ -461,5 +464,8 @@ func testSearchCommonWord(t *testing.T, e *env) {
 
 	if got := e.found("gizmo"); len(got) < 5 || fmt.Sprint(got[:5]) != fmt.Sprint([]int64{1, n, n - 1, n - 2, n - 3}) {
 		t.Errorf("gizmo found %v…, want the thread titled with it, then the newest", got[:min(5, len(got))])
+	}
+	if got := e.found("gizmo is:locked"); fmt.Sprint(got) != "[2]" {
+		t.Errorf("gizmo is:locked found %v, want [2], the one locked thread", got)
 	}
 }
