@@ -226,8 +226,8 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 	switch {
 	case len(m.All) == 0 && !sorted && !dated:
 		// Every thread scores 0: the cursor's thread alone says where the page starts.
-		query = `SELECT t.id, 0, 0 FROM threads t WHERE t.deleted_at IS NULL` + w.sql() + s.excluding(w, false, "") +
-			` AND t.id < ` + w.arg(id) + ` ORDER BY t.id DESC LIMIT ` + w.arg(q.Limit+1)
+		query = s.excludingAfter(w, `SELECT t.id, 0 AS post_id, 0 AS score FROM threads t WHERE t.deleted_at IS NULL`+w.sql()+
+			` AND t.id < `+w.arg(id)+` ORDER BY t.id DESC`, `t.id DESC`, q.Limit+1)
 	case len(m.All) == 0:
 		// Every thread scores 0, and the list the filters narrow the search to is read in
 		// the sort's order, newest first for relevance: reading threads and sorting them
@@ -240,11 +240,11 @@ func (s *Store) searchHits(ctx context.Context, w *where, m search.Match, q parl
 			return nil, err
 		}
 		key := "l." + sortKey.column
-		query = `SELECT l.thread_id, 0, ` + key + ` FROM thread_listings l` + hint + `
+		query = s.excludingAfter(w, `SELECT t.id, 0 AS post_id, `+key+` AS score FROM thread_listings l`+hint+`
 			JOIN threads t ON t.id = l.thread_id
-			WHERE l.scope = ` + w.arg(w.scope.Key()) + ` AND t.deleted_at IS NULL` + w.sql() + s.excluding(w, false, "") + `
-			  AND (` + key + `, l.thread_id) < (` + w.arg(score) + `, ` + w.arg(id) + `)
-			ORDER BY ` + key + ` DESC, l.thread_id DESC LIMIT ` + w.arg(q.Limit+1)
+			WHERE l.scope = `+w.arg(w.scope.Key())+` AND t.deleted_at IS NULL`+w.sql()+`
+			  AND (`+key+`, l.thread_id) < (`+w.arg(score)+`, `+w.arg(id)+`)
+			ORDER BY `+key+` DESC, l.thread_id DESC`, `t.score DESC, t.id DESC`, q.Limit+1)
 	default:
 		return s.wordHits(ctx, w, m, q, score, id)
 	}
@@ -567,6 +567,20 @@ func flagFilters(w *where, flags, notFlags search.Flags) {
 			w.add(pick(flags.Has(f), flagConds[f], `NOT `+flagConds[f]))
 		}
 	}
+}
+
+// excludingAfter returns a search without words: the first limit threads that query
+// yields, as (id, post_id, score) in its order (the order of those columns of t),
+// which pass the exclusions. SQLite asks a condition with a subquery before those made
+// joins (a tag's), so the exclusions are asked of the threads the query yields, in a
+// query around it: for -simulator tag:network at a million threads, of 21 threads rather
+// than of hundreds.
+func (s *Store) excludingAfter(w *where, query, order string, limit int) string {
+	if w.excluded == "" {
+		return query + ` LIMIT ` + w.arg(limit)
+	}
+	return `SELECT t.id, t.post_id, t.score FROM (` + query + ` LIMIT 1000000000) t
+		WHERE true` + s.excluding(w, false, "") + ` ORDER BY ` + order + ` LIMIT ` + w.arg(limit)
 }
 
 // excluding returns the condition that leaves out the threads t with a post that matches

@@ -165,6 +165,8 @@ func testSearchOperators(t *testing.T, e *env) {
 		"crash -keychain":                            these(f.crash),
 		`crash -"share keychain"`:                    these(f.crash),
 		"crash -EXC_BAD_ACCESS":                      these(f.keychain),
+		"-keychain":                                  these(f.offline, f.crash),
+		"-crash tag:" + f.tagA.Slug:                  these(f.offline),
 		"crash in:title":                             these(f.crash),
 		"keychain -sharing in:title":                 none(),
 		"tag:" + f.tagA.Slug:                         these(f.offline, f.keychain),
@@ -400,6 +402,8 @@ func testSearchSorts(t *testing.T, e *env) {
 		{"before:" + day(f.keychain), parley.SortBoosts, these(f.offline, f.crash)},
 		{"after:" + day(f.crash) + " tag:" + f.tagB.Slug, parley.SortRelevance, these(f.keychain, f.crash)},
 		{"after:" + day(f.crash) + " before:" + day(f.keychain) + " is:locked", parley.SortNewest, none()},
+		{"-keychain topic:" + f.topic.Slug, parley.SortActivity, these(f.crash, f.offline)},
+		{"-keychain", parley.SortRelevance, these(f.crash, f.offline)},
 	}
 	for _, c := range cases {
 		q, err := search.Parse(c.typed)
