@@ -123,7 +123,7 @@ func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], quer
 		return fmt.Errorf("prepare %s: %w", query, err)
 	}
 	defer stmt.Close()
-	for r, err := range rows {
+	for r, err := range ahead(rows) {
 		if err != nil {
 			return err
 		}
