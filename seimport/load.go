@@ -30,6 +30,7 @@ type loader struct {
 	md       *markdown.Renderer
 	sum      *Summary
 	progress io.Writer
+	tails    *tails // nil until the first post is made
 }
 
 func (ld *loader) load(ctx context.Context) error {
@@ -279,7 +280,7 @@ func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
 	cs := x.comments[r.id]
 	p := parley.PostRecord{
 		Post: parley.Post{ID: r.id, ThreadID: threadID, Author: parley.Author{ID: r.authorID}, Body: body,
-			HTML:     body + ld.md.Sanitize(commentsHTML(cs)+ld.site.credit(r.question, r.id, r.authorName, r.seUserID, r.license)),
+			HTML:     body + ld.tail(cs, r),
 			Original: r.question, CreatedAt: time.UnixMilli(r.created).UTC(), Revision: 1, BoostCount: r.upvotes},
 		Boosters: x.voters[r.id],
 	}
@@ -298,6 +299,25 @@ func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
 		}
 	}
 	return p
+}
+
+// tail is the post's comments and credit, sanitised: written as the sanitiser would give
+// them back when the site's links allow (see site.sanitisedTail), else sanitised.
+func (ld *loader) tail(cs []comment, r postRow) string {
+	if ld.tails == nil {
+		style, ok := ld.site.sanitisedTail(ld.md)
+		ld.tails = &tails{style: style, sanitise: !ok}
+	}
+	if ld.tails.sanitise {
+		return ld.md.Sanitize(tail(ld.site.sourceTail(), ld.site.host, cs, r.question, r.id, r.authorName, r.seUserID, r.license))
+	}
+	return tail(ld.tails.style, ld.site.host, cs, r.question, r.id, r.authorName, r.seUserID, r.license)
+}
+
+// tails say how the posts' tails are written.
+type tails struct {
+	style    tailStyle
+	sanitise bool // the tails are written in the source style and sanitised instead
 }
 
 // extras are what a batch's posts carry besides themselves, by thread or post id.
