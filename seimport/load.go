@@ -240,9 +240,10 @@ func (ld *loader) read(ctx context.Context, lo, hi int64) ([]postRow, *extras, e
 		return nil, nil, err
 	}
 	rows, err := ld.sc.db.QueryContext(ctx, `
-		SELECT p.id, p.question, p.accepted_id, p.created, p.views, p.title, p.body, p.license, p.author_id,
+		SELECT p.id, p.question, p.accepted_id, p.created, p.views, p.title, b.body, p.license, p.author_id,
 			coalesce(u.name, pl.name), u.se_id, coalesce(v.n, 0)
-		FROM posts p LEFT JOIN users u ON u.id = p.author_id LEFT JOIN placeholders pl ON pl.id = p.author_id
+		FROM posts p JOIN bodies b ON b.post_id = p.id
+		LEFT JOIN users u ON u.id = p.author_id LEFT JOIN placeholders pl ON pl.id = p.author_id
 		LEFT JOIN upvotes v ON v.post_id = p.id
 		WHERE p.thread_id BETWEEN ? AND ?
 		ORDER BY p.thread_id, p.question DESC, p.created, p.id`, lo, hi)

@@ -23,7 +23,9 @@ type scratch struct {
 }
 
 // scratchSchema keeps only what the forum will show. Dates are Unix milliseconds. Indexes
-// that the reading pass does not need are made after it, by indexScratch.
+// that the reading pass does not need are made after it, by resolve. The posts' bodies,
+// most of their bytes, have a table of their own, so that the statements that read
+// or rewrite every post (resolve's) do not read or rewrite them too.
 const scratchSchema = `
 CREATE TABLE users (se_id INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, handle TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL);
 CREATE TABLE handles (handle TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;
@@ -31,8 +33,9 @@ CREATE TABLE placeholders (name TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE, ha
 CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, slug TEXT NOT NULL UNIQUE, excerpt_id INTEGER);
 CREATE TABLE excerpts (post_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE posts (id INTEGER PRIMARY KEY, thread_id INTEGER NOT NULL, question INTEGER NOT NULL, accepted_id INTEGER,
-	created INTEGER NOT NULL, views INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, owner_se_id INTEGER,
+	created INTEGER NOT NULL, views INTEGER NOT NULL, title TEXT NOT NULL, owner_se_id INTEGER,
 	owner_name TEXT NOT NULL, license TEXT NOT NULL, author_id INTEGER);
+CREATE TABLE bodies (post_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE thread_tags (thread_id INTEGER NOT NULL, tag_id INTEGER NOT NULL, position INTEGER NOT NULL,
 	PRIMARY KEY (thread_id, tag_id)) WITHOUT ROWID;
 CREATE TABLE upvotes (post_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
@@ -124,14 +127,11 @@ const insertRows = 64
 // insertRows at a time, so args may write other tables before the rows are inserted. It
 // stops at the first error, the dump's, args' or the database's.
 func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], query string, tick func(), args func(T) ([]any, error)) error {
-	many := repeatValues(query, insertRows)
-	stmt, err := tx.PrepareContext(ctx, many)
+	in, err := newInserter(ctx, tx, query)
 	if err != nil {
-		return fmt.Errorf("prepare %s: %w", many, err)
+		return err
 	}
-	defer stmt.Close()
-	var pending []any
-	n := 0
+	defer in.close()
 	for r, err := range ahead(rows) {
 		if err != nil {
 			return err
@@ -144,19 +144,52 @@ func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], quer
 		if a == nil {
 			continue
 		}
-		if pending, n = append(pending, a...), n+1; n < insertRows {
-			continue
-		}
-		if _, err := stmt.ExecContext(ctx, pending...); err != nil {
+		if err := in.add(ctx, a...); err != nil {
 			return err
 		}
-		pending, n = pending[:0], 0
 	}
-	if n > 0 {
-		_, err = tx.ExecContext(ctx, repeatValues(query, n), pending...)
+	return in.flush(ctx)
+}
+
+// inserter inserts rows into one table insertRows at a time.
+type inserter struct {
+	tx      *sql.Tx
+	query   string    // an INSERT with one VALUES tuple
+	stmt    *sql.Stmt // query with insertRows tuples
+	pending []any     // the arguments of the rows not yet inserted
+	n       int       // how many rows pending holds
+}
+
+func newInserter(ctx context.Context, tx *sql.Tx, query string) (*inserter, error) {
+	many := repeatValues(query, insertRows)
+	stmt, err := tx.PrepareContext(ctx, many)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", many, err)
 	}
+	return &inserter{tx: tx, query: query, stmt: stmt}, nil
+}
+
+// add inserts a row, or keeps it for a later statement.
+func (in *inserter) add(ctx context.Context, args ...any) error {
+	if in.pending, in.n = append(in.pending, args...), in.n+1; in.n < insertRows {
+		return nil
+	}
+	_, err := in.stmt.ExecContext(ctx, in.pending...)
+	in.pending, in.n = in.pending[:0], 0
 	return err
 }
+
+// flush inserts the rows kept.
+func (in *inserter) flush(ctx context.Context) error {
+	if in.n == 0 {
+		return nil
+	}
+	_, err := in.tx.ExecContext(ctx, repeatValues(in.query, in.n), in.pending...)
+	in.pending, in.n = in.pending[:0], 0
+	return err
+}
+
+func (in *inserter) close() { in.stmt.Close() }
 
 // repeatValues makes an INSERT of one VALUES tuple into one of n.
 func repeatValues(query string, n int) string {
@@ -201,19 +234,24 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 	if err != nil {
 		return err
 	}
-	tagStmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO thread_tags (thread_id, tag_id, position) VALUES (?, ?, ?)`)
+	tags, err := newInserter(ctx, tx, `INSERT OR IGNORE INTO thread_tags (thread_id, tag_id, position) VALUES (?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer tagStmt.Close()
+	defer tags.close()
+	bodies, err := newInserter(ctx, tx, `INSERT INTO bodies (post_id, body) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer bodies.close()
 	excerptStmt, err := tx.PrepareContext(ctx, `INSERT INTO excerpts (post_id, body) VALUES (?, ?)`)
 	if err != nil {
 		return err
 	}
 	defer excerptStmt.Close()
-	return each(ctx, tx, sedump.Posts(dir),
-		`INSERT INTO posts (id, thread_id, question, accepted_id, created, views, title, body, owner_se_id, owner_name, license)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tick,
+	err = each(ctx, tx, sedump.Posts(dir),
+		`INSERT INTO posts (id, thread_id, question, accepted_id, created, views, title, owner_se_id, owner_name, license)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tick,
 		func(p sedump.Post) ([]any, error) {
 			thread := p.ID
 			switch {
@@ -224,7 +262,7 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 						sum.UnknownTags++
 						continue
 					}
-					if _, err := tagStmt.ExecContext(ctx, p.ID, id, i); err != nil {
+					if err := tags.add(ctx, p.ID, id, i); err != nil {
 						return nil, err
 					}
 				}
@@ -238,9 +276,19 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 				sum.OtherPosts++
 				return nil, nil
 			}
+			if err := bodies.add(ctx, p.ID, p.Body); err != nil {
+				return nil, err
+			}
 			return []any{p.ID, thread, p.PostTypeID == sedump.Question, p.AcceptedAnswerID, p.CreationDate.UnixMilli(), p.ViewCount,
-				p.Title, p.Body, p.OwnerUserID, p.OwnerDisplayName, p.ContentLicense}, nil
+				p.Title, p.OwnerUserID, p.OwnerDisplayName, p.ContentLicense}, nil
 		})
+	if err != nil {
+		return err
+	}
+	if err := tags.flush(ctx); err != nil {
+		return err
+	}
+	return bodies.flush(ctx)
 }
 
 // tagsByName maps each tag's name to its id: the one part of a dump held in memory, since
