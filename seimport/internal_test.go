@@ -44,11 +44,11 @@ func TestBaseHandle(t *testing.T) {
 // TestClaimHandle checks that handles are unique whatever their case, with the first free
 // suffix, cut to the forum's length.
 func TestClaimHandle(t *testing.T) {
-	sc, err := openScratch(t.Context(), t.TempDir()+"/scratch.db")
+	sc, err := openScratch(t.Context(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sc.close()
+	defer sc.remove()
 	long := "abcdefghijklmnopqrstuvwxyz_abc" // 30 characters
 	var got []string
 	err = sc.inTx(t.Context(), func(tx *sql.Tx) error {

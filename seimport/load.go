@@ -53,6 +53,9 @@ func (ld *loader) load(ctx context.Context) error {
 	if err := ld.threads(ctx, threads); err != nil {
 		return err
 	}
+	// Finishing the load builds the forum's indexes, its longest step and the one that
+	// takes the most memory: the scratch database's cache and disk are given back first.
+	ld.sc.remove()
 	if err := ld.w.Close(ctx); err != nil {
 		return fmt.Errorf("finish the import: %w", err)
 	}

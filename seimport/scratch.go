@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"os"
+	"path/filepath"
 	"strings"
 
 	parley "github.com/parley-forum/parley"
@@ -19,7 +21,8 @@ import (
 // scratch is the import's working database: the dump's rows grouped by thread (see the
 // package comment). It lives for one import, so it is written without a journal or syncs.
 type scratch struct {
-	db *sql.DB
+	db  *sql.DB
+	dir string
 }
 
 // scratchSchema keeps only what the forum will show. Dates are Unix milliseconds. Indexes
@@ -49,22 +52,28 @@ CREATE TABLE badges (id INTEGER PRIMARY KEY, user_se_id INTEGER NOT NULL, name T
 	awarded INTEGER NOT NULL);
 `
 
-func openScratch(ctx context.Context, path string) (*scratch, error) {
+// openScratch makes the scratch database in dir, a folder of its own that remove deletes.
+func openScratch(ctx context.Context, dir string) (*scratch, error) {
+	path := filepath.Join(dir, "scratch.db")
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, fmt.Errorf("open the scratch database: %w", err)
 	}
-	// One connection: the scratch database is written and read by one goroutine, and a
+	// One connection: the scratch database is used by one goroutine at a time, and a
 	// second connection would open the file again with its own cache.
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, scratchSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("make the scratch database: %w", err)
 	}
-	return &scratch{db: db}, nil
+	return &scratch{db: db, dir: dir}, nil
 }
 
-func (sc *scratch) close() { sc.db.Close() }
+// remove closes the scratch database and deletes its folder. It may be called again.
+func (sc *scratch) remove() {
+	sc.db.Close()
+	os.RemoveAll(sc.dir)
+}
 
 // read runs the first pass: it reads every file of the dump in dir into the scratch
 // database, then resolves authors. PostHistory.xml may be missing; the other files the

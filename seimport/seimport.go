@@ -184,12 +184,12 @@ func Import(ctx context.Context, store parley.Store, dir string, opts Options) (
 	if err != nil {
 		return Summary{}, fmt.Errorf("make a scratch folder: %w", err)
 	}
-	defer os.RemoveAll(scratchDir)
-	sc, err := openScratch(ctx, filepath.Join(scratchDir, "scratch.db"))
+	sc, err := openScratch(ctx, scratchDir)
 	if err != nil {
+		os.RemoveAll(scratchDir)
 		return Summary{}, err
 	}
-	defer sc.close()
+	defer sc.remove()
 
 	var sum Summary
 	if err := sc.read(ctx, dir, &sum, opts.Progress); err != nil {
