@@ -1,7 +1,6 @@
 package sedump
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,16 +13,21 @@ import (
 // that a record is built in one straight run of assignments and checked once at the end.
 type row struct {
 	line  int
-	attrs []xml.Attr
+	attrs []attr
 	err   error
+}
+
+// attr is an attribute of a row, its value unescaped.
+type attr struct {
+	name, value string
 }
 
 // lookup returns the attribute's value and whether the row has it. A row has a dozen or
 // so attributes, which a loop searches faster than a map could be built.
 func (r *row) lookup(name string) (string, bool) {
 	for _, a := range r.attrs {
-		if a.Name.Local == name {
-			return a.Value, true
+		if a.name == name {
+			return a.value, true
 		}
 	}
 	return "", false

@@ -41,6 +41,11 @@
 // Dates such as 2021-04-27T15:06:44.553 are UTC without a zone, with or without the
 // fraction; flags are True or False; a post's tags are written <a><b> or, in dumps from
 // late 2025 on, |a|b| (see ParseTags).
+//
+// Rows are read by a scanner made for that layout, several times faster than encoding/xml.
+// From the first line it does not take on (a row over several lines, a comment, a name
+// with a namespace prefix), encoding/xml reads the rest of the file, so that any file reads
+// as encoding/xml reads it, errors included, only slower.
 package sedump
 
 import (
@@ -73,8 +78,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // file is read in few system calls, small beside the rows themselves.
 const bufferSize = 256 << 10
 
+// rowSource gives the rows of one file in turn, then io.EOF once its root element closes.
+type rowSource interface {
+	next() (*row, error)
+}
+
 // read streams the rows of the file name in dir, turning each into a record with parse.
 func read[T any](dir, name string, parse func(*row) T) iter.Seq2[T, error] {
+	return readWith(dir, name, newScanner, parse)
+}
+
+// readWith is read with the row source open makes, so that tests can compare sources.
+func readWith[T any](dir, name string, open func(path, root string, r *bufio.Reader) rowSource, parse func(*row) T) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		path := filepath.Join(dir, name)
@@ -84,7 +99,7 @@ func read[T any](dir, name string, parse func(*row) T) iter.Seq2[T, error] {
 			return
 		}
 		defer f.Close()
-		rows := newRowReader(path, strings.ToLower(strings.TrimSuffix(name, ".xml")), bufio.NewReaderSize(f, bufferSize))
+		rows := open(path, strings.ToLower(strings.TrimSuffix(name, ".xml")), bufio.NewReaderSize(f, bufferSize))
 		for {
 			r, err := rows.next()
 			if err == io.EOF {
@@ -106,25 +121,65 @@ func read[T any](dir, name string, parse func(*row) T) iter.Seq2[T, error] {
 	}
 }
 
-// rowReader walks the XML of one dump file: the root element, then its <row> elements.
+// rowReader walks the XML of one dump file with encoding/xml: the root element, then its
+// <row> elements. It reads whatever the scanner does not (see scanner).
 type rowReader struct {
 	path   string
 	root   string // the root element's expected name
 	dec    *xml.Decoder
 	inRoot bool
+	// lineOffset is added to the lines the decoder counts: the line it began reading at,
+	// less one, when the scanner hands it the rest of a file.
+	lineOffset int
 }
 
-func newRowReader(path, root string, r io.Reader) *rowReader {
+// xmlRows reads a whole file with encoding/xml: what the scanner must match.
+func xmlRows(path, root string, r *bufio.Reader) rowSource {
+	return newXMLReader(path, root, r)
+}
+
+// newXMLReader reads from r, which, being an io.ByteReader, the decoder reads no further
+// than the tokens it returns.
+func newXMLReader(path, root string, r io.Reader) *rowReader {
 	return &rowReader{path: path, root: root, dec: xml.NewDecoder(r)}
+}
+
+// enter reads up to the root element's start tag, and returns it.
+func (rr *rowReader) enter() (xml.StartElement, error) {
+	for {
+		line := rr.line()
+		tok, err := rr.dec.Token()
+		if err == io.EOF {
+			return xml.StartElement{}, rr.fail(line, fmt.Sprintf("the file ends before its <%s> element", rr.root), nil)
+		}
+		if err != nil {
+			return xml.StartElement{}, rr.xmlError(line, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local != rr.root {
+				return xml.StartElement{}, rr.fail(line, fmt.Sprintf("the root element is <%s>, not <%s>", t.Name.Local, rr.root), nil)
+			}
+			rr.inRoot = true
+			return t, nil
+		case xml.EndElement:
+			return xml.StartElement{}, io.EOF
+		}
+	}
 }
 
 // next returns the next <row>, or io.EOF once the root element is closed. A byte order
 // mark and the line breaks between rows reach it as character data, which it passes over.
 func (rr *rowReader) next() (*row, error) {
+	if !rr.inRoot {
+		if _, err := rr.enter(); err != nil {
+			return nil, err
+		}
+	}
 	for {
 		// The position before the token is the start of the tag: the line a person
 		// looks for, even if a row were spread over several lines.
-		line, _ := rr.dec.InputPos()
+		line := rr.line()
 		tok, err := rr.dec.Token()
 		if err == io.EOF {
 			return nil, rr.fail(line, fmt.Sprintf("the file ends before its <%s> element", rr.root), nil)
@@ -134,13 +189,6 @@ func (rr *rowReader) next() (*row, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if !rr.inRoot {
-				if t.Name.Local != rr.root {
-					return nil, rr.fail(line, fmt.Sprintf("the root element is <%s>, not <%s>", t.Name.Local, rr.root), nil)
-				}
-				rr.inRoot = true
-				continue
-			}
 			if t.Name.Local != "row" {
 				return nil, rr.fail(line, fmt.Sprintf("<%s> where a <row> belongs", t.Name.Local), nil)
 			}
@@ -148,12 +196,21 @@ func (rr *rowReader) next() (*row, error) {
 			if err := rr.dec.Skip(); err != nil {
 				return nil, rr.xmlError(line, err)
 			}
-			return &row{line: line, attrs: t.Attr}, nil
+			r := &row{line: line, attrs: make([]attr, len(t.Attr))}
+			for i, a := range t.Attr {
+				r.attrs[i] = attr{name: a.Name.Local, value: a.Value}
+			}
+			return r, nil
 		case xml.EndElement:
 			// The decoder checks that end tags match, so this one closes the root.
 			return nil, io.EOF
 		}
 	}
+}
+
+func (rr *rowReader) line() int {
+	line, _ := rr.dec.InputPos()
+	return line + rr.lineOffset
 }
 
 func (rr *rowReader) fail(line int, msg string, err error) error {
@@ -165,9 +222,9 @@ func (rr *rowReader) xmlError(line int, err error) error {
 	var syntax *xml.SyntaxError
 	if errors.As(err, &syntax) {
 		if syntax.Msg == "unexpected EOF" {
-			return rr.fail(syntax.Line, "the file ends in the middle (was it cut short?)", err)
+			return rr.fail(syntax.Line+rr.lineOffset, "the file ends in the middle (was it cut short?)", err)
 		}
-		return rr.fail(syntax.Line, "XML syntax error: "+syntax.Msg, err)
+		return rr.fail(syntax.Line+rr.lineOffset, "XML syntax error: "+syntax.Msg, err)
 	}
 	return rr.fail(line, err.Error(), err)
 }

@@ -44,11 +44,11 @@ func TestBaseHandle(t *testing.T) {
 // TestClaimHandle checks that handles are unique whatever their case, with the first free
 // suffix, cut to the forum's length.
 func TestClaimHandle(t *testing.T) {
-	sc, err := openScratch(t.Context(), t.TempDir()+"/scratch.db")
+	sc, err := openScratch(t.Context(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sc.close()
+	defer sc.remove()
 	long := "abcdefghijklmnopqrstuvwxyz_abc" // 30 characters
 	var got []string
 	err = sc.inTx(t.Context(), func(tx *sql.Tx) error {
@@ -91,6 +91,23 @@ func TestPostHTMLSanitised(t *testing.T) {
 	for _, good := range []string{"<p>Hi</p>", "&lt;b&gt;bold&lt;/b&gt; claim", `href="https://cardano.stackexchange.com/a/7"`, "CC BY-SA"} {
 		if !strings.Contains(p.Post.HTML, good) {
 			t.Errorf("imported post lacks %q:\n%s", good, p.Post.HTML)
+		}
+	}
+}
+
+func TestRepeatValues(t *testing.T) {
+	for _, c := range []struct {
+		query string
+		n     int
+		want  string
+	}{
+		{`INSERT INTO t (a, b) VALUES (?, ?)`, 1, `INSERT INTO t (a, b) VALUES (?, ?)`},
+		{`INSERT INTO t (a, b) VALUES (?, ?)`, 3, `INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)`},
+		{`INSERT INTO v (p, n) VALUES (?, 1) ON CONFLICT (p) DO UPDATE SET n = n + 1`, 2,
+			`INSERT INTO v (p, n) VALUES (?, 1), (?, 1) ON CONFLICT (p) DO UPDATE SET n = n + 1`},
+	} {
+		if got := repeatValues(c.query, c.n); got != c.want {
+			t.Errorf("repeatValues(%q, %d) = %q, want %q", c.query, c.n, got, c.want)
 		}
 	}
 }

@@ -30,6 +30,7 @@ type loader struct {
 	md       *markdown.Renderer
 	sum      *Summary
 	progress io.Writer
+	tails    *tails // nil until the first post is made
 }
 
 func (ld *loader) load(ctx context.Context) error {
@@ -52,6 +53,9 @@ func (ld *loader) load(ctx context.Context) error {
 	if err := ld.threads(ctx, threads); err != nil {
 		return err
 	}
+	// Finishing the load builds the forum's indexes, its longest step and the one that
+	// takes the most memory: the scratch database's cache and disk are given back first.
+	ld.sc.remove()
 	if err := ld.w.Close(ctx); err != nil {
 		return fmt.Errorf("finish the import: %w", err)
 	}
@@ -166,77 +170,123 @@ func (ld *loader) badges(ctx context.Context) error {
 	return ld.w.Badges(ctx, batch)
 }
 
-// threads writes the threads in batches of BatchSize questions.
+// threads writes the threads in batches of BatchSize questions. Three goroutines share
+// the work, so that on two cores it overlaps: one reads each batch back from the scratch
+// database (readBatches), this one builds the batch read before it into records, and the
+// bulk writer's writes the one built before that.
 func (ld *loader) threads(ctx context.Context, total int64) error {
 	bar := progress.New(ld.progress, total, "Writing threads", "threads")
 	defer bar.Finish()
+	readCtx, stop := context.WithCancel(ctx)
+	batches := make(chan readBatch, 1)
+	go ld.readBatches(readCtx, batches)
+	defer func() {
+		stop()
+		for range batches { // wait for the reader to stop using the scratch database
+		}
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return fmt.Errorf("read threads %d to %d back: %w", b.lo, b.hi, b.err)
+		}
+		// The writer keeps ctx for the batches it writes after this call returns, so
+		// it is given ctx, not readCtx, which ends with this function.
+		if err := ld.w.Threads(ctx, ld.build(b)); err != nil {
+			return fmt.Errorf("write threads %d to %d: %w", b.lo, b.hi, err)
+		}
+		bar.Add64(b.n)
+	}
+	return nil
+}
+
+// readBatch is a batch of threads as the scratch database gives it back: the questions
+// whose ids are lo to hi, n of them, with their answers and what they carry.
+type readBatch struct {
+	lo, hi, n int64
+	posts     []postRow // by thread, the question first, then its answers in order
+	x         *extras
+	err       error // what stopped the reading, as the last batch sent
+}
+
+// readBatches reads the batches in order and sends them to batches, which it closes after
+// the last, or after a batch with the error that stopped it, or once ctx is done.
+func (ld *loader) readBatches(ctx context.Context, batches chan<- readBatch) {
+	defer close(batches)
 	var after int64
 	for {
-		var n, hi int64
+		b := readBatch{lo: after + 1}
 		err := ld.sc.db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM
-			(SELECT id FROM posts WHERE question AND id > ? ORDER BY id LIMIT ?)`, after, BatchSize).Scan(&n, &hi)
+			(SELECT id FROM posts WHERE question AND id > ? ORDER BY id LIMIT ?)`, after, BatchSize).Scan(&b.n, &b.hi)
+		if err == nil && b.n == 0 {
+			return
+		}
+		if err == nil {
+			b.posts, b.x, err = ld.read(ctx, b.lo, b.hi)
+		}
+		b.err = err
+		select {
+		case batches <- b:
+		case <-ctx.Done():
+			return
+		}
 		if err != nil {
-			return err
+			return
 		}
-		if n == 0 {
-			return nil
-		}
-		batch, err := ld.batch(ctx, after+1, hi)
-		if err != nil {
-			return fmt.Errorf("read threads %d to %d back: %w", after+1, hi, err)
-		}
-		if err := ld.w.Threads(ctx, batch); err != nil {
-			return fmt.Errorf("write threads %d to %d: %w", after+1, hi, err)
-		}
-		bar.Add64(n)
-		after = hi
+		after = b.hi
 	}
 }
 
-// batch reads back the threads whose ids are lo to hi, with all they hold.
-func (ld *loader) batch(ctx context.Context, lo, hi int64) ([]parley.ThreadRecord, error) {
+// read reads back the posts of the threads whose ids are lo to hi, with what they carry.
+func (ld *loader) read(ctx context.Context, lo, hi int64) ([]postRow, *extras, error) {
 	x, err := ld.extras(ctx, lo, hi)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rows, err := ld.sc.db.QueryContext(ctx, `
-		SELECT p.id, p.question, p.accepted_id, p.created, p.views, p.title, p.body, p.license, p.author_id,
+		SELECT p.id, p.question, p.accepted_id, p.created, p.views, p.title, b.body, p.license, p.author_id,
 			coalesce(u.name, pl.name), u.se_id, coalesce(v.n, 0)
-		FROM posts p LEFT JOIN users u ON u.id = p.author_id LEFT JOIN placeholders pl ON pl.id = p.author_id
+		FROM posts p JOIN bodies b ON b.post_id = p.id
+		LEFT JOIN users u ON u.id = p.author_id LEFT JOIN placeholders pl ON pl.id = p.author_id
 		LEFT JOIN upvotes v ON v.post_id = p.id
 		WHERE p.thread_id BETWEEN ? AND ?
 		ORDER BY p.thread_id, p.question DESC, p.created, p.id`, lo, hi)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	var threads []parley.ThreadRecord
-	var accepted *int64
+	var posts []postRow
 	for rows.Next() {
 		var r postRow
 		if err := rows.Scan(&r.id, &r.question, &r.accepted, &r.created, &r.views, &r.title, &r.body, &r.license, &r.authorID,
 			&r.authorName, &r.seUserID, &r.upvotes); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		posts = append(posts, r)
+	}
+	return posts, x, rows.Err()
+}
+
+// build makes the records of a batch's threads.
+func (ld *loader) build(b readBatch) []parley.ThreadRecord {
+	var threads []parley.ThreadRecord
+	var accepted *int64
+	for _, r := range b.posts {
 		if r.question {
 			finishThread(threads, accepted)
 			threads = append(threads, parley.ThreadRecord{Thread: parley.Thread{ID: r.id, Title: r.title, SubtopicID: subtopicID,
 				TopicID: topicID, Author: parley.Author{ID: r.authorID}, ViewCount: r.views, BoostCount: r.upvotes},
-				TagIDs: x.tags[r.id], Links: x.links[r.id]})
-			ld.sum.Links += int64(len(x.links[r.id]))
+				TagIDs: b.x.tags[r.id], Links: b.x.links[r.id]})
+			ld.sum.Links += int64(len(b.x.links[r.id]))
 			accepted = r.accepted
 			ld.sum.Threads++
 		} else {
 			ld.sum.Replies++
 		}
 		t := &threads[len(threads)-1]
-		t.Posts = append(t.Posts, ld.post(t.Thread.ID, r, x))
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		t.Posts = append(t.Posts, ld.post(t.Thread.ID, r, b.x))
 	}
 	finishThread(threads, accepted)
-	return threads, nil
+	return threads
 }
 
 // finishThread sets the last thread's counters from its posts, and its accepted answer
@@ -279,7 +329,7 @@ func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
 	cs := x.comments[r.id]
 	p := parley.PostRecord{
 		Post: parley.Post{ID: r.id, ThreadID: threadID, Author: parley.Author{ID: r.authorID}, Body: body,
-			HTML:     body + ld.md.Sanitize(commentsHTML(cs)+ld.site.credit(r.question, r.id, r.authorName, r.seUserID, r.license)),
+			HTML:     body + ld.tail(cs, r),
 			Original: r.question, CreatedAt: time.UnixMilli(r.created).UTC(), Revision: 1, BoostCount: r.upvotes},
 		Boosters: x.voters[r.id],
 	}
@@ -298,6 +348,25 @@ func (ld *loader) post(threadID int64, r postRow, x *extras) parley.PostRecord {
 		}
 	}
 	return p
+}
+
+// tail is the post's comments and credit, sanitised: written as the sanitiser would give
+// them back when the site's links allow (see site.sanitisedTail), else sanitised.
+func (ld *loader) tail(cs []comment, r postRow) string {
+	if ld.tails == nil {
+		style, ok := ld.site.sanitisedTail(ld.md)
+		ld.tails = &tails{style: style, sanitise: !ok}
+	}
+	if ld.tails.sanitise {
+		return ld.md.Sanitize(tail(ld.site.sourceTail(), ld.site.host, cs, r.question, r.id, r.authorName, r.seUserID, r.license))
+	}
+	return tail(ld.tails.style, ld.site.host, cs, r.question, r.id, r.authorName, r.seUserID, r.license)
+}
+
+// tails say how the posts' tails are written.
+type tails struct {
+	style    tailStyle
+	sanitise bool // the tails are written in the source style and sanitised instead
 }
 
 // extras are what a batch's posts carry besides themselves, by thread or post id.

@@ -8,6 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"os"
+	"path/filepath"
+	"strings"
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/progress"
@@ -18,11 +21,14 @@ import (
 // scratch is the import's working database: the dump's rows grouped by thread (see the
 // package comment). It lives for one import, so it is written without a journal or syncs.
 type scratch struct {
-	db *sql.DB
+	db  *sql.DB
+	dir string
 }
 
 // scratchSchema keeps only what the forum will show. Dates are Unix milliseconds. Indexes
-// that the reading pass does not need are made after it, by indexScratch.
+// that the reading pass does not need are made after it, by resolve. The posts' bodies,
+// most of their bytes, have a table of their own, so that the statements that read
+// or rewrite every post (resolve's) do not read or rewrite them too.
 const scratchSchema = `
 CREATE TABLE users (se_id INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, handle TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL);
 CREATE TABLE handles (handle TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;
@@ -30,8 +36,9 @@ CREATE TABLE placeholders (name TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE, ha
 CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, slug TEXT NOT NULL UNIQUE, excerpt_id INTEGER);
 CREATE TABLE excerpts (post_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE posts (id INTEGER PRIMARY KEY, thread_id INTEGER NOT NULL, question INTEGER NOT NULL, accepted_id INTEGER,
-	created INTEGER NOT NULL, views INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, owner_se_id INTEGER,
+	created INTEGER NOT NULL, views INTEGER NOT NULL, title TEXT NOT NULL, owner_se_id INTEGER,
 	owner_name TEXT NOT NULL, license TEXT NOT NULL, author_id INTEGER);
+CREATE TABLE bodies (post_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE thread_tags (thread_id INTEGER NOT NULL, tag_id INTEGER NOT NULL, position INTEGER NOT NULL,
 	PRIMARY KEY (thread_id, tag_id)) WITHOUT ROWID;
 CREATE TABLE upvotes (post_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
@@ -45,22 +52,28 @@ CREATE TABLE badges (id INTEGER PRIMARY KEY, user_se_id INTEGER NOT NULL, name T
 	awarded INTEGER NOT NULL);
 `
 
-func openScratch(ctx context.Context, path string) (*scratch, error) {
+// openScratch makes the scratch database in dir, a folder of its own that remove deletes.
+func openScratch(ctx context.Context, dir string) (*scratch, error) {
+	path := filepath.Join(dir, "scratch.db")
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, fmt.Errorf("open the scratch database: %w", err)
 	}
-	// One connection: the scratch database is written and read by one goroutine, and a
+	// One connection: the scratch database is used by one goroutine at a time, and a
 	// second connection would open the file again with its own cache.
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, scratchSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("make the scratch database: %w", err)
 	}
-	return &scratch{db: db}, nil
+	return &scratch{db: db, dir: dir}, nil
 }
 
-func (sc *scratch) close() { sc.db.Close() }
+// remove closes the scratch database and deletes its folder. It may be called again.
+func (sc *scratch) remove() {
+	sc.db.Close()
+	os.RemoveAll(sc.dir)
+}
 
 // read runs the first pass: it reads every file of the dump in dir into the scratch
 // database, then resolves authors. PostHistory.xml may be missing; the other files the
@@ -114,16 +127,21 @@ func (sc *scratch) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// each runs one prepared statement per row of rows, with the arguments args gives, or
-// none when args gives none. It stops at the first error, the dump's, args' or the
-// database's.
+// insertRows is how many rows one INSERT into the scratch database writes: one statement
+// a row spent as much time in database/sql and binding as in SQLite's writing.
+const insertRows = 64
+
+// each inserts a row with query, an INSERT with one VALUES tuple, for each row of rows,
+// with the arguments args gives, or none when args gives none. Rows are inserted
+// insertRows at a time, so args may write other tables before the rows are inserted. It
+// stops at the first error, the dump's, args' or the database's.
 func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], query string, tick func(), args func(T) ([]any, error)) error {
-	stmt, err := tx.PrepareContext(ctx, query)
+	in, err := newInserter(ctx, tx, query)
 	if err != nil {
-		return fmt.Errorf("prepare %s: %w", query, err)
+		return err
 	}
-	defer stmt.Close()
-	for r, err := range rows {
+	defer in.close()
+	for r, err := range ahead(rows) {
 		if err != nil {
 			return err
 		}
@@ -135,11 +153,59 @@ func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], quer
 		if a == nil {
 			continue
 		}
-		if _, err := stmt.ExecContext(ctx, a...); err != nil {
+		if err := in.add(ctx, a...); err != nil {
 			return err
 		}
 	}
-	return nil
+	return in.flush(ctx)
+}
+
+// inserter inserts rows into one table insertRows at a time.
+type inserter struct {
+	tx      *sql.Tx
+	query   string    // an INSERT with one VALUES tuple
+	stmt    *sql.Stmt // query with insertRows tuples
+	pending []any     // the arguments of the rows not yet inserted
+	n       int       // how many rows pending holds
+}
+
+func newInserter(ctx context.Context, tx *sql.Tx, query string) (*inserter, error) {
+	many := repeatValues(query, insertRows)
+	stmt, err := tx.PrepareContext(ctx, many)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", many, err)
+	}
+	return &inserter{tx: tx, query: query, stmt: stmt}, nil
+}
+
+// add inserts a row, or keeps it for a later statement.
+func (in *inserter) add(ctx context.Context, args ...any) error {
+	if in.pending, in.n = append(in.pending, args...), in.n+1; in.n < insertRows {
+		return nil
+	}
+	_, err := in.stmt.ExecContext(ctx, in.pending...)
+	in.pending, in.n = in.pending[:0], 0
+	return err
+}
+
+// flush inserts the rows kept.
+func (in *inserter) flush(ctx context.Context) error {
+	if in.n == 0 {
+		return nil
+	}
+	_, err := in.tx.ExecContext(ctx, repeatValues(in.query, in.n), in.pending...)
+	in.pending, in.n = in.pending[:0], 0
+	return err
+}
+
+func (in *inserter) close() { in.stmt.Close() }
+
+// repeatValues makes an INSERT of one VALUES tuple into one of n.
+func repeatValues(query string, n int) string {
+	i := strings.Index(query, "VALUES ")
+	j := i + strings.Index(query[i:], ")") + 1
+	tuple := query[i+len("VALUES ") : j]
+	return query[:j] + strings.Repeat(", "+tuple, n-1) + query[j:]
 }
 
 func readUsers(ctx context.Context, tx *sql.Tx, dir string, _ *Summary, tick func()) error {
@@ -177,19 +243,24 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 	if err != nil {
 		return err
 	}
-	tagStmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO thread_tags (thread_id, tag_id, position) VALUES (?, ?, ?)`)
+	tags, err := newInserter(ctx, tx, `INSERT OR IGNORE INTO thread_tags (thread_id, tag_id, position) VALUES (?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer tagStmt.Close()
+	defer tags.close()
+	bodies, err := newInserter(ctx, tx, `INSERT INTO bodies (post_id, body) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer bodies.close()
 	excerptStmt, err := tx.PrepareContext(ctx, `INSERT INTO excerpts (post_id, body) VALUES (?, ?)`)
 	if err != nil {
 		return err
 	}
 	defer excerptStmt.Close()
-	return each(ctx, tx, sedump.Posts(dir),
-		`INSERT INTO posts (id, thread_id, question, accepted_id, created, views, title, body, owner_se_id, owner_name, license)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tick,
+	err = each(ctx, tx, sedump.Posts(dir),
+		`INSERT INTO posts (id, thread_id, question, accepted_id, created, views, title, owner_se_id, owner_name, license)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tick,
 		func(p sedump.Post) ([]any, error) {
 			thread := p.ID
 			switch {
@@ -200,7 +271,7 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 						sum.UnknownTags++
 						continue
 					}
-					if _, err := tagStmt.ExecContext(ctx, p.ID, id, i); err != nil {
+					if err := tags.add(ctx, p.ID, id, i); err != nil {
 						return nil, err
 					}
 				}
@@ -214,9 +285,19 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 				sum.OtherPosts++
 				return nil, nil
 			}
+			if err := bodies.add(ctx, p.ID, p.Body); err != nil {
+				return nil, err
+			}
 			return []any{p.ID, thread, p.PostTypeID == sedump.Question, p.AcceptedAnswerID, p.CreationDate.UnixMilli(), p.ViewCount,
-				p.Title, p.Body, p.OwnerUserID, p.OwnerDisplayName, p.ContentLicense}, nil
+				p.Title, p.OwnerUserID, p.OwnerDisplayName, p.ContentLicense}, nil
 		})
+	if err != nil {
+		return err
+	}
+	if err := tags.flush(ctx); err != nil {
+		return err
+	}
+	return bodies.flush(ctx)
 }
 
 // tagsByName maps each tag's name to its id: the one part of a dump held in memory, since

@@ -18,8 +18,14 @@
 //     questions, by range of id, each with its posts, tags, boosts, comments and
 //     revisions, and handed to a parley.BulkWriter.
 //
-// Memory holds one batch, the tag names and a few prepared statements, whatever the size
-// of the dump. Every problem in the dump is met in the first pass, before the forum is
+// Each pass spreads its work over two cores: the first decodes each file on one goroutine
+// while another inserts the rows decoded; the second reads a batch back from the scratch
+// database on one, builds the batch before it into records on another, and the bulk
+// writer writes the one before that on a third.
+//
+// Memory holds a few batches (the one read back, the one being built and those the bulk
+// writer holds), a few hundred decoded rows, the tag names and a few prepared statements,
+// whatever the size of the dump. Every problem in the dump is met in the first pass, before the forum is
 // touched: a malformed file gives an error naming its file and line and leaves the forum
 // empty. A failure in the second pass (the database, or an interrupt) takes back what was
 // written (parley.BulkWriter.Abandon), so that the forum is as empty as before: on
@@ -178,12 +184,12 @@ func Import(ctx context.Context, store parley.Store, dir string, opts Options) (
 	if err != nil {
 		return Summary{}, fmt.Errorf("make a scratch folder: %w", err)
 	}
-	defer os.RemoveAll(scratchDir)
-	sc, err := openScratch(ctx, filepath.Join(scratchDir, "scratch.db"))
+	sc, err := openScratch(ctx, scratchDir)
 	if err != nil {
+		os.RemoveAll(scratchDir)
 		return Summary{}, err
 	}
-	defer sc.close()
+	defer sc.remove()
 
 	var sum Summary
 	if err := sc.read(ctx, dir, &sum, opts.Progress); err != nil {
