@@ -137,7 +137,8 @@ func TestImportKilledHalfWay(t *testing.T) {
 	dump := sedumptest.Dump(t, "cardano")
 	path := filepath.Join(t.TempDir(), "parley.db")
 	child := exec.Command(os.Args[0], "-test.run=^TestImportKilledHalfWay$")
-	child.Env = append(os.Environ(), killedImportEnv+"="+path)
+	// The killed process cannot remove its temporary folders: they go in this test's.
+	child.Env = append(os.Environ(), killedImportEnv+"="+path, "TMPDIR="+t.TempDir())
 	child.Stderr = os.Stderr
 	out, err := child.StdoutPipe()
 	if err != nil {
