@@ -5,15 +5,15 @@ import (
 	"testing"
 )
 
-// TestServeTunesTheCollector: serve raises the collector's target, unless GOGC is set,
-// which the runtime has read already and the operator's choice stands.
-func TestServeTunesTheCollector(t *testing.T) {
+// TestCommandsTuneTheCollector: every command raises the collector's target, unless GOGC
+// is set, which the runtime has read already and the operator's choice stands.
+func TestCommandsTuneTheCollector(t *testing.T) {
 	before := debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetGCPercent(before) })
 
 	tuneGC(func(string) string { return "" })
-	if got := debug.SetGCPercent(100); got != servingGCPercent {
-		t.Errorf("without GOGC the collector's target is %d%%; want %d%%", got, servingGCPercent)
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("without GOGC the collector's target is %d%%; want %d%%", got, gcPercent)
 	}
 	tuneGC(func(name string) string {
 		if name == "GOGC" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -47,6 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command given")
 	}
+	tuneGC(getenv)
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
@@ -73,4 +75,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// gcPercent is the garbage collector's target when the operator has not set GOGC: the
+// heap may grow to five times what is live before a collection. A forum's live heap is
+// small (tens of MB: caches, templates, connections) while every page allocates its
+// rendering, so at Go's default of 100 the collector ran dozens of times a second and took
+// a third of the instructions of a thread page (docs/performance.md). The bulk commands
+// are alike, a few batches live and each row allocated: an import of 100,000 questions
+// took a sixth less CPU, and 140 MB more memory.
+const gcPercent = 400
+
+// tuneGC sets gcPercent unless GOGC says otherwise.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -49,7 +48,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	tuneGC(getenv)
 	store, err := cfg.open(ctx)
 	if err != nil {
 		return err
@@ -292,19 +290,5 @@ func warnUnindexed(ctx context.Context, store database, log *slog.Logger) {
 	}
 	if missing {
 		log.Warn("the search index is empty, so search finds nothing: run parley reindex (the forum may keep serving meanwhile)")
-	}
-}
-
-// servingGCPercent is the garbage collector's target when the operator has not set GOGC:
-// the heap may grow to five times what is live before a collection. A forum's live heap is
-// small (tens of MB: caches, templates, connections) while every page allocates its
-// rendering, so at Go's default of 100 the collector ran dozens of times a second and took
-// a third of the instructions of a thread page (docs/performance.md).
-const servingGCPercent = 400
-
-// tuneGC sets servingGCPercent unless GOGC says otherwise.
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(servingGCPercent)
 	}
 }
