@@ -123,10 +123,14 @@ func ftsHashSize(bytes int) string {
 
 const defaultHashSize = 1 << 20
 
-// loadIndexes returns the indexes on the tables a load fills.
+// loadIndexes returns the indexes on the tables a load fills, but posts_by_thread: a load
+// writes threads in order of id, each with its posts, so that index's entries come in its
+// order and are appended as they come, where building it at the end read the largest
+// table of the forum once more.
 func loadIndexes(ctx context.Context, conn *sql.Conn) ([]droppedIndex, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL
 		AND type = 'index' AND tbl_name IN ('threads', 'thread_tags', 'thread_links', 'thread_listings', 'posts', 'revisions', 'boosts', 'badges')
+		AND name <> 'posts_by_thread'
 		ORDER BY name`)
 	if err != nil {
 		return nil, err
