@@ -21,10 +21,10 @@ func document(titleWords, titleCode, bodyWords, bodyCode string) string {
 var fullText = sqlstore.SearchDialect{
 	Add: `INSERT INTO post_search (post_id, thread_id, original, document)
 		VALUES ($1, $2, $3, ` + document("$4", "$5", "$6", "$7") + `)`,
-	AddFrom: func(table string) []string {
-		return []string{`INSERT INTO post_search (post_id, thread_id, original, document)
+	AddFrom: func(table string) string {
+		return `INSERT INTO post_search (post_id, thread_id, original, document)
 			SELECT post_id, thread_id, original, ` + document("title_words", "title_code", "body_words", "body_code") +
-			` FROM ` + table + ` ORDER BY post_id`}
+			` FROM ` + table + ` ORDER BY post_id`
 	},
 	Any:    `SELECT post_id FROM post_search LIMIT 1`,
 	Remove: `DELETE FROM post_search WHERE post_id = ANY($1)`,

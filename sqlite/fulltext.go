@@ -14,10 +14,10 @@ import (
 var fullText = sqlstore.SearchDialect{
 	Add: `INSERT INTO post_fts (rowid, title, body)
 		SELECT $1, $4 || ' ' || $5, $6 || ' ' || $7 WHERE $2 IS NOT NULL AND $3 IS NOT NULL`,
-	// A bulk load indexes each batch of posts as it writes them (package sqlite's bulkSink
-	// gives FTS5 a larger hash for it), beside their rows on the load's one connection,
-	// rather than gathering them in a table to index at the end: as fast, without
-	// writing and reading every post's terms twice.
+	// A bulk load indexes each batch of posts as it writes them (bulkSink gives FTS5 a
+	// larger hash for it), beside their rows on the load's one connection, rather than
+	// gathering them in a table to index at the end, which wrote and read every post's
+	// terms twice.
 	LoadTable: sqlstore.TableRows{Table: "post_fts", Columns: []string{"rowid", "title", "body"}},
 	LoadRow: func(r []any) []any {
 		return []any{r[0], r[3].(string) + " " + r[4].(string), r[5].(string) + " " + r[6].(string)}

@@ -345,7 +345,7 @@ func (w *bulkWriter) finish(ctx context.Context) error {
 	}
 	steps := listingsFromThreads
 	if w.s.d.Search.LoadRow == nil {
-		steps = slices.Concat(steps, w.s.d.Search.AddFrom("bulk_search"), []string{`DROP TABLE bulk_search`})
+		steps = append(slices.Clip(steps), w.s.d.Search.AddFrom("bulk_search"), `DROP TABLE bulk_search`)
 	}
 	if err := ExecScript(ctx, w.sink, steps...); err != nil {
 		return fmt.Errorf("finish bulk load: %w", err)

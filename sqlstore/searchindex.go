@@ -26,10 +26,10 @@ type SearchDialect struct {
 	// whether it is the question, $4 and $5 the title's words and code terms, $6 and $7 the
 	// body's (each written with spaces between terms).
 	Add string
-	// AddFrom returns the statements that index every row of a table whose columns are
+	// AddFrom returns the statement that indexes every row of a table whose columns are
 	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
 	// body_words and body_code: how a bulk load indexes its posts at its end.
-	AddFrom func(table string) []string
+	AddFrom func(table string) string
 	// LoadTable and LoadRow, when set, make a bulk load index each post as its batch is
 	// written instead (AddFrom is not used): the index's table and columns, and a post's
 	// row in it, made from SearchRow's values.
