@@ -6,6 +6,8 @@ import (
 	"context"
 	"hash/maphash"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 )
@@ -22,8 +24,13 @@ type Counter struct {
 	log    *slog.Logger
 	seed   maphash.Seed
 
+	flushing sync.Mutex // one flush at a time: it owns writing
+
 	mu      sync.Mutex
 	pending map[int64]int64
+	// writing holds the views a flush has taken and not yet written, so that Unwritten
+	// still counts them while the flush runs.
+	writing map[int64]int64
 	// seen and before are two generations of (thread, viewer) hashes. A viewer seen in
 	// either is not counted again, so a repeat view is ignored for between one and two
 	// windows, and memory stays bounded by what two windows see.
@@ -34,6 +41,11 @@ type Counter struct {
 // slowFlush is how long a flush may take before it is logged as a warning: a flush holds
 // the database's one writer for its whole duration.
 const slowFlush = 100 * time.Millisecond
+
+// flushChunk is how many threads' views one transaction writes: a flush holds the
+// database's one writer, and a long interval gathers many threads, so a flush writes them
+// in parts for the posts and boosts waiting behind it.
+const flushChunk = 4096
 
 // maxSeen bounds one generation; a busier window rotates early, trading some deduplication
 // for a fixed memory ceiling (about 40 MB for two full generations).
@@ -76,30 +88,64 @@ func (c *Counter) Pending() int64 {
 	for _, v := range c.pending {
 		n += v
 	}
+	for _, v := range c.writing {
+		n += v
+	}
 	return n
 }
 
-// Flush writes the pending views. If the write fails they are put back, to be tried again.
+// Unwritten returns how many of a thread's views this counter holds that the store has not
+// been given yet: a page adds them to the stored count, so that it is exact between flushes.
+func (c *Counter) Unwritten(threadID int64) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pending[threadID] + c.writing[threadID]
+}
+
+// Flush writes the pending views, flushChunk threads a transaction. Views a write fails
+// to take are put back, to be tried again.
 func (c *Counter) Flush(ctx context.Context) error {
+	c.flushing.Lock()
+	defer c.flushing.Unlock()
 	c.mu.Lock()
 	batch := c.pending
-	c.pending = map[int64]int64{}
+	c.pending, c.writing = map[int64]int64{}, batch
 	c.mu.Unlock()
 	if len(batch) == 0 {
 		return nil
 	}
-	start := time.Now()
-	err := c.store.AddViews(ctx, batch)
+	start, threads := time.Now(), len(batch)
+	err := c.write(ctx, slices.Sorted(maps.Keys(batch)))
 	if took := time.Since(start); took > slowFlush {
-		c.log.Warn("slow flush of views", "threads", len(batch), "took", took)
+		c.log.Warn("slow flush of views", "threads", threads, "took", took)
 	}
-	if err != nil {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, n := range c.writing { // what failed, or was never tried
+		c.pending[id] += n
+	}
+	c.writing = nil
+	return err
+}
+
+// write stores the views in c.writing of the threads ids, a chunk at a time, and forgets
+// each chunk once it is stored.
+func (c *Counter) write(ctx context.Context, ids []int64) error {
+	for chunk := range slices.Chunk(ids, flushChunk) {
+		views := make(map[int64]int64, len(chunk))
 		c.mu.Lock()
-		for id, n := range batch {
-			c.pending[id] += n
+		for _, id := range chunk {
+			views[id] = c.writing[id]
 		}
 		c.mu.Unlock()
-		return err
+		if err := c.store.AddViews(ctx, views); err != nil {
+			return err
+		}
+		c.mu.Lock()
+		for _, id := range chunk {
+			delete(c.writing, id)
+		}
+		c.mu.Unlock()
 	}
 	return nil
 }

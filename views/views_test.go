@@ -22,11 +22,21 @@ type fakeStore struct {
 	writes   int
 	failNext error
 	written  chan struct{} // when set, receives after each successful write
+	// during, when set, runs in each write before it takes effect, as long as the write
+	// takes: it sees the counter as a page does while a flush is under way.
+	during func(views map[int64]int64)
+	// failWrite, when set, fails the write of that number (1 for the first), as a full
+	// disk fails one transaction among several.
+	failWrite int
+	tries     int
 }
 
 func newFakeStore() *fakeStore { return &fakeStore{views: map[int64]int64{}} }
 
 func (f *fakeStore) AddViews(ctx context.Context, views map[int64]int64) error {
+	if f.during != nil {
+		f.during(views)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := ctx.Err(); err != nil {
@@ -35,6 +45,9 @@ func (f *fakeStore) AddViews(ctx context.Context, views map[int64]int64) error {
 	if err := f.failNext; err != nil {
 		f.failNext = nil
 		return err
+	}
+	if f.tries++; f.tries == f.failWrite {
+		return errDiskFull
 	}
 	f.writes++
 	for id, n := range views {
@@ -54,6 +67,8 @@ func (f *fakeStore) snapshot() (map[int64]int64, int) {
 	defer f.mu.Unlock()
 	return maps.Clone(f.views), f.writes
 }
+
+var errDiskFull = errors.New("disk full")
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -105,6 +120,68 @@ func TestFlushWritesAndEmpties(t *testing.T) {
 	mustFlush(t, c)
 	if got, writes := f.snapshot(); writes != 1 || !maps.Equal(got, map[int64]int64{7: 2}) {
 		t.Errorf("after two flushes: %v in %d writes, want {7:2} in 1 write (nothing to write the second time)", got, writes)
+	}
+}
+
+// A page adds the views the counter holds to the stored count; they must stay counted
+// until the store has them, even while a flush is writing them.
+func TestUnwrittenViewsCountUntilStored(t *testing.T) {
+	f := newFakeStore()
+	c := views.New(f, time.Hour, quietLog())
+	c.Count(7, "a")
+	c.Count(7, "b")
+	c.Count(8, "a")
+	if got := c.Unwritten(7); got != 2 {
+		t.Errorf("Unwritten(7) = %d before a flush, want 2", got)
+	}
+	f.during = func(map[int64]int64) {
+		if got := c.Unwritten(7); got != 2 {
+			t.Errorf("Unwritten(7) = %d while the flush writes, want 2", got)
+		}
+		c.Count(7, "c") // counted while the flush runs: the next flush's
+	}
+	mustFlush(t, c)
+	f.during = nil
+	wantViews(t, f, map[int64]int64{7: 2, 8: 1})
+	if got := c.Unwritten(7); got != 1 {
+		t.Errorf("Unwritten(7) = %d after the flush, want the 1 counted during it", got)
+	}
+	mustFlush(t, c)
+	if got := c.Unwritten(7); got != 0 {
+		t.Errorf("Unwritten(7) = %d once all is written, want 0", got)
+	}
+	wantViews(t, f, map[int64]int64{7: 3, 8: 1})
+}
+
+// A flush of many threads writes them in several transactions, so that it never holds
+// the database's writer for long; a failed one loses nothing and keeps what went before.
+func TestFlushWritesInChunks(t *testing.T) {
+	f := newFakeStore()
+	c := views.New(f, time.Hour, quietLog())
+	const threads = 10_000
+	for id := range int64(threads) {
+		c.Count(id+1, "a")
+	}
+	largest := 0
+	f.during = func(views map[int64]int64) { largest = max(largest, len(views)) }
+	f.failWrite = 2
+	if err := c.Flush(context.Background()); !errors.Is(err, errDiskFull) {
+		t.Fatalf("Flush: %v, want the store's error", err)
+	}
+	stored, writes := f.snapshot()
+	if writes != 1 || len(stored) == 0 || len(stored) == threads {
+		t.Fatalf("after the second write failed: %d threads stored in %d writes, want the first write's alone", len(stored), writes)
+	}
+	if got := c.Pending(); got != int64(threads-len(stored)) {
+		t.Errorf("pending %d after a failed write, want the %d not stored", got, threads-len(stored))
+	}
+	mustFlush(t, c)
+	stored, writes = f.snapshot()
+	if len(stored) != threads || c.Pending() != 0 {
+		t.Errorf("after a second flush: %d threads stored, %d pending; want %d and 0", len(stored), c.Pending(), threads)
+	}
+	if writes < 3 || largest >= threads {
+		t.Errorf("%d threads written in %d writes of at most %d; want several writes, none of them all", threads, writes, largest)
 	}
 }
 

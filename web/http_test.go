@@ -433,6 +433,41 @@ func TestViewCounting(t *testing.T) {
 	}
 }
 
+// A thread page counts the views not yet written to the store, the reader's own among
+// them, so that its figure is exact however seldom views are flushed.
+func TestThreadPageShowsViewsBeforeTheyAreWritten(t *testing.T) {
+	site := newSite(t, tinyForum)
+	ctx := context.Background()
+	stored, err := site.Store.Thread(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := func(reader string) int64 {
+		t.Helper()
+		res, body := site.do(t, "GET", "/threads/3", "User-Agent", reader)
+		m := regexp.MustCompile(` · (\d+) views?</span>`).FindSubmatch(body)
+		if res.StatusCode != http.StatusOK || m == nil {
+			t.Fatalf("GET /threads/3 as %s: %d, no view count on the page", reader, res.StatusCode)
+		}
+		n, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		return n
+	}
+	for _, c := range []struct {
+		reader string
+		added  int64
+	}{{"reader-a", 1}, {"reader-b", 2}, {"reader-a", 2}, {"reader-c", 3}} {
+		if got := shown(c.reader); got != stored.ViewCount+c.added {
+			t.Errorf("page for %s: %d views shown, want %d", c.reader, got, stored.ViewCount+c.added)
+		}
+	}
+	if err := site.Views.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := shown("reader-c"); got != stored.ViewCount+3 {
+		t.Errorf("after the flush: %d views shown, want %d", got, stored.ViewCount+3)
+	}
+}
+
 // TestProblemDetails: a client that asks for machine-readable errors gets RFC 9457
 // problem documents with the same status and safe message.
 func TestProblemDetails(t *testing.T) {

@@ -98,6 +98,9 @@ type Pinger interface {
 // ViewCounter records thread views without blocking.
 type ViewCounter interface {
 	Count(threadID int64, viewer string)
+	// Unwritten is how many of a thread's views the counter holds that the store's count
+	// does not have yet.
+	Unwritten(threadID int64) int64
 }
 
 // Server holds the dependencies every handler shares.

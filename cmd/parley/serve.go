@@ -25,8 +25,7 @@ import (
 )
 
 const (
-	viewWindow = time.Hour       // a reader's repeat views of a thread within this count once
-	viewFlush  = 2 * time.Second // how often counted views are written
+	viewWindow = time.Hour // a reader's repeat views of a thread within this count once
 	// notifyInterval is how often a node looks for notification jobs it was not woken
 	// for: those written on other nodes, or left by a node that stopped.
 	notifyInterval = 5 * time.Second
@@ -107,6 +106,19 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// viewFlush is how often counted views are written. PostgreSQL's nodes share the count and
+// each adds only its own unwritten views to a page, so they write often. SQLite's one node
+// adds all of them, and there every commit makes each reading connection drop its map of
+// the file and its cache of pages, which is how SQLite sees another connection's writes:
+// writing views every 2 s cost the readers of random threads more than the writes did
+// (docs/performance.md, "Counting views"). A crash loses the views not yet written.
+func viewFlush(store database) time.Duration {
+	if _, ok := store.(*postgres.Store); ok {
+		return 2 * time.Second
+	}
+	return 30 * time.Second
+}
+
 // serve answers requests until ctx ends, then shuts down in order: stop accepting, let
 // in-flight requests finish, write the views they counted, close the database. metricsLn,
 // when not nil, serves /metrics alone.
@@ -120,7 +132,7 @@ func serve(ctx context.Context, cfg *serveConfig, store database, ln, metricsLn 
 	counterCtx, stopCounter := context.WithCancel(context.Background())
 	counter := views.New(reads, viewWindow, log)
 	var flushed sync.WaitGroup
-	flushed.Go(func() { counter.Run(counterCtx, viewFlush) })
+	flushed.Go(func() { counter.Run(counterCtx, viewFlush(store)) })
 	defer func() { stopCounter(); flushed.Wait() }()
 	notifier := notify.New(store, log)
 	store.OnChange(notifier.Changed)
