@@ -163,3 +163,30 @@ func TestLinkCountsUpgradeInPlace(t *testing.T) {
 		t.Errorf("link counts after the upgrade %q, want %q", got, want)
 	}
 }
+
+// An upgraded forum's threads take as listed views the least their list entries hold, so
+// that the lists' copy never drifts by more than an eighth after the upgrade either.
+func TestListedViewsUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	db, all := mustMigrateBefore(t, "0023_listed_views")
+	if _, err := db.ExecContext(ctx, `
+		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
+		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, view_count)
+			VALUES (1, 'Listed', 1, 1, 1, '', 1, 1, 105), (2, 'Deleted, in no list', 1, 1, 1, '', 1, 1, 40);
+		INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied)
+			VALUES (0, 1, 1, 1, 0, 0, 100, 0, 0), (1, 1, 1, 1, 0, 0, 104, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, db, all); err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	var got string
+	if err := db.QueryRowContext(ctx, `SELECT group_concat(id || '=' || listed_view_count, ' ') FROM (SELECT id, listed_view_count FROM threads ORDER BY id)`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "1=100 2=40"; got != want {
+		t.Errorf("listed views after the upgrade %q, want %q", got, want)
+	}
+}

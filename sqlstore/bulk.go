@@ -225,7 +225,8 @@ func (w *bulkWriter) fileID(id int64) int64 {
 // keep during the load (they are few).
 var threadTables = []TableRows{
 	{Table: "threads", Columns: []string{"id", "title", "subtopic_id", "topic_id", "author_id", "tag_ids", "created_at",
-		"last_activity_at", "reply_count", "boost_count", "view_count", "pinned", "locked", "accepted_post_id", "staff_replied"}},
+		"last_activity_at", "reply_count", "boost_count", "view_count", "listed_view_count", "pinned", "locked", "accepted_post_id",
+		"staff_replied"}},
 	{Table: "thread_tags", Columns: []string{"thread_id", "tag_id"}},
 	{Table: "thread_links", Columns: []string{"thread_id", "target_id", "kind"}},
 	{Table: "bulk_pins", Columns: []string{"scope", "thread_id"}},
@@ -267,7 +268,7 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 		r := &threads[i]
 		t := &r.Thread
 		add(threadsRows, t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, JoinIDs(r.TagIDs), parley.Millis(t.CreatedAt),
-			parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.ViewCount, t.Pinned, t.Locked,
+			parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.ViewCount, t.ViewCount, t.Pinned, t.Locked,
 			nullID(t.AcceptedPostID), t.StaffReplied)
 		for _, id := range r.TagIDs {
 			add(threadTagsRows, t.ID, id)

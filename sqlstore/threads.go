@@ -258,18 +258,31 @@ func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 				return err
 			}
 		}
-		// Unknown threads fall out of the join: AddViews ignores them.
-		rows, err := tx.Query(ctx, `UPDATE threads SET view_count = view_count + v.n FROM `+s.d.Pairs("$1")+` v
-			WHERE threads.id = v.id RETURNING threads.id, threads.view_count`, pairsArg(added))
-		totals, err := collect(rows, err, scanPair)
+		// Unknown threads fall out of the join: AddViews ignores them. A thread whose count
+		// has drifted from its lists' copy by an eighth takes its new count as the lists'
+		// (listed_view_count), and only such threads' list entries are written.
+		rows, err := tx.Query(ctx, `UPDATE threads SET view_count = view_count + v.n,
+			listed_view_count = CASE WHEN view_count + v.n >= listed_view_count + listed_view_count / 8 + 1
+				THEN view_count + v.n ELSE listed_view_count END
+			FROM `+s.d.Pairs("$1")+` v
+			WHERE threads.id = v.id
+			RETURNING threads.id, threads.view_count, threads.listed_view_count`, pairsArg(added))
+		totals, err := collect(rows, err, func(r Row) (t [3]int64, err error) { return t, r.Scan(&t[0], &t[1], &t[2]) })
 		if err != nil {
 			return err
 		}
-		slices.SortFunc(totals, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
-		if _, err := tx.Exec(ctx, `UPDATE thread_listings SET view_count = c.n FROM `+s.d.Pairs("$1")+` c
-			WHERE thread_listings.thread_id = c.id AND c.n >= thread_listings.view_count + thread_listings.view_count / 8 + 1`,
-			pairsArg(totals)); err != nil {
-			return err
+		var drifted [][2]int64
+		for _, t := range totals {
+			if t[2] == t[1] {
+				drifted = append(drifted, [2]int64{t[0], t[1]})
+			}
+		}
+		if len(drifted) > 0 {
+			slices.SortFunc(drifted, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+			if _, err := tx.Exec(ctx, `UPDATE thread_listings SET view_count = c.n FROM `+s.d.Pairs("$1")+` c
+				WHERE thread_listings.thread_id = c.id`, pairsArg(drifted)); err != nil {
+				return err
+			}
 		}
 		tx.Changed(events.Event{Kind: events.ViewsCounted})
 		return nil
