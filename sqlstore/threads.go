@@ -271,6 +271,8 @@ func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 		if err != nil {
 			return err
 		}
+		// The lists' copy never exceeds the count before these views, so it equals the
+		// count after them only where the CASE has just moved it.
 		var drifted [][2]int64
 		for _, t := range totals {
 			if t[2] == t[1] {

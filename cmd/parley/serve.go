@@ -111,7 +111,7 @@ func shellQuote(s string) string {
 // adds all of them, and there every commit makes each reading connection drop its map of
 // the file and its cache of pages, which is how SQLite sees another connection's writes:
 // writing views every 2 s cost the readers of random threads more than the writes did
-// (docs/performance.md, "Counting views"). A crash loses the views not yet written.
+// (docs/performance.md, "How often views are written"). A crash loses the views not yet written.
 func viewFlush(store database) time.Duration {
 	if _, ok := store.(*postgres.Store); ok {
 		return 2 * time.Second
