@@ -57,6 +57,9 @@ type Store interface {
 	// Posts returns a thread's posts in the order they were written, those after post id
 	// after (0 from the start), at most limit. Hidden posts are included, marked Hidden.
 	Posts(ctx context.Context, threadID, after int64, limit int) ([]Post, error)
+	// ThreadWithPosts returns what Thread and Posts would, read together: the thread page's
+	// reads in one round trip to the database.
+	ThreadWithPosts(ctx context.Context, threadID, after int64, limit int) (Thread, []Post, error)
 	Post(ctx context.Context, id int64) (Post, error)
 	// Attachment returns one attached file's record; the file itself is in the blob store.
 	Attachment(ctx context.Context, id int64) (Attachment, error)

@@ -53,6 +53,7 @@ type pgxQuerier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // querier runs the store's statements, which are PostgreSQL's already, through pgx.
@@ -73,6 +74,28 @@ func (q querier) QueryRow(ctx context.Context, query string, args ...any) sqlsto
 func (q querier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	tag, err := q.q.Exec(ctx, query, args...)
 	return tag.RowsAffected(), err
+}
+
+// QueryBatch sends the queries in one round trip (pgx's pipeline) and reads their results
+// in order.
+func (q querier) QueryBatch(ctx context.Context, queries []sqlstore.Query, read func(int, sqlstore.Rows) error) error {
+	var b pgx.Batch
+	for _, query := range queries {
+		b.Queue(query.SQL, query.Args...)
+	}
+	results := q.q.SendBatch(ctx, &b)
+	for i := range queries {
+		rows, err := results.Query()
+		if err == nil {
+			err = read(i, rows)
+			rows.Close()
+		}
+		if err != nil {
+			results.Close()
+			return err
+		}
+	}
+	return results.Close()
 }
 
 // row reports pgx's "no rows" as database/sql's, which the store checks for.

@@ -42,6 +42,40 @@ type DB interface {
 	InTx(ctx context.Context, fn func(tx Querier) error) error
 }
 
+// Query is one statement and its arguments, for readBatch.
+type Query struct {
+	SQL  string
+	Args []any
+}
+
+// A Batcher sends several reads to the database in one round trip, and hands their rows to
+// read one query after another. A Querier that is not one (SQLite, in the process, has no
+// round trip to save) runs them in turn.
+type Batcher interface {
+	QueryBatch(ctx context.Context, queries []Query, read func(i int, rows Rows) error) error
+}
+
+// readBatch runs queries and hands each one's rows, in order, to read, which reads them
+// all; the rows are closed after it returns. On PostgreSQL the queries go together, so a
+// page that needs several independent reads waits for one round trip rather than several.
+func readBatch(ctx context.Context, q Querier, queries []Query, read func(i int, rows Rows) error) error {
+	if b, ok := q.(Batcher); ok {
+		return b.QueryBatch(ctx, queries, read)
+	}
+	for i, query := range queries {
+		rows, err := q.Query(ctx, query.SQL, query.Args...)
+		if err != nil {
+			return err
+		}
+		err = read(i, rows)
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // collect reads every row of a query with scan; the query's error passes through, so that
 // running a query and reading its rows is one call.
 func collect[T any](rows Rows, err error, scan func(Row) (T, error)) ([]T, error) {

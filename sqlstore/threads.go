@@ -91,10 +91,43 @@ func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Th
 		ORDER BY l.last_activity_at DESC LIMIT 20`, sc.Key())
 }
 
+// threadByID selects one thread, deleted or not, by its id $1.
+const threadByID = `SELECT ` + threadColumns + ` FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`
+
 // Thread returns one thread, deleted or not.
 func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
-	threads, err := s.QueryThreads(ctx, `SELECT `+threadColumns+`
-		FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`, id)
+	threads, err := s.QueryThreads(ctx, threadByID, id)
+	return onlyThread(threads, err, id)
+}
+
+// ThreadWithPosts returns one thread, deleted or not, and one page of its posts as Posts
+// returns them. The two reads go together: the thread page needs both, and on PostgreSQL
+// each read on its own is a round trip.
+func (s *Store) ThreadWithPosts(ctx context.Context, id, after int64, limit int) (parley.Thread, []parley.Post, error) {
+	var found []threadRow
+	var posts []parley.Post
+	err := readBatch(ctx, s.read(ctx), []Query{{threadByID, []any{id}}, {postsOfThread, []any{id, after, limit}}},
+		func(i int, rows Rows) (err error) {
+			if i == 0 {
+				found, err = collect(rows, nil, scanThreadRow)
+			} else {
+				posts, err = collect(rows, nil, scanPost)
+			}
+			return err
+		})
+	if err != nil {
+		return parley.Thread{}, nil, err
+	}
+	threads, err := s.namedTags(ctx, found)
+	t, err := onlyThread(threads, err, id)
+	if err != nil {
+		return t, nil, err
+	}
+	return t, posts, s.withAttachments(ctx, posts)
+}
+
+// onlyThread is the one thread a lookup by id found, or not found.
+func onlyThread(threads []parley.Thread, err error, id int64) (parley.Thread, error) {
 	if err != nil {
 		return parley.Thread{}, err
 	}
@@ -115,30 +148,38 @@ func (s *Store) threadsByID(ctx context.Context, ids []int64) (map[int64]parley.
 	return byID, err
 }
 
-// QueryThreads runs a query that selects threadColumns and names each thread's tags. The
-// tags are named after the rows are closed: a lookup while they are open would hold two
-// connections at once, and enough concurrent requests doing that would exhaust the pool
-// and wait on each other.
+// QueryThreads runs a query that selects threadColumns and names each thread's tags.
 func (s *Store) QueryThreads(ctx context.Context, query string, args ...any) ([]parley.Thread, error) {
-	type row struct {
-		t      parley.Thread
-		tagIDs string
-	}
 	rows, err := s.read(ctx).Query(ctx, query, args...)
-	found, err := collect(rows, err, func(r Row) (row, error) {
-		var x row
-		t := &x.t
-		var created, active int64
-		err := r.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &x.tagIDs, &created, &active,
-			&t.ReplyCount, &t.BoostCount, &t.ViewCount, &t.Pinned, &t.Locked, &t.AcceptedPostID, &t.StaffReplied,
-			&t.Deleted, &t.LinkCount, &t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge)
-		t.CreatedAt, t.LastActivityAt = parley.FromMillis(created), parley.FromMillis(active)
-		return x, err
-	})
+	found, err := collect(rows, err, scanThreadRow)
 	if err != nil {
 		return nil, err
 	}
-	threads := make([]parley.Thread, 0, len(found))
+	return s.namedTags(ctx, found)
+}
+
+// threadRow is a thread as threadColumns read it, its tags still ids.
+type threadRow struct {
+	t      parley.Thread
+	tagIDs string
+}
+
+func scanThreadRow(r Row) (threadRow, error) {
+	var x threadRow
+	t := &x.t
+	var created, active int64
+	err := r.Scan(&t.ID, &t.Title, &t.SubtopicID, &t.TopicID, &x.tagIDs, &created, &active,
+		&t.ReplyCount, &t.BoostCount, &t.ViewCount, &t.Pinned, &t.Locked, &t.AcceptedPostID, &t.StaffReplied,
+		&t.Deleted, &t.LinkCount, &t.Author.ID, &t.Author.Handle, &t.Author.DisplayName, &t.Author.Role, &t.Author.Badge)
+	t.CreatedAt, t.LastActivityAt = parley.FromMillis(created), parley.FromMillis(active)
+	return x, err
+}
+
+// namedTags names the threads' tags. It runs after the rows are closed: a lookup while
+// they are open would hold two connections at once, and enough concurrent requests doing
+// that would exhaust the pool and wait on each other.
+func (s *Store) namedTags(ctx context.Context, found []threadRow) (threads []parley.Thread, err error) {
+	threads = make([]parley.Thread, 0, len(found))
 	for _, x := range found {
 		if x.t.Tags, err = s.tagRefs(ctx, x.tagIDs); err != nil {
 			return nil, err

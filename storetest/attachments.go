@@ -3,6 +3,7 @@ package storetest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"reflect"
 	"testing"
 
 	parley "github.com/parley-forum/parley"
@@ -123,4 +124,35 @@ func checkFiles(t *testing.T, what string, p parley.Post, want ...parley.File) {
 	if len(p.Attachments) == 2 && p.Attachments[0].ID >= p.Attachments[1].ID {
 		t.Errorf("%s: files out of order: %d, %d", what, p.Attachments[0].ID, p.Attachments[1].ID)
 	}
+}
+
+// testThreadWithPosts checks that the thread page's one read gives what Thread and Posts
+// give apart: files, hidden posts and pages included, and a deleted thread still readable.
+func testThreadWithPosts(t *testing.T, e *env) {
+	f := e.forum()
+	log := file("crash.log", "EXC_BAD_ACCESS\n")
+	e.uploaded(f.asker, log)
+	th, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "Crashes when the view appears", SubtopicID: f.sub.ID,
+		TagIDs: []int64{f.tagA.ID, f.tagB.ID}, AuthorID: f.asker.ID, Text: text("See the log."), Attachments: []parley.File{log}})
+	must(t, err)
+	hidden := e.reply(th.ID, f.answerer)
+	must(t, e.s.SetPostHidden(e.ctx, hidden.ID, true, f.by("Spam")))
+	last := e.reply(th.ID, f.asker)
+	must(t, e.s.SetThreadDeleted(e.ctx, th.ID, true, f.by("Duplicate")))
+	for _, page := range []struct{ after int64 }{{0}, {hidden.ID}, {last.ID}} {
+		wantThread, err := e.s.Thread(e.ctx, th.ID)
+		must(t, err)
+		wantPosts, err := e.s.Posts(e.ctx, th.ID, page.after, 2)
+		must(t, err)
+		gotThread, gotPosts, err := e.s.ThreadWithPosts(e.ctx, th.ID, page.after, 2)
+		must(t, err)
+		if !reflect.DeepEqual(gotThread, wantThread) {
+			t.Errorf("ThreadWithPosts gave the thread %+v, Thread %+v", gotThread, wantThread)
+		}
+		if !reflect.DeepEqual(gotPosts, wantPosts) {
+			t.Errorf("after post %d ThreadWithPosts gave the posts %+v, Posts %+v", page.after, gotPosts, wantPosts)
+		}
+	}
+	_, _, err = e.s.ThreadWithPosts(e.ctx, 99999, 0, 10)
+	isNotFound(t, err)
 }

@@ -24,7 +24,7 @@ type Notifier interface {
 var unannounced = map[string]string{
 	"Topics": "read", "TopicBySlug": "read", "Tags": "read", "TagBySlug": "read",
 	"UserByID": "read", "UserByHandle": "read", "UserPosts": "read", "Threads": "read",
-	"PinnedThreads": "read", "Thread": "read", "SimilarThreads": "read", "Search": "read", "Posts": "read",
+	"PinnedThreads": "read", "Thread": "read", "SimilarThreads": "read", "Search": "read", "Posts": "read", "ThreadWithPosts": "read",
 	"Post": "read", "Attachment": "read", "Revisions": "read", "BoostedPosts": "read", "UserBoosts": "read", "UserBadges": "read", "ThreadLinks": "read",
 	"FlagQueue": "read", "ModerationLog": "read", "CredentialsByHandle": "read",
 	"SessionUser": "read", "Close": "not a change",

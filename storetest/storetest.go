@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		"LogNeedsActor":        testLogNeedsActor,
 		"LoggedCreation":       testLoggedCreation,
 		"Attachments":          testAttachments,
+		"ThreadWithPosts":      testThreadWithPosts,
 		"AttachmentsInvalid":   testAttachmentsInvalid,
 		"UploadBudget":         testUploadBudget,
 		"UploadQuota":          testUploadQuota,

@@ -44,6 +44,18 @@ func (s *Server) threadShown(r *http.Request, id int64, withDeleted bool) (parle
 	return shown(t, withDeleted)
 }
 
+// threadPageShown loads a thread as threadShown does, with one page of its posts.
+func (s *Server) threadPageShown(r *http.Request, id, after int64, limit int, withDeleted bool) (parley.Thread, []parley.Post, error) {
+	t, posts, err := s.store.ThreadWithPosts(r.Context(), id, after, limit)
+	if err == nil {
+		t, err = shown(t, withDeleted)
+	}
+	if err != nil {
+		return t, nil, err
+	}
+	return t, posts, nil
+}
+
 // shown is the one check for deleted threads: such a thread is not found unless
 // withDeleted.
 func shown(t parley.Thread, withDeleted bool) (parley.Thread, error) {

@@ -79,18 +79,13 @@ func (s *Server) handleThread() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		// A feed never shows a deleted thread, even to a moderator: a feed reader keeps
-		// what it fetches, long after the moderator's reason to read it has passed.
-		t, err := s.threadShown(r, id, f == formatHTML && moderates(r))
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
 		limit := postsPerPage
 		if f != formatHTML {
 			limit, after = feedSize, 0
 		}
-		posts, err := s.store.Posts(r.Context(), id, after, limit+1)
+		// A feed never shows a deleted thread, even to a moderator: a feed reader keeps
+		// what it fetches, long after the moderator's reason to read it has passed.
+		t, posts, err := s.threadPageShown(r, id, after, limit+1, f == formatHTML && moderates(r))
 		if err != nil {
 			s.renderError(w, r, err)
 			return
