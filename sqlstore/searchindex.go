@@ -287,7 +287,7 @@ func (s *Store) wordHits(ctx context.Context, w *where, m search.Match, q parley
 // its best post among hits, a subquery of (post_id, score), or of (post_id) when key
 // orders threads by one of their columns. lowest is excluding's.
 func (s *Store) readHits(ctx context.Context, w *where, hits, key, lowest string, score, id int64, limit int) ([]hit, error) {
-	query := `WITH found AS MATERIALIZED ` + bestPosts(hits) + `
+	query := `WITH found AS MATERIALIZED ` + s.bestPosts(hits) + `
 		SELECT h.thread_id, h.post_id, ` + key + ` FROM found h
 		JOIN threads t ON t.id = h.thread_id
 		WHERE t.deleted_at IS NULL` + w.sql() + s.excluding(w, true, lowest) + `
@@ -373,7 +373,7 @@ const filteredScan = 20_000
 // pass w's filters.
 func (s *Store) newestPassing(w *where, param string) string {
 	return `(SELECT c.post_id FROM ` + newestMatching(s.d, param, w.arg(filteredScan)) + ` c
-		JOIN posts p ON p.id = c.post_id JOIN threads t ON t.id = p.thread_id
+		JOIN posts p` + s.d.IndexedBy(postsSearch) + ` ON p.id = c.post_id JOIN threads t ON t.id = p.thread_id
 		WHERE t.deleted_at IS NULL` + w.sql() + ` ORDER BY c.post_id DESC LIMIT ` + w.arg(rankedPosts) + `)`
 }
 
@@ -383,15 +383,20 @@ func newestMatching(d Dialect, param, limit string) string {
 	return `(SELECT post_id FROM (` + d.Search.Matching(param) + `) m ORDER BY post_id DESC LIMIT ` + limit + `)`
 }
 
+// postsSearch is the index of what a search reads of the posts it finds (their thread,
+// whether each is the question or hidden): reading it rather than the posts' rows keeps a
+// search that maps thousands of matches to their threads in memory.
+const postsSearch = "posts_search"
+
 // bestPosts returns a subquery of the (thread_id, post_id, score) of each thread's best
 // visible post among hits, a subquery of (post_id, score) from SearchDialect.Hits. A
 // question's match counts double, so that it ranks above a reply's like it.
-func bestPosts(hits string) string {
+func (s *Store) bestPosts(hits string) string {
 	return `(SELECT thread_id, post_id, score FROM (
 			SELECT p.thread_id, x.post_id, x.score * CASE WHEN p.original THEN 2 ELSE 1 END AS score,
 				row_number() OVER (PARTITION BY p.thread_id
 					ORDER BY x.score * CASE WHEN p.original THEN 2 ELSE 1 END DESC, x.post_id) AS n
-			FROM ` + hits + ` x JOIN posts p ON p.id = x.post_id
+			FROM ` + hits + ` x JOIN posts p` + s.d.IndexedBy(postsSearch) + ` ON p.id = x.post_id
 			WHERE p.hidden_at IS NULL) ranked
 		WHERE n = 1)`
 }
@@ -552,19 +557,29 @@ var flagConds = map[search.Flags]string{
 	search.Staff:      `t.staff_replied`,
 	// Pinned threads are few, and the lists' entries that pin them are indexed
 	// (listings_pinned): reading threads for the flag passed most of a million.
-	search.Pinned:     `t.id IN (SELECT l2.thread_id FROM thread_listings l2 WHERE l2.pinned)`,
-	search.Locked:     `t.locked`,
-	search.Attachment: `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND r.file_count > 0)`,
+	search.Pinned: `t.id IN (SELECT l2.thread_id FROM thread_listings l2 WHERE l2.pinned)`,
+	search.Locked: `t.locked`,
 	// A block of code is the one element the renderer writes as <pre>. Reading a thread's
 	// few posts costs less than any index of the code blocks of a third of the forum.
 	search.Code: `EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND r.html LIKE '%<pre%')`,
+}
+
+// flagCond is the condition of one is: or has: flag on threads t.
+func flagCond(d Dialect, f search.Flags) string {
+	if f == search.Attachment {
+		// posts_with_files holds exactly the posts this asks for: a look-up per candidate
+		// thread reads that small index, not the rows of the thread's posts.
+		return `EXISTS (SELECT 1 FROM posts r` + d.IndexedBy("posts_with_files") + `
+			WHERE r.thread_id = t.id AND r.hidden_at IS NULL AND r.file_count > 0)`
+	}
+	return flagConds[f]
 }
 
 // flagFilters adds the conditions of flags and the negations of those of notFlags.
 func flagFilters(w *where, flags, notFlags search.Flags) {
 	for f := search.Flags(1); f != 0 && f <= search.Code; f <<= 1 {
 		if flags.Has(f) || notFlags.Has(f) {
-			w.add(pick(flags.Has(f), flagConds[f], `NOT `+flagConds[f]))
+			w.add(pick(flags.Has(f), flagCond(w.d, f), `NOT `+flagCond(w.d, f)))
 		}
 	}
 }

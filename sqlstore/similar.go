@@ -111,7 +111,7 @@ func (s *Store) similarTitles(ctx context.Context, terms []search.Term, limit in
 		if !ok {
 			continue
 		}
-		rows, err := r.Query(ctx, `SELECT p.id, p.thread_id FROM posts p WHERE p.id IN `+newestMatching(s.d, "$1", "$2")+`
+		rows, err := r.Query(ctx, `SELECT p.id, p.thread_id FROM posts p`+s.d.IndexedBy(postsSearch)+` WHERE p.id IN `+newestMatching(s.d, "$1", "$2")+`
 			AND p.hidden_at IS NULL ORDER BY p.id DESC`, match, perWord)
 		posts, err := collect(rows, err, scanPair)
 		if err != nil {
@@ -226,7 +226,7 @@ func (s *Store) similarBodies(ctx context.Context, terms []search.Term, limit in
 	if len(found) > 0 {
 		args, notFound = append(args, s.d.IDs(found)), ` AND NOT `+s.d.AnyID("t.id", "$4")
 	}
-	rows, err := r.Query(ctx, `SELECT h.thread_id FROM `+bestPosts(s.d.Search.Hits("$1", "$3"))+` h
+	rows, err := r.Query(ctx, `SELECT h.thread_id FROM `+s.bestPosts(s.d.Search.Hits("$1", "$3"))+` h
 		JOIN threads t ON t.id = h.thread_id
 		WHERE t.deleted_at IS NULL`+notFound+`
 		ORDER BY h.score DESC, t.id DESC LIMIT $2`, args...)

@@ -31,8 +31,9 @@ func main() {
 	base := flag.String("base", "http://127.0.0.1:8080", "the forum's address")
 	file := flag.String("queries", "tools/searchmix/queries.txt", "the query mix, one query a line; # starts a comment")
 	rounds := flag.Int("rounds", 3, "how many times to ask every query")
+	slowest := flag.Int("slowest", 10, "how many of the slowest searches to list")
 	flag.Parse()
-	if err := run(*base, *file, *rounds); err != nil {
+	if err := run(*base, *file, *rounds, *slowest); err != nil {
 		fmt.Fprintln(os.Stderr, "searchmix:", err)
 		os.Exit(1)
 	}
@@ -44,7 +45,7 @@ type timing struct {
 	took  time.Duration
 }
 
-func run(base, file string, rounds int) error {
+func run(base, file string, rounds, slowest int) error {
 	queries, err := readQueries(file)
 	if err != nil {
 		return err
@@ -62,7 +63,7 @@ func run(base, file string, rounds int) error {
 			all = append(all, timing{q, took})
 		}
 	}
-	report(os.Stdout, len(queries), all)
+	report(os.Stdout, len(queries), all, slowest)
 	return nil
 }
 
@@ -108,14 +109,14 @@ func search(client *http.Client, base, query string) (time.Duration, error) {
 	return took, nil
 }
 
-// report prints the percentiles of every search and the ten slowest.
-func report(w io.Writer, queries int, all []timing) {
+// report prints the percentiles of every search and the slowest few.
+func report(w io.Writer, queries int, all []timing, slowest int) {
 	slices.SortFunc(all, func(a, b timing) int { return int(a.took - b.took) })
 	at := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))].took }
 	fmt.Fprintf(w, "%d queries, %d searches: p50 %s, p95 %s, p99 %s, max %s\n", queries, len(all),
 		ms(at(0.50)), ms(at(0.95)), ms(at(0.99)), ms(all[len(all)-1].took))
 	fmt.Fprintln(w, "slowest:")
-	for _, t := range slices.Backward(all[max(0, len(all)-10):]) {
+	for _, t := range slices.Backward(all[max(0, len(all)-slowest):]) {
 		fmt.Fprintf(w, "  %8s  %s\n", ms(t.took), t.query)
 	}
 }
