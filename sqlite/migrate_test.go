@@ -66,13 +66,8 @@ func mustMigrateBefore(t *testing.T, name string) (*sql.DB, []schema.Migration) 
 func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 	ctx := context.Background()
 	db, all := mustMigrateBefore(t, "0007_shared_indexes")
-	if _, err := db.ExecContext(ctx, `INSERT INTO users (handle, display_name, email, created_at)
-		VALUES ('Ana', 'Ana', 'Ana@Example.com', 1), ('bo', 'Bo', NULL, 1), ('cy', 'Cy', NULL, 1)`); err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateTo(ctx, db, all); err != nil {
-		t.Fatalf("upgrading: %v", err)
-	}
+	upgrade(t, db, all, `INSERT INTO users (handle, display_name, email, created_at)
+		VALUES ('Ana', 'Ana', 'Ana@Example.com', 1), ('bo', 'Bo', NULL, 1), ('cy', 'Cy', NULL, 1)`)
 	for _, c := range []struct{ where, index string }{
 		{"lower(handle) = lower(?)", "users_handle"},
 		{"lower(email) = lower(?)", "users_email"},
@@ -104,9 +99,8 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 // authors up to attachments.author_id and posts.file_count: every attachment names its
 // post's author, and every post counts its files.
 func TestAttachmentAuthorsUpgradeInPlace(t *testing.T) {
-	ctx := context.Background()
 	db, all := mustMigrateBefore(t, "0009_attachments_by_author")
-	if _, err := db.ExecContext(ctx, `
+	upgrade(t, db, all, `
 		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1), (2, 'bo', 'Bo', 1);
 		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
 		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
@@ -115,78 +109,62 @@ func TestAttachmentAuthorsUpgradeInPlace(t *testing.T) {
 		INSERT INTO posts (id, thread_id, author_id, original, body, html, created_at)
 			VALUES (1, 1, 1, 1, 'q', '<p>q</p>', 1), (2, 1, 2, 0, 'a', '<p>a</p>', 2);
 		INSERT INTO attachments (post_id, name, content_type, size, sha256, created_at)
-			VALUES (1, 'a.log', 'text/plain', 3, 'aa', 1), (2, 'b.log', 'text/plain', 4, 'bb', 2), (2, 'c.log', 'text/plain', 5, 'cc', 2)`); err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateTo(ctx, db, all); err != nil {
-		t.Fatalf("upgrading: %v", err)
-	}
-	var got string
-	if err := db.QueryRowContext(ctx, `SELECT group_concat(name || '=' || coalesce(author_id, 0), ' ') FROM
-		(SELECT name, author_id FROM attachments ORDER BY id)`).Scan(&got); err != nil {
-		t.Fatal(err)
-	}
-	if got != "a.log=1 b.log=2 c.log=2" {
-		t.Errorf("attachments after the upgrade name their authors as %q, want a.log=1 b.log=2 c.log=2", got)
-	}
-	if err := db.QueryRowContext(ctx, `SELECT group_concat(id || '=' || file_count, ' ') FROM
-		(SELECT id, file_count FROM posts ORDER BY id)`).Scan(&got); err != nil {
-		t.Fatal(err)
-	}
-	if got != "1=1 2=2" {
-		t.Errorf("posts after the upgrade count their files as %q, want 1=1 2=2", got)
-	}
+			VALUES (1, 'a.log', 'text/plain', 3, 'aa', 1), (2, 'b.log', 'text/plain', 4, 'bb', 2), (2, 'c.log', 'text/plain', 5, 'cc', 2)`)
+	wantPairs(t, db, "attachments after the upgrade name their authors",
+		`SELECT name, coalesce(author_id, 0) FROM attachments ORDER BY id`, "a.log=1 b.log=2 c.log=2")
+	wantPairs(t, db, "posts after the upgrade count their files",
+		`SELECT id, file_count FROM posts ORDER BY id`, "1=1 2=2")
 }
 
 // TestLinkCountsUpgradeInPlace brings a database with links between threads up to
 // threads.link_count: each thread counts its links in both directions.
 func TestLinkCountsUpgradeInPlace(t *testing.T) {
-	ctx := context.Background()
 	db, all := mustMigrateBefore(t, "0015_thread_link_count")
-	if _, err := db.ExecContext(ctx, `
+	upgrade(t, db, all, `
 		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
 		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
 		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
 		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
 			VALUES (1, 'One', 1, 1, 1, '', 1, 1), (2, 'Two', 1, 1, 1, '', 1, 1), (3, 'Three', 1, 1, 1, '', 1, 1), (4, 'Four', 1, 1, 1, '', 1, 1);
-		INSERT INTO thread_links (thread_id, target_id, kind) VALUES (2, 1, 'duplicate'), (3, 1, 'related'), (2, 3, 'related')`); err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateTo(ctx, db, all); err != nil {
-		t.Fatalf("upgrading: %v", err)
-	}
-	var got string
-	if err := db.QueryRowContext(ctx, `SELECT group_concat(id || '=' || link_count, ' ') FROM (SELECT id, link_count FROM threads ORDER BY id)`).Scan(&got); err != nil {
-		t.Fatal(err)
-	}
-	if want := "1=2 2=2 3=2 4=0"; got != want {
-		t.Errorf("link counts after the upgrade %q, want %q", got, want)
-	}
+		INSERT INTO thread_links (thread_id, target_id, kind) VALUES (2, 1, 'duplicate'), (3, 1, 'related'), (2, 3, 'related')`)
+	wantPairs(t, db, "link counts after the upgrade", `SELECT id, link_count FROM threads ORDER BY id`, "1=2 2=2 3=2 4=0")
 }
 
 // An upgraded forum's threads take as listed views the least their list entries hold, so
 // that the lists' copy never drifts by more than an eighth after the upgrade either.
 func TestListedViewsUpgradeInPlace(t *testing.T) {
-	ctx := context.Background()
 	db, all := mustMigrateBefore(t, "0023_listed_views")
-	if _, err := db.ExecContext(ctx, `
+	upgrade(t, db, all, `
 		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
 		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
 		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
 		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, view_count)
 			VALUES (1, 'Listed', 1, 1, 1, '', 1, 1, 105), (2, 'Deleted, in no list', 1, 1, 1, '', 1, 1, 40);
 		INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied)
-			VALUES (0, 1, 1, 1, 0, 0, 100, 0, 0), (1, 1, 1, 1, 0, 0, 104, 0, 0)`); err != nil {
+			VALUES (0, 1, 1, 1, 0, 0, 100, 0, 0), (1, 1, 1, 1, 0, 0, 104, 0, 0)`)
+	wantPairs(t, db, "listed views after the upgrade", `SELECT id, listed_view_count FROM threads ORDER BY id`, "1=100 2=40")
+}
+
+// upgrade writes seed into a database migrated up to a migration, then applies the rest.
+func upgrade(t *testing.T, db *sql.DB, all []schema.Migration, seed string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
 	if err := migrateTo(ctx, db, all); err != nil {
 		t.Fatalf("upgrading: %v", err)
 	}
+}
+
+// wantPairs checks the rows of a query of two columns, written "a=b c=d" in its order.
+func wantPairs(t *testing.T, db *sql.DB, what, query, want string) {
+	t.Helper()
 	var got string
-	if err := db.QueryRowContext(ctx, `SELECT group_concat(id || '=' || listed_view_count, ' ') FROM (SELECT id, listed_view_count FROM threads ORDER BY id)`).Scan(&got); err != nil {
+	if err := db.QueryRowContext(context.Background(), `WITH r (k, v) AS (`+query+`) SELECT coalesce(group_concat(k || '=' || v, ' '), '') FROM r`).Scan(&got); err != nil {
 		t.Fatal(err)
 	}
-	if want := "1=100 2=40"; got != want {
-		t.Errorf("listed views after the upgrade %q, want %q", got, want)
+	if got != want {
+		t.Errorf("%s: %q, want %q", what, got, want)
 	}
 }
