@@ -47,10 +47,10 @@ func (s *Server) threadShown(r *http.Request, id int64, withDeleted bool) (parle
 // threadPageShown loads a thread as threadShown does, with one page of its posts.
 func (s *Server) threadPageShown(r *http.Request, id, after int64, limit int, withDeleted bool) (parley.Thread, []parley.Post, error) {
 	t, posts, err := s.store.ThreadWithPosts(r.Context(), id, after, limit)
-	if err == nil {
-		t, err = shown(t, withDeleted)
-	}
 	if err != nil {
+		return t, nil, err
+	}
+	if t, err = shown(t, withDeleted); err != nil {
 		return t, nil, err
 	}
 	return t, posts, nil
