@@ -9,6 +9,12 @@ import (
 	"github.com/parley-forum/parley/sqlstore"
 )
 
+// titleDocument is the tsvector of a title's entry in title_search: the title's part of
+// its question's document, so that a query of titles alone (weight A) reads the same.
+func titleDocument(words, code string) string {
+	return `setweight(to_tsvector('parley_search', ` + words + `) || search_code(` + code + `), 'A')`
+}
+
 // document is the tsvector of a post's index entry from its title's words and code terms
 // and its body's (migrations/0008_fulltext.sql).
 func document(titleWords, titleCode, bodyWords, bodyCode string) string {
@@ -16,18 +22,28 @@ func document(titleWords, titleCode, bodyWords, bodyCode string) string {
 		setweight(to_tsvector('parley_search', ` + bodyWords + `) || search_code(` + bodyCode + `), 'B')`
 }
 
-// fullText is the full-text index in post_search. Ranking is ts_rank, a title match (A)
-// weighing two and a half times a body match (B).
+// fullText is the full-text index in post_search, with the titles apart in title_search
+// (migrations/0022_title_index.sql). Ranking is ts_rank, a title match (A) weighing two and
+// a half times a body match (B).
 var fullText = sqlstore.SearchDialect{
 	Add: `INSERT INTO post_search (post_id, thread_id, original, document)
 		VALUES ($1, $2, $3, ` + document("$4", "$5", "$6", "$7") + `)`,
-	AddFrom: func(table string) string {
-		return `INSERT INTO post_search (post_id, thread_id, original, document)
+	AddTitle: `INSERT INTO title_search (post_id, thread_id, document) VALUES ($1, $2, ` + titleDocument("$3", "$4") + `)`,
+	AddFrom: func(table string) []string {
+		return []string{
+			`INSERT INTO post_search (post_id, thread_id, original, document)
 			SELECT post_id, thread_id, original, ` + document("title_words", "title_code", "body_words", "body_code") +
-			` FROM ` + table + ` ORDER BY post_id`
+				` FROM ` + table + ` ORDER BY post_id`,
+			`INSERT INTO title_search (post_id, thread_id, document)
+			SELECT post_id, thread_id, ` + titleDocument("title_words", "title_code") + ` FROM ` + table + `
+			WHERE original ORDER BY post_id`,
+		}
 	},
-	Any:    `SELECT post_id FROM post_search LIMIT 1`,
-	Remove: `DELETE FROM post_search WHERE post_id = ANY($1)`,
+	Any: `SELECT post_id FROM post_search LIMIT 1`,
+	Remove: []string{
+		`DELETE FROM post_search WHERE post_id = ANY($1)`,
+		`DELETE FROM title_search WHERE post_id = ANY($1)`,
+	},
 	// The matches are limited before they are ranked, so that ts_rank runs on limit rows
 	// rather than on every match of a common word.
 	Hits: func(param, limit string) string {
@@ -37,6 +53,9 @@ var fullText = sqlstore.SearchDialect{
 	},
 	Matching: func(param string) string {
 		return `SELECT post_id FROM post_search WHERE document @@ ` + param + `::tsquery`
+	},
+	Titles: func(param string) string {
+		return `SELECT post_id FROM title_search WHERE document @@ ` + param + `::tsquery`
 	},
 	InThread: func(param, thread, lowest string) string {
 		return thread + ` IN (SELECT thread_id FROM post_search WHERE document @@ ` + param + `::tsquery AND post_id >= ` +

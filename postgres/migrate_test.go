@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,8 +15,80 @@ import (
 
 // TestMigrationsArrivingOutOfOrder applies 1 and 3, then a binary that also knows 2: the
 // late migration is applied although a newer one was already. A binary that does not know
-// 3 refuses the database. (Package pgtest cannot be used here, inside the package it opens.)
+// 3 refuses the database.
 func TestMigrationsArrivingOutOfOrder(t *testing.T) {
+	ctx := context.Background()
+	pool := testSchema(t)
+	one := schema.Migration{Version: 1, Name: "0001_a", SQL: "CREATE TABLE a (x INT)"}
+	two := schema.Migration{Version: 2, Name: "0002_b", SQL: "CREATE TABLE b (x INT)"}
+	three := schema.Migration{Version: 3, Name: "0003_c", SQL: "CREATE TABLE c (x INT)"}
+	if err := migrateTo(ctx, pool, []schema.Migration{one, three}); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, pool, []schema.Migration{one, two, three}); err != nil {
+		t.Fatalf("applying the late migration: %v", err)
+	}
+	if _, err := pool.Exec(ctx, "INSERT INTO b VALUES (1)"); err != nil {
+		t.Errorf("the late migration was not applied: %v", err)
+	}
+	if err := migrateTo(ctx, pool, []schema.Migration{one, two}); err == nil || !strings.Contains(err.Error(), "upgrade parley") {
+		t.Errorf("a binary without migration 3: %v, want a refusal", err)
+	}
+}
+
+// TestTitleIndexUpgradeInPlace brings a forum indexed for search up to the titles' index:
+// each live thread whose question is indexed has its title found there at once, with the
+// weight a query of titles asks for, and no other thread has.
+func TestTitleIndexUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	pool := testSchema(t)
+	all, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0022_title_index" })
+	if err := migrateTo(ctx, pool, all[:i]); err != nil {
+		t.Fatal(err)
+	}
+	// Thread 1's question (post 1) and reply are indexed; thread 2 is deleted and thread
+	// 3's question hidden, so neither's question is.
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
+		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, deleted_at)
+			VALUES (1, 'Offline with -1009', 1, 1, 1, '', 1, 1, NULL), (2, 'Offline', 1, 1, 1, '', 1, 1, 2), (3, 'Offline', 1, 1, 1, '', 1, 1, NULL);
+		INSERT INTO posts (id, thread_id, author_id, original, body, html, created_at, hidden_at)
+			VALUES (1, 1, 1, true, 'q', '<p>q</p>', 1, NULL), (2, 1, 1, false, 'a', '<p>a</p>', 1, NULL),
+			       (3, 2, 1, true, 'q', '<p>q</p>', 1, NULL), (4, 3, 1, true, 'q', '<p>q</p>', 1, 2), (5, 3, 1, false, 'a', '<p>a</p>', 1, NULL);
+		INSERT INTO post_search (post_id, thread_id, original, document)
+			SELECT id, thread_id, original, `+document("'offline'", "'-1009'", "'reachability'", "''")+`
+			FROM posts WHERE id IN (1, 2, 5)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, pool, all); err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	for _, query := range []string{"'offlin':A", "'-1009':A", "'offlin':A & '-1009':A"} {
+		var got string
+		if err := pool.QueryRow(ctx, `SELECT coalesce(string_agg(post_id || '/' || thread_id, ' ' ORDER BY post_id), '')
+			FROM title_search WHERE document @@ $1::tsquery`, query).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != "1/1" {
+			t.Errorf("titles matching %s after the upgrade: %q, want thread 1's question alone, 1/1", query, got)
+		}
+	}
+	var body int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM title_search WHERE document @@ 'reachability'::tsquery`).Scan(&body); err != nil || body != 0 {
+		t.Errorf("titles holding a word of the body: %d, %v; want 0", body, err)
+	}
+}
+
+// testSchema returns a pool on a new schema of the test database, dropped after the test.
+// (Package pgtest cannot be used here, inside the package it opens.)
+func testSchema(t *testing.T) *pgxpool.Pool {
+	t.Helper()
 	ctx := context.Background()
 	url := os.Getenv("PARLEY_TEST_DATABASE_URL")
 	if url == "" {
@@ -34,30 +107,15 @@ func TestMigrationsArrivingOutOfOrder(t *testing.T) {
 		t.Fatalf("PostgreSQL at %s: %v (see postgres/pgtest for how to start it)", url, err)
 	}
 	pool.Close()
-	defer func() {
+	t.Cleanup(func() {
 		pool, _ := pgxpool.NewWithConfig(ctx, cfg.Copy())
 		pool.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`)
 		pool.Close()
-	}()
+	})
 	cfg.ConnConfig.RuntimeParams["search_path"] = name
 	if pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-
-	one := schema.Migration{Version: 1, Name: "0001_a", SQL: "CREATE TABLE a (x INT)"}
-	two := schema.Migration{Version: 2, Name: "0002_b", SQL: "CREATE TABLE b (x INT)"}
-	three := schema.Migration{Version: 3, Name: "0003_c", SQL: "CREATE TABLE c (x INT)"}
-	if err := migrateTo(ctx, pool, []schema.Migration{one, three}); err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateTo(ctx, pool, []schema.Migration{one, two, three}); err != nil {
-		t.Fatalf("applying the late migration: %v", err)
-	}
-	if _, err := pool.Exec(ctx, "INSERT INTO b VALUES (1)"); err != nil {
-		t.Errorf("the late migration was not applied: %v", err)
-	}
-	if err := migrateTo(ctx, pool, []schema.Migration{one, two}); err == nil || !strings.Contains(err.Error(), "upgrade parley") {
-		t.Errorf("a binary without migration 3: %v, want a refusal", err)
-	}
+	t.Cleanup(pool.Close)
+	return pool
 }

@@ -20,7 +20,7 @@ func TestReindex(t *testing.T) {
 	storetest.RunReindex(t, func(t *testing.T, clock parley.Clock) storetest.Reindexer {
 		return pgtest.MustOpen(t, clock)
 	}, func(t *testing.T, s storetest.Reindexer) {
-		if _, err := s.(*postgres.Store).Pool().Exec(context.Background(), `DELETE FROM post_search`); err != nil {
+		if _, err := s.(*postgres.Store).Pool().Exec(context.Background(), `DELETE FROM post_search; DELETE FROM title_search`); err != nil {
 			t.Fatal(err)
 		}
 	})

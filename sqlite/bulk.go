@@ -79,8 +79,8 @@ func (b *bulkSink) Start(ctx context.Context) error {
 	// mode needs the only connection to the file; when a reader is open the load stays in
 	// WAL mode, slower but just as safe.
 	b.conn.ExecContext(ctx, `PRAGMA journal_mode = TRUNCATE`)
-	if err := sqlstore.ExecScript(ctx, b, `PRAGMA synchronous = OFF`, `PRAGMA cache_size = -262144`, `PRAGMA foreign_keys = OFF`,
-		ftsHashSize(16<<20)); err != nil {
+	steps := append([]string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -262144`, `PRAGMA foreign_keys = OFF`}, ftsHashSize(16<<20)...)
+	if err := sqlstore.ExecScript(ctx, b, steps...); err != nil {
 		return err
 	}
 	indexes, err := loadIndexes(ctx, b.conn)
@@ -117,10 +117,17 @@ func (b *bulkSink) Start(ctx context.Context) error {
 // are indexed with 16 MB rather than FTS5's usual 1 MB (defaultHashSize), which makes a
 // segment of each batch rather than several to merge (indexing a 100,000-thread forum in
 // one statement took a third less time with it). The size is stored with the index, so
-// the load puts it back.
-func ftsHashSize(bytes int) string {
-	return fmt.Sprintf(`INSERT INTO post_fts (post_fts, rank) VALUES ('hashsize', %d)`, bytes)
+// the load puts it back. It returns the statements for each FTS5 index (ftsTables).
+func ftsHashSize(bytes int) []string {
+	var stmts []string
+	for _, table := range ftsTables {
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO %s (%[1]s, rank) VALUES ('hashsize', %d)`, table, bytes))
+	}
+	return stmts
 }
+
+// ftsTables are the full-text indexes, which a load fills.
+var ftsTables = []string{"post_fts", "title_fts"}
 
 const defaultHashSize = 1 << 20
 
@@ -188,7 +195,7 @@ func (b *bulkSink) Finish(ctx context.Context) error {
 	for _, ix := range b.deferred {
 		steps = append(steps, ix[1])
 	}
-	steps = append(steps, ftsHashSize(defaultHashSize), `PRAGMA analysis_limit = 1000`, `ANALYZE`, `DELETE FROM bulk_loads`,
+	steps = append(append(steps, ftsHashSize(defaultHashSize)...), `PRAGMA analysis_limit = 1000`, `ANALYZE`, `DELETE FROM bulk_loads`,
 		`PRAGMA wal_checkpoint(TRUNCATE)`)
 	for _, p := range connPragmas {
 		steps = append(steps, `PRAGMA `+p)
@@ -260,7 +267,10 @@ func clearLoad(ctx context.Context, conn *sql.Conn) error {
 	for _, t := range sqlstore.LoadedTables {
 		steps = append(steps, `DELETE FROM `+t)
 	}
-	steps = append(steps, `INSERT INTO post_fts (post_fts) VALUES ('delete-all')`, ftsHashSize(defaultHashSize))
+	for _, table := range ftsTables {
+		steps = append(steps, fmt.Sprintf(`INSERT INTO %s (%[1]s) VALUES ('delete-all')`, table))
+	}
+	steps = append(steps, ftsHashSize(defaultHashSize)...)
 	for _, ix := range dropped {
 		steps = append(steps, strings.Replace(ix[1], " INDEX ", " INDEX IF NOT EXISTS ", 1))
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parley-forum/parley/schema"
+	"github.com/parley-forum/parley/search"
 )
 
 // TestMigrationsArrivingOutOfOrder applies 1 and 3, then a binary that also knows 2: the
@@ -143,6 +144,28 @@ func TestListedViewsUpgradeInPlace(t *testing.T) {
 		INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied)
 			VALUES (0, 1, 1, 1, 0, 0, 100, 0, 0), (1, 1, 1, 1, 0, 0, 104, 0, 0)`)
 	wantPairs(t, db, "listed views after the upgrade", `SELECT id, listed_view_count FROM threads ORDER BY id`, "1=100 2=40")
+}
+
+// TestTitleIndexUpgradeInPlace brings a forum up to the titles' index: each live thread
+// whose question is visible has its title found there at once, code terms and stemmed
+// words alike, and no other thread has.
+func TestTitleIndexUpgradeInPlace(t *testing.T) {
+	db, all := mustMigrateBefore(t, "0025_title_index")
+	upgrade(t, db, all, `
+		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
+		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, deleted_at)
+			VALUES (1, 'URLSession fails offline with -1009', 1, 1, 1, '', 1, 1, NULL), (2, 'Offline', 1, 1, 1, '', 1, 1, 2),
+			       (3, 'Offline', 1, 1, 1, '', 1, 1, NULL);
+		INSERT INTO posts (id, thread_id, author_id, original, body, html, created_at, hidden_at)
+			VALUES (1, 1, 1, 1, 'q', '<p>q</p>', 1, NULL), (2, 1, 1, 0, 'a', '<p>a</p>', 1, NULL),
+			       (3, 2, 1, 1, 'q', '<p>q</p>', 1, NULL), (4, 3, 1, 1, 'q', '<p>q</p>', 1, 2), (5, 3, 1, 0, 'a', '<p>a</p>', 1, NULL)`)
+	for _, query := range []string{ftsQuery([][]search.Term{{{Words: []string{"offline"}}}}, true),
+		ftsQuery([][]search.Term{{{Code: "-1009"}, {Code: "urlsession"}, {Words: []string{"failing"}}}}, true)} {
+		wantPairs(t, db, "titles matching "+query+" after the upgrade",
+			`SELECT rowid, 'found' FROM title_fts WHERE title_fts MATCH '`+strings.ReplaceAll(query, "'", "''")+`'`, "1=found")
+	}
 }
 
 // upgrade writes seed into a database migrated up to a migration, then applies the rest.

@@ -91,7 +91,7 @@ func TestReindex(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		if _, err := db.Exec(`DELETE FROM post_fts`); err != nil {
+		if _, err := db.Exec(`DELETE FROM post_fts; DELETE FROM title_fts`); err != nil {
 			t.Fatal(err)
 		}
 	})

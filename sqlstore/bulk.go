@@ -93,7 +93,7 @@ func (w *bulkWriter) start(ctx context.Context) error {
 	// index entries, unless the database indexes them as they come.
 	steps := []string{`CREATE TEMP TABLE bulk_pins (scope BIGINT NOT NULL, thread_id BIGINT NOT NULL,
 		PRIMARY KEY (scope, thread_id))`}
-	if w.s.d.Search.LoadRow == nil {
+	if w.s.d.Search.LoadRows == nil {
 		steps = append(steps, createBulkSearch)
 	}
 	if err := ExecScript(ctx, w.sink, steps...); err != nil {
@@ -258,11 +258,10 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 	out := make([]TableRows, len(threadTables))
 	copy(out, threadTables)
 	add := func(table int, row ...any) { out[table].Rows = append(out[table].Rows, row) }
-	index := w.s.d.Search.LoadRow
-	if index != nil {
-		out[searchRows] = TableRows{Table: w.s.d.Search.LoadTable.Table, Columns: w.s.d.Search.LoadTable.Columns}
-	} else {
-		index = func(search []any) []any { return search }
+	index := func(search []any) [][]any { return [][]any{search} } // into bulk_search
+	if load := w.s.d.Search; load.LoadRows != nil {
+		out = append(out[:searchRows], load.LoadTables...)
+		index = load.LoadRows
 	}
 	for i := range threads {
 		r := &threads[i]
@@ -287,7 +286,11 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 				edited = nullID(parley.Millis(p.EditedAt))
 			}
 			if !t.Deleted && !p.Hidden {
-				add(searchRows, index(SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML, fileTexts(pr.Attachments)...))...)
+				for i, row := range index(SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML, fileTexts(pr.Attachments)...)) {
+					if row != nil {
+						add(searchRows+i, row...)
+					}
+				}
 			}
 			add(postsRows, p.ID, p.ThreadID, p.Author.ID, p.Original, p.Body, p.HTML, parley.Millis(p.CreatedAt), p.Revision,
 				nullID(pr.EditorID), edited, pr.EditorSummary, p.BoostCount, p.StaffRecommended, len(pr.Attachments))
@@ -345,8 +348,8 @@ func (w *bulkWriter) finish(ctx context.Context) error {
 		return err
 	}
 	steps := listingsFromThreads
-	if w.s.d.Search.LoadRow == nil {
-		steps = append(slices.Clip(steps), w.s.d.Search.AddFrom("bulk_search"), `DROP TABLE bulk_search`)
+	if w.s.d.Search.LoadRows == nil {
+		steps = append(append(slices.Clip(steps), w.s.d.Search.AddFrom("bulk_search")...), `DROP TABLE bulk_search`)
 	}
 	if err := ExecScript(ctx, w.sink, steps...); err != nil {
 		return fmt.Errorf("finish bulk load: %w", err)

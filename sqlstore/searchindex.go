@@ -26,20 +26,24 @@ type SearchDialect struct {
 	// whether it is the question, $4 and $5 the title's words and code terms, $6 and $7 the
 	// body's (each written with spaces between terms).
 	Add string
-	// AddFrom returns the statement that indexes every row of a table whose columns are
+	// AddFrom returns the statements that index every row of a table whose columns are
 	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
-	// body_words and body_code: how a bulk load indexes its posts at its end.
-	AddFrom func(table string) string
-	// LoadTable and LoadRow, when set, make a bulk load index each post as its batch is
-	// written instead (AddFrom is not used): the index's table and columns, and a post's
-	// row in it, made from SearchRow's values.
-	LoadTable TableRows
-	LoadRow   func(search []any) []any
+	// body_words and body_code, and the titles of the questions among them: how a bulk
+	// load indexes its posts at its end.
+	AddFrom func(table string) []string
+	// LoadTables and LoadRows, when set, make a bulk load index each post as its batch is
+	// written instead (AddFrom is not used): the index's tables and their columns, and a
+	// post's row in each (nil for none), made from SearchRow's values.
+	LoadTables []TableRows
+	LoadRows   func(search []any) [][]any
+	// AddTitle is a statement that indexes a thread's title apart, for the question whose
+	// id is $1, of the thread whose id is $2, from $3 and $4 the title's words and code terms.
+	AddTitle string
 	// Any is a query that returns a row when the index holds any entry.
 	Any string
-	// Remove is a statement that takes the posts whose ids are in $1 (Dialect.IDs) out of
-	// the index.
-	Remove string
+	// Remove are the statements that take the posts whose ids are in $1 (Dialect.IDs), and
+	// the titles of the questions among them, out of the index.
+	Remove []string
 	// Hits returns a subquery of the (post_id, score) of the newest posts that match the
 	// query in the placeholder param, as many as the placeholder limit says: the score is a
 	// whole number, higher for a better match, title matches counting more than body
@@ -48,6 +52,9 @@ type SearchDialect struct {
 	// Matching returns a subquery of the post_id of the posts that match the query in the
 	// placeholder param, unranked: cheap to read newest first or for a few posts.
 	Matching func(param string) string
+	// Titles is Matching for a query of titles alone (Query's title), read from the titles'
+	// index: it returns the post_id of the questions of the threads whose title matches.
+	Titles func(param string) string
 	// InThread returns a condition that holds when a post of the thread whose id is the
 	// expression thread matches the query in the placeholder param. The index is read
 	// once, for all the threads the condition is asked of; lowest, when not "", is an
@@ -111,9 +118,16 @@ func (s *Store) syncSearch(ctx context.Context, tx *Tx) error {
 	if err != nil {
 		return err
 	}
-	stmts := []Stmt{stmt(s.d.Search.Remove, s.d.IDs(c.posts))}
+	var stmts []Stmt
+	for _, remove := range s.d.Search.Remove {
+		stmts = append(stmts, stmt(remove, s.d.IDs(c.posts)))
+	}
 	for _, p := range posts {
-		stmts = append(stmts, stmt(s.d.Search.Add, SearchRow(p.id, p.threadID, p.original, p.title, p.html, texts[p.id]...)...))
+		row := SearchRow(p.id, p.threadID, p.original, p.title, p.html, texts[p.id]...)
+		stmts = append(stmts, stmt(s.d.Search.Add, row...))
+		if p.original {
+			stmts = append(stmts, stmt(s.d.Search.AddTitle, row[0], row[1], row[3], row[4]))
+		}
 	}
 	return ExecAll(ctx, tx, stmts...)
 }
@@ -209,6 +223,13 @@ var searchKeys = map[parley.Sort]struct{ column, index string }{
 // of a common word's search: half as many halved the median search at a million threads,
 // and put one title of the Stack Exchange extracts' 1,549 second rather than first.
 const rankedPosts = 500
+
+// titlesPerPost is how many titles a search ranks for each post it ranks (rankedHits):
+// the titles' index has one entry a thread where the posts' has one a post, and each
+// title ranked costs a thread read as a post does. A fifth, the share of the questions
+// among the demo forum's posts, reads as many threads as ranking the posts of titled
+// threads did before titles had an index of their own.
+const titlesPerPost = 0.2
 
 // hit is a thread a search found, with its best post (0 when the query has no words).
 type hit struct{ threadID, postID, score int64 }
@@ -326,16 +347,20 @@ func (s *Store) listIndex(ctx context.Context, w *where, sortIndex string) (stri
 // When no more than rankedPosts posts match, they are all scored by the index (bm25,
 // ts_rank). When more do, the index's score is not asked for: it weighs each term by how
 // many posts hold it, which SQLite counts by reading every match, nine tenths of a search
-// for "crash" on a million threads. Then the newest rankedPosts posts whose thread's title
-// holds the words score above the newest rankedPosts that hold them anywhere, and the
-// newest come first among equals: an old thread titled with a common word is still found.
+// for "crash" on a million threads. Then the questions of the newest threads whose title
+// holds the words (a titlesPerPost share of rankedPosts) score above the newest
+// rankedPosts posts that hold them
+// anywhere, and the newest come first among equals: an old thread titled with a common
+// word is still found. The titles are read from their own index (SearchDialect.Titles), a
+// fifth of the size of the posts' and holding nothing else, so that few titled threads
+// among many matching posts cost few reads.
 //
 // It reports whether more posts match than it ranks. Then, when filtered, the posts ranked
 // are the newest that pass w's filters (newestPassing), rather than the newest of all.
 func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match any, filtered bool) (string, bool, error) {
 	r := s.read(ctx)
 	var n int
-	err := r.QueryRow(ctx, `SELECT count(*) FROM `+newestMatching(s.d, "$1", "$2")+` c`, match, rankedPosts+1).Scan(&n)
+	err := r.QueryRow(ctx, `SELECT count(*) FROM `+newest(s.d.Search.Matching("$1"), "$2")+` c`, match, rankedPosts+1).Scan(&n)
 	if err != nil {
 		return "", false, err
 	}
@@ -349,14 +374,14 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 	if !ok {
 		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), false, nil
 	}
-	newest := func(param string) string { return newestMatching(s.d, param, w.arg(rankedPosts)) }
+	ranked := func(matching string, share float64) string { return newest(matching, w.arg(int(rankedPosts*share))) }
 	if filtered {
-		newest = func(param string) string { return s.newestPassing(w, param) }
+		ranked = func(matching string, share float64) string { return s.newestPassing(w, matching, share) }
 	}
 	return `(SELECT post_id, max(score) AS score FROM (
-			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + newest(w.arg(titled)) + ` x
+			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + ranked(s.d.Search.Titles(w.arg(titled)), titlesPerPost) + ` x
 			UNION ALL
-			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + newest(w.arg(match)) + ` y) either
+			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + ranked(s.d.Search.Matching(w.arg(match)), 1) + ` y) either
 		GROUP BY post_id)`, true, nil
 }
 
@@ -368,19 +393,19 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 // a filter that only threads older than these pass (crash is:locked) still finds none.
 const filteredScan = 20_000
 
-// newestPassing returns a subquery of the post_id of the newest rankedPosts posts that
-// match the query in the placeholder param, among the newest filteredScan, whose threads
-// pass w's filters.
-func (s *Store) newestPassing(w *where, param string) string {
-	return `(SELECT c.post_id FROM ` + newestMatching(s.d, param, w.arg(filteredScan)) + ` c
+// newestPassing returns a subquery of the post_id of the newest of matching
+// (SearchDialect.Matching or Titles) whose threads pass w's filters, a share of rankedPosts
+// among its newest share of filteredScan.
+func (s *Store) newestPassing(w *where, matching string, share float64) string {
+	return `(SELECT c.post_id FROM ` + newest(matching, w.arg(int(filteredScan*share))) + ` c
 		JOIN posts p` + s.d.IndexedBy(postsSearch) + ` ON p.id = c.post_id JOIN threads t ON t.id = p.thread_id
-		WHERE t.deleted_at IS NULL` + w.sql() + ` ORDER BY c.post_id DESC LIMIT ` + w.arg(rankedPosts) + `)`
+		WHERE t.deleted_at IS NULL` + w.sql() + ` ORDER BY c.post_id DESC LIMIT ` + w.arg(int(rankedPosts*share)) + `)`
 }
 
-// newestMatching returns a subquery of the post_id of the newest posts, as many as the
-// placeholder limit says, that match the query in the placeholder param.
-func newestMatching(d Dialect, param, limit string) string {
-	return `(SELECT post_id FROM (` + d.Search.Matching(param) + `) m ORDER BY post_id DESC LIMIT ` + limit + `)`
+// newest returns a subquery of the newest post_id of matching (SearchDialect.Matching or
+// Titles), as many as the placeholder limit says.
+func newest(matching, limit string) string {
+	return `(SELECT post_id FROM (` + matching + `) m ORDER BY post_id DESC LIMIT ` + limit + `)`
 }
 
 // postsSearch is the index of what a search reads of the posts it finds (their thread,

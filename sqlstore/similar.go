@@ -15,12 +15,12 @@ import (
 // word costs a read of all its index entries: on 100,000 threads an eight-word title took
 // 800 ms. Instead:
 //
-//  1. For each keyword, the newest titlePostings/len(keywords) posts whose title holds it
-//     (every post of a thread holds its title), newest first, as the index gives them.
+//  1. For each keyword, the newest titlePostings/len(keywords) threads whose title holds
+//     it, newest first, as the titles' index gives them (SearchDialect.Titles).
 //  2. A thread scores the BM25 weight of each keyword its title shares,
-//     ln(1 + (N − n + ½)/(n + ½)) for a keyword in n of N posts, so that a shared
+//     ln(1 + (N − n + ½)/(n + ½)) for a keyword in n of N titles, so that a shared
 //     EXC_BAD_ACCESS counts for far more than a shared "crash". When a keyword's list was
-//     cut off, n is estimated from how far back its newest posts reach.
+//     cut off, n is estimated from how far back its newest threads reach.
 //  3. A thread older than where a common keyword's list was cut off may hold that keyword
 //     too: up to maxRescored threads, those with the best possible scores first, have
 //     their titles read for those keywords (search.Holds), so that an old duplicate found
@@ -33,7 +33,7 @@ import (
 const (
 	// maxSimilar caps SimilarThreads' limit: the composer shows a short list.
 	maxSimilar = 10
-	// titlePostings is how many index entries a search reads, shared among its keywords.
+	// titlePostings is how many titles a search reads, shared among its keywords.
 	titlePostings = 2000
 	// maxRescored is how many threads a search may complete the scores of.
 	maxRescored = 100
@@ -95,8 +95,9 @@ type candidate struct {
 // similarTitles returns the ids of the best limit threads whose titles share any keyword.
 func (s *Store) similarTitles(ctx context.Context, terms []search.Term, limit int) ([]int64, error) {
 	r := s.read(ctx)
-	var newest int64 // stands for the number of posts, which costs a scan to count
-	if err := r.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM posts`).Scan(&newest); err != nil {
+	// The newest ids stand for the numbers of posts and of threads, which cost a scan to count.
+	var lastPost, threads int64
+	if err := r.QueryRow(ctx, `SELECT coalesce(max(id), 0), (SELECT coalesce(max(id), 0) FROM threads) FROM posts`).Scan(&lastPost, &threads); err != nil {
 		return nil, err
 	}
 	perWord := titlePostings / len(terms)
@@ -111,7 +112,7 @@ func (s *Store) similarTitles(ctx context.Context, terms []search.Term, limit in
 		if !ok {
 			continue
 		}
-		rows, err := r.Query(ctx, `SELECT p.id, p.thread_id FROM posts p`+s.d.IndexedBy(postsSearch)+` WHERE p.id IN `+newestMatching(s.d, "$1", "$2")+`
+		rows, err := r.Query(ctx, `SELECT p.id, p.thread_id FROM posts p`+s.d.IndexedBy(postsSearch)+` WHERE p.id IN `+newest(s.d.Search.Titles("$1"), "$2")+`
 			AND p.hidden_at IS NULL ORDER BY p.id DESC`, match, perWord)
 		posts, err := collect(rows, err, scanPair)
 		if err != nil {
@@ -120,7 +121,7 @@ func (s *Store) similarTitles(ctx context.Context, terms []search.Term, limit in
 		if len(posts) == 0 {
 			continue
 		}
-		keywords[i].weight = keywordWeight(len(posts), perWord, max(newest, posts[0][0]), posts[len(posts)-1][0])
+		keywords[i].weight = keywordWeight(len(posts), perWord, max(lastPost, posts[0][0]), posts[len(posts)-1][0], threads)
 		if len(posts) == perWord {
 			keywords[i].cutoff = posts[len(posts)-1][0]
 		}
@@ -158,13 +159,15 @@ func (s *Store) similarTitles(ctx context.Context, terms []search.Term, limit in
 	return ids, nil
 }
 
-// keywordWeight is the BM25 weight of a keyword whose newest read posts were read, out of
-// about newest posts, down to the post oldest.
-func keywordWeight(found, read int, newest, oldest int64) float64 {
-	n, all := float64(found), float64(newest)
-	if found == read { // cut off: as common in older posts as in these
-		n *= all / float64(newest-oldest+1)
+// keywordWeight is the BM25 weight of a keyword in the titles of found of about threads
+// threads, whose questions, when the read titles were cut off, reached from post newest
+// down to post oldest: the keyword is taken to be as common in older titles as in those.
+func keywordWeight(found, read int, newest, oldest, threads int64) float64 {
+	n := float64(found)
+	if found == read {
+		n *= float64(newest) / float64(newest-oldest+1)
 	}
+	all := max(float64(threads), n)
 	return math.Log(1 + (all-n+0.5)/(n+0.5))
 }
 

@@ -447,6 +447,7 @@ func testSearchCommonWord(t *testing.T, e *env) {
 	must(t, err)
 	must(t, w.Topics(e.ctx, []parley.Topic{{ID: 1, Slug: "t", Name: "T",
 		Subtopics: []parley.Subtopic{{ID: 1, TopicID: 1, Slug: "s", Name: "S", ThreadCount: n}}}}))
+	must(t, w.Tags(e.ctx, []parley.Tag{{ID: 1, Slug: "gizmos", Name: "Gizmos"}}))
 	must(t, w.Users(e.ctx, []parley.User{{ID: 1, Handle: "asker", DisplayName: "Asker", Role: parley.RoleMember,
 		CreatedAt: now, ThreadCount: n, PostCount: n}}))
 	threads := make([]parley.ThreadRecord, 0, n)
@@ -471,5 +472,24 @@ func testSearchCommonWord(t *testing.T, e *env) {
 	}
 	if got := e.found("gizmo is:locked"); fmt.Sprint(got) != "[2]" {
 		t.Errorf("gizmo is:locked found %v, want [2], the one locked thread", got)
+	}
+
+	// The title's entry leaves with its thread and comes back with it.
+	audit := parley.Audit{ActorID: e.user(parley.RoleModerator).ID}
+	must(t, e.s.SetThreadDeleted(e.ctx, 1, true, audit))
+	if got := e.found("calibration"); len(got) != 0 {
+		t.Errorf("calibration found %v in a deleted thread", got)
+	}
+	must(t, e.s.SetThreadDeleted(e.ctx, 1, false, audit))
+	if got := e.found("gizmo"); len(got) == 0 || got[0] != 1 {
+		t.Errorf("gizmo found %v… after the thread came back, want the thread titled with it first", got[:min(5, len(got))])
+	}
+	// A new thread's title is indexed with its question: titled as thread 1 is, it comes
+	// before it, being newer.
+	latest, _, err := e.s.CreateThread(e.ctx, parley.NewThread{Title: "Gizmo drift", SubtopicID: 1, TagIDs: []int64{1},
+		AuthorID: e.user(parley.RoleMember).ID, Text: text("It drifts after an hour.")})
+	must(t, err)
+	if got := e.found("gizmo"); len(got) < 2 || got[0] != latest.ID || got[1] != 1 {
+		t.Errorf("gizmo found %v…, want the threads titled with it first, newest first: %d, 1", got[:min(5, len(got))], latest.ID)
 	}
 }

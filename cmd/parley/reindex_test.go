@@ -31,7 +31,7 @@ func TestReindexCommand(t *testing.T) {
 		t.Fatal("the demo forum attaches no text file to fill again")
 	}
 	if err == nil {
-		_, err = db.Exec(`DELETE FROM post_fts; UPDATE attachments SET search_text = ''`)
+		_, err = db.Exec(`DELETE FROM post_fts; DELETE FROM title_fts; UPDATE attachments SET search_text = ''`)
 	}
 	db.Close()
 	if err != nil {
