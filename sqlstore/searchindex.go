@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -355,18 +356,26 @@ func (s *Store) listIndex(ctx context.Context, w *where, sortIndex string) (stri
 // fifth of the size of the posts' and holding nothing else, so that few titled threads
 // among many matching posts cost few reads.
 //
-// It reports whether more posts match than it ranks. Then, when filtered, the posts ranked
-// are the newest that pass w's filters (newestPassing), rather than the newest of all.
+// A search with a phrase is ranked that way whatever its matches, without counting them:
+// to count, and again for bm25's weights, SQLite reads the positions of the phrase's words
+// in every post holding them all, which for common words ("app extension") was each time
+// as long as the search itself.
+//
+// It reports whether more posts may match than it ranks. Then, when filtered, the posts
+// ranked are the newest that pass w's filters (newestPassing), rather than the newest of all.
 func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match any, filtered bool) (string, bool, error) {
 	r := s.read(ctx)
-	var n int
-	err := r.QueryRow(ctx, `SELECT count(*) FROM `+newest(s.d.Search.Matching("$1"), "$2")+` c`, match, rankedPosts+1).Scan(&n)
-	if err != nil {
-		return "", false, err
+	n := rankedPosts + 1
+	if !slices.ContainsFunc(m.All, isPhrase) {
+		err := r.QueryRow(ctx, `SELECT count(*) FROM `+newest(s.d.Search.Matching("$1"), "$2")+` c`, match, rankedPosts+1).Scan(&n)
+		if err != nil {
+			return "", false, err
+		}
 	}
 	var titled any
 	ok := false
 	if n > rankedPosts { // PostgreSQL asks the database how it stems the words: only when needed
+		var err error
 		if titled, ok, err = s.d.Search.Query(ctx, r, [][]search.Term{m.All}, true); err != nil {
 			return "", false, err
 		}
@@ -384,6 +393,9 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + ranked(s.d.Search.Matching(w.arg(match)), 1) + ` y) either
 		GROUP BY post_id)`, true, nil
 }
+
+// isPhrase reports whether a term is several words, which must come in their order.
+func isPhrase(t search.Term) bool { return t.Code == "" && len(t.Words) > 1 }
 
 // filteredScan is how many of the newest matches a search with filters reads to find the
 // newest rankedPosts whose threads pass them (newestPassing), when the filters pass fewer
