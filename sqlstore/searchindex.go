@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -345,28 +344,28 @@ func (s *Store) listIndex(ctx context.Context, w *where, sortIndex string) (stri
 }
 
 // rankedHits returns the subquery of (post_id, score) that a search by relevance ranks.
-// When no more than rankedPosts posts match, they are all scored by the index (bm25,
-// ts_rank). When more do, the index's score is not asked for: it weighs each term by how
-// many posts hold it, which SQLite counts by reading every match, nine tenths of a search
-// for "crash" on a million threads. Then the questions of the newest threads whose title
-// holds the words (a titlesPerPost share of rankedPosts) score above the newest
-// rankedPosts posts that hold them
-// anywhere, and the newest come first among equals: an old thread titled with a common
-// word is still found. The titles are read from their own index (SearchDialect.Titles), a
-// fifth of the size of the posts' and holding nothing else, so that few titled threads
-// among many matching posts cost few reads.
 //
-// A search with a phrase is ranked that way whatever its matches, without counting them:
-// to count, and again for bm25's weights, SQLite reads the positions of the phrase's words
-// in every post holding them all, which for common words ("app extension") was each time
-// as long as the search itself.
+// A search of one word, code term or not, that no more than rankedPosts posts hold has
+// them all scored by the index (bm25, ts_rank). Otherwise the index's score is not asked
+// for: bm25 weighs each term by how many posts hold it, which SQLite counts by reading
+// every post that does, for each term; that was nine tenths of a search for "crash" on a
+// million threads, and most of one for a few common words that few posts hold together
+// ("sandbox file access"), or for a phrase of them, whose words' positions are read in
+// every post holding them all. Then the questions of the newest threads whose title
+// holds the words (a titlesPerPost share of rankedPosts) score above the newest
+// rankedPosts posts that hold them anywhere, and the newest come first among equals: an
+// old thread titled with a common word is still found, and a search for a question's
+// title finds it first more often than bm25 did (the relevance tests in seimport). The
+// titles are read from their own index (SearchDialect.Titles), a fifth of the size of the
+// posts' and holding nothing else, so that few titled threads among many matching posts
+// cost few reads.
 //
 // It reports whether more posts may match than it ranks. Then, when filtered, the posts
 // ranked are the newest that pass w's filters (newestPassing), rather than the newest of all.
 func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match any, filtered bool) (string, bool, error) {
 	r := s.read(ctx)
-	n := rankedPosts + 1
-	if !slices.ContainsFunc(m.All, isPhrase) {
+	n := rankedPosts + 1 // more than are ranked: unless counted, a search is ranked by title and time
+	if len(m.All) == 1 && !isPhrase(m.All[0]) {
 		err := r.QueryRow(ctx, `SELECT count(*) FROM `+newest(s.d.Search.Matching("$1"), "$2")+` c`, match, rankedPosts+1).Scan(&n)
 		if err != nil {
 			return "", false, err

@@ -246,11 +246,13 @@ func testSearchRanking(t *testing.T, e *env) {
 	if got := e.found("gizmo"); fmt.Sprint(got) != fmt.Sprint([]int64{inTitle.ID, inBody.ID}) {
 		t.Errorf("gizmo found %v, want the title match %d, then %d", got, inTitle.ID, inBody.ID)
 	}
-	// A phrase too, though the thread titled with it is the older.
+	// A phrase and several words too, though the thread titled with them is the older.
 	titled := e.ask(f, f.asker, "Flux capacitor overheats", "It gets hot.", f.tagA)
 	mentioned := e.ask(f, f.asker, "Time circuits", "My flux capacitor overheats after a trip.", f.tagA)
-	if got := e.found(`"flux capacitor"`); fmt.Sprint(got) != fmt.Sprint([]int64{titled.ID, mentioned.ID}) {
-		t.Errorf(`"flux capacitor" found %v, want the title match %d, then %d`, got, titled.ID, mentioned.ID)
+	for _, q := range []string{`"flux capacitor"`, "capacitor overheats"} {
+		if got := e.found(q); fmt.Sprint(got) != fmt.Sprint([]int64{titled.ID, mentioned.ID}) {
+			t.Errorf(`%s found %v, want the title match %d, then %d`, q, got, titled.ID, mentioned.ID)
+		}
 	}
 
 	asked := e.ask(f, f.asker, "Sprocket alignment", "Sprocket teeth slip under load.", f.tagA)
