@@ -366,7 +366,10 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 	r := s.read(ctx)
 	n := rankedPosts + 1 // more than are ranked: unless counted, a search is ranked by title and time
 	if len(m.All) == 1 && !isPhrase(m.All[0]) {
-		err := r.QueryRow(ctx, `SELECT count(*) FROM `+newest(s.d.Search.Matching("$1"), "$2")+` c`, match, rankedPosts+1).Scan(&n)
+		// Counted in no order, so that PostgreSQL reads a rare word's few matches from its
+		// index rather than walking the posts newest first to find them.
+		err := r.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM (`+s.d.Search.Matching("$1")+`) m LIMIT $2) c`,
+			match, rankedPosts+1).Scan(&n)
 		if err != nil {
 			return "", false, err
 		}
@@ -380,7 +383,10 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 		}
 	}
 	if !ok {
-		return s.d.Search.Hits(w.arg(match), w.arg(rankedPosts)), false, nil
+		// All of them, no more than rankedPosts: asked for the newest few, PostgreSQL's
+		// planner, overestimating a rare word's matches, walked every post newest first to
+		// find them rather than read them from the index.
+		return s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1))), false, nil
 	}
 	ranked := func(matching string, share float64) string { return newest(matching, w.arg(int(rankedPosts*share))) }
 	if filtered {

@@ -21,3 +21,13 @@ INSERT INTO title_search (post_id, thread_id, document)
     SELECT post_id, thread_id, ts_filter(document, '{a}') FROM post_search WHERE original ORDER BY post_id;
 
 CREATE INDEX title_search_document ON title_search USING gin (document);
+
+-- The planner weighs reading the newest posts in order, testing each, against reading a
+-- word's matches from the GIN index and sorting them, by how many posts it expects the
+-- word in. With the default statistics it took a word in 300 of 5,000,000 posts to be in
+-- 17,000, and walked every post to find them (4.3 s, against 10 ms from the index): with
+-- a longer list of the commonest words sampled, the words missing from it are estimated
+-- as the rare words they are.
+ALTER TABLE post_search ALTER COLUMN document SET STATISTICS 1000;
+ALTER TABLE title_search ALTER COLUMN document SET STATISTICS 1000;
+ANALYZE post_search, title_search;
