@@ -121,10 +121,7 @@ func TestAttachmentAuthorsUpgradeInPlace(t *testing.T) {
 // threads.link_count: each thread counts its links in both directions.
 func TestLinkCountsUpgradeInPlace(t *testing.T) {
 	db, all := mustMigrateBefore(t, "0015_thread_link_count")
-	upgrade(t, db, all, `
-		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
-		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
-		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+	upgrade(t, db, all, oneSubtopic+`
 		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
 			VALUES (1, 'One', 1, 1, 1, '', 1, 1), (2, 'Two', 1, 1, 1, '', 1, 1), (3, 'Three', 1, 1, 1, '', 1, 1), (4, 'Four', 1, 1, 1, '', 1, 1);
 		INSERT INTO thread_links (thread_id, target_id, kind) VALUES (2, 1, 'duplicate'), (3, 1, 'related'), (2, 3, 'related')`)
@@ -135,10 +132,7 @@ func TestLinkCountsUpgradeInPlace(t *testing.T) {
 // that the lists' copy never drifts by more than an eighth after the upgrade either.
 func TestListedViewsUpgradeInPlace(t *testing.T) {
 	db, all := mustMigrateBefore(t, "0023_listed_views")
-	upgrade(t, db, all, `
-		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
-		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
-		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+	upgrade(t, db, all, oneSubtopic+`
 		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, view_count)
 			VALUES (1, 'Listed', 1, 1, 1, '', 1, 1, 105), (2, 'Deleted, in no list', 1, 1, 1, '', 1, 1, 40);
 		INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied)
@@ -151,10 +145,7 @@ func TestListedViewsUpgradeInPlace(t *testing.T) {
 // words alike, and no other thread has.
 func TestTitleIndexUpgradeInPlace(t *testing.T) {
 	db, all := mustMigrateBefore(t, "0025_title_index")
-	upgrade(t, db, all, `
-		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
-		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
-		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+	upgrade(t, db, all, oneSubtopic+`
 		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, deleted_at)
 			VALUES (1, 'URLSession fails offline with -1009', 1, 1, 1, '', 1, 1, NULL), (2, 'Offline', 1, 1, 1, '', 1, 1, 2),
 			       (3, 'Offline', 1, 1, 1, '', 1, 1, NULL);
@@ -167,6 +158,13 @@ func TestTitleIndexUpgradeInPlace(t *testing.T) {
 			`SELECT rowid, 'found' FROM title_fts WHERE title_fts MATCH '`+strings.ReplaceAll(query, "'", "''")+`'`, "1=found")
 	}
 }
+
+// oneSubtopic seeds a forum with a member (1) and a subtopic (1) of a topic (1), for the
+// threads of a test's seed.
+const oneSubtopic = `
+	INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
+	INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+	INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');`
 
 // upgrade writes seed into a database migrated up to a migration, then applies the rest.
 func upgrade(t *testing.T, db *sql.DB, all []schema.Migration, seed string) {
