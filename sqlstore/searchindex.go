@@ -224,12 +224,20 @@ var searchKeys = map[parley.Sort]struct{ column, index string }{
 // and put one title of the Stack Exchange extracts' 1,549 second rather than first.
 const rankedPosts = 500
 
-// titlesPerPost is how many titles a search ranks for each post it ranks (rankedHits):
-// the titles' index has one entry a thread where the posts' has one a post, and each
+// reading is how many of the newest matches of one index a search by relevance ranks
+// (rankedHits), and how many it reads to find those whose threads pass its filters
+// (newestPassing).
+type reading struct{ ranked, scanned int }
+
+// The posts' index is read for rankedPosts and filteredScan matches; the titles' for a
+// fifth of each: it has one entry a thread where the posts' has one a post, and each
 // title ranked costs a thread read as a post does. A fifth, the share of the questions
 // among the demo forum's posts, reads as many threads as ranking the posts of titled
 // threads did before titles had an index of their own.
-const titlesPerPost = 0.2
+var (
+	postsRead  = reading{rankedPosts, filteredScan}
+	titlesRead = reading{rankedPosts / 5, filteredScan / 5}
+)
 
 // hit is a thread a search found, with its best post (0 when the query has no words).
 type hit struct{ threadID, postID, score int64 }
@@ -352,7 +360,7 @@ func (s *Store) listIndex(ctx context.Context, w *where, sortIndex string) (stri
 // million threads, and most of one for a few common words that few posts hold together
 // ("sandbox file access"), or for a phrase of them, whose words' positions are read in
 // every post holding them all. Then the questions of the newest threads whose title
-// holds the words (a titlesPerPost share of rankedPosts) score above the newest
+// holds the words (titlesRead.ranked of them) score above the newest
 // rankedPosts posts that hold them anywhere, and the newest come first among equals: an
 // old thread titled with a common word is still found, and a search for a question's
 // title finds it first more often than bm25 did (the relevance tests in seimport). The
@@ -388,14 +396,14 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 		// find them rather than read them from the index.
 		return s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1))), false, nil
 	}
-	ranked := func(matching string, share float64) string { return newest(matching, w.arg(int(rankedPosts*share))) }
+	ranked := func(matching string, r reading) string { return newest(matching, w.arg(r.ranked)) }
 	if filtered {
-		ranked = func(matching string, share float64) string { return s.newestPassing(w, matching, share) }
+		ranked = func(matching string, r reading) string { return s.newestPassing(w, matching, r) }
 	}
 	return `(SELECT post_id, max(score) AS score FROM (
-			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + ranked(s.d.Search.Titles(w.arg(titled)), titlesPerPost) + ` x
+			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + ranked(s.d.Search.Titles(w.arg(titled)), titlesRead) + ` x
 			UNION ALL
-			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + ranked(s.d.Search.Matching(w.arg(match)), 1) + ` y) either
+			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + ranked(s.d.Search.Matching(w.arg(match)), postsRead) + ` y) either
 		GROUP BY post_id)`, true, nil
 }
 
@@ -411,12 +419,12 @@ func isPhrase(t search.Term) bool { return t.Code == "" && len(t.Words) > 1 }
 const filteredScan = 20_000
 
 // newestPassing returns a subquery of the post_id of the newest of matching
-// (SearchDialect.Matching or Titles) whose threads pass w's filters, a share of rankedPosts
-// among its newest share of filteredScan.
-func (s *Store) newestPassing(w *where, matching string, share float64) string {
-	return `(SELECT c.post_id FROM ` + newest(matching, w.arg(int(filteredScan*share))) + ` c
+// (SearchDialect.Matching or Titles) whose threads pass w's filters, r.ranked of them
+// among its newest r.scanned.
+func (s *Store) newestPassing(w *where, matching string, r reading) string {
+	return `(SELECT c.post_id FROM ` + newest(matching, w.arg(r.scanned)) + ` c
 		JOIN posts p` + s.d.IndexedBy(postsSearch) + ` ON p.id = c.post_id JOIN threads t ON t.id = p.thread_id
-		WHERE t.deleted_at IS NULL` + w.sql() + ` ORDER BY c.post_id DESC LIMIT ` + w.arg(int(rankedPosts*share)) + `)`
+		WHERE t.deleted_at IS NULL` + w.sql() + ` ORDER BY c.post_id DESC LIMIT ` + w.arg(r.ranked) + `)`
 }
 
 // newest returns a subquery of the newest post_id of matching (SearchDialect.Matching or
