@@ -1,7 +1,5 @@
 package web
 
-import "html/template"
-
 // framed is a view model: every one embeds page, whose fields the frame around its
 // content shows.
 type framed interface{ frame() page }
@@ -39,11 +37,8 @@ func newFrame(a *assets) (*frame, error) {
 	return &frame{links: literal(m.b)}, nil
 }
 
-// head writes the document from its start to its title. The description follows it in the
-// layout template, since a page may define its description there.
-func (f *frame) head(v framed) template.HTML {
-	p := v.frame()
-	m := markup{b: make([]byte, 0, 256)}
+// head writes the document from its start to its title.
+func (f *frame) head(m *markup, p *page) {
 	m.raw("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	m.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
 	m.text(p.Title)
@@ -51,15 +46,12 @@ func (f *frame) head(v framed) template.HTML {
 		m.raw(` · `)
 		m.text(p.Site)
 	}
-	m.raw("</title>")
-	return m.html()
+	m.raw("</title>\n")
 }
 
 // top writes the rest of the head after the description, the site's header with its
 // navigation, the breadcrumbs and the start of the main element.
-func (f *frame) top(v framed) template.HTML {
-	p := v.frame()
-	m := markup{b: make([]byte, 0, 2048)}
+func (f *frame) top(m *markup, p *page) {
 	m.raw(`<link rel="canonical" href="`)
 	m.text(p.Canonical)
 	m.raw("\">\n")
@@ -86,12 +78,11 @@ func (f *frame) top(v framed) template.HTML {
 	m.crumbs(p.Crumbs)
 	m.raw("<main id=\"main\">\n")
 	m.watchButtons(p.Watch, p.CSRF)
-	return m.html()
 }
 
 // siteNav writes the navigation that depends on the reader: their own links when signed
 // in, the way to sign in otherwise.
-func (m *markup) siteNav(p page) {
+func (m *markup) siteNav(p *page) {
 	if p.Moderates() {
 		m.raw("      <li><a href=\"/moderation\">Moderation</a></li>\n")
 	}
@@ -144,11 +135,8 @@ func (m *markup) crumbs(crumbs []crumb) {
 }
 
 // end closes the main element and writes the site's footer.
-func (f *frame) end(v framed) template.HTML {
-	p := v.frame()
-	m := markup{b: make([]byte, 0, 256)}
+func (f *frame) end(m *markup, p *page) {
 	m.raw("\n</main>\n<footer class=\"site\">\n  <p>")
 	m.text(p.Site)
 	m.raw(" · <a href=\"/threads.rss\">RSS</a> · <a href=\"/threads.atom\">Atom</a></p>\n</footer>\n</body>\n</html>\n")
-	return m.html()
 }

@@ -25,6 +25,12 @@ func (m *markup) text(s string) { m.b = appendEscaped(m.b, s) }
 
 func (m *markup) int(n int64) { m.b = strconv.AppendInt(m.b, n, 10) }
 
+// Write appends what a template executed into m wrote, already escaped by html/template.
+func (m *markup) Write(p []byte) (int, error) {
+	m.b = append(m.b, p...)
+	return len(p), nil
+}
+
 // html is what was built. The bytes become the string without a copy (as strings.Builder
 // does): a markup is done with once html is called, so they never change afterwards.
 func (m *markup) html() template.HTML {
@@ -99,12 +105,16 @@ func (m *markup) timeAgo(t time.Time) {
 // threadList renders a list of threads as the rows of every list page.
 func threadList(threads []parley.Thread) template.HTML {
 	m := markup{b: make([]byte, 0, 1200*len(threads)+32)}
+	m.threadList(threads)
+	return m.html()
+}
+
+func (m *markup) threadList(threads []parley.Thread) {
 	m.raw(`<ol class="threads">`)
 	for i := range threads {
 		m.threadRow(&threads[i])
 	}
 	m.raw("</ol>\n")
-	return m.html()
 }
 
 func (m *markup) threadRow(t *parley.Thread) {

@@ -9,7 +9,7 @@ import (
 	parley "github.com/parley-forum/parley"
 )
 
-// Moderates reports whether the reader may moderate, for the layout's navigation.
+// Moderates reports whether the reader may moderate, for the site's navigation.
 func (p page) Moderates() bool { return p.me.may(parley.ActModerate, 0) }
 
 // Administers reports whether the reader may manage tags or more, for the navigation.

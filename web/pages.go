@@ -19,11 +19,12 @@ import (
 //go:embed templates
 var templateFiles embed.FS
 
-// pages holds one parsed template set per page: the shared layout and partials plus the
-// page's own file.
+// pages holds one parsed template set per page: the shared partials plus the page's own
+// file, whose "content" the frame surrounds.
 type pages struct {
 	byName map[string]*template.Template
-	shared *template.Template // the layout and partials alone, for fragments
+	shared *template.Template // the partials alone, for fragments
+	frame  *frame
 }
 
 func loadPages(a *assets) (*pages, error) {
@@ -32,32 +33,27 @@ func loadPages(a *assets) (*pages, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"frameHead":   f.head,
-		"frameTop":    f.top,
-		"frameEnd":    f.end,
-		"threadList":  threadList,
-		"threadTop":   threadTop,
-		"threadPosts": threadPosts,
-		"replyNotice": replyNotice,
-		"fileFacts":   fileFacts,
-		"ago":         ago,
-		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":        func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-		"count":       compactCount,
-		"plural":      plural,
-		"tagURL":      func(slug string) string { return "/tags/" + slug },
-		"userURL":     func(handle string) string { return "/users/" + handle },
-		"threadURL":   func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
+		"threadList":   threadList,
+		"listControls": listControls,
+		"fileFacts":    fileFacts,
+		"ago":          ago,
+		"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"count":        compactCount,
+		"plural":       plural,
+		"tagURL":       func(slug string) string { return "/tags/" + slug },
+		"userURL":      func(handle string) string { return "/users/" + handle },
+		"threadURL":    func(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) },
 	}
-	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
+	base, err := template.New("partials.html").Funcs(funcs).ParseFS(templateFiles, "templates/shared/*.html")
 	if err != nil {
-		return nil, fmt.Errorf("parse layout templates: %w", err)
+		return nil, fmt.Errorf("parse shared templates: %w", err)
 	}
 	files, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}, shared: base}
+	p := &pages{byName: map[string]*template.Template{}, shared: base, frame: f}
 	for _, f := range files {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, f)
 		if err != nil {
@@ -68,25 +64,68 @@ func loadPages(a *assets) (*pages, error) {
 	return p, nil
 }
 
-// render executes a page into a new byte slice.
-func (p *pages) render(name string, data any) ([]byte, error) {
-	buf := bufferPool.Get().(*bytes.Buffer)
-	defer putBuffer(buf)
-	if err := p.execute(buf, name, data); err != nil {
-		return nil, err
-	}
-	return bytes.Clone(buf.Bytes()), nil
+// contentWriter is a view that writes its page's content itself, its template defining no
+// "content": the thread page, which most visitors read, where html/template's
+// walk and reflective calls cost a tenth of the page. t is the page's template set, for
+// the parts few readers see (the moderators' controls, the reply form).
+type contentWriter interface {
+	writeContent(m *markup, t *template.Template) error
 }
 
-func (p *pages) execute(buf *bytes.Buffer, name string, data any) error {
+// render executes a page into a new byte slice.
+func (p *pages) render(name string, data any) ([]byte, error) {
+	m := getMarkup()
+	defer putMarkup(m)
+	if err := p.execute(m, name, data); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(m.b), nil
+}
+
+// execute writes page name of data: the frame (frame.go) around the page's content. The
+// description is the view's, or else what the page's template defines as "description".
+func (p *pages) execute(m *markup, name string, data any) error {
 	t, ok := p.byName[name]
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}
-	return t.ExecuteTemplate(buf, "layout", data)
+	v, ok := data.(framed)
+	if !ok {
+		return fmt.Errorf("page %q: %T does not embed page", name, data)
+	}
+	pg := v.frame()
+	p.frame.head(m, &pg)
+	m.raw(`<meta name="description" content="`)
+	if pg.Description != "" {
+		m.text(pg.Description)
+	} else if t.Lookup("description") != nil {
+		if err := t.ExecuteTemplate(m, "description", data); err != nil {
+			return err
+		}
+	}
+	m.raw("\">\n")
+	p.frame.top(m, &pg)
+	if err := p.content(m, t, name, data); err != nil {
+		return err
+	}
+	p.frame.end(m, &pg)
+	return nil
 }
 
-// fragment executes one partial (templates/layout/partials.html) on its own, for the pieces
+// content writes what the page's template defines as "content"; a page whose template
+// defines none is a contentWriter.
+func (p *pages) content(m *markup, t *template.Template, name string, data any) error {
+	if t.Lookup("content") != nil {
+		return t.ExecuteTemplate(m, "content", data)
+	}
+	c, ok := data.(contentWriter)
+	if !ok {
+		return fmt.Errorf("page %q: no content template, and %T does not write its content", name, data)
+	}
+	return c.writeContent(m, t)
+}
+
+// fragment executes one partial (templates/shared/partials.html) on its own, for the pieces
 // of pages that scripts fetch.
 func (p *pages) fragment(w io.Writer, name string, data any) error {
 	return p.shared.ExecuteTemplate(w, name, data)
@@ -94,13 +133,13 @@ func (p *pages) fragment(w io.Writer, name string, data any) error {
 
 // html renders a page and sends it with conditional-GET and compression support.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, name string, data any, modified time.Time) {
-	buf := bufferPool.Get().(*bytes.Buffer)
-	defer putBuffer(buf)
-	if err := s.pages.execute(buf, name, data); err != nil {
+	m := getMarkup()
+	defer putMarkup(m)
+	if err := s.pages.execute(m, name, data); err != nil {
 		s.renderError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
-	s.send(w, r, "text/html; charset=utf-8", modified, buf.Bytes())
+	s.send(w, r, "text/html; charset=utf-8", modified, m.b)
 }
 
 // htmlUncached is html for a page that must not go into the page cache: one as large as a
@@ -114,7 +153,7 @@ func (s *Server) htmlUncached(w http.ResponseWriter, r *http.Request, name strin
 	newRendered("text/html; charset=utf-8", modified, body).serve(w, r)
 }
 
-// page is what the layout needs from every page: the one shared part of each view model.
+// page is what the frame needs from every page: the one shared part of each view model.
 type page struct {
 	Site        string
 	Title       string // the document title and, unless a page says otherwise, its h1

@@ -17,7 +17,7 @@ import (
 )
 
 var (
-	bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	markupPool = sync.Pool{New: func() any { return new(markup) }}
 	gzipPool   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 	// crc32c runs in hardware: an ETag costs microseconds even for a large page, and
 	// every node computes the same one for the same content.
@@ -100,12 +100,15 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
-func putBuffer(b *bytes.Buffer) {
-	if b.Cap() > 1<<20 {
+// getMarkup and putMarkup lend the buffers pages are written into.
+func getMarkup() *markup { return markupPool.Get().(*markup) }
+
+func putMarkup(m *markup) {
+	if cap(m.b) > 1<<20 {
 		return // let unusually large buffers go rather than pinning their memory
 	}
-	b.Reset()
-	bufferPool.Put(b)
+	m.b = m.b[:0]
+	markupPool.Put(m)
 }
 
 // statusFor maps a domain error code to its HTTP status, in one place.

@@ -6,15 +6,37 @@ import (
 	parley "github.com/parley-forum/parley"
 )
 
-// The parts of a thread page written without html/template, as markup.go writes a list's
-// rows: the thread page is the one most visitors read, and html/template's reflection over
-// its fields cost more than reading the thread. The moderators' controls and the reply
-// form stay in templates/thread.html; they are shown to few readers.
+// The thread page is written without html/template, as markup.go writes a list's rows: it
+// is the page most visitors read, and html/template's reflection over its fields cost more
+// than reading the thread. The moderators' controls (templates/shared/partials.html) and
+// the reply form (templates/thread.html) stay templates; few readers are shown them.
+
+// writeContent writes the page between the site's header and footer.
+func (v *threadView) writeContent(m *markup, t *template.Template) error {
+	m.threadTop(v)
+	if v.Moderation != nil {
+		m.raw("\n  ")
+		if err := t.ExecuteTemplate(m, "moderate", v.Moderation); err != nil {
+			return err
+		}
+	}
+	m.raw("\n  ")
+	m.threadPosts(v)
+	m.raw("\n  <section class=\"reply-form\" aria-labelledby=\"reply-heading\">\n    <h2 id=\"reply-heading\">Your reply</h2>\n    ")
+	if v.ReplyOpen() {
+		if err := t.ExecuteTemplate(m, "reply", v); err != nil {
+			return err
+		}
+	} else {
+		m.replyNotice(v)
+	}
+	m.raw("\n  </section>\n</article>\n")
+	return nil
+}
 
 // threadTop writes the thread's structured data, the start of its article, its header and,
 // for a deleted thread, the notice that says so.
-func threadTop(v *threadView) template.HTML {
-	m := markup{b: make([]byte, 0, len(v.JSONLD)+1536)}
+func (m *markup) threadTop(v *threadView) {
 	// json.Marshal escaped <, > and & in JSONLD (threadView), so it cannot close the script.
 	m.raw(`<script type="application/ld+json">`)
 	m.b = append(m.b, v.JSONLD...)
@@ -24,7 +46,6 @@ func threadTop(v *threadView) template.HTML {
 		m.raw("\n  <p class=\"notice\" role=\"status\">A moderator deleted this thread: it is in no list and only moderators can read it.</p>")
 	}
 	m.duplicateNotice(v.Links)
-	return m.html()
 }
 
 // duplicateNotice sends the reader of a duplicate to the threads it duplicates, where the
@@ -81,15 +102,7 @@ func (m *markup) threadAnchor(l parley.LinkedThread) {
 }
 
 // threadPosts writes the question, the summary of its answers, the replies and the pager.
-func threadPosts(v *threadView) template.HTML {
-	size := 1024
-	for _, p := range v.Posts {
-		size += len(p.Body) + len(p.Signature) + 900 + 400*len(p.Attachments)
-	}
-	if q := v.Question; q != nil {
-		size += len(q.Body) + len(q.Signature) + 900
-	}
-	m := markup{b: make([]byte, 0, size)}
+func (m *markup) threadPosts(v *threadView) {
 	if v.Question != nil {
 		m.raw(`<ol class="posts question">`)
 		m.post(v.Question)
@@ -119,8 +132,6 @@ func threadPosts(v *threadView) template.HTML {
 	}
 	m.raw("</nav>")
 	m.linkedThreads(v.Links)
-	m.raw("\n")
-	return m.html()
 }
 
 // answersSummary writes the box under the question that leads to the accepted answer and
@@ -153,8 +164,7 @@ func (m *markup) answersSummary(v *threadView) {
 }
 
 // replyNotice says why the reader cannot reply here, when the reply form is not shown.
-func replyNotice(v *threadView) template.HTML {
-	var m markup
+func (m *markup) replyNotice(v *threadView) {
 	switch {
 	case v.Thread.Deleted:
 		m.raw(`<p>This thread is deleted: it takes no new replies until a moderator restores it.</p>`)
@@ -167,7 +177,6 @@ func replyNotice(v *threadView) template.HTML {
 		m.int(v.Thread.ID)
 		m.raw(`">sign up</a> to reply.</p>`)
 	}
-	return m.html()
 }
 
 // ReplyOpen reports whether the page shows the reply form: to a signed-in reader of a
