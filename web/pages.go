@@ -83,7 +83,9 @@ func (p *pages) render(name string, data any) ([]byte, error) {
 }
 
 // execute writes page name of data: the frame (frame.go) around the page's content. The
-// description is the view's, or else what the page's template defines as "description".
+// description is the view's, or else what the page's template defines as "description",
+// which html/template escapes as element text: for the strings descriptions hold, the
+// same escaping as in the attribute that holds it.
 func (p *pages) execute(m *markup, name string, data any) error {
 	t, ok := p.byName[name]
 	if !ok {
