@@ -94,6 +94,7 @@ func (s *Store) SetPinned(ctx context.Context, threadID int64, sc *parley.Scope,
 			return nil, err
 		}
 		tx.ThreadChanged(threadID)
+		tx.ForumChanged() // the lists that have pinned threads (PinnedThreads)
 		return t.entry(pick(on, parley.LogThreadPinned, parley.LogThreadUnpinned), detail), nil
 	})
 }

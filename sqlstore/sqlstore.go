@@ -5,8 +5,9 @@
 // loading, migrations, file storage, rate limits and events between nodes.
 //
 // The store keeps nothing in memory that another node's writes could make wrong for long:
-// the forum's structure and the tag names are cached for at most a few seconds (topicsTTL,
-// tagsTTL), and changes made through this store forget them at once.
+// the forum's structure, the tag names and which lists have pinned threads are cached for
+// at most a few seconds (topicsTTL, tagsTTL), and changes made through this store forget
+// them at once.
 package sqlstore
 
 import (
@@ -30,7 +31,9 @@ type Store struct {
 
 	topics cache.Value[[]parley.Topic]          // the forum's structure
 	tags   cache.Value[map[int64]parley.TagRef] // every tag, for naming a list's tags without a join
-	keys   sync.Map                             // name → the site key SiteKey returned, which never changes
+	// pinnedScopes are the lists (by Scope.Key) that have a pinned thread.
+	pinnedScopes cache.Value[map[int64]bool]
+	keys         sync.Map // name → the site key SiteKey returned, which never changes
 
 	listenersMu sync.RWMutex
 	listeners   []func(context.Context, events.Event)
@@ -42,7 +45,7 @@ func New(db DB, d Dialect, clock parley.Clock) *Store {
 		clock = time.Now
 	}
 	return &Store{db: db, d: d, now: clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL},
-		tags: cache.Value[map[int64]parley.TagRef]{TTL: tagsTTL}}
+		tags: cache.Value[map[int64]parley.TagRef]{TTL: tagsTTL}, pinnedScopes: cache.Value[map[int64]bool]{TTL: topicsTTL}}
 }
 
 // Now is the store's clock, which every rule that depends on the time reads.
@@ -152,8 +155,9 @@ func changesStructure(e events.Event) bool {
 	return e.Kind == events.ForumChanged || e.Kind == events.ThreadAdded
 }
 
-// forgetCaches drops the cached structure and tag names.
+// forgetCaches drops the cached structure, tag names and pinned lists.
 func (s *Store) forgetCaches() {
 	s.topics.Forget()
 	s.tags.Forget()
+	s.pinnedScopes.Forget()
 }

@@ -81,14 +81,31 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 	return page, nil
 }
 
-// PinnedThreads returns the threads pinned in a list, most recently active first.
+// PinnedThreads returns the threads pinned in a list, most recently active first. Most
+// lists have none, and every list page asks, so the lists that have some are kept in
+// memory (pinnedScopes) and the others answered without a query.
 func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Thread, error) {
+	scopes, err := s.pinnedScopes.Get(func() (map[int64]bool, error) { return s.loadPinnedScopes(ctx) })
+	if err != nil || !scopes[sc.Key()] {
+		return nil, err
+	}
 	return s.QueryThreads(ctx, `SELECT `+listColumns["last_activity_at"]+`
 		FROM thread_listings l`+s.d.IndexedBy("listings_pinned")+`
 		JOIN threads t ON t.id = l.thread_id
 		JOIN users u ON u.id = t.author_id
 		WHERE l.scope = $1 AND l.pinned
 		ORDER BY l.last_activity_at DESC LIMIT 20`, sc.Key())
+}
+
+// loadPinnedScopes reads which lists have a pinned thread, from the pinned entries' index.
+func (s *Store) loadPinnedScopes(ctx context.Context) (map[int64]bool, error) {
+	rows, err := s.read(ctx).Query(ctx, `SELECT DISTINCT scope FROM thread_listings`+s.d.IndexedBy("listings_pinned")+` WHERE pinned`)
+	keys, err := collect(rows, err, scanValue[int64])
+	scopes := make(map[int64]bool, len(keys))
+	for _, k := range keys {
+		scopes[k] = true
+	}
+	return scopes, err
 }
 
 // threadByID selects one thread, deleted or not, by its id $1.

@@ -321,6 +321,10 @@ func testPinned(t *testing.T, e *env) {
 		t.Error("Thread.Pinned should say whether a thread is pinned anywhere")
 	}
 
+	if p, err := e.s.PinnedThreads(e.ctx, tagB); err != nil || len(p) != 0 {
+		t.Errorf("pinned in tag B before anything is: %+v, %v", p, err)
+	}
+	// Pinning b everywhere must show it at once, though tag B was just read without a pin.
 	must(t, e.s.SetPinned(e.ctx, b.ID, nil, true, f.by("")))
 	for _, sc := range []parley.Scope{tagA, tagB, {Kind: parley.ScopeAll}} {
 		p, err := e.s.PinnedThreads(e.ctx, sc)
