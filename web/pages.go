@@ -22,7 +22,7 @@ var templateFiles embed.FS
 // pages holds one parsed template set per page: the shared partials plus the page's own
 // file, whose "content" the frame surrounds.
 type pages struct {
-	byName map[string]*template.Template
+	byName map[string]pageTemplate
 	shared *template.Template // the partials alone, for fragments
 	frame  *frame
 }
@@ -53,15 +53,23 @@ func loadPages(a *assets) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}, shared: base, frame: f}
+	p := &pages{byName: map[string]pageTemplate{}, shared: base, frame: f}
 	for _, f := range files {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, f)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
-		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = pageTemplate{t: t,
+			description: t.Lookup("description") != nil, content: t.Lookup("content") != nil}
 	}
 	return p, nil
+}
+
+// pageTemplate is one page's template set, and which of the parts the frame asks for it
+// defines, looked up once rather than on every request.
+type pageTemplate struct {
+	t                    *template.Template
+	description, content bool
 }
 
 // contentWriter is a view that writes its page's content itself, its template defining no
@@ -87,7 +95,7 @@ func (p *pages) render(name string, data any) ([]byte, error) {
 // which html/template escapes as element text: for the strings descriptions hold, the
 // same escaping as in the attribute that holds it.
 func (p *pages) execute(m *markup, name string, data any) error {
-	t, ok := p.byName[name]
+	pt, ok := p.byName[name]
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}
@@ -100,14 +108,14 @@ func (p *pages) execute(m *markup, name string, data any) error {
 	m.raw(`<meta name="description" content="`)
 	if pg.Description != "" {
 		m.text(pg.Description)
-	} else if t.Lookup("description") != nil {
-		if err := t.ExecuteTemplate(m, "description", data); err != nil {
+	} else if pt.description {
+		if err := pt.t.ExecuteTemplate(m, "description", data); err != nil {
 			return err
 		}
 	}
 	m.raw("\">\n")
 	p.frame.top(m, &pg)
-	if err := p.content(m, t, name, data); err != nil {
+	if err := p.content(m, pt, name, data); err != nil {
 		return err
 	}
 	p.frame.end(m, &pg)
@@ -116,15 +124,15 @@ func (p *pages) execute(m *markup, name string, data any) error {
 
 // content writes what the page's template defines as "content"; a page whose template
 // defines none is a contentWriter.
-func (p *pages) content(m *markup, t *template.Template, name string, data any) error {
-	if t.Lookup("content") != nil {
-		return t.ExecuteTemplate(m, "content", data)
+func (p *pages) content(m *markup, pt pageTemplate, name string, data any) error {
+	if pt.content {
+		return pt.t.ExecuteTemplate(m, "content", data)
 	}
 	c, ok := data.(contentWriter)
 	if !ok {
 		return fmt.Errorf("page %q: no content template, and %T does not write its content", name, data)
 	}
-	return c.writeContent(m, t)
+	return c.writeContent(m, pt.t)
 }
 
 // fragment executes one partial (templates/shared/partials.html) on its own, for the pieces
