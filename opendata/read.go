@@ -111,7 +111,7 @@ func (x *exporter) threadBatch(ctx context.Context, after int64) ([]Thread, erro
 	var batch []Thread
 	err := each(ctx, x.snap, fmt.Sprintf(`SELECT id, title, subtopic_id, topic_id, author_id, tag_ids, created_at,
 		last_activity_at, reply_count, boost_count, view_count, pinned, locked, accepted_post_id, staff_replied
-		FROM threads WHERE deleted_at IS NULL AND id > %d ORDER BY id LIMIT %d`, after, BatchSize), func(v []any) error {
+		FROM threads JOIN thread_views ON thread_id = id WHERE deleted_at IS NULL AND id > %d ORDER BY id LIMIT %d`, after, BatchSize), func(v []any) error {
 		batch = append(batch, Thread{ID: toInt(v[0]), Title: toString(v[1]), SubtopicID: toInt(v[2]), TopicID: toInt(v[3]),
 			AuthorID: toInt(v[4]), TagIDs: sqlstore.SplitIDs(toString(v[5])), CreatedAt: toTime(v[6]), LastActivityAt: toTime(v[7]),
 			ReplyCount: toInt(v[8]), BoostCount: toInt(v[9]), ViewCount: toInt(v[10]), Pinned: toBool(v[11]),

@@ -85,6 +85,40 @@ func TestTitleIndexUpgradeInPlace(t *testing.T) {
 	}
 }
 
+// TestThreadViewsUpgradeInPlace brings a forum up to the table of views: every thread, viewed
+// or not, has its row there, with the counts it had.
+func TestThreadViewsUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	pool := testSchema(t)
+	all, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0024_thread_views" })
+	if err := migrateTo(ctx, pool, all[:i]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
+		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, view_count, listed_view_count)
+			VALUES (1, 'Viewed', 1, 1, 1, '{}', 1, 1, 105, 100), (2, 'Never viewed', 1, 1, 1, '{}', 1, 1, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, pool, all); err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	var got string
+	if err := pool.QueryRow(ctx, `SELECT string_agg(thread_id || ':' || view_count || '/' || listed_view_count, ' ' ORDER BY thread_id)
+		FROM thread_views`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "1:105/100 2:0/0" {
+		t.Errorf("views after the upgrade: %q, want 1:105/100 2:0/0", got)
+	}
+}
+
 // testSchema returns a pool on a new schema of the test database, dropped after the test.
 // (Package pgtest cannot be used here, inside the package it opens.)
 func testSchema(t *testing.T) *pgxpool.Pool {

@@ -129,7 +129,8 @@ func TestLinkCountsUpgradeInPlace(t *testing.T) {
 }
 
 // An upgraded forum's threads take as listed views the least their list entries hold, so
-// that the lists' copy never drifts by more than an eighth after the upgrade either.
+// that the lists' copy never drifts by more than an eighth after the upgrade either; and
+// both counts move with the upgrade to the table of views.
 func TestListedViewsUpgradeInPlace(t *testing.T) {
 	db, all := mustMigrateBefore(t, "0023_listed_views")
 	upgrade(t, db, all, oneSubtopic+`
@@ -137,7 +138,8 @@ func TestListedViewsUpgradeInPlace(t *testing.T) {
 			VALUES (1, 'Listed', 1, 1, 1, '', 1, 1, 105), (2, 'Deleted, in no list', 1, 1, 1, '', 1, 1, 40);
 		INSERT INTO thread_listings (scope, thread_id, created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied)
 			VALUES (0, 1, 1, 1, 0, 0, 100, 0, 0), (1, 1, 1, 1, 0, 0, 104, 0, 0)`)
-	wantPairs(t, db, "listed views after the upgrade", `SELECT id, listed_view_count FROM threads ORDER BY id`, "1=100 2=40")
+	wantPairs(t, db, "listed views after the upgrade", `SELECT thread_id, listed_view_count FROM thread_views ORDER BY thread_id`, "1=100 2=40")
+	wantPairs(t, db, "views after the upgrade", `SELECT thread_id, view_count FROM thread_views ORDER BY thread_id`, "1=105 2=40")
 }
 
 // TestTitleIndexUpgradeInPlace brings a forum up to the titles' index: each live thread

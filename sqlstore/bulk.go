@@ -31,7 +31,7 @@ type BulkSink interface {
 
 // LoadedTables are the tables a bulk load writes rows to, children before their parents,
 // besides the full-text index, which is each database's own.
-var LoadedTables = []string{"thread_listings", "thread_links", "thread_tags", "boosts", "revisions", "attachments",
+var LoadedTables = []string{"thread_listings", "thread_links", "thread_tags", "thread_views", "boosts", "revisions", "attachments",
 	"posts", "threads", "badges", "users", "tags", "subtopics", "topics"}
 
 // TableRows are rows for a table's columns.
@@ -225,8 +225,8 @@ func (w *bulkWriter) fileID(id int64) int64 {
 // keep during the load (they are few).
 var threadTables = []TableRows{
 	{Table: "threads", Columns: []string{"id", "title", "subtopic_id", "topic_id", "author_id", "tag_ids", "created_at",
-		"last_activity_at", "reply_count", "boost_count", "view_count", "listed_view_count", "pinned", "locked", "accepted_post_id",
-		"staff_replied"}},
+		"last_activity_at", "reply_count", "boost_count", "pinned", "locked", "accepted_post_id", "staff_replied"}},
+	{Table: "thread_views", Columns: []string{"thread_id", "view_count", "listed_view_count"}},
 	{Table: "thread_tags", Columns: []string{"thread_id", "tag_id"}},
 	{Table: "thread_links", Columns: []string{"thread_id", "target_id", "kind"}},
 	{Table: "bulk_pins", Columns: []string{"scope", "thread_id"}},
@@ -243,6 +243,7 @@ var threadTables = []TableRows{
 // The indexes of threadTables, for threadRows.
 const (
 	threadsRows = iota
+	viewsRows
 	threadTagsRows
 	linksRows
 	pinsRows
@@ -267,8 +268,8 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 		r := &threads[i]
 		t := &r.Thread
 		add(threadsRows, t.ID, t.Title, t.SubtopicID, t.TopicID, t.Author.ID, JoinIDs(r.TagIDs), parley.Millis(t.CreatedAt),
-			parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.ViewCount, t.ViewCount, t.Pinned, t.Locked,
-			nullID(t.AcceptedPostID), t.StaffReplied)
+			parley.Millis(t.LastActivityAt), t.ReplyCount, t.BoostCount, t.Pinned, t.Locked, nullID(t.AcceptedPostID), t.StaffReplied)
+		add(viewsRows, t.ID, t.ViewCount, t.ViewCount)
 		for _, id := range r.TagIDs {
 			add(threadTagsRows, t.ID, id)
 		}
@@ -326,7 +327,8 @@ var listingsFromThreads = []string{
 // is the expression id, for the threads the from clause names t.
 func listings(kind parley.ScopeKind, id, from, order string) string {
 	return fmt.Sprintf(`INSERT INTO thread_listings SELECT %d | %s, t.id, t.created_at, t.last_activity_at, t.reply_count,
-		t.boost_count, t.view_count, t.accepted_post_id IS NOT NULL, t.staff_replied, false FROM %s ORDER BY %s`,
+		t.boost_count, v.view_count, t.accepted_post_id IS NOT NULL, t.staff_replied, false
+		FROM %s JOIN thread_views v ON v.thread_id = t.id ORDER BY %s`,
 		parley.Scope{Kind: kind}.Key(), id, from, order)
 }
 

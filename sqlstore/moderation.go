@@ -354,11 +354,12 @@ func refreshThread(ctx context.Context, tx *Tx, threadID int64) error {
 		WHERE id = $1`, threadID), refreshListings(threadID))
 }
 
-// refreshListings copies a thread's sort keys and flags to its list entries.
+// refreshListings copies a thread's sort keys and flags to its list entries; their views
+// are AddViews' to keep.
 func refreshListings(threadID int64) Stmt {
 	return stmt(`UPDATE thread_listings SET
-		(created_at, last_activity_at, reply_count, boost_count, view_count, answered, staff_replied) =
-		(SELECT created_at, last_activity_at, reply_count, boost_count, view_count, accepted_post_id IS NOT NULL, staff_replied
+		(created_at, last_activity_at, reply_count, boost_count, answered, staff_replied) =
+		(SELECT created_at, last_activity_at, reply_count, boost_count, accepted_post_id IS NOT NULL, staff_replied
 			FROM threads WHERE id = $1)
 		WHERE thread_id = $1`, threadID)
 }

@@ -23,15 +23,16 @@ var listIndex = map[parley.Sort]struct{ column, index string }{
 }
 
 // listColumns are the select lists of list pages by the column their sort orders by
-// (listIndex): threadColumns, but for that column and the pinned flag, read from the list
-// entry l. The order a list shows and the cursor taken from its last thread then agree
-// with the index (a list's view counts trail the thread's, AddViews), and the index holds
-// every column read from l: each entry costs a look-up of its thread and author, not of
-// the entry's row too.
+// (listIndex): threadColumns, but for that column, the views and the pinned flag, read from
+// the list entry l. The order a list shows and the cursor taken from its last thread then
+// agree with the index, and the index holds every column read from l: each entry costs a
+// look-up of its thread and author, not of the entry's row too. Lists show the views they
+// sort by, which trail the thread's own count by at most an eighth (AddViews).
 var listColumns = func() map[string]string {
 	cols := map[string]string{}
 	for _, ix := range listIndex {
-		cols[ix.column] = strings.NewReplacer("t."+ix.column+",", "l."+ix.column+",", "t.pinned,", "l.pinned,").Replace(threadColumns)
+		cols[ix.column] = strings.NewReplacer("t."+ix.column+",", "l."+ix.column+",", "v.view_count,", "l.view_count,",
+			"t.pinned,", "l.pinned,").Replace(threadColumns)
 	}
 	return cols
 }()
@@ -44,10 +45,14 @@ var filterClause = map[parley.Filter]string{
 	parley.FilterAwaiting:   " AND l.staff_replied = false",
 }
 
-// threadColumns are the select list QueryThreads reads: a thread t and its author u.
+// threadColumns are the select list QueryThreads reads: a thread t, its views v and its
+// author u, as threadsFrom joins them.
 const threadColumns = `t.id, t.title, t.subtopic_id, t.topic_id, t.tag_ids, t.created_at, t.last_activity_at,
-	t.reply_count, t.boost_count, t.view_count, t.pinned, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
+	t.reply_count, t.boost_count, v.view_count, t.pinned, t.locked, coalesce(t.accepted_post_id, 0), t.staff_replied,
 	t.deleted_at IS NOT NULL, t.link_count, u.id, u.handle, u.display_name, u.role, u.badge`
+
+// threadsFrom joins what threadColumns reads.
+const threadsFrom = `threads t JOIN thread_views v ON v.thread_id = t.id JOIN users u ON u.id = t.author_id`
 
 // Threads returns one page of a list, pinned threads left out. The page is one range of
 // the sort's index: the row comparison (key, thread_id) < (cursor) starts it, and ORDER BY
@@ -109,7 +114,7 @@ func (s *Store) loadPinnedScopes(ctx context.Context) (map[int64]bool, error) {
 }
 
 // threadByID selects one thread, deleted or not, by its id $1.
-const threadByID = `SELECT ` + threadColumns + ` FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`
+const threadByID = `SELECT ` + threadColumns + ` FROM ` + threadsFrom + ` WHERE t.id = $1`
 
 // Thread returns one thread, deleted or not.
 func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
@@ -156,7 +161,7 @@ func onlyThread(threads []parley.Thread, err error, id int64) (parley.Thread, er
 
 // threadsByID reads the threads among ids that are not deleted, by id.
 func (s *Store) threadsByID(ctx context.Context, ids []int64) (map[int64]parley.Thread, error) {
-	threads, err := s.QueryThreads(ctx, `SELECT `+threadColumns+` FROM threads t JOIN users u ON u.id = t.author_id
+	threads, err := s.QueryThreads(ctx, `SELECT `+threadColumns+` FROM `+threadsFrom+`
 		WHERE `+s.d.AnyID("t.id", "$1")+` AND t.deleted_at IS NULL`, s.d.IDs(ids))
 	byID := make(map[int64]parley.Thread, len(threads))
 	for _, t := range threads {
@@ -229,6 +234,9 @@ func (s *Store) CreateThread(ctx context.Context, in parley.NewThread) (parley.T
 			strings.TrimSpace(in.Title), in.SubtopicID, topicID, author.ID, JoinIDs(in.TagIDs), tx.Now).Scan(&threadID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `INSERT INTO thread_views (thread_id) VALUES ($1)`, threadID); err != nil {
+			return err
+		}
 		if postID, err = insertPost(ctx, tx, threadID, author.ID, true, in.Text.Body(), in.Text.HTML(), len(in.Attachments)); err != nil {
 			return err
 		}
@@ -297,10 +305,10 @@ func (s *Store) checkTags(ctx context.Context, q Querier, ids []int64) error {
 // costs the writer more than everything else together. So the views sort, and the counts
 // lists show, trail the exact count (on the thread's own page) by at most an eighth.
 //
-// Threads are updated in id order: neighbouring updates share B-tree pages, so each page is
-// read and written once per flush rather than once per thread; and where rows are locked,
-// the threads are locked first, in that order, so that two nodes flushing at once wait for
-// each other instead of deadlocking.
+// The counts are updated in thread order: neighbouring counts share B-tree pages, so each
+// page is read and written once per flush rather than once per thread; and where rows are
+// locked, the counts are locked first, in that order, so that two nodes flushing at once
+// wait for each other instead of deadlocking.
 func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 	if len(views) == 0 {
 		return nil
@@ -312,19 +320,20 @@ func (s *Store) AddViews(ctx context.Context, views map[int64]int64) error {
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if s.d.ForUpdate != "" {
-			if _, err := tx.Exec(ctx, `SELECT id FROM threads WHERE `+s.d.AnyID("id", "$1")+` ORDER BY id`+s.d.ForUpdate, s.d.IDs(ids)); err != nil {
+			if _, err := tx.Exec(ctx, `SELECT thread_id FROM thread_views WHERE `+s.d.AnyID("thread_id", "$1")+
+				` ORDER BY thread_id`+s.d.ForUpdate, s.d.IDs(ids)); err != nil {
 				return err
 			}
 		}
 		// Unknown threads fall out of the join: AddViews ignores them. A thread whose count
 		// has drifted from its lists' copy by an eighth takes its new count as the lists'
 		// (listed_view_count), and only such threads' list entries are written.
-		rows, err := tx.Query(ctx, `UPDATE threads SET view_count = view_count + v.n,
+		rows, err := tx.Query(ctx, `UPDATE thread_views SET view_count = view_count + v.n,
 			listed_view_count = CASE WHEN view_count + v.n >= listed_view_count + listed_view_count / 8 + 1
 				THEN view_count + v.n ELSE listed_view_count END
 			FROM `+s.d.Pairs("$1")+` v
-			WHERE threads.id = v.id
-			RETURNING threads.id, threads.view_count, threads.listed_view_count`, pairsArg(added))
+			WHERE thread_views.thread_id = v.id
+			RETURNING thread_views.thread_id, thread_views.view_count, thread_views.listed_view_count`, pairsArg(added))
 		totals, err := collect(rows, err, func(r Row) (t [3]int64, err error) { return t, r.Scan(&t[0], &t[1], &t[2]) })
 		if err != nil {
 			return err
