@@ -41,18 +41,9 @@ func TestMigrationsArrivingOutOfOrder(t *testing.T) {
 // weight a query of titles asks for, and no other thread has.
 func TestTitleIndexUpgradeInPlace(t *testing.T) {
 	ctx := context.Background()
-	pool := testSchema(t)
-	all, err := Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0022_title_index" })
-	if err := migrateTo(ctx, pool, all[:i]); err != nil {
-		t.Fatal(err)
-	}
 	// Thread 1's question (post 1) and reply are indexed; thread 2 is deleted and thread
 	// 3's question hidden, so neither's question is.
-	if _, err := pool.Exec(ctx, `
+	pool := upgradeFrom(t, "0022_title_index", `
 		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
 		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
 		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
@@ -63,12 +54,7 @@ func TestTitleIndexUpgradeInPlace(t *testing.T) {
 			       (3, 2, 1, true, 'q', '<p>q</p>', 1, NULL), (4, 3, 1, true, 'q', '<p>q</p>', 1, 2), (5, 3, 1, false, 'a', '<p>a</p>', 1, NULL);
 		INSERT INTO post_search (post_id, thread_id, original, document)
 			SELECT id, thread_id, original, `+document("'offline'", "'-1009'", "'reachability'", "''")+`
-			FROM posts WHERE id IN (1, 2, 5)`); err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateTo(ctx, pool, all); err != nil {
-		t.Fatalf("upgrading: %v", err)
-	}
+			FROM posts WHERE id IN (1, 2, 5)`)
 	for _, query := range []string{"'offlin':A", "'-1009':A", "'offlin':A & '-1009':A"} {
 		var got string
 		if err := pool.QueryRow(ctx, `SELECT coalesce(string_agg(post_id || '/' || thread_id, ' ' ORDER BY post_id), '')
@@ -88,35 +74,46 @@ func TestTitleIndexUpgradeInPlace(t *testing.T) {
 // TestThreadViewsUpgradeInPlace brings a forum up to the table of views: every thread, viewed
 // or not, has its row there, with the counts it had.
 func TestThreadViewsUpgradeInPlace(t *testing.T) {
-	ctx := context.Background()
-	pool := testSchema(t)
-	all, err := Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == "0024_thread_views" })
-	if err := migrateTo(ctx, pool, all[:i]); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pool.Exec(ctx, `
+	pool := upgradeFrom(t, "0024_thread_views", `
 		INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
 		INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
 		INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
 		INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at, view_count, listed_view_count)
-			VALUES (1, 'Viewed', 1, 1, 1, '{}', 1, 1, 105, 100), (2, 'Never viewed', 1, 1, 1, '{}', 1, 1, 0, 0)`); err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateTo(ctx, pool, all); err != nil {
-		t.Fatalf("upgrading: %v", err)
-	}
+			VALUES (1, 'Viewed', 1, 1, 1, '{}', 1, 1, 105, 100), (2, 'Never viewed', 1, 1, 1, '{}', 1, 1, 0, 0)`)
 	var got string
-	if err := pool.QueryRow(ctx, `SELECT string_agg(thread_id || ':' || view_count || '/' || listed_view_count, ' ' ORDER BY thread_id)
+	if err := pool.QueryRow(context.Background(), `SELECT string_agg(thread_id || ':' || view_count || '/' || listed_view_count, ' ' ORDER BY thread_id)
 		FROM thread_views`).Scan(&got); err != nil {
 		t.Fatal(err)
 	}
 	if got != "1:105/100 2:0/0" {
 		t.Errorf("views after the upgrade: %q, want 1:105/100 2:0/0", got)
 	}
+}
+
+// upgradeFrom migrates a new schema up to the migration named before, runs setup on it, and
+// upgrades it the rest of the way, as a forum made by an older parley is upgraded.
+func upgradeFrom(t *testing.T, before, setup string) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	pool := testSchema(t)
+	all, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(all, func(m schema.Migration) bool { return m.Name == before })
+	if i < 0 {
+		t.Fatalf("there is no migration %s", before)
+	}
+	if err := migrateTo(ctx, pool, all[:i]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, setup); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, pool, all); err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	return pool
 }
 
 // testSchema returns a pool on a new schema of the test database, dropped after the test.
