@@ -3,13 +3,10 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/demo"
 	"github.com/parley-forum/parley/markdown"
@@ -93,19 +90,7 @@ func TestNewestOfFewMatchesAsWalked(t *testing.T) {
 func demoStore(t *testing.T, d sqlstore.Dialect) *Store {
 	t.Helper()
 	ctx := context.Background()
-	url := os.Getenv("PARLEY_TEST_DATABASE_URL")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/test"
-	}
-	name := "parley_test_fulltext_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	admin, err := pgxpool.New(ctx, url)
-	if err == nil {
-		_, err = admin.Exec(ctx, `CREATE SCHEMA `+name)
-	}
-	if err != nil {
-		t.Fatalf("PostgreSQL at %s: %v (see postgres/pgtest for how to start it)", url, err)
-	}
-	t.Cleanup(func() { admin.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`); admin.Close() })
+	url, name := newTestSchema(t, "fulltext")
 	s, err := Open(ctx, url, Options{Schema: name, Clock: time.Now})
 	if err != nil {
 		t.Fatal(err)

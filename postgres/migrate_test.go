@@ -120,33 +120,40 @@ func upgradeFrom(t *testing.T, before, setup string) *pgxpool.Pool {
 // (Package pgtest cannot be used here, inside the package it opens.)
 func testSchema(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	ctx := context.Background()
-	url := os.Getenv("PARLEY_TEST_DATABASE_URL")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/test"
-	}
-	name := "parley_test_migrations_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	url, name := newTestSchema(t, "migrations")
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err == nil {
-		_, err = pool.Exec(ctx, `CREATE SCHEMA `+name)
-	}
-	if err != nil {
-		t.Fatalf("PostgreSQL at %s: %v (see postgres/pgtest for how to start it)", url, err)
-	}
-	pool.Close()
-	t.Cleanup(func() {
-		pool, _ := pgxpool.NewWithConfig(ctx, cfg.Copy())
-		pool.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`)
-		pool.Close()
-	})
 	cfg.ConnConfig.RuntimeParams["search_path"] = name
-	if pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// newTestSchema makes a schema in the test database, dropped after the test, and returns
+// the database's URL and the schema's name.
+func newTestSchema(t *testing.T, purpose string) (url, name string) {
+	t.Helper()
+	ctx := context.Background()
+	url = os.Getenv("PARLEY_TEST_DATABASE_URL")
+	if url == "" {
+		url = "postgres://postgres@127.0.0.1:5432/test"
+	}
+	name = "parley_test_" + purpose + "_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	admin, err := pgxpool.New(ctx, url)
+	if err == nil {
+		_, err = admin.Exec(ctx, `CREATE SCHEMA `+name)
+	}
+	if err != nil {
+		t.Fatalf("PostgreSQL at %s: %v (see postgres/pgtest for how to start it)", url, err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`)
+		admin.Close()
+	})
+	return url, name
 }
