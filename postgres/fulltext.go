@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-
 	"github.com/parley-forum/parley/search"
 	"github.com/parley-forum/parley/sqlstore"
 )
