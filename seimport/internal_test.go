@@ -94,20 +94,3 @@ func TestPostHTMLSanitised(t *testing.T) {
 		}
 	}
 }
-
-func TestRepeatValues(t *testing.T) {
-	for _, c := range []struct {
-		query string
-		n     int
-		want  string
-	}{
-		{`INSERT INTO t (a, b) VALUES (?, ?)`, 1, `INSERT INTO t (a, b) VALUES (?, ?)`},
-		{`INSERT INTO t (a, b) VALUES (?, ?)`, 3, `INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)`},
-		{`INSERT INTO v (p, n) VALUES (?, 1) ON CONFLICT (p) DO UPDATE SET n = n + 1`, 2,
-			`INSERT INTO v (p, n) VALUES (?, 1), (?, 1) ON CONFLICT (p) DO UPDATE SET n = n + 1`},
-	} {
-		if got := repeatValues(c.query, c.n); got != c.want {
-			t.Errorf("repeatValues(%q, %d) = %q, want %q", c.query, c.n, got, c.want)
-		}
-	}
-}

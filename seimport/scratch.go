@@ -10,12 +10,11 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"strings"
 
 	parley "github.com/parley-forum/parley"
 	"github.com/parley-forum/parley/progress"
 	"github.com/parley-forum/parley/sedump"
-	_ "modernc.org/sqlite"
+	"github.com/parley-forum/parley/sqlite" // registers the driver too
 )
 
 // scratch is the import's working database: the dump's rows grouped by thread (see the
@@ -127,20 +126,16 @@ func (sc *scratch) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// insertRows is how many rows one INSERT into the scratch database writes: one statement
-// a row spent as much time in database/sql and binding as in SQLite's writing.
-const insertRows = 64
-
 // each inserts a row with query, an INSERT with one VALUES tuple, for each row of rows,
 // with the arguments args gives, or none when args gives none. Rows are inserted
-// insertRows at a time, so args may write other tables before the rows are inserted. It
+// many at a time (sqlite.Inserter), so args may write other tables before the rows are inserted. It
 // stops at the first error, the dump's, args' or the database's.
 func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], query string, tick func(), args func(T) ([]any, error)) error {
-	in, err := newInserter(ctx, tx, query)
+	in, err := sqlite.NewInserter(ctx, tx, query)
 	if err != nil {
 		return err
 	}
-	defer in.close()
+	defer in.Close()
 	for r, err := range ahead(rows) {
 		if err != nil {
 			return err
@@ -153,59 +148,11 @@ func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], quer
 		if a == nil {
 			continue
 		}
-		if err := in.add(ctx, a...); err != nil {
+		if err := in.Add(ctx, a...); err != nil {
 			return err
 		}
 	}
-	return in.flush(ctx)
-}
-
-// inserter inserts rows into one table insertRows at a time.
-type inserter struct {
-	tx      *sql.Tx
-	query   string    // an INSERT with one VALUES tuple
-	stmt    *sql.Stmt // query with insertRows tuples
-	pending []any     // the arguments of the rows not yet inserted
-	n       int       // how many rows pending holds
-}
-
-func newInserter(ctx context.Context, tx *sql.Tx, query string) (*inserter, error) {
-	many := repeatValues(query, insertRows)
-	stmt, err := tx.PrepareContext(ctx, many)
-	if err != nil {
-		return nil, fmt.Errorf("prepare %s: %w", many, err)
-	}
-	return &inserter{tx: tx, query: query, stmt: stmt}, nil
-}
-
-// add inserts a row, or keeps it for a later statement.
-func (in *inserter) add(ctx context.Context, args ...any) error {
-	if in.pending, in.n = append(in.pending, args...), in.n+1; in.n < insertRows {
-		return nil
-	}
-	_, err := in.stmt.ExecContext(ctx, in.pending...)
-	in.pending, in.n = in.pending[:0], 0
-	return err
-}
-
-// flush inserts the rows kept.
-func (in *inserter) flush(ctx context.Context) error {
-	if in.n == 0 {
-		return nil
-	}
-	_, err := in.tx.ExecContext(ctx, repeatValues(in.query, in.n), in.pending...)
-	in.pending, in.n = in.pending[:0], 0
-	return err
-}
-
-func (in *inserter) close() { in.stmt.Close() }
-
-// repeatValues makes an INSERT of one VALUES tuple into one of n.
-func repeatValues(query string, n int) string {
-	i := strings.Index(query, "VALUES ")
-	j := i + strings.Index(query[i:], ")") + 1
-	tuple := query[i+len("VALUES ") : j]
-	return query[:j] + strings.Repeat(", "+tuple, n-1) + query[j:]
+	return in.Flush(ctx)
 }
 
 func readUsers(ctx context.Context, tx *sql.Tx, dir string, _ *Summary, tick func()) error {
@@ -243,16 +190,16 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 	if err != nil {
 		return err
 	}
-	tags, err := newInserter(ctx, tx, `INSERT OR IGNORE INTO thread_tags (thread_id, tag_id, position) VALUES (?, ?, ?)`)
+	tags, err := sqlite.NewInserter(ctx, tx, `INSERT OR IGNORE INTO thread_tags (thread_id, tag_id, position) VALUES (?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer tags.close()
-	bodies, err := newInserter(ctx, tx, `INSERT INTO bodies (post_id, body) VALUES (?, ?)`)
+	defer tags.Close()
+	bodies, err := sqlite.NewInserter(ctx, tx, `INSERT INTO bodies (post_id, body) VALUES (?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer bodies.close()
+	defer bodies.Close()
 	excerptStmt, err := tx.PrepareContext(ctx, `INSERT INTO excerpts (post_id, body) VALUES (?, ?)`)
 	if err != nil {
 		return err
@@ -271,7 +218,7 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 						sum.UnknownTags++
 						continue
 					}
-					if err := tags.add(ctx, p.ID, id, i); err != nil {
+					if err := tags.Add(ctx, p.ID, id, i); err != nil {
 						return nil, err
 					}
 				}
@@ -285,7 +232,7 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 				sum.OtherPosts++
 				return nil, nil
 			}
-			if err := bodies.add(ctx, p.ID, p.Body); err != nil {
+			if err := bodies.Add(ctx, p.ID, p.Body); err != nil {
 				return nil, err
 			}
 			return []any{p.ID, thread, p.PostTypeID == sedump.Question, p.AcceptedAnswerID, p.CreationDate.UnixMilli(), p.ViewCount,
@@ -294,10 +241,10 @@ func readPosts(ctx context.Context, tx *sql.Tx, dir string, sum *Summary, tick f
 	if err != nil {
 		return err
 	}
-	if err := tags.flush(ctx); err != nil {
+	if err := tags.Flush(ctx); err != nil {
 		return err
 	}
-	return bodies.flush(ctx)
+	return bodies.Flush(ctx)
 }
 
 // tagsByName maps each tag's name to its id: the one part of a dump held in memory, since

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -155,7 +156,8 @@ func loadIndexes(ctx context.Context, conn *sql.Conn) ([]droppedIndex, error) {
 	return out, rows.Err()
 }
 
-// Write inserts the rows in one transaction, with a prepared statement per table.
+// Write inserts the rows in one transaction, many to a statement but into the full-text
+// indexes (newInserter).
 func (b *bulkSink) Write(ctx context.Context, tables []sqlstore.TableRows) error {
 	tx, err := b.conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -174,16 +176,23 @@ func insertRows(ctx context.Context, tx *sql.Tx, t sqlstore.TableRows) error {
 	if len(t.Rows) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO `+t.Table+` (`+strings.Join(t.Columns, ", ")+`) VALUES (?`+
-		strings.Repeat(", ?", len(t.Columns)-1)+`)`)
+	batch := insertBatch
+	if slices.Contains(ftsTables, t.Table) {
+		batch = 1
+	}
+	in, err := newInserter(ctx, tx, `INSERT INTO `+t.Table+` (`+strings.Join(t.Columns, ", ")+`) VALUES (?`+
+		strings.Repeat(", ?", len(t.Columns)-1)+`)`, batch)
 	if err != nil {
 		return err
 	}
-	defer stmt.Close()
+	defer in.Close()
 	for _, row := range t.Rows {
-		if _, err := stmt.ExecContext(ctx, row...); err != nil {
-			return fmt.Errorf("%s %v: %w", t.Table, row[0], err)
+		if err := in.Add(ctx, row...); err != nil {
+			return fmt.Errorf("%s %w", t.Table, err)
 		}
+	}
+	if err := in.Flush(ctx); err != nil {
+		return fmt.Errorf("%s %w", t.Table, err)
 	}
 	return nil
 }
