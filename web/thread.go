@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"html/template"
 	"net"
 	"net/http"
@@ -25,7 +24,7 @@ type threadView struct {
 	Suggested []postView
 	NextURL   string
 	FirstURL  string
-	JSONLD    template.JS
+	JSONLD    []byte // safe inside a script element (discussionLD)
 	// LiveURL is where the last page follows new replies; empty on earlier pages.
 	LiveURL string
 	// Links are the threads linked with this one, in both directions (Store.ThreadLinks).
@@ -198,13 +197,7 @@ func (s *Server) threadView(r *http.Request, t parley.Thread, posts []parley.Pos
 		v.Description = excerpt(posts[0].Body, 160)
 	}
 	v.withFeeds(t.Title, threadLink(t.ID), "")
-	ld, err := json.Marshal(s.discussionLD(t, posts))
-	if err != nil {
-		return nil, err
-	}
-	// json.Marshal escapes <, > and & as \u003c and friends, so the document cannot close
-	// its script element early; marshalling here spares html/template a reflective pass.
-	v.JSONLD = template.JS(ld)
+	v.JSONLD = s.discussionLD(t, posts)
 	return v, nil
 }
 
@@ -369,56 +362,4 @@ func excerpt(s string, n int) string {
 		end = cut
 	}
 	return s[:end] + "…"
-}
-
-// discussionLD is the thread's schema.org DiscussionForumPosting, for search engines.
-func (s *Server) discussionLD(t parley.Thread, posts []parley.Post) any {
-	type person struct {
-		Type string `json:"@type"`
-		Name string `json:"name"`
-		URL  string `json:"url"`
-	}
-	type counter struct {
-		Type  string `json:"@type"`
-		Kind  string `json:"interactionType"`
-		Count int64  `json:"userInteractionCount"`
-	}
-	type comment struct {
-		Type      string `json:"@type"`
-		URL       string `json:"url"`
-		Text      string `json:"text"`
-		Published string `json:"datePublished"`
-		Author    person `json:"author"`
-	}
-	ld := struct {
-		Context    string    `json:"@context"`
-		Type       string    `json:"@type"`
-		Headline   string    `json:"headline"`
-		URL        string    `json:"url"`
-		Text       string    `json:"text,omitempty"`
-		Published  string    `json:"datePublished"`
-		Modified   string    `json:"dateModified"`
-		Author     person    `json:"author"`
-		Statistics []counter `json:"interactionStatistic"`
-		Comments   []comment `json:"comment,omitempty"`
-	}{
-		Context: "https://schema.org", Type: "DiscussionForumPosting", Headline: t.Title,
-		URL: s.absolute(threadLink(t.ID)), Published: t.CreatedAt.Format(time.RFC3339), Modified: t.LastActivityAt.Format(time.RFC3339),
-		Author: person{"Person", t.Author.DisplayName, s.absolute("/users/" + t.Author.Handle)},
-		Statistics: []counter{
-			{"InteractionCounter", "https://schema.org/CommentAction", t.ReplyCount},
-			{"InteractionCounter", "https://schema.org/LikeAction", t.BoostCount},
-			{"InteractionCounter", "https://schema.org/ViewAction", t.ViewCount},
-		},
-	}
-	for _, p := range posts {
-		if p.Original {
-			ld.Text = p.Body
-			continue
-		}
-		ld.Comments = append(ld.Comments, comment{Type: "Comment", URL: s.absolute(threadLink(t.ID) + "#post-" + strconv.FormatInt(p.ID, 10)),
-			Text: excerpt(p.Body, 500), Published: p.CreatedAt.Format(time.RFC3339),
-			Author: person{"Person", p.Author.DisplayName, s.absolute("/users/" + p.Author.Handle)}})
-	}
-	return ld
 }

@@ -37,7 +37,7 @@ func (v *threadView) writeContent(m *markup, t *template.Template) error {
 // threadTop writes the thread's structured data, the start of its article, its header and,
 // for a deleted thread, the notice that says so.
 func (m *markup) threadTop(v *threadView) {
-	// json.Marshal escaped <, > and & in JSONLD (threadView), so it cannot close the script.
+	// discussionLD escaped <, > and & in JSONLD, so it cannot close the script.
 	m.raw(`<script type="application/ld+json">`)
 	m.b = append(m.b, v.JSONLD...)
 	m.raw("</script>\n<article class=\"thread-page\">\n  ")
