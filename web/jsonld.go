@@ -85,6 +85,14 @@ func appendJSONTime(b []byte, t time.Time) []byte {
 	return append(b, '"')
 }
 
+// jsonSafe tells the ASCII bytes a JSON string inside a script element holds as they are.
+var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		safe[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return safe
+}()
+
 // appendJSONString appends s as a JSON string the way json.Marshal writes it: <, > and &
 // escaped, as are U+2028 and U+2029, and invalid UTF-8 replaced by U+FFFD.
 func appendJSONString(b []byte, s string) []byte {
@@ -94,7 +102,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= ' ' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}

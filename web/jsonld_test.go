@@ -111,3 +111,18 @@ func marshalledLD(s *Server, t parley.Thread, posts []parley.Post) any {
 	}
 	return ld
 }
+
+func BenchmarkJSONString(b *testing.B) {
+	s := strings.Repeat("How do I make URLSession use TLS 1.3 with a pinned certificate? It fails with -1200. ", 30)
+	b.Run("hand", func(b *testing.B) {
+		buf := make([]byte, 0, 4096)
+		for b.Loop() {
+			buf = appendJSONString(buf[:0], s)
+		}
+	})
+	b.Run("marshal", func(b *testing.B) {
+		for b.Loop() {
+			json.Marshal(s)
+		}
+	})
+}
