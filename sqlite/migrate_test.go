@@ -96,6 +96,39 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 	}
 }
 
+// TestListIndexesCoverListsUpgradeInPlace brings a database up to list indexes that hold
+// every column a list page reads from an entry (sqlstore's listColumns and filters), so
+// that a page reads its entries from the index alone.
+func TestListIndexesCoverListsUpgradeInPlace(t *testing.T) {
+	ctx := context.Background()
+	db, all := mustMigrateBefore(t, "0028_covering_lists")
+	upgrade(t, db, all, `SELECT 1`)
+	for column, index := range map[string]string{"last_activity_at": "listings_by_activity", "created_at": "listings_by_created",
+		"reply_count": "listings_by_replies", "boost_count": "listings_by_boosts", "view_count": "listings_by_views"} {
+		var plan strings.Builder
+		rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT l.thread_id, l.`+column+`, l.view_count, l.pinned
+			FROM thread_listings l INDEXED BY `+index+`
+			WHERE l.scope = ? AND l.pinned = false AND l.answered = false AND l.staff_replied = true
+			  AND (l.`+column+`, l.thread_id) < (?, ?)
+			ORDER BY l.`+column+` DESC, l.thread_id DESC LIMIT 31`, 0, 1<<62, 1<<62)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan.WriteString(detail + "\n")
+		}
+		rows.Close()
+		if !strings.Contains(plan.String(), "USING COVERING INDEX "+index) {
+			t.Errorf("a list by %s reads\n%s want the covering index %s", column, plan.String(), index)
+		}
+	}
+}
+
 // TestAttachmentAuthorsUpgradeInPlace brings a database with files attached to posts of two
 // authors up to attachments.author_id and posts.file_count: every attachment names its
 // post's author, and every post counts its files.

@@ -25,8 +25,9 @@ var listIndex = map[parley.Sort]struct{ column, index string }{
 // listColumns are the select lists of list pages by the column their sort orders by
 // (listIndex): threadColumns, but for that column, the views and the pinned flag, read from
 // the list entry l. The order a list shows and the cursor taken from its last thread then
-// agree with the index, and the index holds every column read from l: each entry costs a
-// look-up of its thread and author, not of the entry's row too. Lists show the views they
+// agree with the index, and on SQLite the index holds every column read from l
+// (TestListIndexesCoverListsUpgradeInPlace): each entry costs a look-up of its thread and
+// author, not of the entry's row too. Lists show the views they
 // sort by, which trail the thread's own count by at most an eighth (AddViews).
 var listColumns = func() map[string]string {
 	cols := map[string]string{}
