@@ -73,22 +73,8 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 		{"lower(handle) = lower(?)", "users_handle"},
 		{"lower(email) = lower(?)", "users_email"},
 	} {
-		var plan strings.Builder
-		rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT id FROM users WHERE `+c.where, "ANA")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(detail + "\n")
-		}
-		rows.Close()
-		if !strings.Contains(plan.String(), "USING INDEX "+c.index) {
-			t.Errorf("%s reads\n%s want index %s", c.where, plan.String(), c.index)
+		if plan := queryPlan(t, db, `SELECT id FROM users WHERE `+c.where, "ANA"); !strings.Contains(plan, "USING INDEX "+c.index) {
+			t.Errorf("%s reads\n%s want index %s", c.where, plan, c.index)
 		}
 	}
 	if _, err := db.ExecContext(ctx, `INSERT INTO users (handle, display_name, created_at) VALUES ('ANA', 'Other', 1)`); err == nil {
@@ -100,33 +86,42 @@ func TestLowerIndexesUpgradeInPlace(t *testing.T) {
 // every column a list page reads from an entry (sqlstore's listColumns and filters), so
 // that a page reads its entries from the index alone.
 func TestListIndexesCoverListsUpgradeInPlace(t *testing.T) {
-	ctx := context.Background()
 	db, all := mustMigrateBefore(t, "0028_covering_lists")
 	upgrade(t, db, all, `SELECT 1`)
 	for column, index := range map[string]string{"last_activity_at": "listings_by_activity", "created_at": "listings_by_created",
 		"reply_count": "listings_by_replies", "boost_count": "listings_by_boosts", "view_count": "listings_by_views"} {
-		var plan strings.Builder
-		rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT l.thread_id, l.`+column+`, l.view_count, l.pinned
+		plan := queryPlan(t, db, `SELECT l.thread_id, l.`+column+`, l.view_count, l.pinned
 			FROM thread_listings l INDEXED BY `+index+`
 			WHERE l.scope = ? AND l.pinned = false AND l.answered = false AND l.staff_replied = true
 			  AND (l.`+column+`, l.thread_id) < (?, ?)
 			ORDER BY l.`+column+` DESC, l.thread_id DESC LIMIT 31`, 0, 1<<62, 1<<62)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(detail + "\n")
-		}
-		rows.Close()
-		if !strings.Contains(plan.String(), "USING COVERING INDEX "+index) {
-			t.Errorf("a list by %s reads\n%s want the covering index %s", column, plan.String(), index)
+		if !strings.Contains(plan, "USING COVERING INDEX "+index) {
+			t.Errorf("a list by %s reads\n%s want the covering index %s", column, plan, index)
 		}
 	}
+}
+
+// queryPlan returns what EXPLAIN QUERY PLAN says of query, a line a step.
+func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(detail + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan.String()
 }
 
 // TestAttachmentAuthorsUpgradeInPlace brings a database with files attached to posts of two
