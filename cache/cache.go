@@ -16,11 +16,11 @@ import (
 // memory flat under a crawl of deep pages.
 const maxEntries = 20_000
 
-// Store is a parley.Store that caches thread lists, pinned threads and tags for ttl. It
-// forgets everything when the store it wraps announces a change (Notifier), so that a
-// write made on this node, through the cache or not, is seen by the next read; writes made
-// elsewhere (another node) show within ttl, or as soon as Clear is called for the event
-// that reports them.
+// Store is a parley.Store that caches thread lists and pinned threads for ttl (the store
+// keeps tags and the forum's structure in memory itself). It forgets everything when the
+// store it wraps announces a change (Notifier), so that a write made on this node, through
+// the cache or not, is seen by the next read; writes made elsewhere (another node) show
+// within ttl, or as soon as Clear is called for the event that reports them.
 type Store struct {
 	parley.Store
 	ttl time.Duration
@@ -36,7 +36,6 @@ type key struct {
 	filter parley.Filter
 	after  parley.Cursor
 	limit  int
-	slug   string
 }
 
 type entry struct {
@@ -116,9 +115,4 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 // PinnedThreads returns a list's pinned threads, from memory when recent.
 func (s *Store) PinnedThreads(ctx context.Context, sc parley.Scope) ([]parley.Thread, error) {
 	return cached(ctx, s, key{kind: "pinned", scope: sc}, func() ([]parley.Thread, error) { return s.Store.PinnedThreads(ctx, sc) })
-}
-
-// TagBySlug returns a tag, from memory when recent.
-func (s *Store) TagBySlug(ctx context.Context, slug string) (parley.Tag, error) {
-	return cached(ctx, s, key{kind: "tag", slug: slug}, func() (parley.Tag, error) { return s.Store.TagBySlug(ctx, slug) })
 }

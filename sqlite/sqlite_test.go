@@ -96,3 +96,35 @@ func TestReindex(t *testing.T) {
 		}
 	})
 }
+
+// TestTagBySlugFindsTagsMadeElsewhere: a store keeps every tag in memory, yet a tag that
+// another node (here a second store on the same file) made since is found by its slug at
+// once, and a slug no tag has is not found.
+func TestTagBySlugFindsTagsMadeElsewhere(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parley.db")
+	nodes := make([]*sqlite.Store, 2)
+	for i := range nodes {
+		s, err := sqlite.Open(ctx, path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		nodes[i] = s
+	}
+	if _, err := nodes[0].CreateTag(ctx, parley.NewTag{Slug: "network", Name: "Network"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := nodes[0].TagBySlug(ctx, "network"); err != nil || got.Name != "Network" {
+		t.Fatalf("TagBySlug(network) = %+v, %v", got, err)
+	}
+	if _, err := nodes[1].CreateTag(ctx, parley.NewTag{Slug: "vpn", Name: "VPN", Description: "Tunnels and the Network Extension."}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := nodes[0].TagBySlug(ctx, "vpn"); err != nil || got.Name != "VPN" || got.Description != "Tunnels and the Network Extension." {
+		t.Errorf("TagBySlug(vpn) on the other node = %+v, %v; want the tag just made", got, err)
+	}
+	if _, err := nodes[0].TagBySlug(ctx, "missing"); parley.ErrorCode(err) != parley.ENotFound {
+		t.Errorf("TagBySlug(missing) = %v, want not found", err)
+	}
+}

@@ -29,8 +29,8 @@ type Store struct {
 	d   Dialect
 	now parley.Clock
 
-	topics cache.Value[[]parley.Topic]          // the forum's structure
-	tags   cache.Value[map[int64]parley.TagRef] // every tag, for naming a list's tags without a join
+	topics cache.Value[[]parley.Topic] // the forum's structure
+	tags   cache.Value[tagSet]         // every tag (tagSet)
 	// pinnedScopes are the lists (by Scope.Key) that have a pinned thread.
 	pinnedScopes cache.Value[map[int64]bool]
 	keys         sync.Map // name → the site key SiteKey returned, which never changes
@@ -45,7 +45,7 @@ func New(db DB, d Dialect, clock parley.Clock) *Store {
 		clock = time.Now
 	}
 	return &Store{db: db, d: d, now: clock, topics: cache.Value[[]parley.Topic]{TTL: topicsTTL},
-		tags: cache.Value[map[int64]parley.TagRef]{TTL: tagsTTL}, pinnedScopes: cache.Value[map[int64]bool]{TTL: topicsTTL}}
+		tags: cache.Value[tagSet]{TTL: tagsTTL}, pinnedScopes: cache.Value[map[int64]bool]{TTL: topicsTTL}}
 }
 
 // Now is the store's clock, which every rule that depends on the time reads.

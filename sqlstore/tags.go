@@ -9,9 +9,10 @@ import (
 	parley "github.com/parley-forum/parley"
 )
 
-// tagsTTL bounds how long a node names tags from its cache: a tag renamed on another node
-// shows under its new name on this one within tagsTTL. A tag created elsewhere is found at
-// once, since an id missing from the cache reloads it.
+// tagsTTL bounds how long a node shows tags from its memory (tagSet): a tag renamed,
+// described anew or counted in another thread on another node shows so on this one within
+// tagsTTL. A tag created elsewhere is found at once, since an id or slug missing from the
+// memory is looked up.
 const tagsTTL = 5 * time.Second
 
 func scanTag(r Row) (parley.Tag, error) {
@@ -25,9 +26,23 @@ func (s *Store) Tags(ctx context.Context) ([]parley.Tag, error) {
 	return collect(rows, err, scanTag)
 }
 
-// TagBySlug returns one tag.
+// TagBySlug returns one tag, from the store's memory of every tag (tagSet) unless the
+// read must see the latest writes. A slug it does not know, which any address can name,
+// is looked up alone rather than reloading every tag; found, the memory is read again.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (parley.Tag, error) {
+	if !parley.ReadsPrimary(ctx) {
+		tags, err := s.tags.Get(func() (tagSet, error) { return s.loadTags(ctx) })
+		if err != nil {
+			return parley.Tag{}, err
+		}
+		if id, ok := tags.bySlug[slug]; ok {
+			return tags.byID[id], nil
+		}
+	}
 	t, err := scanTag(s.read(ctx).QueryRow(ctx, `SELECT id, slug, name, description, thread_count FROM tags WHERE slug = $1`, slug))
+	if err == nil {
+		s.tags.Forget() // a tag made since on another node
+	}
 	return t, notFound(err, "There is no tag %q.", slug)
 }
 
@@ -45,39 +60,43 @@ func (s *Store) CreateTag(ctx context.Context, in parley.NewTag) (parley.Tag, er
 	return t, err
 }
 
-// tagRefs names the tags in a threads.tag_ids list from the cache of every tag, which is
+// tagSet is every tag, by id and by slug, as the store keeps it in memory: a list names
+// its threads' tags from it without a join, and a tag's page finds its tag.
+type tagSet struct {
+	byID   map[int64]parley.Tag
+	bySlug map[string]int64
+}
+
+// tagRefs names the tags in a threads.tag_ids list from the memory of every tag, which is
 // read again when it misses an id: a tag made since on another node.
 func (s *Store) tagRefs(ctx context.Context, ids string) ([]parley.TagRef, error) {
-	load := func() (map[int64]parley.TagRef, error) { return s.loadTags(ctx) }
+	load := func() (tagSet, error) { return s.loadTags(ctx) }
 	tags, err := s.tags.Get(load)
 	if err != nil {
 		return nil, err
 	}
 	refs := make([]parley.TagRef, 0, 4)
 	for _, id := range SplitIDs(ids) {
-		ref, ok := tags[id]
+		t, ok := tags.byID[id]
 		if !ok {
 			s.tags.Forget()
 			if tags, err = s.tags.Get(load); err != nil {
 				return nil, err
 			}
-			ref = tags[id]
+			t = tags.byID[id]
 		}
-		refs = append(refs, ref)
+		refs = append(refs, parley.TagRef{Slug: t.Slug, Name: t.Name})
 	}
 	return refs, nil
 }
 
-func (s *Store) loadTags(ctx context.Context) (map[int64]parley.TagRef, error) {
-	tags := map[int64]parley.TagRef{}
-	rows, err := s.read(ctx).Query(ctx, `SELECT id, slug, name FROM tags`)
-	_, err = collect(rows, err, func(r Row) (struct{}, error) {
-		var id int64
-		var ref parley.TagRef
-		err := r.Scan(&id, &ref.Slug, &ref.Name)
-		tags[id] = ref
-		return struct{}{}, err
-	})
+func (s *Store) loadTags(ctx context.Context) (tagSet, error) {
+	rows, err := s.read(ctx).Query(ctx, `SELECT id, slug, name, description, thread_count FROM tags`)
+	all, err := collect(rows, err, scanTag)
+	tags := tagSet{byID: make(map[int64]parley.Tag, len(all)), bySlug: make(map[string]int64, len(all))}
+	for _, t := range all {
+		tags.byID[t.ID], tags.bySlug[t.Slug] = t, t.ID
+	}
 	return tags, err
 }
 
