@@ -127,8 +127,8 @@ func (sc *scratch) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 }
 
 // each inserts a row with query, an INSERT with one VALUES tuple, for each row of rows,
-// with the arguments args gives, or none when args gives none. Rows are inserted
-// many at a time (sqlite.Inserter), so args may write other tables before the rows are inserted. It
+// with the arguments args gives, or none when args gives none. Rows are inserted many at a
+// time (sqlite.Inserter), so args may write other tables before the rows are inserted. It
 // stops at the first error, the dump's, args' or the database's.
 func each[T any](ctx context.Context, tx *sql.Tx, rows iter.Seq2[T, error], query string, tick func(), args func(T) ([]any, error)) error {
 	in, err := sqlite.NewInserter(ctx, tx, query)

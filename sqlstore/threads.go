@@ -27,8 +27,8 @@ var listIndex = map[parley.Sort]struct{ column, index string }{
 // the list entry l. The order a list shows and the cursor taken from its last thread then
 // agree with the index, and on SQLite the index holds every column read from l
 // (TestListIndexesCoverListsUpgradeInPlace): each entry costs a look-up of its thread and
-// author, not of the entry's row too. Lists show the views they
-// sort by, which trail the thread's own count by at most an eighth (AddViews).
+// author, not of the entry's row too. Lists show the views they sort by, which trail the
+// thread's own count by at most an eighth (AddViews).
 var listColumns = func() map[string]string {
 	cols := map[string]string{}
 	for _, ix := range listIndex {
