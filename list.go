@@ -180,20 +180,25 @@ func ParseCursor(s string, sort Sort) (*Cursor, error) {
 	return &Cursor{Sort: sort, Key: key, ID: id}, nil
 }
 
-// ListQuery asks for one page of a thread list. Pinned threads are not part of it: they
-// are read with Store.PinnedThreads and shown above the first page.
+// ListQuery asks for one page of a thread list. Pinned threads are not part of the page:
+// they are shown above the first page, read with it when WithPinned asks, or alone with
+// Store.PinnedThreads.
 type ListQuery struct {
 	Scope  Scope
 	Sort   Sort
 	Filter Filter
 	After  *Cursor // nil for the first page
 	Limit  int
+	// WithPinned asks the first page to carry the list's pinned threads that pass Filter
+	// (ThreadPage.Pinned), read in the same statement as the page.
+	WithPinned bool
 }
 
 // ThreadPage is one page of a thread list.
 type ThreadPage struct {
 	Threads []Thread
-	Next    *Cursor // nil on the last page
+	Next    *Cursor  // nil on the last page
+	Pinned  []Thread // with ListQuery.WithPinned on a first page: its pinned threads, most recently active first
 }
 
 // ListLimit bounds ListQuery.Limit.

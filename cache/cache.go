@@ -36,6 +36,7 @@ type key struct {
 	filter parley.Filter
 	after  parley.Cursor
 	limit  int
+	pinned bool
 }
 
 type entry struct {
@@ -105,7 +106,7 @@ func (s *Store) Clear() {
 // Threads returns a list page, from memory when it was read less than ttl ago. Callers must
 // not modify the page.
 func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadPage, error) {
-	k := key{kind: "threads", scope: q.Scope, sort: q.Sort, filter: q.Filter, limit: q.Limit}
+	k := key{kind: "threads", scope: q.Scope, sort: q.Sort, filter: q.Filter, limit: q.Limit, pinned: q.WithPinned}
 	if q.After != nil {
 		k.after = *q.After
 	}

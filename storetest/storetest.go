@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		"Paging":               testPaging,
 		"PagingWhileInserts":   testPagingWhileInserts,
 		"Pinned":               testPinned,
+		"PinnedWithPage":       testPinnedWithPage,
 		"Revisions":            testRevisions,
 		"Boosts":               testBoosts,
 		"BoostsConcurrent":     testBoostsConcurrent,

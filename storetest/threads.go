@@ -346,6 +346,66 @@ func testPinned(t *testing.T, e *env) {
 	isNotFound(t, e.s.SetPinned(e.ctx, c.ID, &tagB, true, f.by("")))
 }
 
+// testPinnedWithPage checks the pinned threads a first page carries (ListQuery.WithPinned):
+// those PinnedThreads returns, most recently active first, less those the list's filter
+// leaves out; none on later pages, and never among the page's own threads.
+func testPinnedWithPage(t *testing.T, e *env) {
+	f := e.forum()
+	old := e.thread(f, f.asker, f.tagA)
+	answered := e.thread(f, f.asker, f.tagA)
+	plain := e.thread(f, f.asker, f.tagA)
+	others := []parley.Thread{e.thread(f, f.asker, f.tagA), e.thread(f, f.asker, f.tagA), e.thread(f, f.asker, f.tagA)}
+	tagA := parley.Scope{Kind: parley.ScopeTag, ID: f.tagA.ID}
+	for _, th := range []parley.Thread{old, answered} {
+		must(t, e.s.SetPinned(e.ctx, th.ID, &tagA, true, f.by("")))
+	}
+	must(t, e.s.AcceptAnswer(e.ctx, answered.ID, e.reply(answered.ID, f.answerer).ID))
+	e.reply(old.ID, f.answerer) // the oldest thread is now the most recently active pinned one
+
+	ids := func(threads []parley.Thread) []int64 {
+		var out []int64
+		for _, th := range threads {
+			out = append(out, th.ID)
+		}
+		return out
+	}
+	first := func(filter parley.Filter, sort parley.Sort) parley.ThreadPage {
+		page, err := e.s.Threads(e.ctx, parley.ListQuery{Scope: tagA, Sort: sort, Filter: filter, Limit: 2, WithPinned: true})
+		must(t, err)
+		return page
+	}
+	page := first(parley.FilterNone, parley.SortNewest)
+	equalIDs(t, "pinned on the first page", ids(page.Pinned), []int64{old.ID, answered.ID})
+	equalIDs(t, "the first page itself", ids(page.Threads), []int64{others[2].ID, others[1].ID})
+	for _, th := range page.Pinned {
+		if !th.Pinned || th.Title == "" || th.Author.Handle == "" {
+			t.Errorf("a pinned thread read with the page is not whole: %+v", th)
+		}
+	}
+	alone, err := e.s.PinnedThreads(e.ctx, tagA)
+	must(t, err)
+	equalIDs(t, "PinnedThreads", ids(alone), ids(page.Pinned))
+	equalIDs(t, "pinned, unanswered only", ids(first(parley.FilterUnanswered, parley.SortActivity).Pinned), []int64{old.ID})
+	equalIDs(t, "pinned, answered only", ids(first(parley.FilterAnswered, parley.SortReplies).Pinned), []int64{answered.ID})
+
+	next, err := e.s.Threads(e.ctx, parley.ListQuery{Scope: tagA, Sort: parley.SortNewest, Limit: 2, After: page.Next, WithPinned: true})
+	must(t, err)
+	if len(next.Pinned) != 0 {
+		t.Errorf("a later page carries pinned threads: %v", ids(next.Pinned))
+	}
+	equalIDs(t, "the second page", ids(next.Threads), []int64{others[0].ID, plain.ID})
+	without, err := e.s.Threads(e.ctx, parley.ListQuery{Scope: tagA, Sort: parley.SortNewest, Limit: 2})
+	must(t, err)
+	if len(without.Pinned) != 0 {
+		t.Errorf("a page not asked for its pinned threads carries them: %v", ids(without.Pinned))
+	}
+	sub, err := e.s.Threads(e.ctx, parley.ListQuery{Scope: parley.Scope{Kind: parley.ScopeSubtopic, ID: f.sub.ID}, Sort: parley.SortNewest, Limit: 2, WithPinned: true})
+	must(t, err)
+	if len(sub.Pinned) != 0 || len(sub.Threads) != 2 {
+		t.Errorf("a list with nothing pinned: pinned %v, threads %v", ids(sub.Pinned), ids(sub.Threads))
+	}
+}
+
 // testDraftRefused checks that a store takes no post whose text was not rendered: the HTML
 // it holds is always the rendering of the body beside it.
 func testDraftRefused(t *testing.T, e *env) {

@@ -146,7 +146,8 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, f format, spe
 	if f != formatHTML {
 		limit, params.After = feedSize, nil
 	}
-	pg, err := s.store.Threads(r.Context(), parley.ListQuery{Scope: spec.scope, Sort: params.Sort, Filter: params.Filter, After: params.After, Limit: limit})
+	pg, err := s.store.Threads(r.Context(), parley.ListQuery{Scope: spec.scope, Sort: params.Sort, Filter: params.Filter,
+		After: params.After, Limit: limit, WithPinned: f == formatHTML})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -155,25 +156,17 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, f format, spe
 		s.listFeed(w, r, f, spec, params, pg.Threads)
 		return
 	}
-	var pinned []parley.Thread
-	if params.After == nil {
-		if pinned, err = s.store.PinnedThreads(r.Context(), spec.scope); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		pinned = slices.DeleteFunc(pinned, func(t parley.Thread) bool { return !passes(params.Filter, &t) })
-	}
-	s.html(w, r, "list", s.listView(r, spec, params, pg, pinned), lastActivity(pinned, pg.Threads))
+	s.html(w, r, "list", s.listView(r, spec, params, pg), lastActivity(pg.Pinned, pg.Threads))
 }
 
-func (s *Server) listView(r *http.Request, spec listSpec, params listParams, pg parley.ThreadPage, pinned []parley.Thread) *listView {
+func (s *Server) listView(r *http.Request, spec listSpec, params listParams, pg parley.ThreadPage) *listView {
 	v := &listView{
 		page:      s.newPage(r, spec.title),
 		Heading:   spec.heading,
 		Intro:     spec.intro,
 		Action:    spec.path,
 		Subtopics: spec.subtopics,
-		Pinned:    pinned,
+		Pinned:    pg.Pinned,
 		Threads:   pg.Threads,
 		Filtered:  params.Filter != parley.FilterNone,
 	}
@@ -203,23 +196,6 @@ func (s *Server) listView(r *http.Request, spec listSpec, params listParams, pg 
 	}
 	v.Canonical = s.absolute(withQuery(spec.path, params.query(params.After)))
 	return v
-}
-
-// passes reports whether a filtered list shows t. Pinned threads come from their own query,
-// which knows no filters, so the filter is applied to them here: "Answered" means answered,
-// pinned or not.
-func passes(f parley.Filter, t *parley.Thread) bool {
-	switch f {
-	case parley.FilterUnanswered:
-		return !t.Answered()
-	case parley.FilterAnswered:
-		return t.Answered()
-	case parley.FilterStaff:
-		return t.StaffReplied
-	case parley.FilterAwaiting:
-		return !t.StaffReplied
-	}
-	return true
 }
 
 func withQuery(path, query string) string {
