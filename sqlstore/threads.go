@@ -25,10 +25,10 @@ var listIndex = map[parley.Sort]struct{ column, index string }{
 // listColumns are the select lists of list pages by the column their sort orders by
 // (listIndex): threadColumns, but for that column, the views and the pinned flag, read from
 // the list entry l. The order a list shows and the cursor taken from its last thread then
-// agree with the index, and on SQLite the index holds every column read from l
-// (TestListIndexesCoverListsUpgradeInPlace): each entry costs a look-up of its thread and
-// author, not of the entry's row too. Lists show the views they sort by, which trail the
-// thread's own count by at most an eighth (AddViews).
+// agree with the index. Lists show the views they sort by, which trail the thread's own
+// count by at most an eighth (AddViews). On SQLite only the views' index holds the count
+// (TestViewsInOneListIndexUpgradeInPlace), so the other sorts read each entry's row as
+// well: holding it in all five made each move of a listed count write five indexes.
 var listColumns = func() map[string]string {
 	cols := map[string]string{}
 	for _, ix := range listIndex {
