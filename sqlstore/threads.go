@@ -77,12 +77,9 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 		  AND (l.` + ix.column + `, l.thread_id) < ($2, $3)
 		ORDER BY l.` + ix.column + ` DESC, l.thread_id DESC
 		LIMIT $4`
-	withPinned := q.WithPinned && q.After == nil
-	if withPinned {
-		var err error
-		if withPinned, err = s.hasPinned(ctx, q.Scope); err != nil {
-			return parley.ThreadPage{}, err
-		}
+	withPinned, err := s.readsPinned(ctx, q)
+	if err != nil {
+		return parley.ThreadPage{}, err
 	}
 	if withPinned {
 		query = `SELECT * FROM (` + s.pinnedQuery(q.Filter) + `) pinned UNION ALL SELECT * FROM (` + query + `) page`
@@ -101,6 +98,15 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 		page.Next = &next
 	}
 	return page, nil
+}
+
+// readsPinned reports whether q's page carries its list's pinned threads: a first page
+// asked WithPinned, of a list that has some.
+func (s *Store) readsPinned(ctx context.Context, q parley.ListQuery) (bool, error) {
+	if !q.WithPinned || q.After != nil {
+		return false, nil
+	}
+	return s.hasPinned(ctx, q.Scope)
 }
 
 // splitPinned parts the rows of a page read with its pinned threads, each part in its own
