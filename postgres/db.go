@@ -20,10 +20,14 @@ type db struct {
 
 // Reader is the replica, if there is one, unless ctx asks for the primary.
 func (d *db) Reader(ctx context.Context) sqlstore.Querier {
-	if d.replica == nil || parley.ReadsPrimary(ctx) {
-		return reader{querier{d.primary}}
+	pool := d.replica
+	if pool == nil || parley.ReadsPrimary(ctx) {
+		pool = d.primary
 	}
-	return reader{querier{d.replica}}
+	if sqlstore.PlansByValue(ctx) {
+		return byValue{reader{querier{pool}}}
+	}
+	return reader{querier{pool}}
 }
 
 // maxAttempts bounds how often a transaction is tried when PostgreSQL aborts it as a
@@ -126,4 +130,26 @@ func (r readRow) Scan(dest ...any) error {
 		return sql.ErrNoRows
 	}
 	return err
+}
+
+// byValue runs reads with their values written into the statement (pgx's simple
+// protocol), unprepared, so that PostgreSQL plans each for its values rather than using
+// the plan it made once for any (sqlstore.PlanByValue). It sends no batches: a batch goes
+// with the connection's prepared statements.
+type byValue struct{ r reader }
+
+func (b byValue) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	return b.r.Query(ctx, query, withValues(args)...)
+}
+
+func (b byValue) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return b.r.QueryRow(ctx, query, withValues(args)...)
+}
+
+func (b byValue) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	return b.r.Exec(ctx, query, withValues(args)...)
+}
+
+func withValues(args []any) []any {
+	return append([]any{pgx.QueryExecModeSimpleProtocol}, args...)
 }

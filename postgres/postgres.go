@@ -74,6 +74,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
 	}
+	planOnce(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -97,17 +98,32 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// openReplica connects to a read replica with the primary's pool settings; it is not
-// migrated (a replica follows the primary's schema) and must answer at once.
+// planOnce has each connection plan a prepared statement once, for any values, unless
+// the URL sets plan_cache_mode. The forum's reads and writes look rows up by key and walk
+// indexes in order, whatever the values; yet PostgreSQL, judging a list's generic plan
+// dearer than one made for the values at hand (it guesses at how many threads a tag has),
+// planned every list read again: most of what a list page cost it (docs/performance.md).
+// Searches, whose best plans do depend on their words, are planned for them (byValue).
+func planOnce(cfg *pgxpool.Config) {
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	}
+}
+
+// openReplica connects to a read replica with the primary's pool settings, schema and
+// planning unless its URL says otherwise; it is not migrated (a replica follows the
+// primary's schema) and must answer at once.
 func openReplica(ctx context.Context, url string, primary *pgxpool.Config) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, err
 	}
 	cfg.MaxConns = primary.MaxConns
-	if sp, ok := primary.ConnConfig.RuntimeParams["search_path"]; ok {
-		if _, set := cfg.ConnConfig.RuntimeParams["search_path"]; !set {
-			cfg.ConnConfig.RuntimeParams["search_path"] = sp
+	for _, param := range []string{"search_path", "plan_cache_mode"} {
+		if v, ok := primary.ConnConfig.RuntimeParams[param]; ok {
+			if _, set := cfg.ConnConfig.RuntimeParams[param]; !set {
+				cfg.ConnConfig.RuntimeParams[param] = v
+			}
 		}
 	}
 	replica, err := pgxpool.NewWithConfig(ctx, cfg)

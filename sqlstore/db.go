@@ -42,6 +42,23 @@ type DB interface {
 	InTx(ctx context.Context, fn func(tx Querier) error) error
 }
 
+// planByValue is the context key PlanByValue sets.
+type planByValue struct{}
+
+// PlanByValue marks ctx's reads as ones whose best plan depends on the values they are
+// given, as a full-text search's does on how common its words are. A database that plans a
+// statement once for any values (PostgreSQL; see postgres.Open) plans these for theirs
+// every time.
+func PlanByValue(ctx context.Context) context.Context {
+	return context.WithValue(ctx, planByValue{}, true)
+}
+
+// PlansByValue reports whether ctx was marked with PlanByValue.
+func PlansByValue(ctx context.Context) bool {
+	by, _ := ctx.Value(planByValue{}).(bool)
+	return by
+}
+
 // Query is one statement and its arguments, for readBatch.
 type Query struct {
 	SQL  string

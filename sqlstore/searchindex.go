@@ -194,6 +194,7 @@ func (s *Store) Search(ctx context.Context, q parley.SearchQuery) (parley.Search
 	if err := q.Validate(); err != nil {
 		return parley.SearchPage{}, err
 	}
+	ctx = PlanByValue(ctx) // a word may be in three posts or in three million
 	m := q.Query.Match()
 	w := &where{d: s.d}
 	if ok, err := s.searchFilters(ctx, w, q.Query, m); err != nil || !ok {

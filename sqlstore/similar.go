@@ -51,6 +51,7 @@ func (s *Store) SimilarThreads(ctx context.Context, text string, limit int) ([]p
 	if limit <= 0 || len(keywords) == 0 {
 		return nil, nil
 	}
+	ctx = PlanByValue(ctx)
 	ids, err := s.similarTitles(ctx, keywords, limit)
 	if err == nil && len(ids) < limit {
 		var more []int64
