@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	parley "github.com/parley-forum/parley"
@@ -99,22 +101,36 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// ReadFrom sends a body through the underlying writer's ReadFrom, which copies with a
-// pooled buffer: without it io.Copy (and so http.ServeContent, which every page goes
-// through) would make a new buffer as large as the body for every response.
+// ReadFrom sends a body. A file goes through the connection's ReadFrom, which hands it to
+// the kernel (sendfile); anything else, such as a page from memory that http.ServeContent
+// sends, is copied with a pooled buffer, since the connection's ReadFrom would make a new
+// one as large as the body for every response.
 func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
 	var n int64
 	var err error
-	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok && isFile(r) {
 		n, err = rf.ReadFrom(r)
 	} else {
-		n, err = io.Copy(struct{ io.Writer }{w.ResponseWriter}, r)
+		buf := copyBuffers.Get().(*[]byte)
+		n, err = io.CopyBuffer(struct{ io.Writer }{w.ResponseWriter}, r, *buf)
+		copyBuffers.Put(buf)
 	}
 	w.bytes += int(n)
 	return n, err
+}
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// isFile reports whether r reads a file, alone or within a limit, as the kernel can send it.
+func isFile(r io.Reader) bool {
+	if lr, ok := r.(*io.LimitedReader); ok {
+		r = lr.R
+	}
+	_, ok := r.(*os.File)
+	return ok
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer (for flushing streams).
