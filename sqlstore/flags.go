@@ -37,7 +37,7 @@ func (s *Store) FlagPost(ctx context.Context, in parley.NewFlag) (parley.Flag, e
 func (s *Store) FlagQueue(ctx context.Context, limit int) ([]parley.FlaggedPost, error) {
 	ctx = parley.ReadPrimary(ctx)
 	rows, err := s.read(ctx).Query(ctx, `SELECT post_id FROM flags WHERE resolved_at IS NULL
-		GROUP BY post_id ORDER BY min(created_at), post_id LIMIT $1`, limit)
+		GROUP BY post_id ORDER BY min(created_at), post_id`+rowLimit(limit))
 	ids, err := collect(rows, err, scanValue[int64])
 	if err != nil {
 		return nil, err
@@ -105,7 +105,7 @@ func (s *Store) ModerationLog(ctx context.Context, before int64, limit int) ([]p
 	rows, err := s.read(ctx).Query(ctx, `SELECT l.id, l.action, l.target_kind, l.target_id, l.target, l.detail, l.reason, l.created_at,
 		u.id, u.handle, u.display_name, u.role, u.badge
 		FROM moderation_log l JOIN users u ON u.id = l.actor_id
-		WHERE $1 = 0 OR l.id < $1 ORDER BY l.id DESC LIMIT $2`, before, limit)
+		WHERE $1 = 0 OR l.id < $1 ORDER BY l.id DESC`+rowLimit(limit), before)
 	return collect(rows, err, func(r Row) (parley.LogEntry, error) {
 		var e parley.LogEntry
 		var created int64

@@ -17,7 +17,7 @@ func (s *Store) ThreadLinks(ctx context.Context, threadID int64) ([]parley.Linke
 		SELECT t.id, t.title, l.kind, false, false
 		FROM thread_links l JOIN threads t ON t.id = l.thread_id
 		WHERE l.target_id = $1 AND t.deleted_at IS NULL
-		ORDER BY first DESC, id DESC LIMIT $2`, threadID, parley.MaxLinksShown)
+		ORDER BY first DESC, id DESC`+rowLimit(parley.MaxLinksShown), threadID)
 	return collect(rows, err, func(r Row) (l parley.LinkedThread, err error) {
 		var first bool
 		return l, r.Scan(&l.ID, &l.Title, &l.Kind, &l.Outgoing, &first)

@@ -135,7 +135,7 @@ func (s *Store) FanOut(ctx context.Context, limit int) (int, error) {
 	var worked int
 	err := s.inTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id, kind, actor_id, thread_id, post_id, mentions, detail, done_through, created_at
-			FROM notification_jobs ORDER BY id LIMIT $1`+s.d.SkipLocked, limit)
+			FROM notification_jobs ORDER BY id`+rowLimit(limit)+s.d.SkipLocked)
 		jobs, err := collect(rows, err, func(r Row) (job, error) {
 			var j job
 			var mentions string
@@ -459,7 +459,7 @@ func (s *Store) notificationsWhere(ctx context.Context, q Querier, cond string, 
 		FROM notifications n JOIN threads t ON t.id = n.thread_id JOIN posts p ON p.id = n.post_id
 		LEFT JOIN users u ON u.id = n.actor_id
 		WHERE `+cond+` AND `+shownNotifications+`
-		ORDER BY n.id DESC LIMIT `+strconv.Itoa(limit), args...)
+		ORDER BY n.id DESC`+rowLimit(limit), args...)
 	return collect(rows, err, func(r Row) (parley.Notification, error) {
 		var n parley.Notification
 		var created, read, emailed int64
@@ -482,7 +482,7 @@ func (s *Store) UnreadNotifications(ctx context.Context, userID int64) (int, err
 	var n int
 	err := s.read(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM notifications n
 		JOIN threads t ON t.id = n.thread_id JOIN posts p ON p.id = n.post_id
-		WHERE n.user_id = $1 AND n.read_at IS NULL AND `+shownNotifications+` LIMIT $2) unread`, userID, parley.UnreadCountLimit).Scan(&n)
+		WHERE n.user_id = $1 AND n.read_at IS NULL AND `+shownNotifications+rowLimit(parley.UnreadCountLimit)+`) unread`, userID).Scan(&n)
 	return n, err
 }
 

@@ -63,7 +63,7 @@ func (s *Store) ClaimEmails(ctx context.Context, limit int, lease time.Duration)
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT id, user_id, kind, notification_id, ref, created_at, attempts
-			FROM email_outbox WHERE sent_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2`+s.d.SkipLocked, tx.Now, limit)
+			FROM email_outbox WHERE sent_at IS NULL AND due_at <= $1 ORDER BY due_at, id`+rowLimit(limit)+s.d.SkipLocked, tx.Now)
 		claimed, err := collect(rows, err, func(r Row) (o outboxRow, err error) {
 			return o, r.Scan(&o.id, &o.userID, &o.kind, &o.notificationID, &o.day, &o.created, &o.attempts)
 		})
@@ -173,7 +173,7 @@ func (s *Store) EmailFailed(ctx context.Context, id int64, reason string, retry 
 // Outbox returns the newest emails of the outbox.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]parley.OutboxEntry, error) {
 	rows, err := s.read(ctx).Query(ctx, `SELECT id, kind, user_id, attempts, last_error, due_at, coalesce(sent_at, 0)
-		FROM email_outbox ORDER BY id DESC LIMIT $1`, limit)
+		FROM email_outbox ORDER BY id DESC`+rowLimit(limit))
 	return collect(rows, err, func(r Row) (e parley.OutboxEntry, err error) {
 		var due, sent int64
 		err = r.Scan(&e.ID, &e.Kind, &e.UserID, &e.Attempts, &e.LastError, &due, &sent)

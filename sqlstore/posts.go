@@ -29,13 +29,15 @@ func scanPost(r Row) (parley.Post, error) {
 	return p, err
 }
 
-// postsOfThread selects thread $1's posts after post id $2 in order, at most $3.
-const postsOfThread = `SELECT ` + postColumns + ` FROM posts p JOIN users u ON u.id = p.author_id
-	WHERE p.thread_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`
+// postsOfThread selects thread $1's posts after post id $2 in order, at most limit.
+func postsOfThread(limit int) string {
+	return `SELECT ` + postColumns + ` FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.thread_id = $1 AND p.id > $2 ORDER BY p.id` + rowLimit(limit)
+}
 
 // Posts returns a thread's posts in order, after post id after, at most limit.
 func (s *Store) Posts(ctx context.Context, threadID, after int64, limit int) ([]parley.Post, error) {
-	rows, err := s.read(ctx).Query(ctx, postsOfThread, threadID, after, limit)
+	rows, err := s.read(ctx).Query(ctx, postsOfThread(limit), threadID, after)
 	posts, err := collect(rows, err, scanPost)
 	if err != nil {
 		return nil, err

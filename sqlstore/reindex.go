@@ -32,7 +32,7 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 	}
 	tell(0)
 	for done, after := 0, int64(0); ; {
-		rows, err := s.read(ctx).Query(ctx, `SELECT id FROM threads WHERE id > $1 ORDER BY id LIMIT $2`, after, reindexBatch)
+		rows, err := s.read(ctx).Query(ctx, `SELECT id FROM threads WHERE id > $1 ORDER BY id`+rowLimit(reindexBatch), after)
 		ids, err := collect(rows, err, scanValue[int64])
 		if err != nil || len(ids) == 0 {
 			return err
@@ -80,7 +80,7 @@ func (s *Store) FillFileTexts(ctx context.Context, read func(ctx context.Context
 	filled := 0
 	for after := int64(0); ; {
 		rows, err := s.read(ctx).Query(ctx, `SELECT id, sha256 FROM attachments
-			WHERE id > $1 AND content_type = $2 AND search_text = '' ORDER BY id LIMIT $3`, after, parley.TypeText, fileTextBatch)
+			WHERE id > $1 AND content_type = $2 AND search_text = '' ORDER BY id`+rowLimit(fileTextBatch), after, parley.TypeText)
 		files, err := collect(rows, err, func(r Row) (f file, err error) { return f, r.Scan(&f.id, &f.sha256) })
 		if err != nil || len(files) == 0 {
 			return filled, err

@@ -75,8 +75,7 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 		JOIN users u ON u.id = t.author_id
 		WHERE l.scope = $1 AND l.pinned = false` + filterClause[q.Filter] + `
 		  AND (l.` + ix.column + `, l.thread_id) < ($2, $3)
-		ORDER BY l.` + ix.column + ` DESC, l.thread_id DESC
-		LIMIT $4`
+		ORDER BY l.` + ix.column + ` DESC, l.thread_id DESC` + rowLimit(q.Limit+1)
 	withPinned, err := s.readsPinned(ctx, q)
 	if err != nil {
 		return parley.ThreadPage{}, err
@@ -84,7 +83,7 @@ func (s *Store) Threads(ctx context.Context, q parley.ListQuery) (parley.ThreadP
 	if withPinned {
 		query = `SELECT * FROM (` + s.pinnedQuery(q.Filter) + `) pinned UNION ALL SELECT * FROM (` + query + `) page`
 	}
-	threads, err := s.QueryThreads(ctx, query, q.Scope.Key(), key, id, q.Limit+1)
+	threads, err := s.QueryThreads(ctx, query, q.Scope.Key(), key, id)
 	if err != nil {
 		return parley.ThreadPage{}, err
 	}
@@ -183,7 +182,7 @@ func (s *Store) Thread(ctx context.Context, id int64) (parley.Thread, error) {
 func (s *Store) ThreadWithPosts(ctx context.Context, id, after int64, limit int) (parley.Thread, []parley.Post, error) {
 	var found []threadRow
 	var posts []parley.Post
-	err := readBatch(ctx, s.read(ctx), []Query{{threadByID, []any{id}}, {postsOfThread, []any{id, after, limit}}},
+	err := readBatch(ctx, s.read(ctx), []Query{{threadByID, []any{id}}, {postsOfThread(limit), []any{id, after}}},
 		func(i int, rows Rows) (err error) {
 			if i == 0 {
 				found, err = collect(rows, nil, scanThreadRow)

@@ -117,7 +117,7 @@ func (s *Store) CollectUploads(ctx context.Context, remove func(context.Context,
 // has them.
 func (s *Store) lapsedUploads(ctx context.Context, cutoff int64) ([]string, error) {
 	ctx = parley.ReadPrimary(ctx)
-	rows, err := s.read(ctx).Query(ctx, `SELECT sha256 FROM uploads GROUP BY sha256 HAVING max(created_at) <= $1 LIMIT $2`, cutoff, collectBatch)
+	rows, err := s.read(ctx).Query(ctx, `SELECT sha256 FROM uploads GROUP BY sha256 HAVING max(created_at) <= $1`+rowLimit(collectBatch), cutoff)
 	return collect(rows, err, scanValue[string])
 }
 

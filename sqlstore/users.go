@@ -91,7 +91,7 @@ func (s *Store) UserBadges(ctx context.Context, userID int64) ([]parley.BadgeCou
 func (s *Store) UserBoosts(ctx context.Context, userID, after int64, limit int) ([]parley.GivenBoost, error) {
 	rows, err := s.read(ctx).Query(ctx, `SELECT b.post_id, p.thread_id, b.created_at
 		FROM boosts b JOIN posts p ON p.id = b.post_id
-		WHERE b.user_id = $1 AND b.post_id > $2 ORDER BY b.post_id LIMIT $3`, userID, after, limit)
+		WHERE b.user_id = $1 AND b.post_id > $2 ORDER BY b.post_id`+rowLimit(limit), userID, after)
 	return collect(rows, err, func(r Row) (parley.GivenBoost, error) {
 		var b parley.GivenBoost
 		var created int64
@@ -106,7 +106,7 @@ func (s *Store) UserPosts(ctx context.Context, userID, before int64, limit int) 
 		FROM posts p JOIN threads t ON t.id = p.thread_id
 		WHERE p.author_id = $1 AND p.hidden_at IS NULL AND t.deleted_at IS NULL
 		  AND ($2 = 0 OR (p.created_at, p.id) < (SELECT created_at, id FROM posts WHERE id = $2))
-		ORDER BY p.created_at DESC, p.id DESC LIMIT $3`, userID, before, limit)
+		ORDER BY p.created_at DESC, p.id DESC`+rowLimit(limit), userID, before)
 	return collect(rows, err, func(r Row) (parley.UserPost, error) {
 		var p parley.UserPost
 		var created int64
