@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/parley-forum/parley/search"
 	"github.com/parley-forum/parley/sqlstore"
 )
@@ -76,8 +75,8 @@ var fullText = sqlstore.SearchDialect{
 // from the index costs about 4.6 µs each, mostly the row (5,000,000 posts, in memory). The
 // two are even where matches² = 0.4 × wanted × posts. The estimate is the planner's,
 // which statistics of 1,000 on the documents make close (11,434 for a word in 12,253
-// posts): EXPLAIN with the query as a literal (the simple protocol), since a prepared
-// statement may be planned for any query.
+// posts): EXPLAIN with the query as a literal, as a search's reader sends it (byValue),
+// since a prepared statement may be planned for any query.
 func fewMatches(ctx context.Context, q sqlstore.Querier, match any, wanted int) (bool, error) {
 	var plan []struct {
 		Plan struct {
@@ -87,8 +86,7 @@ func fewMatches(ctx context.Context, q sqlstore.Querier, match any, wanted int) 
 	var posts float64
 	err := q.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'post_search'::regclass`).Scan(&posts)
 	if err == nil {
-		err = q.QueryRow(ctx, `EXPLAIN (FORMAT JSON) SELECT post_id FROM post_search WHERE document @@ $1::tsquery`,
-			pgx.QueryExecModeSimpleProtocol, match).Scan(&plan)
+		err = q.QueryRow(ctx, `EXPLAIN (FORMAT JSON) SELECT post_id FROM post_search WHERE document @@ $1::tsquery`, match).Scan(&plan)
 	}
 	if err != nil || len(plan) == 0 {
 		return false, err
