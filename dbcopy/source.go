@@ -46,13 +46,13 @@ type rowReader interface {
 // ignored are tables no copy carries: each store records its own migrations, and the
 // target has applied its own before the copy; rate-limit buckets only slow the next few
 // requests, and starting them full is what a restart does anyway; the full-text index
-// (post_search and title_search on PostgreSQL; SQLite's are virtual tables, which no copy
-// reads) is derived
-// from the posts: after a copy the target's is rebuilt from the posts it received. A mark
+// (post_search, post_pairs and title_search on PostgreSQL, with search_state saying what
+// it holds; SQLite's are virtual tables, which no copy reads) is derived from the posts:
+// after a copy the target's is rebuilt from the posts it received. A mark
 // of a bulk load (bulk_loads) is never copied: a source that holds one is refused
 // (checkLoad), and the target's is its own.
-var ignored = map[string]bool{"schema_migrations": true, "rate_limits": true, "post_search": true, "title_search": true,
-	"bulk_loads": true}
+var ignored = map[string]bool{"schema_migrations": true, "rate_limits": true, "post_search": true, "post_pairs": true,
+	"title_search": true, "search_state": true, "bulk_loads": true}
 
 // isPostgres reports whether from names a PostgreSQL database rather than a SQLite file.
 func isPostgres(from string) bool {

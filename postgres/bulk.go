@@ -23,7 +23,7 @@ type bulkSink struct {
 }
 
 // bulkTables are the tables a load fills in bulk, whose indexes and foreign keys wait.
-var bulkTables = []string{"threads", "thread_views", "thread_tags", "thread_links", "thread_listings", "posts", "revisions", "boosts", "post_search", "title_search", "badges"}
+var bulkTables = []string{"threads", "thread_views", "thread_tags", "thread_links", "thread_listings", "posts", "revisions", "boosts", "post_search", "post_pairs", "title_search", "badges"}
 
 // Bulk returns a writer that loads a whole forum into this empty store. The threads table
 // is locked for the whole load, so two loads cannot both find the store empty.
@@ -109,7 +109,7 @@ var afterLoad = []string{
 	`SELECT setval(pg_get_serial_sequence('posts', 'id'), max(id)) FROM posts`,
 	`SELECT setval(pg_get_serial_sequence('attachments', 'id'), max(id)) FROM attachments`,
 	`SELECT setval(pg_get_serial_sequence('badges', 'id'), max(id)) FROM badges`,
-	`ANALYZE topics, subtopics, tags, users, threads, thread_views, thread_tags, thread_listings, posts, revisions, boosts, attachments, post_search, title_search, badges`,
+	`ANALYZE topics, subtopics, tags, users, threads, thread_views, thread_tags, thread_listings, posts, revisions, boosts, attachments, post_search, post_pairs, title_search, badges`,
 }
 
 // Finish builds the indexes and foreign keys again, moves the id sequences on and commits

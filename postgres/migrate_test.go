@@ -90,6 +90,33 @@ func TestThreadViewsUpgradeInPlace(t *testing.T) {
 	}
 }
 
+// TestPhrasePairsUpgradeInPlace: a forum whose index was written before the pairs of words
+// is known not to hold them, so that phrases are found by their words alone until parley
+// reindex (TestPhrasesFoundByTheirPairs); a forum with an empty index holds them all.
+func TestPhrasePairsUpgradeInPlace(t *testing.T) {
+	for _, c := range []struct {
+		name, setup string
+		pairs       bool
+	}{
+		{"indexed", `
+			INSERT INTO users (id, handle, display_name, created_at) VALUES (1, 'ana', 'Ana', 1);
+			INSERT INTO topics (id, slug, name) VALUES (1, 't', 'T');
+			INSERT INTO subtopics (id, topic_id, slug, name) VALUES (1, 1, 's', 'S');
+			INSERT INTO threads (id, title, subtopic_id, topic_id, author_id, tag_ids, created_at, last_activity_at)
+				VALUES (1, 'Crashes on launch', 1, 1, 1, '{}', 1, 1);
+			INSERT INTO posts (id, thread_id, author_id, original, body, html, created_at) VALUES (1, 1, 1, true, 'q', '<p>q</p>', 1);
+			INSERT INTO post_search (post_id, thread_id, original, document)
+				VALUES (1, 1, true, ` + document("'crashes launch'", "''", "'q'", "''") + `)`, false},
+		{"empty", `SELECT 1`, true},
+	} {
+		pool := upgradeFrom(t, "0025_phrase_pairs", c.setup)
+		var pairs bool
+		if err := pool.QueryRow(context.Background(), `SELECT pairs FROM search_state`).Scan(&pairs); err != nil || pairs != c.pairs {
+			t.Errorf("%s: search_state.pairs after the upgrade = %v, %v; want %v", c.name, pairs, err, c.pairs)
+		}
+	}
+}
+
 // upgradeFrom migrates a new schema up to the migration named before, runs setup on it, and
 // upgrades it the rest of the way, as a forum made by an older parley is upgraded.
 func upgradeFrom(t *testing.T, before, setup string) *pgxpool.Pool {

@@ -16,7 +16,7 @@ import (
 // the post's id. Ranking is FTS5's bm25(), a title match weighing four times a body match.
 var fullText = sqlstore.SearchDialect{
 	Add: `INSERT INTO post_fts (rowid, title, body)
-		SELECT $1, $4 || ' ' || $5, $6 || ' ' || $7 WHERE $2 IS NOT NULL AND $3 IS NOT NULL`,
+		SELECT $1, $4 || ' ' || $5, $6 || ' ' || $7 WHERE $2 IS NOT NULL AND $3 IS NOT NULL AND $8 IS NOT NULL`,
 	AddTitle: `INSERT INTO title_fts (rowid, title) SELECT $1, $3 || ' ' || $4 WHERE $2 IS NOT NULL`,
 	// A bulk load indexes each batch of posts as it writes them (bulkSink gives FTS5 a
 	// larger hash for it), beside their rows on the load's one connection, rather than
@@ -75,7 +75,7 @@ var fullText = sqlstore.SearchDialect{
 func init() {
 	sqlite.MustRegisterDeterministicScalarFunction("search_title", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		title, _ := args[0].(string)
-		r := sqlstore.SearchRow(0, 0, true, title, "")
+		r := fullText.Row(0, 0, true, title, "")
 		return r[3].(string) + " " + r[4].(string), nil
 	})
 }

@@ -287,7 +287,7 @@ func (w *bulkWriter) threadRows(threads []parley.ThreadRecord) []TableRows {
 				edited = nullID(parley.Millis(p.EditedAt))
 			}
 			if !t.Deleted && !p.Hidden {
-				for i, row := range index(SearchRow(p.ID, p.ThreadID, p.Original, t.Title, p.HTML, fileTexts(pr.Attachments)...)) {
+				for i, row := range index(w.s.d.Search.Row(p.ID, p.ThreadID, p.Original, t.Title, p.HTML, fileTexts(pr.Attachments)...)) {
 					if row != nil {
 						add(searchRows+i, row...)
 					}
@@ -373,11 +373,11 @@ func (w *bulkWriter) Abandon(ctx context.Context) error {
 }
 
 // bulkSearchColumns are the columns of bulk_search, SearchDialect.AddFrom's.
-var bulkSearchColumns = []string{"post_id", "thread_id", "original", "title_words", "title_code", "body_words", "body_code"}
+var bulkSearchColumns = []string{"post_id", "thread_id", "original", "title_words", "title_code", "body_words", "body_code", "pairs"}
 
 const createBulkSearch = `CREATE TEMP TABLE bulk_search (post_id BIGINT NOT NULL, thread_id BIGINT NOT NULL,
 	original BOOLEAN NOT NULL, title_words TEXT NOT NULL, title_code TEXT NOT NULL, body_words TEXT NOT NULL,
-	body_code TEXT NOT NULL)`
+	body_code TEXT NOT NULL, pairs TEXT NOT NULL)`
 
 // fileTexts are the texts of a post's files that search indexes with it.
 func fileTexts(files []parley.Attachment) []string {

@@ -34,8 +34,11 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 	for done, after := 0, int64(0); ; {
 		rows, err := s.read(ctx).Query(ctx, `SELECT id FROM threads WHERE id > $1 ORDER BY id`+rowLimit(reindexBatch), after)
 		ids, err := collect(rows, err, scanValue[int64])
-		if err != nil || len(ids) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(ids) == 0 {
+			return s.reindexed(ctx)
 		}
 		err = s.inTx(ctx, func(tx *Tx) error {
 			for _, id := range ids {
@@ -49,6 +52,14 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 		done, after = done+len(ids), ids[len(ids)-1]
 		tell(done)
 	}
+}
+
+// reindexed tells the index that every post is indexed again (SearchDialect.Reindexed).
+func (s *Store) reindexed(ctx context.Context) error {
+	if s.d.Search.Reindexed == "" {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *Tx) error { return ExecAll(ctx, tx, stmt(s.d.Search.Reindexed)) })
 }
 
 // SearchIndexMissing reports whether the full-text index is empty while the forum holds

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,11 +25,15 @@ import (
 type SearchDialect struct {
 	// Add is a statement that indexes one post from $1 its id, $2 its thread's id, $3
 	// whether it is the question, $4 and $5 the title's words and code terms, $6 and $7 the
-	// body's (each written with spaces between terms).
+	// body's (each written with spaces between terms), and $8 the pairs of words next to
+	// each other in either (search.Pairs), written so when Pairs is set, else "".
 	Add string
+	// Pairs is set for an index that holds each post's pairs of words (Add's $8) to find
+	// a phrase's candidates by: one that keeps no word's positions.
+	Pairs bool
 	// AddFrom returns the statements that index every row of a table whose columns are
 	// Add's arguments, named post_id, thread_id, original, title_words, title_code,
-	// body_words and body_code, and the titles of the questions among them: how a bulk
+	// body_words, body_code and pairs, and the titles of the questions among them: how a bulk
 	// load indexes its posts at its end.
 	AddFrom func(table string) []string
 	// LoadTables and LoadRows, when set, make a bulk load index each post as its batch is
@@ -41,6 +46,9 @@ type SearchDialect struct {
 	AddTitle string
 	// Any is a query that returns a row when the index holds any entry.
 	Any string
+	// Reindexed, when set, is a statement run once Reindex has indexed every post again:
+	// entries made before the index held all it holds now are gone.
+	Reindexed string
 	// Remove are the statements that take the posts whose ids are in $1 (Dialect.IDs), and
 	// the titles of the questions among them, out of the index.
 	Remove []string
@@ -52,6 +60,11 @@ type SearchDialect struct {
 	// Matching returns a subquery of the post_id of the posts that match the query in the
 	// placeholder param, unranked: cheap to read newest first or for a few posts.
 	Matching func(param string) string
+	// Phrases, when set, returns Matching for a query (Query's match, in the placeholder
+	// param) whose phrases an index of their pairs of words narrows (Pairs), or "" for one
+	// it does not: the posts holding their pairs are read first, few where the phrases'
+	// words are common. A search reads them all and sorts them when Few says they are few.
+	Phrases func(match any, param string) string
 	// Titles is Matching for a query of titles alone (Query's title), read from the titles'
 	// index: it returns the post_id of the questions of the threads whose title matches.
 	Titles func(param string) string
@@ -67,9 +80,10 @@ type SearchDialect struct {
 	// reading them all from the index and sorting them finds the newest wanted sooner than
 	// walking the posts newest first, testing each. Unset, the index reads its matches
 	// newest first itself (SQLite's FTS5), and the database orders them as it sees fit.
-	// It is asked only of a query of one term: an estimate takes the words of several as
-	// independent, which a search's words seldom are (PostgreSQL's reckoned 4,940 posts
-	// held both "tls" and "handshake", which 93,712 of 5,000,000 do).
+	// It is asked only of a query of one term, or of phrases that Phrases narrows (of the
+	// posts it gives): an estimate takes the words of several as independent, which a
+	// search's words seldom are (PostgreSQL's reckoned 4,940 posts held both "tls" and
+	// "handshake", which 93,712 of 5,000,000 do). Phrases needs it.
 	Few func(ctx context.Context, q Querier, match any, wanted int) (bool, error)
 	// Query writes the argument Hits and InThread take: a post matches when it holds every
 	// term of one of groups, in its title alone when title. It reports false when nothing
@@ -131,7 +145,7 @@ func (s *Store) syncSearch(ctx context.Context, tx *Tx) error {
 		stmts = append(stmts, stmt(remove, s.d.IDs(c.posts)))
 	}
 	for _, p := range posts {
-		row := SearchRow(p.id, p.threadID, p.original, p.title, p.html, texts[p.id]...)
+		row := s.d.Search.Row(p.id, p.threadID, p.original, p.title, p.html, texts[p.id]...)
 		stmts = append(stmts, stmt(s.d.Search.Add, row...))
 		if p.original {
 			stmts = append(stmts, stmt(s.d.Search.AddTitle, row[0], row[1], row[3], row[4]))
@@ -177,16 +191,51 @@ func BooleanQuery(groups [][]search.Term, term func(search.Term) string, and, or
 	return strings.Join(ors, or)
 }
 
-// SearchRow is a post's index entry as SearchDialect.Add takes it: its title, and its text
-// with that of the files it carries (parley.File.Text).
-func SearchRow(postID, threadID int64, original bool, title, html string, files ...string) []any {
+// Row is a post's index entry as Add takes it: its title, and its text with that of the
+// files it carries (parley.File.Text).
+func (d SearchDialect) Row(postID, threadID int64, original bool, title, html string, files ...string) []any {
 	t, b := search.Index(title), search.Post(html)
 	for _, text := range files {
 		f := search.Index(text)
 		b.Words, b.Code = append(b.Words, f.Words...), append(b.Code, f.Code...)
 	}
+	pairs := ""
+	if d.Pairs {
+		pairs = pairsText(slices.Concat(t.Words, b.Words))
+	}
 	return []any{postID, threadID, original, strings.Join(t.Words, " "), strings.Join(t.Code, " "),
-		strings.Join(b.Words, " "), strings.Join(b.Code, " ")}
+		strings.Join(b.Words, " "), strings.Join(b.Code, " "), pairs}
+}
+
+// maxPairs bounds the distinct pairs of words an entry holds: a post with a long log
+// attached has tens of thousands, and an entry is limited in size (PostgreSQL's to 1 MB).
+// An entry with more holds LongPairs as well, which a phrase's query takes for its pairs.
+const maxPairs = 8192
+
+// LongPairs is the pair an entry holds when it holds only the first maxPairs of its pairs.
+const LongPairs = search.PairJoiner + "long"
+
+// pairsText writes the distinct pairs of words next to each other (search.Pairs) with
+// spaces between, the first maxPairs of them, then LongPairs if there were more. The title's
+// last word and the body's first make a pair that no phrase may need: harmless.
+func pairsText(words []string) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, p := range search.Pairs(words) {
+		if seen[p] {
+			continue
+		}
+		if len(seen) == maxPairs {
+			b.WriteString(" " + LongPairs)
+			break
+		}
+		seen[p] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // Search finds one page of threads for a query (parley.Store.Search).
@@ -406,12 +455,17 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 		// find them rather than read them from the index.
 		return s.d.Search.Hits(w.arg(match), w.arg(int64(1<<63-1))), false, nil
 	}
-	order := newest
+	param := w.arg(match)
+	order, matching := newest, s.d.Search.Matching(param)
+	wanted := pick(filtered, postsRead.scanned, postsRead.ranked)
+	var err error
 	if oneTerm {
-		var err error
-		if order, err = s.newestOrder(ctx, r, match, pick(filtered, postsRead.scanned, postsRead.ranked)); err != nil {
-			return "", false, err
-		}
+		order, err = s.newestOrder(ctx, r, match, wanted)
+	} else if s.d.Search.Phrases != nil {
+		order, matching, err = s.phrasesOrder(ctx, r, match, param, wanted, matching)
+	}
+	if err != nil {
+		return "", false, err
 	}
 	ranked := func(matching string, r reading) string { return order(matching, w.arg(r.ranked)) }
 	if filtered {
@@ -420,7 +474,7 @@ func (s *Store) rankedHits(ctx context.Context, w *where, m search.Match, match 
 	return `(SELECT post_id, max(score) AS score FROM (
 			SELECT post_id, CAST(2000000000 AS BIGINT) AS score FROM ` + ranked(s.d.Search.Titles(w.arg(titled)), titlesRead) + ` x
 			UNION ALL
-			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + ranked(s.d.Search.Matching(w.arg(match)), postsRead) + ` y) either
+			SELECT post_id, CAST(1000000000 AS BIGINT) FROM ` + ranked(matching, postsRead) + ` y) either
 		GROUP BY post_id)`, true, nil
 }
 
@@ -469,6 +523,22 @@ func (s *Store) newestOrder(ctx context.Context, q Querier, match any, wanted in
 	}
 	few, err := s.d.Search.Few(ctx, q, match, wanted)
 	return pick(few, newestOfAll, newest), err
+}
+
+// phrasesOrder returns how a search reads the newest wanted posts matching a query with
+// phrases, and which: those holding the phrases' pairs (SearchDialect.Phrases) read all and
+// sorted, when they are few, else matching (the query's Matching) walked newest first,
+// which soon finds the newest of a common phrase.
+func (s *Store) phrasesOrder(ctx context.Context, q Querier, match any, param string, wanted int, matching string) (func(matching, limit string) string, string, error) {
+	phrases := s.d.Search.Phrases(match, param)
+	if phrases == "" {
+		return newest, matching, nil
+	}
+	few, err := s.d.Search.Few(ctx, q, match, wanted)
+	if err != nil || !few {
+		return newest, matching, err
+	}
+	return newestOfAll, phrases, nil
 }
 
 // postsSearch is the index of what a search reads of the posts it finds (their thread,
