@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"database/sql/driver"
 	"strings"
 
 	"github.com/parley-forum/parley/search"
@@ -68,7 +69,7 @@ var fullText = sqlstore.SearchDialect{
 	},
 	// A query with phrases reads the posts holding their pairs first, by the pairs' index.
 	Phrases: func(match any, param string) string {
-		if !strings.Contains(match.(string), pairsMark) {
+		if len(match.(tsMatch).pairs) == 0 {
 			return ""
 		}
 		return `SELECT s.post_id FROM post_pairs c JOIN post_search s ON s.post_id = c.post_id
@@ -103,35 +104,66 @@ var fullText = sqlstore.SearchDialect{
 // about 7.5 µs, where the walk tests a post in 0.8 µs (111,706 posts holding "crashes" and
 // "launch" checked in 0.84 s, 5,000,000 walked in 3.97 s; 9,093 holding "local network" read
 // in 38–54 ms against 15 ms for the walk to find its newest 500, at 500,000 posts): the two
-// are even where matches² = 0.1 × wanted × posts.
+// are even where matches² = 0.1 × wanted × posts. A phrase's pairs go together as its words
+// do, so the posts holding them are reckoned as those holding its rarest pair, the planner
+// asked of each apart: it took two pairs of "only on some customers' devices", each in
+// 190,654 of 5,000,000 posts and always together, for 8,585 posts.
 func fewMatches(ctx context.Context, q sqlstore.Querier, match any, wanted int) (bool, error) {
-	matching, even := `SELECT post_id FROM post_search WHERE document @@ `+words("$1"), 0.4
-	if strings.Contains(match.(string), pairsMark) {
-		matching, even = `SELECT post_id FROM post_pairs WHERE pairs @@ search_pairs_of($1)`, 0.1
-	}
 	var posts float64
+	if err := q.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'post_search'::regclass`).Scan(&posts); err != nil {
+		return false, err
+	}
+	m := match.(tsMatch)
+	if len(m.pairs) == 0 {
+		matches, err := plannedRows(ctx, q, `SELECT post_id FROM post_search WHERE document @@ `+words("$1"), m)
+		return matches*matches <= 0.4*float64(wanted)*posts, err
+	}
+	var matches float64
+	for _, pairs := range m.pairs {
+		rarest := posts
+		for _, p := range pairs {
+			n, err := plannedRows(ctx, q, `SELECT post_id FROM post_pairs WHERE pairs @@ $1::tsquery`, tsLexeme(p))
+			if err != nil {
+				return false, err
+			}
+			rarest = min(rarest, n)
+		}
+		matches += rarest
+	}
+	return matches*matches <= 0.1*float64(wanted)*posts, nil
+}
+
+// plannedRows returns how many rows the planner reckons query returns, given arg for $1.
+func plannedRows(ctx context.Context, q sqlstore.Querier, query string, arg any) (float64, error) {
 	var plan []struct {
 		Plan struct {
 			Rows float64 `json:"Plan Rows"`
 		}
 	}
-	err := q.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'post_search'::regclass`).Scan(&posts)
-	if err == nil {
-		err = q.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+matching, match).Scan(&plan)
+	if err := q.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+query, arg).Scan(&plan); err != nil || len(plan) == 0 {
+		return 0, err
 	}
-	if err != nil || len(plan) == 0 {
-		return false, err
-	}
-	matches := plan[0].Plan.Rows
-	return matches*matches <= even*float64(wanted)*posts, nil
+	return plan[0].Plan.Rows, nil
 }
+
+// tsMatch is a search's query as tsQueryOf writes it, sent as its text.
+type tsMatch struct {
+	// query is the tsquery of the words, then, when pairs, pairsMark and the tsquery of
+	// the pairs of words the query's phrases ask for (pairsQuery).
+	query string
+	// pairs are those pairs by group of the query, all of a group's phrases' together.
+	pairs [][]string
+}
+
+// Value sends a tsMatch as its text, which search_words and search_pairs_of read.
+func (m tsMatch) Value() (driver.Value, error) { return m.query, nil }
 
 // tsQueryOf writes groups as a tsquery: code terms as lexemes, as written; words as the
 // lexemes parley_search stems them to, asked of the database, a term's words joined by
 // <->; the terms of a group joined by & and the groups by |. In titles alone, each lexeme
 // is restricted to weight A. Elsewhere, once every entry has its pairs, a query with
 // phrases is followed by chr(1) and the tsquery of their pairs (pairsQuery), which the
-// statements read apart (matches).
+// statements read apart (words, SearchDialect.Phrases).
 func tsQueryOf(ctx context.Context, q sqlstore.Querier, groups [][]search.Term, title bool) (any, bool, error) {
 	stems, paired, err := stemWords(ctx, q, groups)
 	if err != nil {
@@ -156,10 +188,11 @@ func tsQueryOf(ctx context.Context, q sqlstore.Querier, groups [][]search.Term, 
 		}
 		return "(" + strings.Join(lexemes, " <-> ") + ")"
 	}, " & ", " | ")
-	if pairs := pairsQuery(groups); paired && !title && pairs != "" {
-		query += pairsMark + pairs
+	m := tsMatch{query: query}
+	if pairs, byGroup := pairsQuery(groups); paired && !title && pairs != "" {
+		m = tsMatch{query: query + pairsMark + pairs, pairs: byGroup}
 	}
-	return query, query != "", nil
+	return m, query != "", nil
 }
 
 // pairsMark parts a search's query from the tsquery of its phrases' pairs (tsQueryOf):
@@ -171,27 +204,32 @@ const pairsMark = "\x01"
 // groups by |; "" when some group has no phrase, and so asks for no pair. GIN, which keeps
 // no positions, reads the posts holding a phrase's pairs, few where its words are common,
 // rather than every post holding its words, each then checked for the phrase. An entry too
-// long to hold all its pairs (sqlstore.LongPairs) is read as well.
-func pairsQuery(groups [][]search.Term) string {
+// long to hold all its pairs (sqlstore.LongPairs) is read as well. It returns the pairs by
+// group too.
+func pairsQuery(groups [][]search.Term) (string, [][]string) {
 	var ors []string
+	var byGroup [][]string
 	for _, g := range groups {
-		var ands []string
+		var ands, all []string
 		for _, t := range g {
 			pairs := search.Pairs(t.Words)
 			if len(pairs) == 0 {
 				continue
 			}
+			all = append(all, pairs...)
+			lexemes := make([]string, len(pairs))
 			for i, p := range pairs {
-				pairs[i] = tsLexeme(p)
+				lexemes[i] = tsLexeme(p)
 			}
-			ands = append(ands, "("+strings.Join(pairs, " & ")+" | "+tsLexeme(sqlstore.LongPairs)+")")
+			ands = append(ands, "("+strings.Join(lexemes, " & ")+" | "+tsLexeme(sqlstore.LongPairs)+")")
 		}
 		if len(ands) == 0 {
-			return ""
+			return "", nil
 		}
 		ors = append(ors, "("+strings.Join(ands, " & ")+")")
+		byGroup = append(byGroup, all)
 	}
-	return strings.Join(ors, " | ")
+	return strings.Join(ors, " | "), byGroup
 }
 
 // stemWords asks the database what parley_search makes of each word of groups, and

@@ -47,7 +47,7 @@ func TestFewMatchesFromThePlannersEstimate(t *testing.T) {
 		lexeme string
 		want   bool
 	}{{rare, true}, {common, false}} {
-		few, err := fewMatches(ctx, q, tsLexeme(c.lexeme), 500)
+		few, err := fewMatches(ctx, q, tsMatch{query: tsLexeme(c.lexeme)}, 500)
 		if err != nil || few != c.want {
 			t.Errorf("fewMatches(%q) = %v, %v; want %v", c.lexeme, few, err, c.want)
 		}
@@ -210,6 +210,35 @@ func TestStemsAsPostgreSQLStems(t *testing.T) {
 	}
 	if len(differ) > 0 {
 		t.Errorf("%d of %d words stem otherwise than in PostgreSQL: %s", len(differ), len(list), strings.Join(differ[:min(len(differ), 20)], "; "))
+	}
+}
+
+// TestFewPhrasesByTheirRarestPair: the posts holding a phrase's pairs are reckoned as those
+// holding its rarest pair, since its pairs go together: a phrase whose every pair is the
+// forum's commonest is not few, although the planner, taking its pairs as independent,
+// reckons few posts hold two of them; one with a pair no post holds is.
+func TestFewPhrasesByTheirRarestPair(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t, dialect)
+	q := querier{s.pool}
+	var common string
+	var commonPosts, posts float64
+	if err := s.pool.QueryRow(ctx, `SELECT word, ndoc, (SELECT count(*) FROM post_search)
+		FROM ts_stat('SELECT pairs FROM post_pairs') ORDER BY ndoc DESC, word LIMIT 1`).Scan(&common, &commonPosts, &posts); err != nil {
+		t.Fatal(err)
+	}
+	if commonPosts*commonPosts <= 0.1*500*posts {
+		t.Fatalf("the forum's commonest pair %q is in %.0f of %.0f posts, too few for this test", common, commonPosts, posts)
+	}
+	both := tsLexeme(common) + " & " + tsLexeme(common)
+	for _, c := range []struct {
+		pairs []string
+		want  bool
+	}{{[]string{common, common}, false}, {[]string{common, "zzz+zzz"}, true}} {
+		few, err := fewMatches(ctx, q, tsMatch{query: "x" + pairsMark + both, pairs: [][]string{c.pairs}}, 500)
+		if err != nil || few != c.want {
+			t.Errorf("fewMatches of pairs %q = %v, %v; want %v", c.pairs, few, err, c.want)
+		}
 	}
 }
 
